@@ -1,0 +1,16 @@
+"""churnlab: the helper package of the "ML for Product Managers: the churn lab" course.
+
+Modules are named after the course's nouns:
+- ``churnlab.data``: the Telco churn data, its data dictionary and checks;
+- ``churnlab.model``: the train/test split and the churn model recipe;
+- ``churnlab.plots``: titled, labelled charts;
+- ``churnlab.exercises``: the auto-checked exercise questions;
+- ``churnlab.doctor``: the pre-flight check (``python -m churnlab doctor``).
+"""
+from churnlab.data import data_dictionary, load_churn
+from churnlab.errors import ChurnDataError, CourseError, install_friendly_errors
+
+__version__ = "0.1.0"
+__all__ = ["ChurnDataError", "CourseError", "data_dictionary", "load_churn", "__version__"]
+
+install_friendly_errors()

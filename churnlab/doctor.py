@@ -1,0 +1,134 @@
+"""The pre-flight check: is this machine ready for the course?
+
+Run it before a workshop (or in lesson 00)::
+
+    python -m churnlab doctor
+
+It checks the Python version, every package in requirements.txt against the
+versions the course supports, the data file's checksum and columns, and a
+writable working folder. It prints what is fine and exactly what to fix.
+"""
+from __future__ import annotations
+
+import platform
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+
+from churnlab.data import CHURN_CSV, REPO_ROOT, expected_checksum, file_checksum, load_churn
+from churnlab.errors import CourseError
+from churnlab.workspace import work_dir
+
+MINIMUM_PYTHON = (3, 10)
+REQUIREMENTS_TXT = REPO_ROOT / "requirements.txt"
+
+
+@dataclass
+class Finding:
+    ok: bool
+    what: str
+    fix: str = ""
+
+    def line(self) -> str:
+        return f"✅ {self.what}" if self.ok else f"❌ {self.what}\n   → fix: {self.fix}"
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def all_ok(self) -> bool:
+        return all(f.ok for f in self.findings)
+
+    def text(self) -> str:
+        problems = sum(not f.ok for f in self.findings)
+        verdict = (
+            "All set: this machine is ready for the course."
+            if not problems
+            else f"{problems} problem{'s' if problems > 1 else ''} to fix before the course (see → fix above)."
+        )
+        return "\n".join([*(f.line() for f in self.findings), "", verdict])
+
+
+def course_requirements(path: Path = REQUIREMENTS_TXT) -> list[Requirement]:
+    """The packages requirements.txt asks for (not the course package itself)."""
+    requirements = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        try:
+            requirements.append(Requirement(line))
+        except InvalidRequirement:
+            continue
+    return requirements
+
+
+def check_python(version=sys.version_info) -> Finding:
+    found = ".".join(str(part) for part in version[:3])
+    needed = ".".join(str(part) for part in MINIMUM_PYTHON)
+    if tuple(version[:2]) >= MINIMUM_PYTHON:
+        return Finding(True, f"Python {found} (the course needs {needed} or newer)")
+    return Finding(False, f"Python {found} is too old: the course needs {needed} or newer", "install Python 3.12 from python.org, then run the install command again")
+
+
+def _readable(specifier: SpecifierSet) -> str:
+    # ">=2.2.3, <4" reads better than packaging's "<4,>=2.2.3".
+    parts = sorted((str(s) for s in specifier), key=lambda s: not s.startswith(">"))
+    return ", ".join(parts) or "any version"
+
+
+def check_package(requirement: Requirement) -> Finding:
+    wanted = _readable(requirement.specifier)
+    try:
+        found = metadata.version(requirement.name)
+    except metadata.PackageNotFoundError:
+        return Finding(False, f"{requirement.name} is not installed (the course needs {wanted})", "run the README's install command: python -m pip install -r requirements.txt")
+    if SpecifierSet(str(requirement.specifier)).contains(found, prereleases=True):
+        return Finding(True, f"{requirement.name} {found} (supported: {wanted})")
+    return Finding(False, f"{requirement.name} {found} is outside what the course supports ({wanted})", f'python -m pip install "{requirement}"')
+
+
+def check_data(path: Path = CHURN_CSV) -> Finding:
+    if not path.exists():
+        return Finding(False, f"the data file {path} is missing", "restore it: git checkout -- datasets/")
+    if file_checksum(path) != expected_checksum():
+        return Finding(False, "the data file differs from the course copy (its SHA-256 checksum does not match)", "restore it: git checkout -- datasets/telco_churn.csv")
+    try:
+        customers = load_churn(path)
+    except CourseError as error:
+        return Finding(False, f"the data file does not load: {error}", "restore it: git checkout -- datasets/telco_churn.csv")
+    return Finding(True, f"data: {len(customers):,} customers, checksum matches the course copy")
+
+
+def check_work_folder() -> Finding:
+    try:
+        folder = work_dir()
+        with tempfile.NamedTemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        return Finding(False, f"the working folder is not writable ({error.strerror})", "set CHURNLAB_WORKDIR to a folder you can write to, e.g. export CHURNLAB_WORKDIR=~/churnlab-work")
+    return Finding(True, f"working folder is writable: {folder}")
+
+
+def run_checks() -> Report:
+    """Run every check and return the report (``print(report.text())`` to read it)."""
+    report = Report([check_python()])
+    # Colab runs notebooks in its own interface: JupyterLab is not needed there.
+    in_colab = "google.colab" in sys.modules
+    report.findings += [check_package(r) for r in course_requirements() if not (in_colab and r.name == "jupyterlab")]
+    report.findings += [check_data(), check_work_folder()]
+    return report
+
+
+def main() -> int:
+    print(f"Pre-flight check for the churn lab ({platform.system()}, {sys.executable})\n")
+    report = run_checks()
+    print(report.text())
+    return 0 if report.all_ok else 1

@@ -1,0 +1,80 @@
+"""The train/test split and the churn model recipe every lesson shares.
+
+Lesson 02 builds this recipe step by step; later lessons call
+``make_churn_model()`` so they all score customers the same way.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from churnlab.data import DATA_DICTIONARY
+
+RANDOM_STATE = 42
+TEST_SHARE = 0.2
+
+# Gender is left out on purpose: it should not decide who gets a retention offer.
+EXCLUDED_FROM_FEATURES = ("customer_id", "churn", "female")
+NUMERIC_FEATURES: tuple[str, ...] = tuple(
+    c.name for c in DATA_DICTIONARY if c.kind in ("flag", "count", "money") and c.name not in EXCLUDED_FROM_FEATURES
+)
+CATEGORICAL_FEATURES: tuple[str, ...] = tuple(c.name for c in DATA_DICTIONARY if c.kind == "category")
+FEATURES: tuple[str, ...] = NUMERIC_FEATURES + CATEGORICAL_FEATURES
+
+
+class CustomerSplit(NamedTuple):
+    """Customers the model learns from (train) and customers kept aside to judge it (test)."""
+
+    X_train: pd.DataFrame
+    X_test: pd.DataFrame
+    y_train: pd.Series
+    y_test: pd.Series
+
+
+def churn_label(customers: pd.DataFrame) -> pd.Series:
+    """1 for a customer who churned, 0 for one who stayed."""
+    return customers["churn"].eq("Yes").astype(int).rename("churned")
+
+
+def features_and_label(customers: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """What the model sees (X: one row per customer) and what it predicts (y: churned or not).
+
+    Rows are indexed by ``customer_id``, so any row can be traced to its customer.
+    """
+    ids = customers["customer_id"]
+    X = customers.loc[:, list(FEATURES)].set_axis(ids, axis=0)
+    y = churn_label(customers).set_axis(ids, axis=0)
+    return X, y
+
+
+def split_customers(customers: pd.DataFrame) -> CustomerSplit:
+    """The course's stratified 80/20 split (seed 42): 5,634 train and 1,409 test customers.
+
+    Stratified means both parts keep the same churn rate (26.5 %), so the
+    test customers look like the real customer base.
+    """
+    X, y = features_and_label(customers)
+    parts = train_test_split(X, y, test_size=TEST_SHARE, stratify=y, random_state=RANDOM_STATE)
+    return CustomerSplit(*parts)
+
+
+def make_churn_model(C: float = 1.0):
+    """Scaling for numbers + one-hot for categories + logistic regression, as one pipeline.
+
+    ``C`` is the regularisation strength's inverse: smaller C, simpler model.
+    Empty ``total_charges`` (customers not billed yet) become 0, which is the truth.
+    """
+    preprocess = ColumnTransformer(
+        [
+            ("numbers", make_pipeline(SimpleImputer(strategy="constant", fill_value=0), StandardScaler()), list(NUMERIC_FEATURES)),
+            ("categories", OneHotEncoder(handle_unknown="ignore"), list(CATEGORICAL_FEATURES)),
+        ]
+    )
+    return make_pipeline(preprocess, LogisticRegression(C=C, max_iter=1000))

@@ -13,7 +13,7 @@ from importlib import metadata
 # Packages Colab already ships: never reinstalled, never upgraded.
 COLAB_KEEPS = ("pandas", "scikit-learn", "matplotlib", "numpy")
 # What the course needs beyond those (name -> requirement passed to pip).
-COURSE_EXTRAS: dict[str, str] = {}
+COURSE_EXTRAS: dict[str, str] = {"mlflow": "mlflow>=3.7,<4"}
 
 
 def _installed(name: str) -> str | None:
@@ -39,3 +39,29 @@ def add_missing_packages(run=subprocess.run) -> list[str]:
     print(f"Installing what Colab lacks: {', '.join(missing)} (about a minute)...")
     run([sys.executable, "-m", "pip", "install", "--quiet", "--constraint", constraints.name, *missing], check=True)
     return missing
+
+
+COLAB_FOLDER = "/content/churn-lab"
+
+
+def bootstrap_cell(repository_url: str) -> str:
+    """The first code cell of every notebook: sets the course up in Colab, does nothing elsewhere."""
+    return (
+        "# In Google Colab: fetch the course files and add only what Colab lacks. On your own computer: nothing happens.\n"
+        "import sys\n"
+        'if "google.colab" in sys.modules:\n'
+        "    import subprocess\n"
+        f'    subprocess.run("test -d {COLAB_FOLDER} || git clone --quiet --depth 1 {repository_url} {COLAB_FOLDER}", shell=True, check=True)\n'
+        f'    sys.path.insert(0, "{COLAB_FOLDER}")\n'
+        "    from churnlab.colab import add_missing_packages\n"
+        "    add_missing_packages()"
+    )
+
+
+def badge_markdown(repository_url: str, notebook_path: str) -> str:
+    """An "Open in Colab" badge for a notebook at ``notebook_path`` (relative to the repository root)."""
+    owner_repo = repository_url.rstrip("/").removeprefix("https://github.com/")
+    return (
+        "[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"(https://colab.research.google.com/github/{owner_repo}/blob/main/{notebook_path})"
+    )

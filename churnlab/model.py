@@ -78,3 +78,13 @@ def make_churn_model(C: float = 1.0):
         ]
     )
     return make_pipeline(preprocess, LogisticRegression(C=C, max_iter=1000))
+
+
+def feature_weights(model) -> pd.Series:
+    """The fitted model's weight for each prepared column, named in plain column terms.
+
+    ``contract_Two year`` is the one-hot column "contract is Two year"; a
+    positive weight raises the churn probability, a negative one lowers it.
+    """
+    names = model[0].get_feature_names_out()
+    return pd.Series(model[-1].coef_[0], index=[name.split("__")[-1] for name in names], name="weight")

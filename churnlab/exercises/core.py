@@ -102,15 +102,15 @@ class Question:
         missing = [name for name in self.variables if name not in namespace]
         if missing:
             return (
-                f"✏️ {self.label}: not attempted yet. Set `{missing[0]} = ...` in the cell above, "
-                f"run it, then run {self.label}.check() again."
+                f"✏️ {self.label}: not attempted yet. Set `{missing[0]} = ...` with your answer "
+                f"and run {self.label}.check() again."
             )
         answers = [namespace[name] for name in self.variables]
         blanks = [name for name, value in zip(self.variables, answers) if isinstance(value, Blank)]
         if blanks:
             return (
-                f"✏️ {self.label}: not attempted yet. Replace the ____ after `{blanks[0]} =` with your code, "
-                f"run the cell, then run {self.label}.check() again."
+                f"✏️ {self.label}: not attempted yet. Replace the ____ after `{blanks[0]} =` with your code "
+                "and run the cell again."
             )
         try:
             return f"✅ {self.label}: correct! {self.grade(*answers)}"

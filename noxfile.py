@@ -1,0 +1,44 @@
+"""The whole test suite, under two sets of library versions.
+
+    python -m nox            # both sessions: newest releases, then Google Colab's versions
+    python -m nox -s newest  # one session; add -r to reuse its environment on the next run
+
+Each session builds its own virtual environment in .nox/, installs the course
+(requirements.txt) and the test tools, and runs pytest over the unit tests,
+the lessons and solutions (nbval, strict) and the exercises (run unfilled).
+"""
+import nox
+
+nox.options.sessions = ["newest", "colab"]
+nox.options.error_on_missing_interpreters = True
+
+# What Google Colab ships (checked 2026-08): the course must run on these without reinstalling them.
+COLAB_VERSIONS = ["pandas==2.2.3", "scikit-learn==1.6.1", "matplotlib==3.10.0", "numpy==2.1.3", "ipywidgets==7.7.1"]
+PYTEST = ["pytest", "-n", "2", "--dist", "loadfile", "--nbval", "--nbval-current-env",
+          "--sanitize-with", "tests/nbval_sanitize.cfg", "tests", "notebooks", "solutions"]
+
+
+def _run_suite(session: nox.Session) -> None:
+    # Learners' runs must not land in the course folder during tests.
+    session.env["CHURNLAB_WORKDIR"] = session.create_tmp()
+    session.env.pop("MLFLOW_TRACKING_URI", None)
+    session.run("python", "-m", "churnlab", "doctor", silent=True)
+    session.run(*PYTEST, *session.posargs)
+
+
+@nox.session
+def newest(session: nox.Session) -> None:
+    """The newest releases that requirements.txt allows."""
+    session.install("--upgrade", "-r", "requirements.txt", "-e", ".[test]")
+    _run_suite(session)
+
+
+@nox.session
+def colab(session: nox.Session) -> None:
+    """The versions Google Colab ships, so the stored outputs hold there too."""
+    constraints = session.create_tmp() + "/colab-constraints.txt"
+    with open(constraints, "w") as handle:
+        handle.write("\n".join(COLAB_VERSIONS) + "\n")
+    session.install("-c", constraints, "-r", "requirements.txt", "-e", ".[test]")
+    session.run("python", "-c", "import pandas, sklearn; print('Colab versions: pandas', pandas.__version__, '/ scikit-learn', sklearn.__version__)")
+    _run_suite(session)

@@ -15,7 +15,7 @@ nox.options.error_on_missing_interpreters = True
 # What Google Colab ships (checked 2026-08): the course must run on these without reinstalling them.
 COLAB_VERSIONS = ["pandas==2.2.3", "scikit-learn==1.6.1", "matplotlib==3.10.0", "numpy==2.1.3", "ipywidgets==7.7.1"]
 PYTEST = ["pytest", "-n", "2", "--dist", "loadfile", "--nbval", "--nbval-current-env",
-          "--sanitize-with", "tests/nbval_sanitize.cfg", "tests", "notebooks", "solutions"]
+          "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "tests", "notebooks", "solutions"]
 
 
 def _run_suite(session: nox.Session) -> None:

@@ -98,13 +98,14 @@ def check_package(requirement: Requirement) -> Finding:
 def check_data(path: Path = CHURN_CSV) -> Finding:
     if not path.exists():
         return Finding(False, f"the data file {path} is missing", "restore it: git checkout -- datasets/")
-    if file_checksum(path) != expected_checksum():
-        return Finding(False, "the data file differs from the course copy (its SHA-256 checksum does not match)", "restore it: git checkout -- datasets/telco_churn.csv")
+    if file_checksum(path) == expected_checksum():
+        # The shipped file is the one the test suite loads, so a matching checksum means it loads too.
+        return Finding(True, "data: the file's checksum matches the course copy")
     try:
         customers = load_churn(path)
     except CourseError as error:
         return Finding(False, f"the data file does not load: {error}", "restore it: git checkout -- datasets/telco_churn.csv")
-    return Finding(True, f"data: {len(customers):,} customers, checksum matches the course copy")
+    return Finding(False, f"the data file loads ({len(customers):,} customers) but differs from the course copy (checksum)", "restore it: git checkout -- datasets/telco_churn.csv")
 
 
 def check_work_folder() -> Finding:

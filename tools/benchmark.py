@@ -1,0 +1,103 @@
+"""How long does a learner wait on "Run all"? A report, not a test.
+
+    python tools/benchmark.py            # every notebook in notebooks/ and solutions/, 3 runs each
+    python tools/benchmark.py --runs 5 notebooks/02_first_churn_model.ipynb
+    python tools/benchmark.py --suite    # also time the test suite (pytest, this environment)
+
+For each notebook it reports, as medians over the runs:
+- run all: a fresh kernel executing the notebook top to bottom (what a learner waits for);
+- floor: a fresh kernel executing only the notebook's import statements (the part no lesson can avoid);
+- compute: run all minus floor, and its share of the floor. The course's target is at most 25 %.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_SHARE = 0.25
+
+
+def imports_only(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A notebook with one cell: every import statement of ``notebook``, in order."""
+    statements = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics: not imports anyway
+            continue
+        statements += [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    floor = nbformat.v4.new_notebook(metadata=notebook.metadata)
+    floor.cells = [nbformat.v4.new_code_cell("\n".join(statements))]
+    return floor
+
+
+def seconds_to_run(notebook: nbformat.NotebookNode, folder: Path) -> float:
+    copy = nbformat.from_dict(notebook)
+    started = time.perf_counter()
+    NotebookClient(copy, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    return time.perf_counter() - started
+
+
+def measure(path: Path, runs: int) -> tuple[float, float]:
+    notebook = nbformat.read(path, as_version=4)
+    floor_notebook = imports_only(notebook)
+    whole, floor = [], []
+    for _ in range(runs):  # interleaved, so a busy moment hurts both alike
+        floor.append(seconds_to_run(floor_notebook, path.parent))
+        whole.append(seconds_to_run(notebook, path.parent))
+    return statistics.median(whole), statistics.median(floor)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--suite", action="store_true", help="also time the whole pytest suite in this environment")
+    args = parser.parse_args()
+    paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
+    os.environ.setdefault("CHURNLAB_WORKDIR", tempfile.mkdtemp(prefix="churnlab-bench-"))
+
+    print(f"| notebook | run all (s) | floor: kernel + imports (s) | compute (s) | compute / floor |")
+    print("|---|---|---|---|---|")
+    over = []
+    for path in paths:
+        whole, floor = measure(path.resolve(), args.runs)
+        share = (whole - floor) / floor
+        flag = "" if share <= TARGET_SHARE else " ⚠"
+        over += [path.name] if flag else []
+        print(f"| {path.parent.name}/{path.name} | {whole:.2f} | {floor:.2f} | {whole - floor:.2f} | {share:.0%}{flag} |")
+    print(f"\nmedians of {args.runs} runs; target: compute at most {TARGET_SHARE:.0%} of the floor"
+          + (f"; over target: {', '.join(over)}" if over else "; every notebook is within it"))
+
+    try:
+        from churnlab import tracking
+    except ImportError:
+        tracking = None
+    if tracking is not None and hasattr(tracking, "measure_logging_overhead"):
+        print(f"\nMLflow: logging one run, model included, costs {tracking.measure_logging_overhead():.2f} s beyond training")
+
+    if args.suite:
+        command = [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile", "--nbval", "--nbval-current-env",
+                   "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "tests", "notebooks", "solutions"]
+        started = time.perf_counter()
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        tail = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "no output"
+        print(f"\ntest suite (one version set): {time.perf_counter() - started:.0f} s wall; {tail}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The lessons as a learner meets them: JupyterLab in a real (headless) Chromium, Run All.
+
+JupyterLab is started the way the README's first command starts it, on a free
+loopback port, protected by a one-off password (so no token is ever printed in
+a log). For each lesson the browser opens the notebook, runs all cells, waits
+for the kernel to finish, and checks: no error output, every plot rendered as
+an image, the final recap visible. A screenshot per lesson is saved in
+``test-artifacts/screenshots/``.
+
+Skips (with the reason) where Chromium or Playwright is missing; ``.ci/run``
+installs Chromium from Debian's packages so CI always runs it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Without these, Chromium keeps trying to reach Google's services, which this sandbox refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium); .ci/run installs it")
+
+
+def readme_launch_command() -> list[str]:
+    """The JupyterLab part of the README's first command, e.g. ['jupyter', 'lab', 'notebooks/00_welcome.ipynb']."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_command = re.search(r"```bash\n(.+?)\n```", readme, re.DOTALL).group(1).strip()
+    launch = first_command.split("&&")[-1].split()
+    assert launch[0].endswith("jupyter") and launch[1] == "lab", f"the README's first command should end by starting JupyterLab: {first_command}"
+    return launch[1:]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    """A JupyterLab server on a copy of the lessons (Run All must not write outputs into the repository)."""
+    from jupyter_server.auth import passwd
+
+    workspace = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", workspace / "notebooks")
+    password, port = secrets.token_urlsafe(16), free_port()
+    log_path = workspace / "jupyterlab.log"
+    # JupyterLab 4 renders only the cells on screen by default; render them all so every output can be checked.
+    settings = workspace / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    env = {**os.environ, "CHURNLAB_WORKDIR": str(workspace / "work"), "JUPYTER_CONFIG_DIR": str(workspace / "config"),
+           "JUPYTER_RUNTIME_DIR": str(workspace / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(workspace / "settings")}
+    env.pop("MLFLOW_TRACKING_URI", None)
+    command = [sys.executable, "-m", "jupyter", *readme_launch_command(), "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--IdentityProvider.token=",
+               f"--PasswordIdentityProvider.hashed_password={passwd(password)}", "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root; JupyterLab refuses that by default
+        command.append("--allow-root")
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, cwd=workspace, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{base_url}/api", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None, f"JupyterLab stopped: {log_path.read_text()[-2000:]}"
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not answer within 60 s")
+        yield base_url, password, log_path
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(scope="module")
+def browser_page(jupyterlab):
+    base_url, password, _ = jupyterlab
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base_url}/login")
+        page.fill("input[type=password]", password)
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r".*/lab.*"), timeout=60_000)
+        yield page
+        browser.close()
+
+
+def test_jupyterlab_logs_show_no_token_or_password(jupyterlab):
+    _, password, log_path = jupyterlab
+    log = log_path.read_text()
+    assert "token=" not in log
+    assert password not in log
+
+
+def _expected_images(path: Path) -> int:
+    notebook = nbformat.read(path, as_version=4)
+    return sum("image/png" in o.get("data", {}) for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_a_lesson_runs_all_in_jupyterlab(browser_page, jupyterlab, lesson):
+    page, base_url = browser_page, jupyterlab[0]
+    page.goto(f"{base_url}/lab/tree/notebooks/{lesson.name}")
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    notebook.locator(".jp-Notebook").wait_for(timeout=60_000)
+    # The kernel must be ready before Run All, or the run can be lost while it starts.
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=60_000)
+
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+
+    code_prompts = notebook.locator(".jp-CodeCell .jp-InputPrompt")
+    expected_cells = code_prompts.count()
+    errors = notebook.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        texts = code_prompts.all_inner_texts()
+        if texts and all(re.search(r"\[\d+\]", t) for t in texts):
+            break
+        assert errors.count() == 0, f"{lesson.name}: error or warning output: {errors.all_inner_texts()[:3]}"
+        time.sleep(0.5)
+    else:
+        pytest.fail(f"{lesson.name}: not every cell finished within 180 s: {code_prompts.all_inner_texts()}")
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=60_000)
+
+    assert errors.count() == 0, f"{lesson.name}: error or warning output: {errors.all_inner_texts()[:3]}"
+    assert expected_cells == sum(1 for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code" and c.source.strip())
+    images = notebook.locator(".jp-RenderedImage img")
+    assert images.count() >= _expected_images(lesson), f"{lesson.name}: some plots did not render as images"
+
+    recap = notebook.locator("h2", has_text="Recap").last
+    recap.scroll_into_view_if_needed()
+    assert recap.is_visible(), f"{lesson.name}: the final recap is not visible"
+    news_prompt = page.locator(".jp-toast-button", has_text=re.compile(r"^No$"))
+    if news_prompt.count():  # JupyterLab's "news?" question would cover part of the screenshot
+        news_prompt.first.click()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{lesson.stem}.png"))

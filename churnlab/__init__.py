@@ -7,10 +7,18 @@ Modules are named after the course's nouns:
 - ``churnlab.exercises``: the auto-checked exercise questions;
 - ``churnlab.doctor``: the pre-flight check (``python -m churnlab doctor``).
 """
-from churnlab.data import data_dictionary, load_churn
 from churnlab.errors import ChurnDataError, CourseError, install_friendly_errors
 
 __version__ = "0.1.0"
 __all__ = ["ChurnDataError", "CourseError", "data_dictionary", "load_churn", "__version__"]
 
 install_friendly_errors()
+
+
+def __getattr__(name: str):
+    # Loaded on first use, so that `python -m churnlab doctor` can report a missing pandas politely.
+    if name in ("load_churn", "data_dictionary"):
+        from churnlab import data
+
+        return getattr(data, name)
+    raise AttributeError(f"module 'churnlab' has no attribute {name!r}")

@@ -41,13 +41,13 @@ def as_fraction_or_number(value: Any, what: str) -> float:
         raise Mistake(f"{what} should be a number, not the text {value!r}. Remove the quotes.")
     if hasattr(value, "shape") and getattr(value, "size", 1) != 1:
         raise Mistake(
-            f"{what} should be one number, but it holds {getattr(value, 'size', '?')} values "
-            f"(a {type(value).__name__}). Reduce it to one number, e.g. with .mean() or len()."
+            f"{what} should be one number, but it holds {getattr(value, 'size', '?')} values. "
+            "Reduce it to one number: a count with .sum(), a share with .mean()."
         )
     try:
         number = float(value.item() if hasattr(value, "item") else value)
     except (TypeError, ValueError):
-        raise Mistake(f"{what} should be a number, but it is a {type(value).__name__}.") from None
+        raise Mistake(f"{what} should be a number, but it is {_kind_of(value)}.") from None
     if math.isnan(number):
         raise Mistake(f"{what} is NaN (not a number): an empty selection, or a division by zero?")
     return number
@@ -56,6 +56,20 @@ def as_fraction_or_number(value: Any, what: str) -> float:
 def close(value: float, target: float, tolerance: float = 5e-4) -> bool:
     """True when two numbers agree to about three decimals."""
     return abs(value - target) <= tolerance
+
+
+def reject_if_rounded(value: float, target: float, what: str) -> None:
+    """A ``Mistake`` for an answer typed in rounded (0.27 for 0.2654): right idea, not computed."""
+    if abs(value - target) < 0.01:
+        raise Mistake(
+            f"Close! {what} = {value:g} looks like a rounded number. Compute it with code instead of "
+            "typing it, so it keeps all its decimals."
+        )
+
+
+def _kind_of(value: Any) -> str:
+    kinds = {list: "a list", tuple: "a tuple", dict: "a dictionary", type(None): "None (empty)"}
+    return kinds.get(type(value), f"a {type(value).__name__}")
 
 
 class Question:

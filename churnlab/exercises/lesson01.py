@@ -10,7 +10,7 @@ from functools import cache
 import pandas as pd
 
 from churnlab.data import load_churn, with_made_up_exit_survey
-from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_number, close
+from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_number, close, reject_if_rounded
 
 __all__ = ["q1", "q2", "q3", "q4", "____"]
 
@@ -45,6 +45,7 @@ class ChurnRate(Question):
             raise Mistake("That is the number of churners. Divide it by the number of customers to get a rate.")
         if close(value, 1 - expected):
             raise Mistake("That is the share of customers who stayed. The churn rate counts those who left.")
+        reject_if_rounded(value, expected, "churn_rate")
         raise Mistake(f"churn_rate is {value:.4g}. It should be the share of customers who churned, between 0 and 1.")
 
 
@@ -85,7 +86,8 @@ class MonthToMonthChurnRate(Question):
             raise Mistake("That is the churn rate of all customers. Keep only the month-to-month customers first.")
         if close(value, month_to_month.mean()):
             raise Mistake("That is the share of customers on a month-to-month contract, not their churn rate.")
-        raise Mistake(f"month_to_month_churn_rate is {value:.4g}; it should be between 0 and 1 and above the overall rate.")
+        reject_if_rounded(value, expected, "month_to_month_churn_rate")
+        raise Mistake(f"month_to_month_churn_rate is {value:.4g}, not the share of month-to-month customers who churned.")
 
 
 class UnbilledCustomers(Question):
@@ -126,13 +128,13 @@ class LeakyColumn(Question):
     solution_code = "leaky_column = 'exit_survey_done'"
     solution_why = (
         "The exit survey is sent when a customer cancels, so it is only filled in after they left. "
-        "A model trained with it looks perfect and is useless: on prediction day nobody has answered it yet."
+        "A model trained with it looks far better in testing than it can ever be: on prediction day nobody has answered it yet."
     )
 
     def grade(self, leaky_column):
         table = with_made_up_exit_survey(_customers())
         if not isinstance(leaky_column, str):
-            raise Mistake(f"leaky_column should be a column name in quotes, like 'tenure', not a {type(leaky_column).__name__}.")
+            raise Mistake("leaky_column should be a column name in quotes, like 'tenure'.")
         name = leaky_column.strip()
         if name == "exit_survey_done":
             return "A column that is only known after the outcome is leakage. Always ask: would we have this on prediction day?"

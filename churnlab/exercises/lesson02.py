@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from churnlab.data import load_churn
-from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_number, close
+from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_number, close, reject_if_rounded
 from churnlab.model import make_churn_model, split_customers
 
 __all__ = ["q1", "q2", "q3", "q4", "____"]
@@ -36,7 +36,7 @@ class BaselineAccuracy(Question):
     variables = ("baseline_accuracy",)
     hints = (
         "The baseline predicts 'stays' (0) for every test customer. Its accuracy is the share of test customers it gets right.",
-        "It is right exactly for the customers who stayed: the share of zeros in y_test. Try (y_test == 0).mean().",
+        "It is right exactly for the test customers who stayed (a 0 in y_test): what share of y_test is 0?",
     )
     solution_code = "baseline_accuracy = (y_test == 0).mean()"
     solution_why = (
@@ -48,6 +48,8 @@ class BaselineAccuracy(Question):
         y_test = _split().y_test
         expected = (y_test == 0).mean()
         value = as_fraction_or_number(baseline_accuracy, "baseline_accuracy")
+        if close(value, (_split().y_train == 0).mean(), 1e-9) and not close(value, expected, 1e-9):
+            raise Mistake("That was computed on the training customers. Judge every model, the baseline too, on y_test.")
         if close(value, expected):
             return (
                 f"{_as_pct(expected)} accuracy while catching 0 of {int(y_test.sum())} churners. "
@@ -57,17 +59,17 @@ class BaselineAccuracy(Question):
             raise Mistake("That looks like a percentage. Give the accuracy as a fraction between 0 and 1.")
         if close(value, 1 - expected):
             raise Mistake("That is the accuracy of predicting that *everyone* churns. The baseline says nobody churns.")
-        if close(value, (_split().y_train == 0).mean(), 1e-6):
-            raise Mistake("That was computed on the training customers. Judge every model, the baseline too, on y_test.")
+        reject_if_rounded(value, expected, "baseline_accuracy")
         raise Mistake(f"baseline_accuracy is {value:.4g}: it should be the share of test customers who stayed.")
 
 
 class StratifiedSplit(Question):
     variables = ("my_y_test",)
     hints = (
-        "train_test_split(X, y, test_size=0.2, stratify=y, random_state=42) returns four parts: "
-        "X_train, X_test, y_train, y_test. Keep the last one.",
-        "`stratify=y` keeps the churn rate the same in both parts; random_state=42 makes your split the same as the lesson's.",
+        "Use train_test_split(X, y, ...) as in lesson 02. It returns four parts, in this order: "
+        "X_train, X_test, y_train, y_test. my_y_test is the fourth.",
+        "Three options make it the lesson's split: test_size=0.2 (20 % test), stratify=y (same churn rate in both parts) "
+        "and random_state=42 (the same shuffle every time).",
     )
     solution_code = (
         "X_train, X_test, y_train, my_y_test = train_test_split(\n"
@@ -135,6 +137,7 @@ class HeldOutRocAuc(Question):
             raise Mistake("You scored yes/no predictions (predict). ROC-AUC needs probabilities: predict_proba(X_test)[:, 1].")
         if close(value, 1 - expected):
             raise Mistake("You used column 0, the probability of *staying*. Column 1 is the probability of churning.")
+        reject_if_rounded(value, expected, "test_auc")
         raise Mistake(f"test_auc is {value:.4g}. Use roc_auc_score(y_test, churn probabilities of X_test).")
 
 
@@ -152,10 +155,15 @@ class ProtectiveFeature(Question):
 
     def grade(self, most_protective_feature):
         if not isinstance(most_protective_feature, str):
-            raise Mistake(f"Give the feature's name in quotes, like 'contract', not a {type(most_protective_feature).__name__}.")
+            raise Mistake("Give the feature's name in quotes, like 'contract'.")
         name = most_protective_feature.strip().split("__")[-1]
+        if name.lower() == "tenure" and name != "tenure":
+            raise Mistake(f"Right feature, but names are case-sensitive: write it exactly as in the table ({name.lower()!r}).")
         if name == "tenure":
-            return "Loyalty builds on itself: each extra month with us lowers the risk of leaving."
+            return (
+                "The model leans on tenure more than on anything else: long-standing customers rarely leave. "
+                "That is a pattern to use for targeting, not proof that time causes loyalty."
+            )
         if name.startswith("internet_service_Fiber") or name.startswith("contract_Month"):
             raise Mistake(f"{name} has a large *positive* weight: it pushes risk up. Look for the most negative weight.")
         if name.startswith("contract_Two"):

@@ -38,9 +38,8 @@ def churn_rate_by(customers: pd.DataFrame, column: str, ax=None, overall_line: b
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     if overall_line:
         overall = customers["churn"].eq("Yes").mean()
-        ax.axvline(overall, color="black", linestyle="--", linewidth=1)
-        ax.annotate(f"all customers: {overall:.1%}", (overall, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(4, -12), textcoords="offset points", fontsize=9)
+        ax.axvline(overall, color="black", linestyle="--", linewidth=1, label=f"all customers: {overall:.1%}")
+        ax.legend(loc="lower right", frameon=False)
     for y, rate in enumerate(rates.to_numpy()):
         ax.annotate(f"{rate:.0%}", (rate, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
     pretty = column.replace("_", " ")
@@ -54,7 +53,7 @@ def feature_weights(weights: pd.Series, top: int = 10, ax=None):
     colours = [CHURN_COLOUR if w > 0 else STAY_COLOUR for w in strongest.to_numpy()]
     ax.barh(strongest.index, strongest.to_numpy(), color=colours)
     ax.axvline(0, color="black", linewidth=0.8)
-    return label(ax, f"The {top} traits the model leans on most", "weight (> 0 raises churn risk, < 0 lowers it)", "customer trait")
+    return label(ax, f"The {top} traits the model leans on most", "weight (log-odds: > 0 raises churn risk, < 0 lowers it)", "customer trait")
 
 def churn_rate_by_bins(customers: pd.DataFrame, column: str, bins, unit: str, ax=None):
     """Line chart: churn rate for ranges of a number (tenure in months, charges in dollars)."""
@@ -64,7 +63,182 @@ def churn_rate_by_bins(customers: pd.DataFrame, column: str, bins, unit: str, ax
     ax = new_axes(ax)
     labels = [f"{int(b.left)}–{int(b.right) - 1}" for b in rates.index]
     ax.plot(labels, rates.to_numpy(), marker="o", color=CHURN_COLOUR)
+    overall = churned.mean()
+    ax.axhline(overall, color="black", linestyle="--", linewidth=1, label=f"all customers: {overall:.1%}")
+    ax.legend(loc="upper right", frameon=False)
     ax.set_ylim(0, max(0.6, float(rates.max()) + 0.05))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     pretty = column.replace("_", " ")
     return label(ax, f"Churn rate by {pretty}", f"{pretty} ({unit})", "customers who churned (%)")
+
+
+# --- lesson 05: charts logged with each run, and the run comparison -----------------------------
+
+
+def campaign_confusion_matrix(y_true, contacted, ax=None):
+    """The campaign in customers: who was contacted (or not) against who churned (or stayed)."""
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    ax = new_axes(ax)
+    ConfusionMatrixDisplay.from_predictions(
+        y_true, [int(c) for c in contacted], labels=[0, 1], display_labels=["stayed", "churned"],
+        cmap="Blues", colorbar=False, ax=ax,
+    )
+    ax.set_xticks([0, 1], ["not contacted", "contacted"])
+    return label(ax, "Campaign outcome (customers)", "what the campaign did", "what the customer did")
+
+
+def profit_by_threshold(curve: pd.DataFrame, chosen_threshold: float, ax=None):
+    """Expected profit (dollars) for every threshold of a profit curve, with the chosen one marked."""
+    ax = new_axes(ax)
+    ax.plot(curve["threshold"], curve["expected_profit"], color=STAY_COLOUR)
+    ax.axvline(chosen_threshold, color="black", linestyle="--", linewidth=1)
+    ax.axhline(0, color=NEUTRAL_COLOUR, linewidth=0.8)
+    ax.annotate(f"chosen threshold: {chosen_threshold:.3g}", (chosen_threshold, 1.0), xycoords=("data", "axes fraction"),
+                xytext=(4, -12), textcoords="offset points", fontsize=9)
+    return label(ax, "Expected campaign profit by threshold", "threshold (contact customers scoring at or above it)",
+                 "expected profit (US dollars)")
+
+
+def runs_by_profit(profit_by_run: pd.Series, ax=None):
+    """Horizontal bars: expected profit (dollars) per run, best on top; runs named "rule…" grey, models teal."""
+    ordered = profit_by_run.sort_values(ascending=True)
+    names = [str(name) for name in ordered.index]
+    ax = new_axes(ax)
+    colours = [NEUTRAL_COLOUR if name.startswith("rule") else STAY_COLOUR for name in names]
+    ax.barh(names, ordered.to_numpy(), color=colours)
+    ax.axvline(0, color="black", linewidth=0.8)
+    for y, profit in enumerate(ordered.to_numpy()):
+        ax.annotate(f"${profit:,.0f}", (profit, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
+    ax.set_xlim(right=max(float(ordered.max()), 0.0) * 1.18 + 1.0)
+    return label(ax, "Expected profit of each run (models teal, rules grey)", "expected campaign profit (US dollars)", "run")
+
+
+def confusion_in_customer_words(y_true, contacted, ax=None, title: str = "Who the campaign contacts"):
+    """scikit-learn's confusion matrix, each cell labelled with its count and what it means in customers.
+
+    Rows: what really happened (stayed / churned). Columns: what we decided
+    (leave alone / contact).
+    """
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    ax = new_axes(ax)
+    display = ConfusionMatrixDisplay.from_predictions(
+        y_true, contacted, labels=[0, 1], display_labels=["stayed", "churned"], colorbar=False, cmap="Blues", ax=ax
+    )
+    for (row, column), text in _cells(display.text_):
+        text.set_text(f"{int(display.confusion_matrix[row, column]):,}\n{CUSTOMER_WORDS[row][column]}")
+        text.set_fontsize(9)
+    ax.set_xticks([0, 1], ["leave alone", "contact"])
+    return label(ax, title, "what we decide (customers)", "what really happened (customers)")
+
+
+def _cells(texts):
+    for row in range(texts.shape[0]):
+        for column in range(texts.shape[1]):
+            yield (row, column), texts[row, column]
+
+
+def confusion_small_multiples(y_true, churn_scores, thresholds):
+    """One confusion matrix in customer words per threshold, side by side (a static threshold explorer)."""
+    import numpy as np
+
+    figure, axes = plt.subplots(1, len(thresholds), figsize=WIDE_FIGURE_SIZE, layout="constrained")
+    scores = np.asarray(churn_scores)
+    for ax, threshold in zip(np.atleast_1d(axes), thresholds):
+        confusion_in_customer_words(y_true, (scores >= threshold).astype(int), ax=ax, title=f"threshold {threshold:.2f}")
+    figure.suptitle("Moving the threshold trades missed churners for bothered customers", fontweight="bold")
+    return axes
+
+
+def _mark_thresholds(ax, marks: dict | None):
+    colours = ("black", "#edae49", "#66a182", "#8d96a3")
+    for (name, value), colour in zip((marks or {}).items(), colours):
+        ax.axvline(value, color=colour, linestyle="--", linewidth=1.2, label=f"{name} ({value:.3f})")
+
+
+def metrics_by_threshold(y_true, churn_scores, ax=None, marks: dict | None = None):
+    """Precision, recall and F1 at every threshold, with optional dashed lines at named thresholds."""
+    import numpy as np
+    from sklearn.metrics import precision_recall_curve
+
+    precision, recall, thresholds = precision_recall_curve(y_true, churn_scores)
+    precision, recall = precision[:-1], recall[:-1]  # the last point has no threshold
+    denominator = precision + recall
+    f1 = 2 * precision * recall / np.where(denominator > 0, denominator, 1)
+    ax = new_axes(ax)
+    ax.plot(thresholds, precision, color=STAY_COLOUR, label="precision: share of contacts who are churners")
+    ax.plot(thresholds, recall, color=CHURN_COLOUR, label="recall: share of churners we contact")
+    ax.plot(thresholds, f1, color="black", linewidth=2, label="F1: balance of the two")
+    _mark_thresholds(ax, marks)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=8, loc="lower left")
+    return label(ax, "Raising the threshold: fewer, surer contacts", "threshold (churn probability, 0–1)", "metric (0–1)")
+
+
+def profit_curves_by_threshold(curves: dict, ax=None, marks: dict | None = None):
+    """Expected campaign profit against the threshold, one line per set of economics.
+
+    ``curves``: label -> a table from ``churnlab.economics.profit_curve``.
+    """
+    ax = new_axes(ax)
+    for (name, curve), colour in zip(curves.items(), (CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR)):
+        ax.plot(curve["threshold"], curve["expected_profit"], color=colour, label=_plain_text(name))
+    ax.axhline(0, color="grey", linewidth=0.8)
+    _mark_thresholds(ax, marks)
+    ax.set_xlim(0, 1)
+    _dollar_axis(ax.yaxis)
+    ax.legend(fontsize=8, loc="upper right")
+    return label(ax, "Expected campaign profit at each threshold", "threshold (churn probability, 0–1)", "expected profit (US dollars)")
+
+
+def _dollar_text(value, _position=None) -> str:
+    amount = f"{abs(value) / 1000:,.4g}k" if abs(value) >= 1000 else f"{abs(value):,.0f}"
+    return f"-${amount}" if value < 0 else f"${amount}"
+
+
+def _dollar_axis(axis):
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(nbins=6))
+    axis.set_major_formatter(FuncFormatter(_dollar_text))
+
+
+def _plain_text(text: str) -> str:
+    """Text shown as typed: a pair of $ signs would otherwise start matplotlib's maths mode."""
+    return str(text).replace("$", r"\$")
+
+
+# --- lesson 04: rules against the model --------------------------------------------------------------
+
+
+def campaign_comparison(table: pd.DataFrame, profit_columns: list[str]):
+    """Two panels for a ``churnlab.economics.compare_campaigns`` table.
+
+    Left: each campaign's precision and recall (top right is best). Right: its
+    expected profit under each set of economics (one bar per column in ``profit_columns``).
+    """
+    import numpy as np
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=WIDE_FIGURE_SIZE, layout="constrained")
+    markers = "osD^vP*Xph"
+    for position, (name, row) in enumerate(table.iterrows()):
+        left.scatter(row["recall"], row["precision"], s=55, color=f"C{position}", marker=markers[position % len(markers)],
+                     label=_plain_text(name), zorder=3)
+    left.set_xlim(0, 1.02)
+    left.set_ylim(0, 1)
+    left.legend(fontsize=7, loc="lower left")
+    label(left, "Precision and recall", "recall (share of churners contacted, 0–1)", "precision (share of contacts who churn, 0–1)")
+    heights = 0.8 / len(profit_columns)
+    positions = np.arange(len(table))
+    for offset, (column, colour) in enumerate(zip(profit_columns, (STAY_COLOUR, CHURN_COLOUR, NEUTRAL_COLOUR))):
+        right.barh(positions + offset * heights, table[column].to_numpy(), height=heights, color=colour, label=_plain_text(column))
+    right.set_yticks(positions + heights * (len(profit_columns) - 1) / 2, table.index)
+    right.invert_yaxis()
+    right.axvline(0, color="grey", linewidth=0.8)
+    _dollar_axis(right.xaxis)
+    right.legend(fontsize=8, loc="lower left")
+    label(right, "Expected campaign profit", "expected profit (US dollars)", "")
+    figure.suptitle("Same test customers, same metrics, same money", fontweight="bold")
+    return left, right

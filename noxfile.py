@@ -25,6 +25,8 @@ def _run_suite(session: nox.Session) -> None:
     session.env["CHURNLAB_WORKDIR"] = session.create_tmp()
     session.env.pop("MLFLOW_TRACKING_URI", None)
     session.run("python", "-m", "churnlab", "doctor", silent=True)
+    # One process creates the MLflow store before the notebooks run in parallel (no "table already exists" race).
+    session.run("python", "-c", "from churnlab.tracking import prepare_store; prepare_store()")
     session.run(*PYTEST, *session.posargs)
 
 

@@ -10,6 +10,12 @@ import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
 FIGURE_SIZE = (7, 4)
+WIDE_FIGURE_SIZE = (11, 4)  # two or three charts side by side
+# The four cells of a campaign's confusion matrix, in customer words: rows = what happened, columns = what we did.
+CUSTOMER_WORDS = (
+    ("loyal customers\nwe leave alone", "loyal customers\nwe bother"),
+    ("churners\nwe miss", "churners\nwe call"),
+)
 CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR = "#d1495b", "#00798c", "#8d99ae"
 
 

@@ -1,0 +1,445 @@
+"""Campaign economics: turn churn scores into dollars.
+
+A retention campaign contacts some customers and offers them a reason to stay.
+Three numbers decide whether that makes money:
+
+- ``value_of_saved_customer``: what keeping one churner is worth to us (dollars);
+- ``acceptance_rate``: the share of contacted *churners* who accept the offer and stay;
+- ``cost_per_contact``: what one contact costs (the call, the discount paid to everyone contacted...).
+
+Contacting a churner is worth ``acceptance_rate × value_of_saved_customer`` on
+average; every contact, churner or not, costs ``cost_per_contact``. So a
+contact pays off when the customer's churn probability is above the
+**break-even probability** ``cost ÷ (value × acceptance)``: $10 ÷ ($200 × 30 %)
+≈ 0.167 with the course's defaults.
+
+The functions take the true outcomes ``y_true`` (1 = churned, 0 = stayed) and
+either the list of contacted customers or churn scores (higher = riskier).
+Every problem with an input raises ``EconomicsError`` with a message that says
+what to fix.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from churnlab.errors import EconomicsError
+
+__all__ = [
+    "CampaignEconomics",
+    "best_threshold",
+    "compare_campaigns",
+    "describe_threshold",
+    "dollars",
+    "expected_campaign_profit",
+    "profit_at_threshold",
+    "profit_curve",
+    "threshold_table",
+    "top_k_order",
+    "top_k_profit",
+]
+
+
+def _real_number(value, name: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise EconomicsError(
+            f"{name} should be a number, like 10 or 0.3, but it is {value!r} ({type(value).__name__}). "
+            "Remove any quotes, $ or % signs."
+        )
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        raise EconomicsError(f"{name} is {number}; it needs a real, finite number.")
+    return number
+
+
+@dataclass(frozen=True)
+class CampaignEconomics:
+    """What a retention campaign gains and spends, with the course's defaults.
+
+    ``value_of_saved_customer`` (dollars, above 0): what one kept churner is worth.
+    ``acceptance_rate`` (a fraction, above 0 and at most 1): share of contacted churners who stay.
+    ``cost_per_contact`` (dollars, 0 or more): what each contact costs, churner or not.
+    """
+
+    value_of_saved_customer: float = 200.0
+    acceptance_rate: float = 0.30
+    cost_per_contact: float = 10.0
+
+    def __post_init__(self):
+        value = _real_number(self.value_of_saved_customer, "value_of_saved_customer")
+        acceptance = _real_number(self.acceptance_rate, "acceptance_rate")
+        cost = _real_number(self.cost_per_contact, "cost_per_contact")
+        if value <= 0:
+            raise EconomicsError(
+                f"value_of_saved_customer is {value:g}: keeping a customer must be worth more than $0, "
+                "or no campaign can ever pay off. Use a positive dollar amount, like 200."
+            )
+        if cost < 0:
+            raise EconomicsError(
+                f"cost_per_contact is {cost:g}: a contact cannot cost less than $0. "
+                "Use 0 or a positive dollar amount, like 10."
+            )
+        if acceptance > 1 and acceptance <= 100:
+            raise EconomicsError(
+                f"acceptance_rate is {acceptance:g}: that looks like a percentage. "
+                f"Give it as a fraction between 0 and 1 ({acceptance:g} % is {acceptance / 100:g})."
+            )
+        if not 0 < acceptance <= 1:
+            raise EconomicsError(
+                f"acceptance_rate is {acceptance:g}; it is a share of contacted churners, so it must be "
+                "above 0 and at most 1 (0.3 means 30 % accept the offer)."
+            )
+        # Store plain floats, so numpy numbers or ints give the same object (and the same repr).
+        object.__setattr__(self, "value_of_saved_customer", value)
+        object.__setattr__(self, "acceptance_rate", acceptance)
+        object.__setattr__(self, "cost_per_contact", cost)
+
+    @property
+    def saving_per_churner_contacted(self) -> float:
+        """Average dollars gained by contacting one churner: acceptance × value."""
+        return self.acceptance_rate * self.value_of_saved_customer
+
+    @property
+    def break_even_probability(self) -> float:
+        """The churn probability above which a contact pays for itself: cost ÷ (value × acceptance)."""
+        return self.cost_per_contact / self.saving_per_churner_contacted
+
+
+DEFAULT_ECONOMICS = CampaignEconomics()
+
+
+# --- checking inputs ---------------------------------------------------------------------
+
+
+def _checked_economics(economics) -> CampaignEconomics:
+    if not isinstance(economics, CampaignEconomics):
+        raise EconomicsError(
+            f"economics should be a CampaignEconomics(...), not a {type(economics).__name__}. "
+            "Example: CampaignEconomics(value_of_saved_customer=200, acceptance_rate=0.3, cost_per_contact=10)."
+        )
+    return economics
+
+
+def _one_column(values, name: str) -> np.ndarray:
+    if isinstance(values, pd.DataFrame):
+        if values.shape[1] != 1:
+            raise EconomicsError(
+                f"{name} is a table with {values.shape[1]} columns; it should be one value per customer. "
+                "Pick one column."
+            )
+        values = values.iloc[:, 0]
+    if isinstance(values, (str, bytes)) or np.ndim(values) == 0:
+        raise EconomicsError(f"{name} should hold one value per customer, not a single {type(values).__name__}.")
+    array = np.asarray(values)
+    if array.ndim == 2 and array.shape[1] == 2 and name == "churn_scores":
+        raise EconomicsError(
+            "churn_scores has two columns (the chance of staying and of churning). "
+            "Keep the churn column only: model.predict_proba(X)[:, 1]."
+        )
+    if array.ndim != 1:
+        raise EconomicsError(f"{name} should be a flat list of values, one per customer, but it has shape {array.shape}.")
+    return array
+
+
+def _checked_outcomes(y_true) -> np.ndarray:
+    array = _one_column(y_true, "y_true")
+    if array.dtype == bool:
+        return array.astype(np.int64)
+    if array.dtype.kind not in "iuf":
+        raise EconomicsError(
+            "y_true should be 1 for customers who churned and 0 for those who stayed, "
+            f"but it holds {array.dtype} values such as {array[:1].tolist()}. "
+            "Use churnlab.model.churn_label(customers) or the y_test from split_customers."
+        )
+    if array.size and not np.isin(array, (0, 1)).all():
+        raise EconomicsError(
+            "y_true should only hold 1 (churned) and 0 (stayed); it has other values "
+            f"(for example {array[~np.isin(array, (0, 1))][:1].tolist()}). Did you pass scores as y_true?"
+        )
+    return array.astype(np.int64)
+
+
+def _checked_scores(churn_scores) -> np.ndarray:
+    array = _one_column(churn_scores, "churn_scores")
+    if array.dtype == bool:
+        array = array.astype(np.int64)
+    if array.dtype.kind not in "iuf":
+        raise EconomicsError(
+            f"churn_scores should be numbers (higher = more likely to churn), but they are {array.dtype} values. "
+            "Use model.predict_proba(X)[:, 1] or a rule's score."
+        )
+    array = array.astype(np.float64)
+    if np.isnan(array).any():
+        raise EconomicsError(
+            f"churn_scores has {int(np.isnan(array).sum())} empty (NaN) values; every customer needs a score."
+        )
+    if np.isinf(array).any():
+        raise EconomicsError("churn_scores has infinite values; every customer needs a finite score.")
+    return array
+
+
+def _check_same_customers(first, second, first_name: str, second_name: str, first_len: int, second_len: int) -> None:
+    if first_len != second_len:
+        raise EconomicsError(
+            f"{first_name} has {first_len:,} customers but {second_name} has {second_len:,}. "
+            "Both must describe the same customers, e.g. y_test and the scores of X_test."
+        )
+    first_index, second_index = getattr(first, "index", None), getattr(second, "index", None)
+    if isinstance(first_index, pd.Index) and isinstance(second_index, pd.Index) and not first_index.equals(second_index):
+        raise EconomicsError(
+            f"{first_name} and {second_name} list different customers, or the same customers in a different order. "
+            f"Score the same customers you take the outcomes from (e.g. X_test with y_test), or align them with "
+            f".loc[{first_name}.index]."
+        )
+
+
+def _checked_pair(y_true, other, other_name: str, check_other) -> tuple[np.ndarray, np.ndarray]:
+    outcomes = _checked_outcomes(y_true)
+    values = check_other(other)
+    _check_same_customers(y_true, other, "y_true", other_name, len(outcomes), len(values))
+    return outcomes, values
+
+
+def _checked_contacted(contacted) -> np.ndarray:
+    array = _one_column(contacted, "contacted")
+    if array.dtype == bool:
+        return array
+    if array.dtype.kind in "iuf" and (array.size == 0 or np.isin(array, (0, 1)).all()):
+        return array.astype(bool)
+    raise EconomicsError(
+        "contacted should be True/False (or 1/0) per customer: True for the customers we contact. "
+        "For scores, use profit_at_threshold(y_true, scores, threshold) instead."
+    )
+
+
+def _scores_are_probabilities(scores: np.ndarray) -> bool:
+    return bool(scores.size == 0 or (scores.min() >= 0 and scores.max() <= 1))
+
+
+def _checked_threshold(threshold, scores: np.ndarray) -> float:
+    if isinstance(threshold, numbers.Real) and not isinstance(threshold, (bool, np.bool_)) and threshold == math.inf:
+        return math.inf  # "contact nobody", what best_threshold returns when no threshold pays
+    value = _real_number(threshold, "threshold")
+    if _scores_are_probabilities(scores) and not 0 <= value <= 1:
+        as_percent = f" For {value:g} %, use {value / 100:g}." if 1 < value <= 100 else ""
+        raise EconomicsError(
+            f"threshold is {value:g}, outside 0–1: churn probabilities run from 0 to 1, "
+            f"so a threshold outside that range contacts everyone or no one.{as_percent}"
+        )
+    return value
+
+
+# --- profit ---------------------------------------------------------------------------------
+
+
+def _profit(churners_reached, customers_contacted, economics: CampaignEconomics):
+    return churners_reached * economics.saving_per_churner_contacted - customers_contacted * economics.cost_per_contact
+
+
+def expected_campaign_profit(y_true, contacted, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> float:
+    """Expected dollars from contacting the customers marked True in ``contacted``.
+
+    profit = contacted churners × acceptance × value − number contacted × cost
+    (0 when nobody is contacted). Example with the defaults: contacting 10
+    customers of whom 4 churn gives 4 × 0.3 × $200 − 10 × $10 = $140.
+    """
+    economics = _checked_economics(economics)
+    outcomes, chosen = _checked_pair(y_true, contacted, "contacted", _checked_contacted)
+    churners_reached = int(outcomes[chosen].sum())
+    return float(_profit(churners_reached, int(chosen.sum()), economics))
+
+
+def profit_at_threshold(y_true, churn_scores, threshold: float, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> float:
+    """Expected dollars from contacting every customer whose score is at or above ``threshold``.
+
+    For probabilities the threshold must be between 0 and 1; for other scores
+    (e.g. risk points 0–5) any number works. ``math.inf`` means "contact nobody" ($0).
+    """
+    economics = _checked_economics(economics)
+    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", _checked_scores)
+    cut = _checked_threshold(threshold, scores)
+    contacted = scores >= cut
+    return float(_profit(int(outcomes[contacted].sum()), int(contacted.sum()), economics))
+
+
+def profit_curve(
+    y_true, churn_scores, economics: CampaignEconomics = DEFAULT_ECONOMICS, thresholds=None
+) -> pd.DataFrame:
+    """Expected profit at every threshold, one row per threshold (lowest first).
+
+    Columns: ``threshold`` (contact customers with score >= threshold),
+    ``customers_contacted``, ``churners_reached`` and ``expected_profit`` (dollars).
+    By default the thresholds are the distinct scores, which covers every
+    possible campaign; pass ``thresholds`` to choose your own. Computed with
+    sorting and cumulative sums, so 1,409 customers take a millisecond.
+    """
+    economics = _checked_economics(economics)
+    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", _checked_scores)
+    if thresholds is None:
+        cuts = np.unique(scores)
+    else:
+        cuts = np.array([_checked_threshold(t, scores) for t in _one_column(thresholds, "thresholds")], dtype=np.float64)
+    order = np.argsort(scores, kind="stable")
+    sorted_scores = scores[order]
+    # churners_at_or_above[i] = churners among customers ranked i and above (in ascending order).
+    churners_at_or_above = np.concatenate([np.cumsum(outcomes[order][::-1])[::-1], [0]])
+    first_contacted = np.searchsorted(sorted_scores, cuts, side="left")
+    contacted = len(scores) - first_contacted
+    reached = churners_at_or_above[first_contacted]
+    return pd.DataFrame(
+        {
+            "threshold": cuts,
+            "customers_contacted": contacted.astype(np.int64),
+            "churners_reached": reached.astype(np.int64),
+            "expected_profit": _profit(reached, contacted, economics).astype(np.float64),
+        }
+    )
+
+
+def best_threshold(y_true, churn_scores, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> float:
+    """The threshold with the highest expected profit (one of the customers' scores).
+
+    Two thresholds with the same profit: the higher one wins (fewer contacts for
+    the same money). If no threshold makes money, returns ``math.inf``: the
+    profit-best campaign is to contact nobody.
+    """
+    curve = profit_curve(y_true, churn_scores, economics)
+    if curve.empty or curve["expected_profit"].max() <= 0:
+        return math.inf
+    profits = curve["expected_profit"].to_numpy()
+    best = np.flatnonzero(profits == profits.max())[-1]
+    return float(curve["threshold"].iloc[best])
+
+
+def top_k_order(churn_scores) -> np.ndarray:
+    """Positions of customers from highest to lowest score.
+
+    Ties are broken by position: among customers with the same score, the one
+    that comes first in ``churn_scores`` is contacted first. The same input
+    always gives the same campaign.
+    """
+    scores = _checked_scores(churn_scores)
+    # Stable sort of the negated scores keeps tied customers in their original order.
+    return np.argsort(-scores, kind="stable")
+
+
+def top_k_profit(y_true, churn_scores, k: int, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> float:
+    """Expected dollars when the team can contact only ``k`` customers: the ``k`` highest scores.
+
+    Capacity, not a threshold, decides who is contacted. Ties at the cut-off
+    are broken by position (see ``top_k_order``). ``k = 0`` contacts nobody ($0);
+    ``k`` at or above the number of customers contacts everyone.
+    """
+    economics = _checked_economics(economics)
+    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", _checked_scores)
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Real) or (
+        not isinstance(k, numbers.Integral) and not float(k).is_integer()
+    ):
+        raise EconomicsError(f"k is the number of customers the team can contact: a whole number like 200, not {k!r}.")
+    if k < 0:
+        raise EconomicsError(f"k is {k}: the team cannot contact a negative number of customers. Use 0 or more.")
+    chosen = top_k_order(scores)[: int(k)]
+    return float(_profit(int(outcomes[chosen].sum()), len(chosen), economics))
+
+
+def dollars(amount: float) -> str:
+    """Whole dollars with a thousands separator and the sign in front: 12010 -> '$12,010', -3450 -> '-$3,450'."""
+    rounded = round(float(amount))
+    return f"-${-rounded:,}" if rounded < 0 else f"${rounded:,}"
+
+
+# --- tables for the lessons ----------------------------------------------------------------------
+
+
+def threshold_table(
+    y_true, churn_scores, thresholds=None, economics: CampaignEconomics = DEFAULT_ECONOMICS
+) -> pd.DataFrame:
+    """What a campaign looks like at each threshold, in customers and dollars (one row per threshold).
+
+    ``thresholds``: the ones you want to see; by default every distinct score.
+
+    Columns: threshold, customers contacted, churners reached (we call them),
+    loyal customers bothered (we call them for nothing), churners missed (we
+    never call them), precision, recall, F1 and expected profit ($).
+    Precision is 0 when nobody is contacted (no calls, no hits).
+    """
+    curve = profit_curve(y_true, churn_scores, economics, thresholds=thresholds)
+    all_churners = int(_checked_outcomes(y_true).sum())
+    contacted, reached = curve["customers_contacted"], curve["churners_reached"]
+    precision = (reached / contacted.where(contacted > 0)).fillna(0.0)
+    recall = reached / all_churners if all_churners else reached * 0.0
+    f1 = (2 * precision * recall / (precision + recall).where(precision + recall > 0)).fillna(0.0)
+    return pd.DataFrame(
+        {
+            "threshold": curve["threshold"],
+            "customers contacted": contacted,
+            "churners reached": reached,
+            "loyal customers bothered": contacted - reached,
+            "churners missed": all_churners - reached,
+            "precision": precision,
+            "recall": recall,
+            "F1": f1,
+            "expected profit ($)": curve["expected_profit"],
+        }
+    )
+
+
+def describe_threshold(y_true, churn_scores, threshold: float, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> str:
+    """A few lines describing the campaign at ``threshold`` in customers and dollars."""
+    row = threshold_table(y_true, churn_scores, [threshold], economics).iloc[0]
+    counts = ("customers contacted", "churners reached", "loyal customers bothered", "churners missed")
+    row = {**row.to_dict(), **{name: int(row[name]) for name in counts}}
+    return (
+        f"Threshold {threshold:.2f}: contact {row['customers contacted']:,} customers.\n"
+        f"  churners we call:           {row['churners reached']:>5,}\n"
+        f"  loyal customers we bother:  {row['loyal customers bothered']:>5,}\n"
+        f"  churners we miss:           {row['churners missed']:>5,}\n"
+        f"  precision {row['precision']:.3f} · recall {row['recall']:.3f} · F1 {row['F1']:.3f}\n"
+        f"  expected profit: {dollars(row['expected profit ($)'])}"
+    )
+
+
+def compare_campaigns(y_true, campaigns: dict, scores: dict | None = None, economics: dict | None = None) -> pd.DataFrame:
+    """One row per campaign, judged on the same customers with the same metrics and the same money.
+
+    ``campaigns``: name -> who is contacted (1/0 or True/False per customer).
+    ``scores``: name -> a score per customer, for campaigns that rank customers
+    (gives their ROC-AUC; campaigns without a score get NaN: a yes/no rule
+    has no ranking to judge). ``economics``: column label -> CampaignEconomics,
+    one profit column each, in whole dollars (default: the course's $200 / 30 % / $10).
+    """
+    from sklearn.metrics import roc_auc_score  # imported here: the rest of the module needs no scikit-learn
+
+    scores = scores or {}
+    economics = economics or {"expected profit ($)": DEFAULT_ECONOMICS}
+    outcomes = _checked_outcomes(y_true)
+    if outcomes.size == 0 or outcomes.min() == outcomes.max():
+        raise EconomicsError("Comparing campaigns needs both churners and loyal customers in y_true.")
+    unknown = [name for name in scores if name not in campaigns]
+    if unknown:
+        raise EconomicsError(f"scores has {unknown[0]!r}, which is not one of the campaigns: use the same names.")
+    rows = []
+    for name, contacted in campaigns.items():
+        _, chosen = _checked_pair(y_true, contacted, f"campaign {name!r}", _checked_contacted)
+        reached, n_contacted = int(outcomes[chosen].sum()), int(chosen.sum())
+        precision = reached / n_contacted if n_contacted else 0.0
+        recall = reached / int(outcomes.sum())
+        row = {
+            "campaign": name,
+            "customers contacted": n_contacted,
+            "precision": precision,
+            "recall": recall,
+            "F1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+            "ROC-AUC": float("nan"),
+        }
+        if name in scores:
+            _, campaign_scores = _checked_pair(y_true, scores[name], f"scores[{name!r}]", _checked_scores)
+            row["ROC-AUC"] = float(roc_auc_score(outcomes, campaign_scores))
+        for label, campaign_economics in economics.items():
+            row[label] = int(round(float(_profit(reached, n_contacted, _checked_economics(campaign_economics)))))
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("campaign")

@@ -1,0 +1,133 @@
+"""Heuristic churn rules a product manager could write on a whiteboard.
+
+Each rule takes the feature table ``X`` (from ``churnlab.model.split_customers``
+or ``features_and_label``; the full ``load_churn()`` table works too) and
+returns a pandas Series aligned to ``X.index``: a 1/0 flag (1 = contact this
+customer) or an integer score (higher = riskier).
+
+The risk-points scorecard gives one point for each of five risk signals that
+lesson 01 showed in the data:
+
+1. a month-to-month contract (no commitment to stay);
+2. a new customer: fewer than 12 months with us (tenure < 12);
+3. pays by electronic check (not an automatic payment);
+4. fiber optic internet (the priciest, most competitive product);
+5. no tech support add-on (customers with internet but without support).
+
+So a customer scores 0 (none of the signals) to 5 (all of them).
+"""
+from __future__ import annotations
+
+import numbers
+
+import pandas as pd
+
+from churnlab.errors import CourseError
+
+__all__ = [
+    "RISK_SIGNALS",
+    "RULES",
+    "RULE_DESCRIPTIONS",
+    "flag_risk_points",
+    "month_to_month",
+    "month_to_month_and_new",
+    "risk_points",
+]
+
+# The five risk signals of the scorecard, in words (same order as in risk_points).
+RISK_SIGNALS: dict[str, str] = {
+    "month_to_month_contract": "contract is month-to-month",
+    "new_customer": "fewer than 12 months with us (tenure < 12)",
+    "pays_by_electronic_check": "pays by electronic check",
+    "fiber_optic_internet": "has fiber optic internet",
+    "no_tech_support": "has internet but no tech support add-on",
+}
+NEW_CUSTOMER_MONTHS = 12
+
+
+def _checked_table(X, columns: tuple[str, ...]) -> pd.DataFrame:
+    if not isinstance(X, pd.DataFrame):
+        raise CourseError(
+            f"A rule needs the table of customers (a pandas DataFrame, like X_test), not a {type(X).__name__}."
+        )
+    missing = [c for c in columns if c not in X.columns]
+    if missing:
+        raise CourseError(
+            f"The table has no column {missing[0]!r}, which this rule reads. Pass the feature table "
+            "(X_test from split_customers) or the full customers table from load_churn()."
+        )
+    return X
+
+
+def _checked_count(value, name: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value).is_integer():
+        raise CourseError(f"{name} should be a whole number, like 12, not {value!r}.")
+    if value < low:
+        raise CourseError(f"{name} is {value}; it should be {low} or more.")
+    return int(value)
+
+
+def _flag(condition: pd.Series, name: str) -> pd.Series:
+    return condition.astype("int64").rename(name)
+
+
+def month_to_month(X: pd.DataFrame) -> pd.Series:
+    """1 for customers on a month-to-month contract, 0 for one- and two-year contracts."""
+    X = _checked_table(X, ("contract",))
+    return _flag(X["contract"].eq("Month-to-month"), "month_to_month")
+
+
+def month_to_month_and_new(X: pd.DataFrame, months: int = NEW_CUSTOMER_MONTHS) -> pd.Series:
+    """1 for month-to-month customers who joined fewer than ``months`` months ago (tenure < months)."""
+    X = _checked_table(X, ("contract", "tenure"))
+    months = _checked_count(months, "months", 0)
+    return _flag(X["contract"].eq("Month-to-month") & X["tenure"].lt(months), "month_to_month_and_new")
+
+
+def risk_signals(X: pd.DataFrame) -> pd.DataFrame:
+    """One 1/0 column per risk signal of the scorecard (see ``RISK_SIGNALS``)."""
+    X = _checked_table(X, ("contract", "tenure", "payment_method", "internet_service", "tech_support"))
+    signals = pd.DataFrame(
+        {
+            "month_to_month_contract": X["contract"].eq("Month-to-month"),
+            "new_customer": X["tenure"].lt(NEW_CUSTOMER_MONTHS),
+            "pays_by_electronic_check": X["payment_method"].eq("Electronic check"),
+            "fiber_optic_internet": X["internet_service"].eq("Fiber optic"),
+            # "No internet service" is not a risk signal: only customers with internet can lack support.
+            "no_tech_support": X["tech_support"].eq("No"),
+        },
+        index=X.index,
+    )
+    return signals.astype("int64")
+
+
+def risk_points(X: pd.DataFrame) -> pd.Series:
+    """The scorecard: 0 to 5 points, one per risk signal (see the module docstring)."""
+    return risk_signals(X).sum(axis=1).astype("int64").rename("risk_points")
+
+
+def flag_risk_points(X: pd.DataFrame, at_least: int = 3) -> pd.Series:
+    """1 for customers with at least ``at_least`` risk points (of 5), else 0."""
+    at_least = _checked_count(at_least, "at_least", 0)
+    return _flag(risk_points(X).ge(at_least), f"risk_points_at_least_{at_least}")
+
+
+def _risk_points_at_least_3(X: pd.DataFrame) -> pd.Series:
+    return flag_risk_points(X, at_least=3)
+
+
+# name -> rule(X) giving a 1/0 flag or a score per customer (lesson 05 logs each as a run).
+RULES = {
+    "month_to_month": month_to_month,
+    "month_to_month_and_new": month_to_month_and_new,
+    "risk_points": risk_points,
+    "risk_points_at_least_3": _risk_points_at_least_3,
+}
+
+# name -> the rule in plain words (for tables and logged runs).
+RULE_DESCRIPTIONS = {
+    "month_to_month": "contact every month-to-month customer",
+    "month_to_month_and_new": "contact month-to-month customers with tenure < 12 months",
+    "risk_points": "risk points 0–5: month-to-month, tenure < 12, electronic check, fiber optic, no tech support",
+    "risk_points_at_least_3": "contact customers with 3 or more of the 5 risk points",
+}

@@ -1,0 +1,420 @@
+"""Experiment tracking for the churn lab (lesson 05): where runs live, and a few thin helpers.
+
+The lesson itself calls MLflow's own API (``mlflow.start_run``, ``log_params``,
+``log_metrics``, ``search_runs``, ``mlflow.sklearn.load_model``): that is what a
+product manager meets at work. This module only does what every notebook would
+otherwise repeat:
+
+- ``setup()``: one call that points MLflow at the course's store and experiment,
+  quietly. The store is ``work/mlflow.db`` in the course folder (a SQLite file,
+  MLflow's own default since 3.7), or the server in ``MLFLOW_TRACKING_URI`` when
+  an instructor has set one. Re-running adds runs to the same experiment.
+- ``prepare_store()``: creates the store, the experiment and the registered
+  model once. Safe when several processes start at the same moment; the test
+  harness calls it before running notebooks in parallel.
+- ``decision_metrics()``: the numbers every run logs, for a model or a rule.
+- ``log_decision_plots()``, ``log_churn_model()``, ``register_champion()``:
+  MLflow calls with the course's choices filled in (see each docstring).
+- ``measure_logging_overhead()``: seconds that logging adds to a run.
+
+MLflow is imported lazily: importing this module first sets the environment
+variables that keep MLflow quiet, which only work before ``import mlflow``.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from churnlab.errors import CourseError
+from churnlab.workspace import work_dir
+
+EXPERIMENT_NAME = "churn-lab"
+PRACTICE_EXPERIMENT_NAME = "churn-lab-practice"  # the exercises' runs, kept apart from the lesson's
+MODEL_NAME = "churn-model"
+CHAMPION_ALIAS = "champion"
+STORE_FILE = "mlflow.db"
+ARTIFACTS_FOLDER = "mlflow-artifacts"
+
+# Set before ``import mlflow`` (an instructor's own values win): no INFO lines, no
+# links printed after each run, no progress bars when models are downloaded, and no
+# usage telemetry: the course promises to work offline and to send nothing anywhere.
+QUIET_SETTINGS = {
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "MLFLOW_LOGGING_LEVEL": "WARNING",
+    "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true",
+    "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
+}
+
+# skops is MLflow's safe format for scikit-learn models: loading refuses any type
+# not on a trust list. The course pipeline needs these two (the second only on
+# scikit-learn < 1.7); tests check that nothing else is needed.
+SKOPS_TRUSTED_TYPES = ["numpy.dtype", "sklearn.compose._column_transformer._RemainderColsList"]
+
+# What the logged model needs to run elsewhere. Written out because letting MLflow
+# infer it costs 3-5 seconds per run.
+_MODEL_PACKAGES = ("scikit-learn", "pandas", "numpy", "scipy", "skops")
+
+
+def _quiet_mlflow() -> None:
+    for name, value in QUIET_SETTINGS.items():
+        os.environ.setdefault(name, value)
+    if "mlflow" in sys.modules:  # imported before us: the variables came too late, set the loggers
+        level = getattr(logging, os.environ["MLFLOW_LOGGING_LEVEL"].upper(), logging.WARNING)
+        logging.getLogger("mlflow").setLevel(level)
+        logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
+
+
+_quiet_mlflow()
+
+
+def pip_requirements() -> list[str]:
+    """The packages (pinned to the versions running now) a logged churn model needs."""
+    return [f"{name}=={metadata.version(name)}" for name in _MODEL_PACKAGES]
+
+
+# --- where runs live ----------------------------------------------------------------------
+
+
+def default_tracking_uri() -> str:
+    """``sqlite:///<course work folder>/mlflow.db``: a local store, one file."""
+    return "sqlite:///" + (work_dir() / STORE_FILE).as_posix()
+
+
+def tracking_uri() -> str:
+    """The store to use: ``MLFLOW_TRACKING_URI`` when set (an instructor's server), else the course's."""
+    return os.environ.get("MLFLOW_TRACKING_URI", "").strip() or default_tracking_uri()
+
+
+def _local_sqlite_file(uri: str) -> Path | None:
+    if not uri.startswith("sqlite:///") or ":memory:" in uri:
+        return None
+    return Path(uri.removeprefix("sqlite:///").split("?")[0])
+
+
+def _artifact_location(uri: str) -> str | None:
+    # With a local store, artifacts go in a folder next to the store file (MLflow would
+    # use ./mlruns in whatever folder the notebook runs from). A server decides for itself.
+    store_file = _local_sqlite_file(uri)
+    if store_file is None:
+        return None
+    return (store_file.parent / ARTIFACTS_FOLDER).resolve().as_uri()
+
+
+@contextlib.contextmanager
+def _creation_lock(store_file: Path | None, timeout: float = 120.0, stale_after: float = 60.0):
+    """Let one process at a time create a SQLite store (two at once fail with "table already exists")."""
+    if store_file is None:
+        yield
+        return
+    store_file.parent.mkdir(parents=True, exist_ok=True)
+    lock = store_file.with_name(store_file.name + ".lock")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            break
+        except FileExistsError:
+            with contextlib.suppress(OSError):
+                if time.time() - lock.stat().st_mtime > stale_after:  # left by a process that died
+                    lock.unlink()
+                    continue
+            if time.monotonic() > deadline:
+                raise CourseError(
+                    f"Another notebook has been setting up the experiment store for {timeout:.0f} s. "
+                    f"If none is running, delete {lock} and try again."
+                ) from None
+            time.sleep(0.05)
+    try:
+        yield
+    finally:
+        os.close(handle)
+        with contextlib.suppress(OSError):
+            lock.unlink()
+
+
+def _is_already_exists(error: Exception) -> bool:
+    return getattr(error, "error_code", "") in ("RESOURCE_ALREADY_EXISTS", "ALREADY_EXISTS")
+
+
+def _experiment_id(client, experiment_name: str, artifact_location: str | None) -> str:
+    experiment = client.get_experiment_by_name(experiment_name)
+    if experiment is None:
+        try:
+            return client.create_experiment(experiment_name, artifact_location=artifact_location)
+        except Exception as error:  # another process created it a moment ago
+            if not _is_already_exists(error):
+                raise
+            experiment = client.get_experiment_by_name(experiment_name)
+    if experiment.lifecycle_stage == "deleted":  # deleted in the UI: bring it back, runs included
+        client.restore_experiment(experiment.experiment_id)
+    return experiment.experiment_id
+
+
+def _ensure_registered_model(client, model_name: str) -> None:
+    try:
+        client.create_registered_model(model_name, description="Churn model of the churn lab; the alias 'champion' marks the one to use.")
+    except Exception as error:
+        if not _is_already_exists(error):
+            raise
+
+
+def prepare_store(
+    uri: str | None = None,
+    experiment_names: tuple[str, ...] = (EXPERIMENT_NAME, PRACTICE_EXPERIMENT_NAME),
+    model_name: str = MODEL_NAME,
+) -> str:
+    """Create the tracking store, the experiments and the registered model if missing; return the store's URI.
+
+    Safe to call any number of times, from several processes at once: for a
+    SQLite store, a lock file lets one process at a time create the tables.
+    Test harnesses call ``prepare_store()`` once before running notebooks in parallel.
+    """
+    _quiet_mlflow()
+    from mlflow import MlflowClient
+
+    uri = uri or tracking_uri()
+    with _creation_lock(_local_sqlite_file(uri)):
+        client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        for name in experiment_names:
+            _experiment_id(client, name, _artifact_location(uri))
+        _ensure_registered_model(client, model_name)
+    return uri
+
+
+@dataclass(frozen=True)
+class TrackingSetup:
+    """Where this notebook's runs go."""
+
+    tracking_uri: str
+    experiment_name: str
+    experiment_id: str
+    started_ms: int = 0  # when setup() ran, in MLflow's time unit (ms): filter this session's runs with it
+
+    @property
+    def on_a_server(self) -> bool:
+        """True when runs go to a tracking server (``MLFLOW_TRACKING_URI``), not a local file."""
+        return _local_sqlite_file(self.tracking_uri) is None
+
+    @property
+    def where(self) -> str:
+        """Where the runs live, in words (without the machine-specific path)."""
+        experiment = f"experiment {self.experiment_name!r}"
+        if self.on_a_server:
+            return f"the tracking server set in MLFLOW_TRACKING_URI, {experiment}"
+        if self.tracking_uri == default_tracking_uri():
+            return f"a SQLite file ({STORE_FILE}) in the course's work folder, {experiment}"
+        return f"the SQLite file set in MLFLOW_TRACKING_URI, {experiment}"
+
+    @property
+    def ui_command(self) -> str:
+        """The terminal command that opens MLflow's web page on these runs."""
+        if self.on_a_server:
+            return f"open {self.tracking_uri} in your browser"
+        return f'mlflow ui --backend-store-uri "{self.tracking_uri}" --port 5000'
+
+
+def setup(experiment_name: str = EXPERIMENT_NAME) -> TrackingSetup:
+    """Point MLflow at the course's store and experiment, quietly; safe to re-run.
+
+    Afterwards every ``mlflow.start_run()`` in this notebook logs to that
+    experiment. Equivalent to ``mlflow.set_tracking_uri(...)`` plus
+    ``mlflow.set_experiment(...)``, with the store created safely first.
+    """
+    _quiet_mlflow()
+    import mlflow
+
+    uri = prepare_store(tracking_uri(), (experiment_name,))
+    mlflow.set_tracking_uri(uri)  # the model registry follows the tracking URI
+    experiment = mlflow.set_experiment(experiment_name)
+    return TrackingSetup(uri, experiment_name, experiment.experiment_id, started_ms=int(time.time() * 1000))
+
+
+# --- what each run logs -------------------------------------------------------------------
+
+
+def data_params() -> dict[str, object]:
+    """Which data and split a run used: the CSV's checksum (first 12 characters), split seed and test share."""
+    from churnlab.data import file_checksum
+    from churnlab.model import RANDOM_STATE, TEST_SHARE
+
+    return {"data_sha256": file_checksum()[:12], "split_seed": RANDOM_STATE, "test_share": TEST_SHARE}
+
+
+def economics_params(economics) -> dict[str, float]:
+    """The campaign economics behind ``expected_profit``, as parameters to log."""
+    return {
+        "value_of_saved_customer": economics.value_of_saved_customer,
+        "acceptance_rate": economics.acceptance_rate,
+        "cost_per_contact": economics.cost_per_contact,
+    }
+
+
+def _contacted(churn_scores, threshold: float) -> np.ndarray:
+    return np.asarray(churn_scores, dtype=float) >= threshold
+
+
+def decision_metrics(y_true, churn_scores, threshold: float, economics) -> dict[str, float]:
+    """The metrics every run logs, for a model (probabilities) or a rule (flags or points).
+
+    Customers whose score is at or above ``threshold`` are contacted. Returns
+    ``roc_auc`` (from the scores: how well they rank churners first), then for
+    the contacted customers ``precision``, ``recall``, ``f1``,
+    ``customers_contacted`` and ``expected_profit`` (dollars, from ``economics``).
+    A yes/no rule does not rank customers, so it gets no ``roc_auc`` (as in lesson 04).
+    """
+    from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
+
+    from churnlab.economics import expected_campaign_profit
+
+    contacted = _contacted(churn_scores, threshold)
+    metrics = {}
+    if len(np.unique(np.asarray(churn_scores))) > 2:
+        metrics["roc_auc"] = float(roc_auc_score(y_true, churn_scores))
+    metrics.update(
+        precision=float(precision_score(y_true, contacted, zero_division=0)),
+        recall=float(recall_score(y_true, contacted, zero_division=0)),
+        f1=float(f1_score(y_true, contacted, zero_division=0)),
+        customers_contacted=float(contacted.sum()),
+        expected_profit=float(expected_campaign_profit(y_true, contacted, economics)),
+    )
+    return metrics
+
+
+def log_decision_plots(y_true, churn_scores, threshold: float, economics) -> list[str]:
+    """Log the confusion matrix (and, for scores with more than two values, the profit curve) as images.
+
+    Calls ``mlflow.log_figure`` inside the active run; the figures are closed,
+    so nothing is drawn in the notebook. Returns the artifact paths.
+    """
+    import matplotlib.pyplot as plt
+    import mlflow
+
+    from churnlab import plots
+    from churnlab.economics import profit_curve
+
+    logged = []
+    contacted = _contacted(churn_scores, threshold)
+    figures = {"plots/confusion_matrix.png": plots.campaign_confusion_matrix(y_true, contacted).figure}
+    if len(np.unique(churn_scores)) > 2:
+        curve = profit_curve(y_true, churn_scores, economics)
+        figures["plots/profit_curve.png"] = plots.profit_by_threshold(curve, threshold).figure
+    for path, figure in figures.items():
+        mlflow.log_figure(figure, path)
+        plt.close(figure)
+        logged.append(path)
+    return logged
+
+
+def churn_model_signature(X, churn_scores):
+    """The model's input and output columns, for ``log_model``.
+
+    MLflow warns that integer columns cannot hold missing values; the course
+    data never has missing integers (``load_churn`` checks), so that hint is
+    silenced here instead of being shown to learners.
+    """
+    from mlflow.models import infer_signature
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*integer column", category=UserWarning)
+        return infer_signature(X, churn_scores)
+
+
+def log_churn_model(model, X, name: str = "model"):
+    """Log a fitted churn pipeline in the active run; returns MLflow's ``ModelInfo``.
+
+    The same as ``mlflow.sklearn.log_model(model, name=name, signature=...,
+    pip_requirements=..., skops_trusted_types=...)`` with the course's
+    choices: a signature from a few rows of ``X``, pinned requirements
+    (inferring them takes seconds), and skops, the safe file format.
+    """
+    import mlflow
+
+    scores = model.predict_proba(X.head(20))[:, 1]
+    return mlflow.sklearn.log_model(
+        model,
+        name=name,
+        signature=churn_model_signature(X.head(20), scores),
+        pip_requirements=pip_requirements(),
+        skops_trusted_types=SKOPS_TRUSTED_TYPES,
+    )
+
+
+def register_champion(run_id: str, model_name: str = MODEL_NAME, alias: str = CHAMPION_ALIAS):
+    """Register the model logged in run ``run_id`` as a new version, and point ``alias`` at it.
+
+    The same as ``mlflow.register_model("models:/<model id>", model_name)``
+    followed by ``MlflowClient().set_registered_model_alias(model_name, alias,
+    version)``, without the lines ``register_model`` prints (they name a
+    version number that changes at every re-run). Returns the ``ModelVersion``.
+    """
+    import mlflow
+    from mlflow import MlflowClient
+
+    outputs = mlflow.get_run(run_id).outputs
+    model_ids = [output.model_id for output in (outputs.model_outputs if outputs else [])]
+    if not model_ids:
+        raise CourseError("This run has no logged model to register: pick a model run (params.kind = 'model'), not a rule.")
+    with contextlib.redirect_stderr(io.StringIO()):
+        version = mlflow.register_model(f"models:/{model_ids[-1]}", model_name)
+    MlflowClient().set_registered_model_alias(model_name, alias, version.version)
+    return version
+
+
+# --- what logging costs --------------------------------------------------------------------
+
+
+def measure_logging_overhead(runs: int = 3) -> float:
+    """Seconds that logging adds to one run of the churn model, model included (median of ``runs``).
+
+    Each run trains the course model, then logs what lesson 05 logs:
+    parameters, metrics, two plots and the model. Training time is not
+    counted. A first warm-up run (one-off imports) is not counted either,
+    and everything goes to a temporary store that is deleted afterwards.
+    """
+    import mlflow
+
+    from churnlab.data import load_churn
+    from churnlab.economics import CampaignEconomics
+    from churnlab.model import make_churn_model, split_customers
+
+    if runs < 1:
+        raise CourseError(f"runs is {runs}: measure at least 1 run.")
+    split = split_customers(load_churn())
+    economics = CampaignEconomics()
+    threshold = economics.break_even_probability
+    previous_uri = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else None
+    overheads = []
+    with tempfile.TemporaryDirectory() as folder:
+        uri = "sqlite:///" + (Path(folder) / STORE_FILE).as_posix()
+        experiment_id = mlflow.MlflowClient(uri).create_experiment(
+            "logging-overhead", artifact_location=(Path(folder) / "artifacts").as_uri()
+        )
+        mlflow.set_tracking_uri(uri)
+        try:
+            for attempt in range(runs + 1):
+                started = time.perf_counter()
+                model = make_churn_model(C=1.0).fit(split.X_train, split.y_train)
+                churn_scores = model.predict_proba(split.X_test)[:, 1]
+                trained = time.perf_counter()
+                with mlflow.start_run(experiment_id=experiment_id, run_name="overhead"):
+                    mlflow.log_params({"kind": "model", "C": 1.0, "threshold": threshold, **data_params(), **economics_params(economics)})
+                    mlflow.log_metrics(decision_metrics(split.y_test, churn_scores, threshold, economics))
+                    log_decision_plots(split.y_test, churn_scores, threshold, economics)
+                    log_churn_model(model, split.X_train)
+                if attempt:  # the first run pays one-off imports
+                    overheads.append(time.perf_counter() - trained)
+        finally:
+            mlflow.set_tracking_uri(previous_uri)
+    return statistics.median(overheads)

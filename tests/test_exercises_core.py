@@ -1,0 +1,170 @@
+"""churnlab.exercises.core: check(), hint() and solution() never raise and say something useful."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from churnlab.exercises.core import Blank, Mistake, Question, ____, as_fraction_or_number, close
+
+
+class Double(Question):
+    """A toy question: answer must be twice 21."""
+
+    variables = ("answer",)
+    hints = ("Think of 21.", "Multiply 21 by 2.")
+    solution_code = "answer = 21 * 2"
+    solution_why = "Doubling 21 gives 42."
+
+    def grade(self, answer):
+        if isinstance(answer, dict):
+            return answer["boom"]  # a KeyError: an unexpected crash inside grading
+        value = as_fraction_or_number(answer, "answer")
+        if value == 21:
+            raise Mistake("That is 21 itself: double it.")
+        if value == 42:
+            return "Forty-two, the answer."
+        raise Mistake(f"answer is {value:g}, not twice 21.")
+
+
+q = Double("q9")
+
+
+def test_blank_answer_is_not_attempted():
+    assert isinstance(____, Blank)
+    assert repr(____) == "____"
+    outcome = q.outcome({"answer": ____})
+    assert outcome.startswith("✏️ q9: not attempted yet")
+    assert "Replace the ____ after `answer =`" in outcome
+
+
+def test_missing_variable_is_not_attempted():
+    outcome = q.outcome({"something_else": 1})
+    assert outcome.startswith("✏️ q9: not attempted yet")
+    assert "Set `answer = ...`" in outcome
+
+
+def test_right_answer():
+    assert q.outcome({"answer": 42}) == "✅ q9: correct! Forty-two, the answer."
+
+
+def test_mistake_message_is_shown():
+    outcome = q.outcome({"answer": 21})
+    assert outcome.startswith("❌ q9: not quite. That is 21 itself: double it.")
+    assert "q9.hint()" in outcome
+
+
+def test_a_crash_inside_grade_is_a_cross_not_an_exception():
+    outcome = q.outcome({"answer": {"not": "a number"}})
+    assert outcome.startswith("❌ q9: I could not check this answer (KeyError)")
+
+
+@pytest.mark.parametrize(
+    "odd", [None, "abc", float("nan"), [1, 2], pd.DataFrame({"a": [1, 2]}), True, object(), np.array([1.0, 2.0])],
+    ids=["None", "text", "nan", "list", "DataFrame", "True", "object", "array"],
+)
+def test_odd_answers_get_a_cross(odd):
+    assert q.outcome({"answer": odd}).startswith("❌ q9: ")
+
+
+def _learner_notebook(answer_source: str) -> dict:
+    """Run a cell in its own globals, like a notebook does, and call check() from there."""
+    notebook_globals = {"q": q, "____": ____}
+    exec(answer_source + "\ndef run_check():\n    q.check()\n", notebook_globals)
+    return notebook_globals
+
+
+def test_check_reads_the_callers_globals(capsys):
+    _learner_notebook("answer = 42")["run_check"]()
+    assert capsys.readouterr().out == "✅ q9: correct! Forty-two, the answer.\n"
+    _learner_notebook("answer = 21")["run_check"]()
+    assert "That is 21 itself" in capsys.readouterr().out
+    _learner_notebook("answer = ____")["run_check"]()
+    assert capsys.readouterr().out.startswith("✏️")
+
+
+def test_check_called_directly_at_top_level_of_a_cell(capsys):
+    # In a notebook, q.check() is called at the top level of a cell, not inside a function.
+    exec("answer = 42\nq.check()\n", {"q": q})
+    assert capsys.readouterr().out.startswith("✅")
+
+
+@pytest.mark.parametrize(("step", "shown"), [(1, 1), (2, 2), (99, 2), (0, 1), (-3, 1), ("x", 1), (None, 1), (1.7, 1)])
+def test_hint_never_raises(step, shown, capsys):
+    q.hint(step)
+    out = capsys.readouterr().out
+    assert out.startswith(f"💡 Hint {shown} of 2: {q.hints[shown - 1]}")
+    assert ("q9.hint(2)" in out) == (shown == 1)
+
+
+def test_hint_without_hints(capsys):
+    class NoHints(Double):
+        hints = ()
+
+    NoHints("q8").hint()
+    assert "no hint for this one" in capsys.readouterr().out
+
+
+def test_solution_prints_code_and_why(capsys):
+    q.solution()
+    out = capsys.readouterr().out
+    assert out.startswith("📖 Solution to q9:\n    answer = 21 * 2\n")
+    assert "Why: Doubling 21 gives 42." in out
+
+
+def test_repr_tells_what_to_run():
+    assert repr(q) == "<q9: run q9.check(), q9.hint() or q9.solution()>"
+
+
+# --- as_fraction_or_number ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.25, 0.25),
+        (3, 3.0),
+        (np.float64(0.5), 0.5),
+        (np.int64(7), 7.0),
+        (pd.Series([0.3]), 0.3),
+        (np.array([[0.1]]), 0.1),
+    ],
+    ids=["float", "int", "numpy float", "numpy int", "Series of 1", "1x1 array"],
+)
+def test_as_fraction_or_number_accepts_single_numbers(value, expected):
+    number = as_fraction_or_number(value, "x")
+    assert type(number) is float
+    assert number == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (True, "True/False"),
+        (np.bool_(False), "True/False"),
+        ("0.26", "Remove the quotes"),
+        (np.array([0.1, 0.2]), "holds 2 values"),
+        (pd.Series([1, 2, 3]), "holds 3 values. Reduce it to one number"),
+        (float("nan"), "NaN"),
+        (np.float64("nan"), "NaN"),
+        (pd.Series([math.nan]), "NaN"),
+        (None, "it is None (empty)"),
+        ([1, 2], "it is a list"),
+        ({"a": 1}, "it is a dictionary"),
+        (pd.DataFrame({"a": [2]}), "it is a DataFrame"),
+    ],
+    ids=["bool", "numpy bool", "str", "array of 2", "Series of 3", "nan", "numpy nan", "Series nan", "None", "list", "dict", "1x1 DataFrame"],
+)
+def test_as_fraction_or_number_explains_why_not(value, words):
+    with pytest.raises(Mistake) as caught:
+        as_fraction_or_number(value, "churn_rate")
+    assert str(caught.value).startswith("churn_rate ")
+    assert words in str(caught.value)
+
+
+def test_close_tolerates_three_decimals():
+    assert close(0.2654, 0.26537)
+    assert not close(0.266, 0.2654)
+    assert close(26.54, 26.5369, 0.05)

@@ -1,0 +1,116 @@
+"""churnlab.model: the course's split and model recipe are fixed, fair and quiet."""
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from churnlab.data import DATA_DICTIONARY, load_churn
+from churnlab.model import (
+    CATEGORICAL_FEATURES,
+    FEATURES,
+    NUMERIC_FEATURES,
+    churn_label,
+    features_and_label,
+    make_churn_model,
+    split_customers,
+)
+
+
+@pytest.fixture(scope="module")
+def customers() -> pd.DataFrame:
+    return load_churn()
+
+
+@pytest.fixture(scope="module")
+def split(customers):
+    return split_customers(customers)
+
+
+@pytest.fixture(scope="module")
+def fitted(split):
+    return make_churn_model().fit(split.X_train, split.y_train)
+
+
+def test_split_sizes(split):
+    assert len(split.X_train) == len(split.y_train) == 5634
+    assert len(split.X_test) == len(split.y_test) == 1409
+
+
+def test_split_is_stratified(split):
+    assert int(split.y_test.sum()) == 374
+    assert int(split.y_train.sum()) == 1869 - 374
+    assert abs(split.y_test.mean() - split.y_train.mean()) < 0.001
+
+
+def test_split_is_the_same_every_time(customers, split):
+    again = split_customers(customers)
+    assert again.X_test.index.equals(split.X_test.index)
+    assert again.y_train.index.equals(split.y_train.index)
+    pd.testing.assert_frame_equal(again.X_train, split.X_train)
+
+
+def test_no_customer_is_in_both_parts(split):
+    train_ids, test_ids = set(split.X_train.index), set(split.X_test.index)
+    assert not train_ids & test_ids
+    assert len(train_ids | test_ids) == 7043
+    assert split.X_train.index.equals(split.y_train.index)
+    assert split.X_test.index.equals(split.y_test.index)
+
+
+def test_features_and_label(customers):
+    X, y = features_and_label(customers)
+    assert X.index.name == y.index.name == "customer_id"
+    assert X.index[0] == "C0001"
+    assert list(X.columns) == list(FEATURES)
+    assert y.name == "churned"
+    assert set(y.unique()) == {0, 1}
+    assert y.sum() == 1869
+    assert (churn_label(customers).to_numpy() == y.to_numpy()).all()
+
+
+def test_gender_and_ids_are_not_features():
+    assert "female" not in FEATURES
+    assert "customer_id" not in FEATURES
+    assert "churn" not in FEATURES
+    # Every other column of the data dictionary is used exactly once.
+    others = {c.name for c in DATA_DICTIONARY} - {"female", "customer_id", "churn"}
+    assert sorted(FEATURES) == sorted(others)
+    assert len(FEATURES) == len(set(FEATURES)) == 18
+    assert set(NUMERIC_FEATURES).isdisjoint(CATEGORICAL_FEATURES)
+
+
+def test_model_ranks_test_customers_well(split, fitted):
+    churn_scores = fitted.predict_proba(split.X_test)[:, 1]
+    test_auc = roc_auc_score(split.y_test, churn_scores)
+    assert 0.835 <= test_auc <= 0.85
+
+
+def test_empty_total_charges_are_handled(customers, fitted):
+    new_customers = customers[customers["total_charges"].isna()]
+    X_new, _ = features_and_label(new_customers)
+    scores = fitted.predict_proba(X_new)[:, 1]
+    assert len(scores) == 11
+    assert ((scores > 0) & (scores < 1)).all()
+
+
+def test_smaller_C_is_a_simpler_model(split):
+    strong = make_churn_model(C=0.01).fit(split.X_train, split.y_train)
+    weak = make_churn_model(C=1.0).fit(split.X_train, split.y_train)
+    assert abs(strong[-1].coef_).sum() < abs(weak[-1].coef_).sum()
+
+
+def test_fitting_and_predicting_on_dataframes_gives_no_warning(split):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # convergence, feature-name or future warnings fail the test...
+        # ...except scipy's own DeprecationWarning raised inside sklearn 1.6.1 (Colab's) with newer scipy:
+        # hidden by default, and not ours to fix.
+        warnings.filterwarnings("ignore", message="scipy.optimize", category=DeprecationWarning)
+        model = make_churn_model().fit(split.X_train, split.y_train)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # predictions: no warning at all
+        model.predict_proba(split.X_test)
+        model.predict(split.X_test)
+        model.predict_proba(split.X_test.head(1))

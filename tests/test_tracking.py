@@ -1,0 +1,327 @@
+"""churnlab.tracking: the course's MLflow set-up, against temporary stores."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from churnlab import tracking
+from churnlab.data import load_churn
+from churnlab.economics import CampaignEconomics
+from churnlab.errors import CourseError
+from churnlab.model import make_churn_model, split_customers
+
+import mlflow  # noqa: E402  (after churnlab.tracking, which quiets it)
+from mlflow import MlflowClient  # noqa: E402
+
+
+@cache
+def _split():
+    return split_customers(load_churn())
+
+
+@cache
+def _model():
+    split = _split()
+    return make_churn_model().fit(split.X_train, split.y_train)
+
+
+def _forget_mlflow_state():
+    mlflow.set_tracking_uri(None)  # also removes MLFLOW_TRACKING_URI, which set_tracking_uri exports
+    mlflow.tracking.fluent._active_experiment_id = None
+    os.environ.pop("MLFLOW_EXPERIMENT_ID", None)
+
+
+@pytest.fixture
+def work_folder(tmp_path, monkeypatch):
+    """A fresh course work folder, no MLFLOW_TRACKING_URI, and MLflow's global state reset afterwards."""
+    while mlflow.active_run():
+        mlflow.end_run()
+    _forget_mlflow_state()
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path / "work"))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    yield tmp_path / "work"
+    while mlflow.active_run():
+        mlflow.end_run()
+    _forget_mlflow_state()
+
+
+# --- where runs live ---------------------------------------------------------------------------
+
+
+def test_the_default_store_is_a_sqlite_file_in_the_work_folder(work_folder):
+    assert tracking.default_tracking_uri() == "sqlite:///" + (work_folder / "mlflow.db").as_posix()
+    assert tracking.tracking_uri() == tracking.default_tracking_uri()
+
+
+def test_mlflow_tracking_uri_wins_when_an_instructor_sets_it(work_folder, monkeypatch):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://mlflow.example.org:5000")
+    assert tracking.tracking_uri() == "http://mlflow.example.org:5000"
+    setup = tracking.TrackingSetup("http://mlflow.example.org:5000", "churn-lab", "1")
+    assert setup.on_a_server
+    assert "tracking server" in setup.where and "http" not in setup.where
+    assert "http://mlflow.example.org:5000" in setup.ui_command
+    assert tracking._artifact_location("http://mlflow.example.org:5000") is None  # the server decides
+
+
+def test_setup_creates_the_store_experiment_and_registered_model(work_folder):
+    setup = tracking.setup()
+    assert (work_folder / "mlflow.db").exists()
+    assert mlflow.get_tracking_uri() == setup.tracking_uri == tracking.default_tracking_uri()
+    experiment = mlflow.get_experiment_by_name(tracking.EXPERIMENT_NAME)
+    assert experiment.experiment_id == setup.experiment_id
+    # Artifacts go to the work folder, never to ./mlruns in the notebook's folder.
+    assert experiment.artifact_location == (work_folder / "mlflow-artifacts").resolve().as_uri()
+    assert MlflowClient().get_registered_model(tracking.MODEL_NAME).name == tracking.MODEL_NAME
+    assert not setup.on_a_server
+    assert "work folder" in setup.where and str(work_folder) not in setup.where
+    assert setup.ui_command.startswith("mlflow ui --backend-store-uri") and setup.tracking_uri in setup.ui_command
+
+
+def test_setup_honours_mlflow_tracking_uri(work_folder, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "instructor" / "store.db"
+    elsewhere.parent.mkdir()
+    uri = "sqlite:///" + elsewhere.as_posix()
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    setup = tracking.setup()
+    with mlflow.start_run():
+        mlflow.log_metric("expected_profit", 1.0)
+    assert setup.tracking_uri == uri and elsewhere.exists()
+    assert not (work_folder / "mlflow.db").exists()
+    assert "MLFLOW_TRACKING_URI" in setup.where
+    assert len(mlflow.search_runs(experiment_names=[tracking.EXPERIMENT_NAME])) == 1
+
+
+def test_rerunning_setup_keeps_earlier_runs(work_folder):
+    for attempt in range(2):
+        tracking.setup()
+        with mlflow.start_run(run_name="model C=1.0"):
+            mlflow.log_metric("expected_profit", 100.0)
+    assert len(mlflow.search_runs(experiment_names=[tracking.EXPERIMENT_NAME])) == 2
+
+
+def test_a_deleted_experiment_comes_back_with_its_runs(work_folder):
+    setup = tracking.setup()
+    with mlflow.start_run():
+        pass
+    MlflowClient().delete_experiment(setup.experiment_id)
+    again = tracking.setup()
+    assert again.experiment_id == setup.experiment_id
+    assert len(mlflow.search_runs(experiment_ids=[again.experiment_id])) == 1
+
+
+def test_prepare_store_is_idempotent_and_returns_the_uri(work_folder):
+    uri = tracking.prepare_store()
+    assert uri == tracking.prepare_store() == tracking.default_tracking_uri()
+    assert not (work_folder / "mlflow.db.lock").exists()
+
+
+def test_processes_creating_one_fresh_store_at_once_all_succeed(tmp_path):
+    script = textwrap.dedent(
+        """
+        from churnlab import tracking
+        import mlflow
+        tracking.setup()
+        with mlflow.start_run():
+            mlflow.log_metric("expected_profit", 1.0)
+        """
+    )
+    env = {**os.environ, "CHURNLAB_WORKDIR": str(tmp_path)}
+    env.pop("MLFLOW_TRACKING_URI", None)
+    processes = [
+        subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    results = [process.communicate(timeout=120) + (process.returncode,) for process in processes]
+    assert [code for _, _, code in results] == [0, 0, 0], [err for _, err, _ in results]
+    assert all(err == "" for _, err, _ in results), [err for _, err, _ in results]
+    client = MlflowClient("sqlite:///" + (tmp_path / "mlflow.db").as_posix())
+    experiment = client.get_experiment_by_name(tracking.EXPERIMENT_NAME)
+    assert len(client.search_runs([experiment.experiment_id])) == 3
+
+
+def test_a_stale_lock_left_by_a_dead_process_is_removed(tmp_path):
+    store = tmp_path / "mlflow.db"
+    lock = tmp_path / "mlflow.db.lock"
+    lock.write_text("")
+    old = lock.stat().st_mtime - 1000
+    os.utime(lock, (old, old))
+    with tracking._creation_lock(store, timeout=5, stale_after=60):
+        assert lock.exists()
+    assert not lock.exists()
+
+
+def test_a_lock_held_too_long_gives_a_course_error(tmp_path):
+    store = tmp_path / "mlflow.db"
+    (tmp_path / "mlflow.db.lock").write_text("")
+    with pytest.raises(CourseError, match="delete"):
+        with tracking._creation_lock(store, timeout=0.2, stale_after=60):
+            pass
+
+
+# --- quiet ---------------------------------------------------------------------------------------
+
+
+def test_a_whole_lesson_worth_of_mlflow_prints_nothing_on_stderr(tmp_path):
+    # A fresh process: the store is created, an experiment made, a model logged, registered and loaded.
+    script = textwrap.dedent(
+        """
+        from churnlab import tracking
+        import mlflow
+        from churnlab.data import load_churn
+        from churnlab.economics import CampaignEconomics
+        from churnlab.model import make_churn_model, split_customers
+        tracking.setup()
+        split = split_customers(load_churn())
+        model = make_churn_model().fit(split.X_train, split.y_train)
+        scores = model.predict_proba(split.X_test)[:, 1]
+        economics = CampaignEconomics()
+        with mlflow.start_run(run_name="model") as run:
+            mlflow.log_metrics(tracking.decision_metrics(split.y_test, scores, 0.2, economics))
+            tracking.log_decision_plots(split.y_test, scores, 0.2, economics)
+            tracking.log_churn_model(model, split.X_train)
+        tracking.register_champion(run.info.run_id)
+        tracking.register_champion(run.info.run_id)
+        mlflow.sklearn.load_model("models:/churn-model@champion")
+        mlflow.pyfunc.load_model("models:/churn-model@champion").predict(split.X_test)
+        """
+    )
+    env = {**os.environ, "CHURNLAB_WORKDIR": str(tmp_path), "MPLBACKEND": "Agg"}
+    env.pop("MLFLOW_TRACKING_URI", None)
+    notebook_folder = tmp_path / "notebooks"
+    notebook_folder.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env, cwd=notebook_folder, capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "" and result.stdout == ""
+    assert list(notebook_folder.iterdir()) == []  # no ./mlruns, no ./mlflow.db where the notebook runs
+
+
+# --- what each run logs ----------------------------------------------------------------------------
+
+
+def test_decision_metrics_on_a_small_campaign():
+    y_true = np.array([1, 1, 0, 0, 1, 0])
+    scores = np.array([0.9, 0.6, 0.7, 0.1, 0.2, 0.3])
+    metrics = tracking.decision_metrics(y_true, scores, 0.5, CampaignEconomics())
+    # Contacted: the 0.9, 0.6 and 0.7 customers, 2 of them churners; 3 churners in all.
+    assert metrics["customers_contacted"] == 3
+    assert metrics["precision"] == pytest.approx(2 / 3)
+    assert metrics["recall"] == pytest.approx(2 / 3)
+    assert metrics["f1"] == pytest.approx(2 / 3)
+    assert metrics["expected_profit"] == pytest.approx(2 * 0.3 * 200 - 3 * 10)
+    assert metrics["roc_auc"] == pytest.approx(6 / 9)  # of 9 churner-stayer pairs, 6 ranked right
+    assert all(isinstance(value, float) for value in metrics.values())
+
+
+def test_decision_metrics_for_a_rule_that_flags_nobody():
+    metrics = tracking.decision_metrics([1, 0, 1], [0, 0, 0], 1, CampaignEconomics())
+    assert metrics["customers_contacted"] == 0 and metrics["expected_profit"] == 0
+    assert metrics["precision"] == metrics["recall"] == metrics["f1"] == 0
+
+
+def test_a_yes_no_rule_gets_no_roc_auc_but_a_scorecard_does():
+    y_true = [1, 0, 1, 0, 1]
+    flags = tracking.decision_metrics(y_true, [1, 0, 1, 1, 0], 1, CampaignEconomics())
+    points = tracking.decision_metrics(y_true, [3, 0, 5, 2, 1], 2, CampaignEconomics())
+    assert "roc_auc" not in flags and flags["precision"] == pytest.approx(2 / 3)
+    assert 0 <= points["roc_auc"] <= 1 and points["customers_contacted"] == 3
+
+
+def test_data_params_name_the_data_and_split():
+    params = tracking.data_params()
+    assert len(params["data_sha256"]) == 12 and params["split_seed"] == 42 and params["test_share"] == 0.2
+
+
+def test_economics_params():
+    assert tracking.economics_params(CampaignEconomics()) == {
+        "value_of_saved_customer": 200.0,
+        "acceptance_rate": 0.3,
+        "cost_per_contact": 10.0,
+    }
+
+
+def test_pip_requirements_are_pinned():
+    requirements = tracking.pip_requirements()
+    assert any(r.startswith("scikit-learn==") for r in requirements)
+    assert any(r.startswith("skops==") for r in requirements)
+    assert all("==" in r for r in requirements)
+
+
+def test_the_course_model_needs_no_type_beyond_the_trust_list():
+    import skops.io
+
+    untrusted = skops.io.get_untrusted_types(data=skops.io.dumps(_model()))
+    assert set(untrusted) <= set(tracking.SKOPS_TRUSTED_TYPES)
+
+
+def test_logged_model_plots_and_champion_round_trip(work_folder):
+    tracking.setup()
+    split, model = _split(), _model()
+    scores = model.predict_proba(split.X_test)[:, 1]
+    economics = CampaignEconomics()
+    with mlflow.start_run() as run:
+        plots = tracking.log_decision_plots(split.y_test, scores, economics.break_even_probability, economics)
+        info = tracking.log_churn_model(model, split.X_train)
+    assert plots == ["plots/confusion_matrix.png", "plots/profit_curve.png"]
+    logged = {a.path for a in MlflowClient().list_artifacts(run.info.run_id, "plots")}
+    assert logged == set(plots)
+    assert info.signature.inputs.input_names() == list(split.X_train.columns)
+    requirements = Path(mlflow.pyfunc.get_model_dependencies(info.model_uri)).read_text()
+    assert "skops==" in requirements and "scikit-learn==" in requirements
+
+    first = tracking.register_champion(run.info.run_id)
+    second = tracking.register_champion(run.info.run_id)
+    champion_version = MlflowClient().get_model_version_by_alias(tracking.MODEL_NAME, tracking.CHAMPION_ALIAS)
+    assert int(second.version) == int(first.version) + 1 == int(champion_version.version)  # the alias moved
+    champion = mlflow.sklearn.load_model(f"models:/{tracking.MODEL_NAME}@{tracking.CHAMPION_ALIAS}")
+    assert np.array_equal(champion.predict_proba(split.X_test)[:, 1], scores)
+
+
+def test_rules_log_a_confusion_matrix_only(work_folder):
+    tracking.setup()
+    flags = (np.arange(20) % 3 == 0).astype(int)
+    y_true = (np.arange(20) % 2 == 0).astype(int)
+    with mlflow.start_run():
+        assert tracking.log_decision_plots(y_true, flags, 1, CampaignEconomics()) == ["plots/confusion_matrix.png"]
+
+
+def test_registering_a_run_without_a_model_says_to_pick_a_model_run(work_folder):
+    tracking.setup()
+    with mlflow.start_run() as run:
+        mlflow.log_param("kind", "rule")
+    with pytest.raises(CourseError, match="no logged model"):
+        tracking.register_champion(run.info.run_id)
+
+
+def test_signature_keeps_integer_columns_without_a_warning(recwarn):
+    split = _split()
+    signature = tracking.churn_model_signature(split.X_train.head(5), np.zeros(5))
+    types = dict(zip(signature.inputs.input_names(), (str(t) for t in signature.inputs.input_types())))
+    assert "long" in types["tenure"]
+    assert not [w for w in recwarn if "integer" in str(w.message)]
+
+
+# --- overhead ------------------------------------------------------------------------------------
+
+
+def test_logging_overhead_is_measured_and_leaves_the_tracking_uri_alone(work_folder):
+    tracking.setup()
+    before = mlflow.get_tracking_uri()
+    seconds = tracking.measure_logging_overhead(runs=1)
+    assert 0 < seconds < 5
+    assert mlflow.get_tracking_uri() == before
+    assert len(mlflow.search_runs(experiment_names=[tracking.EXPERIMENT_NAME])) == 0
+
+
+def test_logging_overhead_needs_at_least_one_run():
+    with pytest.raises(CourseError):
+        tracking.measure_logging_overhead(runs=0)

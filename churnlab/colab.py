@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 from importlib import metadata
 
 # Packages Colab already ships: never reinstalled, never upgraded.
@@ -34,10 +35,11 @@ def add_missing_packages(run=subprocess.run) -> list[str]:
     if not missing:
         return []
     pins = [f"{name}=={version}" for name in COLAB_KEEPS if (version := _installed(name))]
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as constraints:
-        constraints.write("\n".join(pins) + "\n")
-    print(f"Installing what Colab lacks: {', '.join(missing)} (about a minute)...")
-    run([sys.executable, "-m", "pip", "install", "--quiet", "--constraint", constraints.name, *missing], check=True)
+    with tempfile.TemporaryDirectory() as folder:
+        constraints = Path(folder) / "colab-keeps.txt"
+        constraints.write_text("\n".join(pins) + "\n")
+        print(f"Installing what Colab lacks: {', '.join(missing)} (about a minute)...")
+        run([sys.executable, "-m", "pip", "install", "--quiet", "--constraint", str(constraints), *missing], check=True)
     return missing
 
 

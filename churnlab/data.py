@@ -7,7 +7,9 @@ with a message that names the column or row and says what to do.
 """
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,20 +122,22 @@ def _read_text_table(path: Path) -> pd.DataFrame:
         )
     if path.is_dir():
         raise ChurnDataError(f"{path} is a folder, not a CSV file: give the path of the .csv file inside it.")
-    head = path.read_bytes()[:4096]
-    if not head.strip():
+    content = path.read_bytes()
+    if not content.strip():
         raise ChurnDataError(f"{path.name} is empty: it has no header and no rows. Restore the course copy of the file.")
-    if b"\x00" in head:
+    if b"\x00" in content[:4096]:
         raise ChurnDataError(
             f"{path.name} is not a CSV text file (it contains binary data: a spreadsheet or a zip?). "
             "Export it as CSV (comma-separated values) and try again."
         )
     try:
-        first_line = head.decode("utf-8").splitlines()[0]
-    except UnicodeDecodeError:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
         raise ChurnDataError(
-            f"{path.name} is not UTF-8 text. Save it as 'CSV UTF-8 (comma delimited)' and try again."
+            f"{path.name}, line {line}: not UTF-8 text. Save the file as 'CSV UTF-8 (comma delimited)' and try again."
         ) from None
+    first_line = text.split("\n", 1)[0]
     if "," not in first_line:
         delimiter = _guess_delimiter(first_line)
         hint = f"it seems to use {delimiter!r} instead" if delimiter else "its first line has no comma at all"
@@ -141,26 +145,41 @@ def _read_text_table(path: Path) -> pd.DataFrame:
             f"{path.name} is not comma-separated: {hint}. Save it with commas between values "
             "(in pandas: df.to_csv(path, index=False))."
         )
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise ChurnDataError(
-            f"{path.name} could not be read as a CSV table ({_first_line_of(error)}). "
-            "A row probably has more values than the header: check quotes and commas."
-        ) from None
+    _check_row_lengths(text, path)
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     if table.empty:
         raise ChurnDataError(f"{path.name} has a header but no customer rows. Restore the course copy of the file.")
     return table
+
+
+def _check_row_lengths(text: str, path: Path) -> None:
+    # pandas quietly pads short rows and turns a long first row into an index: count values ourselves.
+    reader = csv.reader(io.StringIO(text))
+    header_length = len(next(reader))
+    rows = iter(reader)
+    while True:
+        starts_at = reader.line_num + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise ChurnDataError(
+                f"{path.name}, line {starts_at}: a quote (\") is opened and never closed. "
+                "Fix or remove the stray quote on that line."
+            ) from None
+        if row and len(row) != header_length:
+            more_or_fewer = "more" if len(row) > header_length else "fewer"
+            raise ChurnDataError(
+                f"{path.name}, line {reader.line_num}: {len(row)} values, {more_or_fewer} values than the header "
+                f"({header_length}). Check the commas and quotes on that line."
+            )
 
 
 def _guess_delimiter(line: str) -> str | None:
     counts = {d: line.count(d) for d in (";", "\t", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] else None
-
-
-def _first_line_of(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def _check_columns(table: pd.DataFrame, path: Path) -> None:
@@ -220,7 +239,7 @@ def _checked_text(values: pd.Series, column: Column, path: Path) -> pd.Series:
 
 def _checked_numbers(values: pd.Series, column: Column, path: Path) -> pd.Series:
     numbers = pd.to_numeric(values.where(values.ne("")), errors="coerce")
-    not_a_number = numbers.isna() & values.ne("")
+    not_a_number = (numbers.isna() | numbers.isin([np.inf, -np.inf])) & values.ne("")
     if not_a_number.any():
         position = int(not_a_number.to_numpy().nonzero()[0][0])
         raise ChurnDataError(

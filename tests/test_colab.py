@@ -27,6 +27,9 @@ class RecordingRun:
 
     def __call__(self, command, **kwargs):
         self.calls.append((command, kwargs))
+        # The constraints file only lives while pip runs: read it now.
+        if "--constraint" in command:
+            self.constraints = Path(command[command.index("--constraint") + 1]).read_text().split()
 
 
 def test_nothing_to_install_when_nothing_is_missing(monkeypatch):
@@ -51,12 +54,9 @@ def test_installs_only_the_missing_package_with_colab_versions_pinned(monkeypatc
     command, kwargs = run.calls[0]
     assert kwargs == {"check": True}
     assert command[:4] == [sys.executable, "-m", "pip", "install"]
-    constraint_position = command.index("--constraint")
-    constraints = Path(command[constraint_position + 1])
-    try:
-        pins = constraints.read_text().split()
-    finally:
-        constraints.unlink()
+    constraints = Path(command[command.index("--constraint") + 1])
+    pins = run.constraints
+    assert not constraints.exists(), "the temporary constraints file is cleaned up"
     for name in ("pandas", "scikit-learn", "matplotlib", "numpy"):
         assert f"{name}=={metadata.version(name)}" in pins
     # What pip is asked to install: the missing requirement, and nothing Colab already has.

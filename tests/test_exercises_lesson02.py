@@ -139,11 +139,6 @@ def test_q2_mistakes(X_y):
     assert_mistake(q2, y_train.to_numpy(), "not a ndarray")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="limitation: the grader compares customer_id indexes, so the right split of labels built "
-    "straight from `customers` (a 0..7042 index) is called 'different customers'",
-)
 def test_q2_right_split_with_a_plain_row_index(customers):
     y = customers["churn"].eq("Yes").astype(int)
     X = customers.drop(columns=["churn"])

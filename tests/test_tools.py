@@ -64,7 +64,6 @@ def test_answer_block_without_an_end_raises():
         make_exercises.blank_out_answers("# answer begins: rate\nrate = 0.3\nq1.check()")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a '# answer' line that is not 'NAME = ...' is left in the exercise, answer included")
 def test_answer_line_that_cannot_be_blanked_is_not_left_in():
     source = "X_train, X_test, y_train, my_y_test = train_test_split(X, y)  # answer"
     try:

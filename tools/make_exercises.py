@@ -28,6 +28,7 @@ BLANK_LINE = "{indent}{name} = ____  # your code here"
 ONE_LINE_ANSWER = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_]\w*)\s*=.*#\s*answer\s*$")
 BLOCK_START = re.compile(r"^(?P<indent>\s*)#\s*answer begins:\s*(?P<name>[A-Za-z_]\w*)\s*$")
 BLOCK_END = re.compile(r"^\s*#\s*answer ends\s*$")
+ANY_ANSWER_MARK = re.compile(r"#\s*answer\s*$")
 
 
 def blank_out_answers(source: str) -> str:
@@ -41,6 +42,8 @@ def blank_out_answers(source: str) -> str:
             in_block = True
         elif answer := ONE_LINE_ANSWER.match(line):
             kept.append(BLANK_LINE.format(**answer.groupdict()))
+        elif ANY_ANSWER_MARK.search(line):
+            raise ValueError(f"an '# answer' line must read 'NAME = ...'; use an '# answer begins: NAME' block for: {line.strip()}")
         else:
             kept.append(line)
     if in_block:

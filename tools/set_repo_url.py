@@ -29,7 +29,7 @@ def main(new_url: str) -> None:
         if not path.exists():
             continue
         text = path.read_text(encoding="utf-8")
-        updated = re.sub(rf"(github\.com/|colab\.research\.google\.com/github/){re.escape(old)}\b", rf"\g<1>{new}", text)
+        updated = re.sub(rf"(github\.com/|colab\.research\.google\.com/github/){re.escape(old)}(?=\.git\b|[^\w.-]|$)", rf"\g<1>{new}", text)
         if updated != text:
             path.write_text(updated, encoding="utf-8")
             changed += 1

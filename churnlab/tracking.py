@@ -40,9 +40,22 @@ import numpy as np
 from churnlab.errors import CourseError
 from churnlab.workspace import work_dir
 
-EXPERIMENT_NAME = "churn-lab"
-PRACTICE_EXPERIMENT_NAME = "churn-lab-practice"  # the exercises' runs, kept apart from the lesson's
-MODEL_NAME = "churn-model"
+
+
+def learner_suffix() -> str:
+    """"-<username>" on an instructor's shared server, "" on a learner's own machine.
+
+    On a shared server each learner may write only to their own experiments and
+    model (see instructor/README.md), so the names carry their MLflow username.
+    """
+    uri = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
+    user = os.environ.get("MLFLOW_TRACKING_USERNAME", "").strip()
+    return f"-{user}" if uri.startswith(("http://", "https://")) and user else ""
+
+
+EXPERIMENT_NAME = "churn-lab" + learner_suffix()
+PRACTICE_EXPERIMENT_NAME = "churn-lab-practice" + learner_suffix()  # the exercises' runs, kept apart from the lesson's
+MODEL_NAME = "churn-model" + learner_suffix()
 CHAMPION_ALIAS = "champion"
 STORE_FILE = "mlflow.db"
 ARTIFACTS_FOLDER = "mlflow-artifacts"

@@ -325,3 +325,16 @@ def test_logging_overhead_is_measured_and_leaves_the_tracking_uri_alone(work_fol
 def test_logging_overhead_needs_at_least_one_run():
     with pytest.raises(CourseError):
         tracking.measure_logging_overhead(runs=0)
+
+
+def test_names_carry_the_learner_on_a_shared_server_only(monkeypatch):
+    from churnlab import tracking
+
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "ada")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000")
+    assert tracking.learner_suffix() == "-ada"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "sqlite:///somewhere/mlflow.db")
+    assert tracking.learner_suffix() == ""
+    monkeypatch.delenv("MLFLOW_TRACKING_USERNAME")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "https://mlflow.example.org")
+    assert tracking.learner_suffix() == ""

@@ -1,0 +1,467 @@
+"""Load test of the cohort server recipe: N learners log M runs each, at once, on 127.0.0.1 only.
+
+    python instructor/load_test.py                      # 30 learners x 5 runs, SQLite backend
+    python instructor/load_test.py --backend postgresql
+    python instructor/load_test.py --learners 2 --runs 1  # a smoke test (~30 s)
+
+It starts the server exactly as start_server.py does (basic auth, a free port on
+127.0.0.1, a temporary cohort folder), creates the learners with add_learners.py's
+code, then every learner - one process each, released together - logs its runs:
+parameters, metrics (a 10-step curve too), a plot (PNG) and a small model
+(scikit-learn LogisticRegression via mlflow.sklearn.log_model with explicit
+pip_requirements). Then, as the admin, it checks that every run is present and
+complete (FINISHED, all params and metrics, the plot, a READY logged model with
+its files; one model is loaded back and used), and that a learner without a
+password, with a wrong one, or with their own cannot write to someone else's
+experiment, run, artifacts or model. It prints a report: runs logged, found,
+lost, errors, throughput, p50/p95 seconds per logged run, server 5xx responses,
+permission checks. Exit code 0 only if nothing was lost, no request failed (not
+even one that the MLflow client's retries recovered) and every check passed.
+
+Bounded: at most --learners x --runs runs (each a handful of requests, plus the
+MLflow client's own retries), and a hard --timeout (default 600 s) after which
+everything is stopped. Only 127.0.0.1 is contacted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import warnings
+import tempfile
+import time
+from pathlib import Path
+
+# MLflow's server module imports a Starlette helper that warns on import; not ours to fix.
+warnings.filterwarnings("ignore", message=".*starlette.middleware.wsgi is deprecated")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import add_learners  # noqa: E402
+import cohortlib  # noqa: E402
+
+PARAMS_PER_RUN = 6
+METRICS = ("roc_auc", "precision", "recall", "f1", "expected_profit")
+CURVE_STEPS = 10
+PLOT_PATH = "plots/coefficients.png"
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (share in 0..1) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, int(-(-share * len(ordered) // 1)))  # ceil
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+# --- what one learner does ------------------------------------------------------------------
+
+
+def _training_data(seed: int):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(300, 5))
+    y = (X @ np.array([1.5, -1.0, 0.5, 0.0, 0.8]) + rng.normal(scale=1.0, size=300) > 0).astype(int)
+    return X, y
+
+
+def learner_process(username, password, url, experiment_id, runs, barrier, results, pip_requirements):
+    """One learner: wait for the start signal, then log ``runs`` runs back to back; report each."""
+    import matplotlib.pyplot as plt
+    import mlflow
+    import mlflow.sklearn
+    from sklearn.linear_model import LogisticRegression
+
+    os.environ["MLFLOW_TRACKING_USERNAME"] = username
+    os.environ["MLFLOW_TRACKING_PASSWORD"] = password
+    mlflow.set_tracking_uri(url)
+    try:
+        barrier.wait(timeout=300)
+    except Exception as error:  # noqa: BLE001 - reported, not raised
+        results.put({"learner": username, "run": -1, "ok": False, "error": f"never started: {error!r}", "seconds": 0.0})
+        return
+    for index in range(runs):
+        started = time.perf_counter()
+        steps = {}
+        run_id = None
+        try:
+            C = [0.01, 0.1, 1.0, 10.0, 100.0][index % 5]
+            X, y = _training_data(seed=index)
+            model = LogisticRegression(C=C, max_iter=500).fit(X, y)
+            with mlflow.start_run(experiment_id=experiment_id, run_name=f"{username}-run{index + 1}") as run:
+                run_id = run.info.run_id
+                mlflow.log_params({"C": C, "kind": "model", "learner": username, "run_number": index + 1,
+                                   "features": 5, "rows": len(y)})
+                accuracy = float(model.score(X, y))
+                mlflow.log_metrics({"roc_auc": accuracy, "precision": accuracy * 0.9, "recall": accuracy * 0.8,
+                                    "f1": accuracy * 0.85, "expected_profit": 1000.0 * accuracy})
+                for step in range(CURVE_STEPS):
+                    mlflow.log_metric("profit_curve", 100.0 * step * accuracy, step=step)
+                steps["params_metrics"] = time.perf_counter() - started
+                figure, axes = plt.subplots(figsize=(5, 3))
+                axes.bar([f"x{i}" for i in range(5)], model.coef_[0])
+                axes.set_title(f"{username}: coefficients (C={C})")
+                mark = time.perf_counter()
+                mlflow.log_figure(figure, PLOT_PATH)
+                plt.close(figure)
+                steps["plot"] = time.perf_counter() - mark
+                mark = time.perf_counter()
+                mlflow.sklearn.log_model(model, name="model", pip_requirements=pip_requirements)
+                steps["model"] = time.perf_counter() - mark
+            results.put({"learner": username, "run": index, "ok": True, "run_id": run_id,
+                         "seconds": time.perf_counter() - started, "steps": steps})
+        except Exception as error:  # noqa: BLE001 - every failure is counted in the report
+            results.put({"learner": username, "run": index, "ok": False, "run_id": run_id,
+                         "error": f"{type(error).__name__}: {str(error)[:300]}", "seconds": time.perf_counter() - started})
+
+
+# --- checks as the admin --------------------------------------------------------------------
+
+
+def verify_runs(url: str, learners: dict, runs: int, load_one_model: bool = True) -> dict:
+    """Count, per learner experiment, the runs that are present and complete."""
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=url)
+    found = complete = 0
+    problems = []
+    sample_model_id = None
+    for username, info in learners.items():
+        found_runs = client.search_runs([info["experiment_id"]], max_results=1000)
+        found += len(found_runs)
+        models = {m.source_run_id: m for m in client.search_logged_models(experiment_ids=[info["experiment_id"]], max_results=1000)}
+        for run in found_runs:
+            missing = []
+            if run.info.status != "FINISHED":
+                missing.append(f"status {run.info.status}")
+            if len(run.data.params) != PARAMS_PER_RUN:
+                missing.append(f"{len(run.data.params)} params")
+            if not all(name in run.data.metrics for name in (*METRICS, "profit_curve")):
+                missing.append("metrics")
+            elif len(client.get_metric_history(run.info.run_id, "profit_curve")) != CURVE_STEPS:
+                missing.append("metric curve")
+            artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
+            if PLOT_PATH not in artifacts:
+                missing.append("plot")
+            model = models.get(run.info.run_id)
+            if model is None or str(model.status).split(".")[-1] != "READY":
+                missing.append("model")
+            else:
+                files = {a.path for a in client.list_logged_model_artifacts(model.model_id)}
+                if not {"MLmodel", "requirements.txt"} <= files or not any(f.startswith("model.") for f in files):
+                    missing.append(f"model files {sorted(files)}")
+                sample_model_id = sample_model_id or model.model_id
+            if missing:
+                problems.append(f"{username}/{run.info.run_name}: missing {', '.join(missing)}")
+            else:
+                complete += 1
+    loaded = None
+    if load_one_model and sample_model_id:
+        import mlflow.sklearn
+
+        mlflow.set_tracking_uri(url)  # models:/ URIs resolve through the current tracking URI
+        model = mlflow.sklearn.load_model(f"models:/{sample_model_id}")
+        X, _ = _training_data(seed=0)
+        loaded = int(len(model.predict(X[:5])) == 5)
+    return {"found": found, "complete": complete, "problems": problems, "sample_model_loaded_and_predicted": loaded}
+
+
+def permission_checks(url: str, learners: dict) -> list[dict]:
+    """Try to write into learner A's experiment as nobody, as A with B's password, and as B."""
+    import requests
+
+    names = sorted(learners)
+    owner, other = learners[names[0]], learners[names[1]]
+    owner_name, other_name = names[0], names[1]
+    api = url.rstrip("/") + "/api/2.0/mlflow"
+    run_id = owner["a_run_id"]
+    exp_id = owner["experiment_id"]
+    checks = []
+
+    def attempt(label, method, path, auth, expected, **kwargs):
+        full = path if path.startswith("http") else api + path
+        response = requests.request(method, full, auth=auth, timeout=30, **kwargs)
+        checks.append({"check": label, "status": response.status_code, "expected": expected,
+                       "passed": response.status_code in expected})
+
+    create_run = {"experiment_id": exp_id, "run_name": "intruder"}
+    attempt(f"no password: create a run in {owner_name}'s experiment", "POST", "/runs/create", None, (401,), json=create_run)
+    attempt(f"{owner_name}'s name with {other_name}'s password: create a run there", "POST", "/runs/create",
+            (owner_name, other["password"]), (401,), json=create_run)
+    attempt(f"{other_name} (own password): create a run in {owner_name}'s experiment", "POST", "/runs/create",
+            (other_name, other["password"]), (403,), json=create_run)
+    attempt(f"{other_name}: log a metric in {owner_name}'s run", "POST", "/runs/log-metric",
+            (other_name, other["password"]), (403,),
+            json={"run_id": run_id, "key": "roc_auc", "value": 0.0, "timestamp": 0, "step": 0})
+    attempt(f"{other_name}: upload a file into {owner_name}'s run artifacts", "PUT",
+            f"{url.rstrip('/')}/api/2.0/mlflow-artifacts/artifacts/{exp_id}/{run_id}/artifacts/intruder.txt",
+            (other_name, other["password"]), (403,), data=b"not yours")
+    attempt(f"{other_name}: add a version to {owner_name}'s registered model", "POST", "/model-versions/create",
+            (other_name, other["password"]), (403,),
+            json={"name": cohortlib.learner_model(owner_name), "source": f"runs:/{run_id}/model", "run_id": run_id})
+    attempt(f"{other_name}: delete {owner_name}'s experiment", "POST", "/experiments/delete",
+            (other_name, other["password"]), (403,), json={"experiment_id": exp_id})
+    attempt(f"{other_name}: rename {owner_name}'s experiment", "POST", "/experiments/update",
+            (other_name, other["password"]), (403,), json={"experiment_id": exp_id, "new_name": "taken"})
+    attempt(f"{other_name}: read {owner_name}'s run (default permission READ: allowed)", "GET",
+            f"/runs/get?run_id={run_id}", (other_name, other["password"]), (200,))
+    return checks
+
+
+def count_server_errors(log_path: Path) -> dict:
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
+    return {
+        "http_5xx": len(re.findall(r'HTTP/1\.[01]" 5\d\d', text)),
+        "http_429": len(re.findall(r'HTTP/1\.[01]" 429', text)),
+        "database_locked": text.count("database is locked"),
+        "tracebacks": text.count("Traceback (most recent call last)"),
+    }
+
+
+def process_group_cpu_seconds(group: int) -> float | None:
+    """CPU seconds (user + system) used so far by the live processes of a process group (Linux only)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # fields after "(comm)": state, ppid, pgrp, ..., utime=[11], stime=[12]
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+# --- the whole test -------------------------------------------------------------------------
+
+
+class HardTimeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):
+    raise HardTimeout
+
+
+def run_load_test(learner_count: int, runs: int, backend: str, workers: int, keep: bool, timeout: int) -> dict:
+    import secrets
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401 - imported once here, shared by the forked learners
+    import mlflow  # noqa: F401
+    import mlflow.sklearn  # noqa: F401
+    import sklearn
+    from sklearn.linear_model import LogisticRegression  # noqa: F401
+
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(timeout)
+    wall_started = time.monotonic()
+    data_dir = Path(tempfile.mkdtemp(prefix="churnlab-loadtest-"))
+    server = None
+    children = []
+    report = {"learners": learner_count, "runs_per_learner": runs, "backend": backend, "workers": workers,
+              "cores": os.cpu_count(), "mlflow": mlflow.__version__}
+    try:
+        secrets_ = {"MLFLOW_FLASK_SERVER_SECRET_KEY": secrets.token_hex(32),
+                    "MLFLOW_AUTH_ADMIN_PASSWORD": cohortlib.new_password()}
+        (data_dir / "artifacts").mkdir()
+        cohortlib.write_auth_config(data_dir)
+        backend_uri = None
+        if backend == "postgresql":
+            if os.geteuid() == 0:
+                os.chmod(data_dir, 0o755)
+            backend_uri = cohortlib.start_postgres(data_dir, cohortlib.free_port())
+        port = cohortlib.free_port()
+        url = f"http://127.0.0.1:{port}"
+        command = cohortlib.server_command(data_dir, "127.0.0.1", port, workers, backend_uri)
+        log_path = data_dir / cohortlib.LOG_FILE
+        with open(log_path, "w") as log:
+            server = subprocess.Popen(command, env=cohortlib.server_environment(data_dir, secrets_),
+                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        report["server_start_seconds"] = round(cohortlib.wait_until_healthy(url, timeout=120, process=server), 1)
+
+        add_learners.use_admin_credentials(secrets_["MLFLOW_AUTH_ADMIN_PASSWORD"])
+        from mlflow import MlflowClient
+
+        learners = {}
+        for number in range(1, learner_count + 1):
+            name = f"learner{number:02d}"
+            learner = add_learners.add_learner(url, name, None)
+            experiment = MlflowClient(tracking_uri=url).get_experiment_by_name(learner.experiments[0])
+            learners[name] = {"password": learner.password, "experiment_id": experiment.experiment_id}
+
+        pip_requirements = [f"scikit-learn=={sklearn.__version__}"]
+        context = multiprocessing.get_context("fork")
+        barrier = context.Barrier(learner_count + 1)
+        results = context.Queue()
+        for name, info in learners.items():
+            child = context.Process(target=learner_process, daemon=True,
+                                    args=(name, info["password"], url, info["experiment_id"], runs, barrier, results, pip_requirements))
+            child.start()
+            children.append(child)
+        barrier.wait(timeout=120)
+        server_cpu_before = process_group_cpu_seconds(server.pid)
+        load_started = time.monotonic()
+        outcomes = []
+        while len(outcomes) < learner_count * runs:
+            outcomes.append(results.get(timeout=max(1, timeout - (time.monotonic() - wall_started))))
+        load_seconds = time.monotonic() - load_started
+        server_cpu_after = process_group_cpu_seconds(server.pid)
+        for child in children:
+            child.join(timeout=30)
+
+        ok = [o for o in outcomes if o["ok"]]
+        errors = [o for o in outcomes if not o["ok"]]
+        latencies = [o["seconds"] for o in ok]
+        for outcome in ok:
+            learners[outcome["learner"]].setdefault("a_run_id", outcome["run_id"])
+        report.update({
+            "runs_attempted": learner_count * runs,
+            "runs_logged": len(ok),
+            "errors": len(errors),
+            "error_samples": sorted({e["error"] for e in errors})[:5],
+            "load_seconds": round(load_seconds, 1),
+            "throughput_runs_per_second": round(len(ok) / load_seconds, 2) if load_seconds else None,
+            "p50_seconds_per_run": round(statistics.median(latencies), 2) if latencies else None,
+            "p95_seconds_per_run": round(percentile(latencies, 0.95), 2) if latencies else None,
+            "max_seconds_per_run": round(max(latencies), 2) if latencies else None,
+            "server_cpu_seconds": round(server_cpu_after - server_cpu_before, 1) if server_cpu_before is not None else None,
+            "p50_seconds_by_step": {step: round(statistics.median(o["steps"][step] for o in ok), 2)
+                                    for step in ("params_metrics", "plot", "model")} if ok else {},
+        })
+        verified = verify_runs(url, learners, runs)
+        report.update({
+            "runs_found": verified["found"],
+            "runs_complete": verified["complete"],
+            "runs_lost": len(ok) - verified["complete"],
+            "incomplete_samples": verified["problems"][:5],
+            "sample_model_loaded_and_predicted": verified["sample_model_loaded_and_predicted"],
+        })
+        if learner_count >= 2 and all("a_run_id" in info for info in learners.values()):
+            checks = permission_checks(url, learners)
+            owner = sorted(learners)[0]
+            after = len(MlflowClient(tracking_uri=url).search_runs([learners[owner]["experiment_id"]]))
+            checks.append({"check": f"{owner}'s experiment still holds only their {runs} run(s)", "status": after,
+                           "expected": (runs,), "passed": after == runs})
+            report["permission_checks"] = checks
+        report["server_log"] = count_server_errors(log_path)
+    except HardTimeout:
+        report["aborted"] = f"hard timeout of {timeout} s reached"
+    except Exception as error:  # noqa: BLE001 - reported as an aborted test, with the server log kept
+        report["aborted"] = f"{type(error).__name__}: {error}"
+        keep = True
+    finally:
+        signal.alarm(0)
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        if backend == "postgresql":
+            cohortlib.stop_postgres(data_dir)
+        if keep:
+            report["data_dir"] = str(data_dir)
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        report["total_seconds"] = round(time.monotonic() - wall_started, 1)
+    return report
+
+
+def passed(report: dict) -> bool:
+    return (
+        "aborted" not in report
+        and report.get("runs_lost") == 0
+        and report.get("errors") == 0
+        and report.get("runs_complete") == report.get("runs_attempted")
+        and report.get("runs_found") == report.get("runs_attempted")
+        and all(check["passed"] for check in report.get("permission_checks", []))
+        # A server error that the client's retries hid still counts: the store is at its limit.
+        and report.get("server_log", {}).get("http_5xx", 1) == 0
+        and report.get("server_log", {}).get("database_locked", 1) == 0
+    )
+
+
+def _per_run(seconds, runs):
+    return round(seconds / runs, 2) if seconds is not None and runs else None
+
+
+def format_report(report: dict) -> str:
+    lines = [
+        f"Load test: {report['learners']} learners x {report['runs_per_learner']} runs, backend {report['backend']}, "
+        f"{report['workers']} server workers, {report['cores']} cores, MLflow {report['mlflow']}",
+    ]
+    if "aborted" in report:
+        lines.append(f"ABORTED: {report['aborted']}")
+    if "runs_logged" in report:
+        lines += [
+            f"  server ready in       {report['server_start_seconds']} s",
+            f"  runs logged           {report['runs_logged']} of {report['runs_attempted']}",
+            f"  runs found            {report.get('runs_found')} (complete: {report.get('runs_complete')})",
+            f"  runs lost             {report.get('runs_lost')}",
+            f"  errors                {report['errors']}" + (f"  e.g. {report['error_samples']}" if report['errors'] else ""),
+            f"  throughput            {report['throughput_runs_per_second']} runs/s over {report['load_seconds']} s",
+            f"  seconds per run       p50 {report['p50_seconds_per_run']}, p95 {report['p95_seconds_per_run']}, "
+            f"max {report['max_seconds_per_run']}",
+            f"  p50 by step (s)       {report['p50_seconds_by_step']}",
+            f"  server CPU            {report['server_cpu_seconds']} s during the load "
+            f"({_per_run(report['server_cpu_seconds'], report['runs_logged'])} s per run; the rest went to the "
+            "simulated learners, which share this machine)",
+            f"  model reloaded        {'yes' if report.get('sample_model_loaded_and_predicted') else 'no'}",
+            f"  server log            {report.get('server_log')}",
+        ]
+        for problem in report.get("incomplete_samples", []):
+            lines.append(f"  incomplete: {problem}")
+        for check in report.get("permission_checks", []):
+            verdict = "PASS" if check["passed"] else "FAIL"
+            lines.append(f"  [{verdict}] {check['check']}: got {check['status']}, expected {'/'.join(map(str, check['expected']))}")
+    lines.append(f"  total time            {report.get('total_seconds')} s")
+    lines.append("RESULT: " + ("PASS" if passed(report) else "FAIL"))
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 2)[2])
+    parser.add_argument("--learners", type=int, default=30, help="simulated learners, logging at once (default 30)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per learner (default 5)")
+    parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql",
+                        help="run store (default postgresql, as start_server.py; sqlite to compare)")
+    parser.add_argument("--workers", type=int, default=cohortlib.DEFAULT_WORKERS, help="server workers (default 2)")
+    parser.add_argument("--timeout", type=int, default=600, help="hard limit in seconds for the whole test (default 600)")
+    parser.add_argument("--json", type=Path, help="also write the report as JSON to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary cohort folder (server log, stores)")
+    args = parser.parse_args(argv)
+    if not 1 <= args.learners <= 60 or not 1 <= args.runs <= 20:
+        parser.error("keep it bounded: 1-60 learners, 1-20 runs each")
+    os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "WARNING")
+    # Nothing may leave 127.0.0.1: switch off MLflow's usage telemetry (client and server).
+    os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    os.environ["DO_NOT_TRACK"] = "true"
+    os.environ["MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT"] = "true"
+    for name in ("MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
+        os.environ.pop(name, None)
+    report = run_load_test(args.learners, args.runs, args.backend, args.workers, args.keep, args.timeout)
+    print(format_report(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+    return 0 if passed(report) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

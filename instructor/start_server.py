@@ -1,0 +1,115 @@
+"""Start the cohort's shared MLflow server: basic auth, loopback by default, one folder per cohort.
+
+    export MLFLOW_FLASK_SERVER_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+    export MLFLOW_AUTH_ADMIN_PASSWORD='a password of 12+ characters'
+    python instructor/start_server.py                 # http://127.0.0.1:5000, ~/churnlab-cohort, PostgreSQL
+    python instructor/start_server.py --port 5050 --data-dir /srv/cohort-2026-11
+
+It runs in the foreground (stop it with Ctrl+C) and writes its pid and log in
+the data folder. Everything the server stores lives in that folder; see
+instructor/README.md for putting it behind your own HTTPS proxy, adding
+learners and resetting between cohorts.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cohortlib  # noqa: E402
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="The secrets come from the environment: MLFLOW_FLASK_SERVER_SECRET_KEY and MLFLOW_AUTH_ADMIN_PASSWORD.",
+    )
+    parser.add_argument("--data-dir", type=Path, default=cohortlib.DEFAULT_DATA_DIR,
+                        help="the cohort's folder (default: $CHURNLAB_COHORT_DIR or ~/churnlab-cohort)")
+    parser.add_argument("--host", default=cohortlib.DEFAULT_HOST,
+                        help="interface to listen on (default 127.0.0.1: reachable only through your proxy "
+                             "or an SSH tunnel; 0.0.0.0 only on a trusted network, with --allowed-hosts)")
+    parser.add_argument("--port", type=int, default=cohortlib.DEFAULT_PORT, help="default 5000")
+    parser.add_argument("--workers", type=int, default=cohortlib.DEFAULT_WORKERS, help="server processes (default 2)")
+    parser.add_argument("--allowed-hosts", default=None,
+                        help="the host name(s) learners type, e.g. 'mlflow.example.org' when a proxy forwards "
+                             "to this server; MLflow rejects other Host headers (default: localhost and private IPs)")
+    parser.add_argument("--default-permission", default="READ", choices=["READ", "NO_PERMISSIONS"],
+                        help="what learners may do in experiments that are not theirs (default READ: look, not write)")
+    parser.add_argument("--backend", default="postgresql", choices=["postgresql", "sqlite"],
+                        help="run store: a private PostgreSQL cluster in the data folder (default; needs the "
+                             "postgresql server package and pip install psycopg2-binary), or one SQLite file "
+                             "(no install; showed 'database is locked' errors with 30 learners logging at once)")
+    parser.add_argument("--postgres-port", type=int, default=5433, help="with --backend postgresql (default 5433)")
+    parser.add_argument("--print-command", action="store_true", help="print the mlflow command and exit")
+    return parser.parse_args(argv)
+
+
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        secrets_ = cohortlib.required_secrets()
+        data_dir = args.data_dir.expanduser().resolve()
+        running = cohortlib.read_pid(data_dir)
+        if running and not args.print_command:
+            raise cohortlib.CohortError(f"A server for {data_dir} is already running (pid {running}).")
+        if not args.print_command and not cohortlib.port_is_free(args.host, args.port):
+            raise cohortlib.CohortError(f"Port {args.port} on {args.host} is taken: pick another with --port.")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        (data_dir / "artifacts").mkdir(exist_ok=True)
+        cohortlib.write_auth_config(data_dir, args.default_permission)
+        backend_uri = None
+        if args.backend == "postgresql" and not args.print_command:
+            backend_uri = cohortlib.start_postgres(data_dir, args.postgres_port)
+        command = cohortlib.server_command(
+            data_dir, args.host, args.port, args.workers, backend_uri, args.allowed_hosts
+        )
+    except cohortlib.CohortError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 2
+    if args.print_command:
+        print(" ".join(command))
+        return 0
+    env = cohortlib.server_environment(data_dir, secrets_)
+    url = f"http://{args.host}:{args.port}"
+    print(f"Starting the cohort server on {url} (data: {data_dir}; log: {data_dir / cohortlib.LOG_FILE}).")
+    with open(data_dir / cohortlib.LOG_FILE, "a") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    (data_dir / cohortlib.PID_FILE).write_text(str(os.getpid()))
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # reset_cohort.py --stop sends SIGTERM
+    try:
+        seconds = cohortlib.wait_until_healthy(url, process=server)
+        print(f"Ready after {seconds:.0f} s. Next: python instructor/add_learners.py LEARNERS.txt --url {url}")
+        print("Stop with Ctrl+C.")
+        return server.wait()
+    except cohortlib.CohortError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        print("Last lines of the log:\n" + "".join((data_dir / cohortlib.LOG_FILE).read_text().splitlines(True)[-15:]),
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping the server...")
+        return 0
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        (data_dir / cohortlib.PID_FILE).unlink(missing_ok=True)
+        if args.backend == "postgresql":
+            cohortlib.stop_postgres(data_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

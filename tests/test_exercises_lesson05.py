@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from churnlab.exercises.core import course_model, course_split
+
 from churnlab import rules, tracking
 from churnlab.economics import CampaignEconomics
 from churnlab.exercises import lesson05
@@ -21,8 +23,8 @@ ODD_ANSWERS = [None, "text", float("nan"), pd.DataFrame({"a": [1, 2]}), [1, 2, 3
 
 
 def _log_model_run(C, threshold, economics, with_model=False, **extra_params):
-    split = lesson05._split()
-    model = lesson05._model(C)
+    split = course_split()
+    model = course_model(C)
     with mlflow.start_run(run_name=f"model C={C}") as run:
         mlflow.log_params({"kind": "model", "C": C, "threshold": threshold, **extra_params})
         mlflow.log_metrics(tracking.decision_metrics(split.y_test, lesson05._scores(C), threshold, economics))
@@ -40,7 +42,7 @@ def practice(tmp_path_factory):
         tracking.setup(tracking.PRACTICE_EXPERIMENT_NAME)
         economics = CampaignEconomics()
         threshold = economics.break_even_probability
-        split = lesson05._split()
+        split = course_split()
         ids = {C: _log_model_run(C, threshold, economics, with_model=True) for C in (0.01, 0.1)}
         ids[0.3] = _log_model_run(0.3, threshold, economics)
         for run_name, rule in [("rule: month-to-month", "month_to_month"), ("rule: month-to-month and new", "month_to_month_and_new")]:
@@ -174,8 +176,8 @@ def test_q4_accepts_a_pyfunc_model(practice):
 def test_q4_mistakes(practice):
     assert "model's address" in _outcome(q4, "models:/churn-model@champion")
     assert "not a text" in _outcome(q4, "champion")
-    assert "This is the C = 0.01 model" in _outcome(q4, lesson05._model(0.01))
-    split = lesson05._split()
+    assert "This is the C = 0.01 model" in _outcome(q4, course_model(0.01))
+    split = course_split()
     different = make_churn_model(C=5.0).fit(split.X_train, split.y_train)
     assert "scores customers differently" in _outcome(q4, different)
     assert "not a ndarray" in _outcome(q4, np.zeros(3))
@@ -186,7 +188,7 @@ def test_q4_without_a_champion_says_to_register_it(practice):
     version = client.get_model_version_by_alias(tracking.MODEL_NAME, tracking.CHAMPION_ALIAS).version
     client.delete_registered_model_alias(tracking.MODEL_NAME, tracking.CHAMPION_ALIAS)
     try:
-        assert "No model has the alias" in _outcome(q4, lesson05._model(0.1))
+        assert "No model has the alias" in _outcome(q4, course_model(0.1))
     finally:
         client.set_registered_model_alias(tracking.MODEL_NAME, tracking.CHAMPION_ALIAS, version)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import sys
 import textwrap
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -152,3 +153,21 @@ def _caller_namespace() -> dict[str, Any]:
     # check() is called from the notebook, whose globals hold the learner's answers.
     return sys._getframe(2).f_globals
 
+
+
+@cache
+def course_split():
+    """The lessons' train/test split of the course data, made once per session for every check."""
+    from churnlab.data import load_churn
+    from churnlab.model import split_customers
+
+    return split_customers(load_churn())
+
+
+@cache
+def course_model(C: float = 1.0):
+    """The lessons' churn model (regularisation ``C``), fitted once on the course split's training part."""
+    from churnlab.model import make_churn_model
+
+    split = course_split()
+    return make_churn_model(C=C).fit(split.X_train, split.y_train)

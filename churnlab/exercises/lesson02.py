@@ -5,27 +5,12 @@ In the notebook: ``from churnlab.exercises.lesson02 import *`` gives
 """
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from churnlab.data import load_churn
-from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_number, close, reject_if_rounded
-from churnlab.model import make_churn_model, split_customers
+from churnlab.exercises.core import course_model, course_split, Mistake, Question, ____, as_fraction_or_number, close, reject_if_rounded
 
 __all__ = ["q1", "q2", "q3", "q4", "____"]
-
-
-@cache
-def _split():
-    return split_customers(load_churn())
-
-
-@cache
-def _model():
-    split = _split()
-    return make_churn_model().fit(split.X_train, split.y_train)
 
 
 def _as_pct(value: float) -> str:
@@ -45,10 +30,10 @@ class BaselineAccuracy(Question):
     )
 
     def grade(self, baseline_accuracy):
-        y_test = _split().y_test
+        y_test = course_split().y_test
         expected = (y_test == 0).mean()
         value = as_fraction_or_number(baseline_accuracy, "baseline_accuracy")
-        if close(value, (_split().y_train == 0).mean(), 1e-9) and not close(value, expected, 1e-9):
+        if close(value, (course_split().y_train == 0).mean(), 1e-9) and not close(value, expected, 1e-9):
             raise Mistake("That was computed on the training customers. Judge every model, the baseline too, on y_test.")
         if close(value, expected):
             return (
@@ -82,12 +67,12 @@ class StratifiedSplit(Question):
     )
 
     def grade(self, my_y_test):
-        expected = _split().y_test
+        expected = course_split().y_test
         if isinstance(my_y_test, pd.DataFrame):
             raise Mistake("That is a table of features (an X part). my_y_test should be the labels: the 4th value train_test_split returns.")
         if not isinstance(my_y_test, pd.Series):
             raise Mistake(f"my_y_test should be the test labels (a pandas Series), not a {type(my_y_test).__name__}.")
-        if len(my_y_test) == len(_split().y_train):
+        if len(my_y_test) == len(course_split().y_train):
             raise Mistake("Those are the training labels (y_train, 80 % of customers). Keep the test labels, the 4th value.")
         if len(my_y_test) != len(expected):
             raise Mistake(
@@ -122,7 +107,7 @@ class HeldOutRocAuc(Question):
     )
 
     def grade(self, test_auc):
-        split, model = _split(), _model()
+        split, model = course_split(), course_model()
         churn_scores = model.predict_proba(split.X_test)[:, 1]
         expected = roc_auc_score(split.y_test, churn_scores)
         value = as_fraction_or_number(test_auc, "test_auc")

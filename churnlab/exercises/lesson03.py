@@ -10,10 +10,8 @@ from functools import cache
 import numpy as np
 from sklearn.metrics import accuracy_score, precision_score, recall_score
 
-from churnlab.data import load_churn
 from churnlab.economics import CampaignEconomics, expected_campaign_profit
-from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_number, close
-from churnlab.model import make_churn_model, split_customers
+from churnlab.exercises.core import course_model, course_split, Mistake, Question, ____, as_fraction_or_number, close
 
 __all__ = ["q1", "q2", "q3", "q4", "____"]
 
@@ -22,24 +20,13 @@ EXPENSIVE = CampaignEconomics(cost_per_contact=30)
 
 
 @cache
-def _split():
-    return split_customers(load_churn())
-
-
-@cache
-def _model():
-    split = _split()
-    return make_churn_model().fit(split.X_train, split.y_train)
-
-
-@cache
 def _scores(part: str = "test") -> np.ndarray:
-    X = _split().X_test if part == "test" else _split().X_train
-    return _model().predict_proba(X)[:, 1]
+    X = course_split().X_test if part == "test" else course_split().X_train
+    return course_model().predict_proba(X)[:, 1]
 
 
 def _labels(part: str = "test") -> np.ndarray:
-    return (_split().y_test if part == "test" else _split().y_train).to_numpy()
+    return (course_split().y_test if part == "test" else course_split().y_train).to_numpy()
 
 
 class PrecisionAtHalf(Question):

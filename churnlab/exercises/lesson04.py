@@ -5,16 +5,12 @@ In the notebook: ``from churnlab.exercises.lesson04 import *`` gives
 """
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, precision_score, recall_score, roc_auc_score
 
-from churnlab.data import load_churn
 from churnlab.economics import CampaignEconomics, expected_campaign_profit
-from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_number, close
-from churnlab.model import split_customers
+from churnlab.exercises.core import course_split, Mistake, Question, ____, as_fraction_or_number, close
 from churnlab.rules import flag_risk_points, risk_points
 
 __all__ = ["q1", "q2", "q3", "q4", "____"]
@@ -22,11 +18,6 @@ __all__ = ["q1", "q2", "q3", "q4", "____"]
 CHEAP = CampaignEconomics()
 EXPENSIVE = CampaignEconomics(cost_per_contact=30)
 PAYMENT_METHODS = ("Bank transfer (automatic)", "Credit card (automatic)", "Electronic check", "Mailed check")
-
-
-@cache
-def _split():
-    return split_customers(load_churn())
 
 
 def _echeck(X: pd.DataFrame) -> pd.Series:
@@ -46,7 +37,7 @@ class ElectronicCheckRule(Question):
     )
 
     def grade(self, echeck_flags):
-        split = _split()
+        split = course_split()
         expected = _echeck(split.X_test)
         if isinstance(echeck_flags, pd.DataFrame):
             raise Mistake("That is a table. The rule should give one 1/0 value per customer: a single column (a Series).")
@@ -91,7 +82,7 @@ class RuleRecall(Question):
     )
 
     def grade(self, echeck_recall):
-        split = _split()
+        split = course_split()
         flags = _echeck(split.X_test)
         expected = recall_score(split.y_test, flags)
         value = as_fraction_or_number(echeck_recall, "echeck_recall")
@@ -130,7 +121,7 @@ class RuleProfitExpensive(Question):
     )
 
     def grade(self, echeck_profit_30):
-        split = _split()
+        split = course_split()
         flags = _echeck(split.X_test).to_numpy().astype(bool)
         y = split.y_test.to_numpy()
         reached, contacted = int(y[flags].sum()), int(flags.sum())
@@ -169,7 +160,7 @@ class ScorecardAuc(Question):
     )
 
     def grade(self, scorecard_auc):
-        split = _split()
+        split = course_split()
         points = risk_points(split.X_test)
         expected = roc_auc_score(split.y_test, points)
         value = as_fraction_or_number(scorecard_auc, "scorecard_auc")

@@ -7,16 +7,12 @@ store that ``tracking.setup(...)`` pointed MLflow at.
 """
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 from sklearn.metrics import f1_score, precision_score, recall_score
 
 from churnlab import tracking
-from churnlab.data import load_churn
 from churnlab.economics import CampaignEconomics
-from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_number, close
-from churnlab.model import make_churn_model, split_customers
+from churnlab.exercises.core import course_model, course_split, Mistake, Question, ____, as_fraction_or_number, close
 from churnlab.rules import month_to_month
 
 __all__ = ["q1", "q2", "q3", "q4", "____"]
@@ -25,19 +21,8 @@ ASKED_C = 0.3
 MONTH_TO_MONTH_RUN = "rule: month-to-month"
 
 
-@cache
-def _split():
-    return split_customers(load_churn())
-
-
-@cache
-def _model(C: float):
-    split = _split()
-    return make_churn_model(C=C).fit(split.X_train, split.y_train)
-
-
 def _scores(C: float) -> np.ndarray:
-    return _model(C).predict_proba(_split().X_test)[:, 1]
+    return course_model(C).predict_proba(course_split().X_test)[:, 1]
 
 
 def _looks_like_run_id(text: str) -> bool:
@@ -106,7 +91,7 @@ class LogYourRun(Question):
                 "mlflow.log_metrics(tracking.decision_metrics(y_test, churn_scores, threshold, economics))."
             )
         threshold = float(params["threshold"])
-        expected = tracking.decision_metrics(_split().y_test, _scores(ASKED_C), threshold, CampaignEconomics())
+        expected = tracking.decision_metrics(course_split().y_test, _scores(ASKED_C), threshold, CampaignEconomics())
         if not close(metrics["expected_profit"], expected["expected_profit"], 0.5):
             raise Mistake(
                 "The logged expected_profit is not what a C = 0.3 model earns at the logged threshold. "
@@ -175,7 +160,7 @@ class RuleRecall(Question):
     )
 
     def grade(self, month_to_month_recall):
-        split = _split()
+        split = course_split()
         flags = month_to_month(split.X_test)
         expected = recall_score(split.y_test, flags)
         value = as_fraction_or_number(month_to_month_recall, "month_to_month_recall")
@@ -219,7 +204,7 @@ class LoadChampion(Question):
             champion_C = float(MlflowClient().get_run(version.run_id).data.params["C"])
         except Exception:
             raise Mistake("No model has the alias 'champion' yet: run the cell above that registers it, then load it.") from None
-        X_test = _split().X_test
+        X_test = course_split().X_test
         if hasattr(champion, "predict_proba"):
             scores = np.asarray(champion.predict_proba(X_test))[:, 1]
             if np.allclose(scores, _scores(champion_C), rtol=0, atol=1e-12):
@@ -235,7 +220,7 @@ class LoadChampion(Question):
                     )
             raise Mistake("This model scores customers differently from the champion. Load it by alias: models:/churn-model@champion.")
         if hasattr(champion, "predict") and type(champion).__name__ == "PyFuncModel":
-            if np.array_equal(np.asarray(champion.predict(X_test)), _model(champion_C).predict(X_test)):
+            if np.array_equal(np.asarray(champion.predict(X_test)), course_model(champion_C).predict(X_test)):
                 return (
                     f"the champion is the C = {champion_C:g} model (loaded as a generic pyfunc model, which "
                     "predicts yes/no; mlflow.sklearn.load_model also gives churn probabilities)."

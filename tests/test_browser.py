@@ -66,6 +66,10 @@ def jupyterlab(tmp_path_factory):
     settings = workspace / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    # No "get notified about Jupyter news?" prompt: it covers part of every screenshot.
+    notifications = workspace / "settings" / "@jupyterlab" / "apputils-extension"
+    notifications.mkdir(parents=True)
+    (notifications / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     env = {**os.environ, "CHURNLAB_WORKDIR": str(workspace / "work"), "JUPYTER_CONFIG_DIR": str(workspace / "config"),
            "JUPYTER_RUNTIME_DIR": str(workspace / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(workspace / "settings")}
     env.pop("MLFLOW_TRACKING_URI", None)
@@ -151,6 +155,8 @@ def _run_all_and_check(page, base_url: str, lesson: Path) -> None:
     # The kernel must be ready before Run All, or the run can be lost while it starts.
     notebook.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(state="attached", timeout=90_000)
 
+    _accept_kernel_dialog(page)
+
     def started() -> bool:
         return any(re.search(r"\[(\*|\d+)\]", text) for text in prompts.all_inner_texts())
 
@@ -178,11 +184,16 @@ def _run_all_and_check(page, base_url: str, lesson: Path) -> None:
     recap = notebook.locator("h2", has_text="Recap").last
     recap.scroll_into_view_if_needed()
     assert recap.is_visible(), f"{lesson.name}: the final recap is not visible"
-    news_prompt = page.locator(".jp-toast-button", has_text=re.compile(r"^No$"))
-    if news_prompt.count():  # JupyterLab's "news?" question would cover part of the screenshot
-        news_prompt.first.click()
+    _accept_kernel_dialog(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{lesson.stem}.png"))
+
+
+def _accept_kernel_dialog(page) -> None:
+    # On a busy machine JupyterLab sometimes asks which kernel to use; the default (Python 3) is right.
+    select = page.locator(".jp-Dialog button", has_text=re.compile(r"^Select$"))
+    if select.count():
+        select.first.click()
 
 
 def _wait_until(condition, seconds: float, message: str) -> None:

@@ -56,6 +56,7 @@ def learner_suffix() -> str:
 EXPERIMENT_NAME = "churn-lab" + learner_suffix()
 PRACTICE_EXPERIMENT_NAME = "churn-lab-practice" + learner_suffix()  # the exercises' runs, kept apart from the lesson's
 MODEL_NAME = "churn-model" + learner_suffix()
+PRACTICE_MODEL_NAME = "churn-model-practice" + learner_suffix()  # the exercises' champion: the lesson's alias never moves
 CHAMPION_ALIAS = "champion"
 STORE_FILE = "mlflow.db"
 ARTIFACTS_FOLDER = "mlflow-artifacts"
@@ -186,9 +187,9 @@ def _ensure_registered_model(client, model_name: str) -> None:
 def prepare_store(
     uri: str | None = None,
     experiment_names: tuple[str, ...] = (EXPERIMENT_NAME, PRACTICE_EXPERIMENT_NAME),
-    model_name: str = MODEL_NAME,
+    model_names: tuple[str, ...] = (MODEL_NAME, PRACTICE_MODEL_NAME),
 ) -> str:
-    """Create the tracking store, the experiments and the registered model if missing; return the store's URI.
+    """Create the tracking store, the experiments and the registered models if missing; return the store's URI.
 
     Safe to call any number of times, from several processes at once: for a
     SQLite store, a lock file lets one process at a time create the tables.
@@ -202,7 +203,8 @@ def prepare_store(
         client = MlflowClient(tracking_uri=uri, registry_uri=uri)
         for name in experiment_names:
             _experiment_id(client, name, _artifact_location(uri))
-        _ensure_registered_model(client, model_name)
+        for name in model_names:
+            _ensure_registered_model(client, name)
     return uri
 
 
@@ -235,7 +237,8 @@ class TrackingSetup:
         """The terminal command that opens MLflow's web page on these runs."""
         if self.on_a_server:
             return f"open {self.tracking_uri} in your browser"
-        return f'mlflow ui --backend-store-uri "{self.tracking_uri}" --port 5000'
+        # The course's own Python runs MLflow, so it works without activating .venv first.
+        return f'"{sys.executable}" -m mlflow ui --backend-store-uri "{self.tracking_uri}" --port 5000'
 
 
 def setup(experiment_name: str = EXPERIMENT_NAME) -> TrackingSetup:

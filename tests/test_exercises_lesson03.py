@@ -51,6 +51,8 @@ def test_q1_precision_at_half():
     assert "percentage" in outcome(q1, 100 * precision_score(y_test, churn_scores >= 0.5))
     assert "training customers" in outcome(q1, precision_score(y_train, train_scores >= 0.5))
     assert outcome(q1, 0.9).startswith("❌")
+    assert "percentage" in outcome(q1, 66)  # the lesson prints "66% of the customers we call"
+    assert "rounded" in outcome(q1, 0.66)
 
 
 def test_q2_loyal_customers_bothered():

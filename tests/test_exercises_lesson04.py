@@ -75,6 +75,7 @@ def test_q3_rule_profit_at_30():
     assert "every flagged customer" in outcome(q3, reached * 60 - (contacted - reached) * 30)
     assert "acceptance rate" in outcome(q3, reached * 200 - contacted * 30)
     assert "training customers" in outcome(q3, expected_campaign_profit(y_train, echeck_train, expensive))
+    assert "wrong sign" in outcome(q3, -expected_campaign_profit(y_test, echeck, expensive))  # "it loses $1,860"
 
 
 def test_q4_scorecard_auc():
@@ -83,3 +84,4 @@ def test_q4_scorecard_auc():
     assert "training customers" in outcome(q4, roc_auc_score(y_train, rules.risk_points(X_train)))
     assert "upside down" in outcome(q4, 1 - roc_auc_score(y_test, rules.risk_points(X_test)))
     assert "percentage" in outcome(q4, 100 * roc_auc_score(y_test, rules.risk_points(X_test)))
+    assert "rounded" in outcome(q4, round(roc_auc_score(y_test, rules.risk_points(X_test)), 2))

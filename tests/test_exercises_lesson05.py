@@ -49,7 +49,7 @@ def practice(tmp_path_factory):
             with mlflow.start_run(run_name=run_name):
                 mlflow.log_params({"kind": "rule", "rule": rule, "threshold": 1})
                 mlflow.log_metrics(tracking.decision_metrics(split.y_test, rules.RULES[rule](split.X_test), 1, economics))
-        tracking.register_champion(ids[0.1])
+        tracking.register_champion(ids[0.1], tracking.PRACTICE_MODEL_NAME)
         yield {"ids": ids, "threshold": threshold, "economics": economics}
         mlflow.set_tracking_uri(None)
         mlflow.tracking.fluent._active_experiment_id = None
@@ -104,8 +104,12 @@ def test_q1_mistakes(practice):
     with mlflow.start_run() as text_c:
         mlflow.log_params({"C": "small"})
     assert "as a number" in _outcome(q1, text_c.info.run_id)
+    left_open = mlflow.start_run()  # a common first try: start_run without a with block
+    outcome = _outcome(q1, left_open)
+    assert "with mlflow.start_run" in outcome and "closed it" in outcome
+    assert mlflow.active_run() is None, "the check closes the open run, so the learner's next try works"
     # Tidy up: these runs must not change the answers to q2.
-    for run in (no_params, no_threshold, no_metrics, wrong_profit, text_c):
+    for run in (no_params, no_threshold, no_metrics, wrong_profit, text_c, left_open):
         MlflowClient().delete_run(run.info.run_id)
 
 
@@ -156,19 +160,21 @@ def test_q3_mistakes(practice):
     assert "F1" in _outcome(q3, rule["metrics.f1"])
     assert "misses" in _outcome(q3, 1 - rule["metrics.recall"])
     assert "read metrics.recall" in _outcome(q3, runs.loc["model C=0.1", "metrics.recall"])
+    twice = pd.Series([rule["metrics.recall"]] * 2)  # the set-up cell ran twice: two runs with that name
+    assert ".iloc[0]" in _outcome(q3, twice)
 
 
 # --- q4: load the champion -----------------------------------------------------------------------
 
 
 def test_q4_right_answer(practice):
-    champion = mlflow.sklearn.load_model(f"models:/{tracking.MODEL_NAME}@{tracking.CHAMPION_ALIAS}")
+    champion = mlflow.sklearn.load_model(f"models:/{tracking.PRACTICE_MODEL_NAME}@{tracking.CHAMPION_ALIAS}")
     outcome = _outcome(q4, champion)
     assert outcome.startswith("✅") and "C = 0.1" in outcome
 
 
 def test_q4_accepts_a_pyfunc_model(practice):
-    champion = mlflow.pyfunc.load_model(f"models:/{tracking.MODEL_NAME}@{tracking.CHAMPION_ALIAS}")
+    champion = mlflow.pyfunc.load_model(f"models:/{tracking.PRACTICE_MODEL_NAME}@{tracking.CHAMPION_ALIAS}")
     outcome = _outcome(q4, champion)
     assert outcome.startswith("✅") and "pyfunc" in outcome
 
@@ -185,10 +191,10 @@ def test_q4_mistakes(practice):
 
 def test_q4_without_a_champion_says_to_register_it(practice):
     client = MlflowClient()
-    version = client.get_model_version_by_alias(tracking.MODEL_NAME, tracking.CHAMPION_ALIAS).version
-    client.delete_registered_model_alias(tracking.MODEL_NAME, tracking.CHAMPION_ALIAS)
+    version = client.get_model_version_by_alias(tracking.PRACTICE_MODEL_NAME, tracking.CHAMPION_ALIAS).version
+    client.delete_registered_model_alias(tracking.PRACTICE_MODEL_NAME, tracking.CHAMPION_ALIAS)
     try:
         assert "No model has the alias" in _outcome(q4, course_model(0.1))
     finally:
-        client.set_registered_model_alias(tracking.MODEL_NAME, tracking.CHAMPION_ALIAS, version)
+        client.set_registered_model_alias(tracking.PRACTICE_MODEL_NAME, tracking.CHAMPION_ALIAS, version)
 

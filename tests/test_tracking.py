@@ -78,10 +78,12 @@ def test_setup_creates_the_store_experiment_and_registered_model(work_folder):
     assert experiment.experiment_id == setup.experiment_id
     # Artifacts go to the work folder, never to ./mlruns in the notebook's folder.
     assert experiment.artifact_location == (work_folder / "mlflow-artifacts").resolve().as_uri()
-    assert MlflowClient().get_registered_model(tracking.MODEL_NAME).name == tracking.MODEL_NAME
+    for name in (tracking.MODEL_NAME, tracking.PRACTICE_MODEL_NAME):  # the lesson's and the exercises' champions
+        assert MlflowClient().get_registered_model(name).name == name
     assert not setup.on_a_server
     assert "work folder" in setup.where and str(work_folder) not in setup.where
-    assert setup.ui_command.startswith("mlflow ui --backend-store-uri") and setup.tracking_uri in setup.ui_command
+    assert "-m mlflow ui --backend-store-uri" in setup.ui_command and setup.tracking_uri in setup.ui_command
+    assert setup.ui_command.startswith(f'"{sys.executable}"')  # runs without activating .venv
 
 
 def test_setup_honours_mlflow_tracking_uri(work_folder, tmp_path, monkeypatch):

@@ -48,7 +48,7 @@ def as_fraction_or_number(value: Any, what: str) -> float:
     try:
         number = float(value.item() if hasattr(value, "item") else value)
     except (TypeError, ValueError):
-        raise Mistake(f"{what} should be a number, but it is {_kind_of(value)}.") from None
+        raise Mistake(f"{what} should be a number, but it is {kind_of(value)}.") from None
     if math.isnan(number):
         raise Mistake(f"{what} is NaN (not a number): an empty selection, or a division by zero?")
     return number
@@ -68,7 +68,8 @@ def reject_if_rounded(value: float, target: float, what: str) -> None:
         )
 
 
-def _kind_of(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """What a value is, in words a learner knows: "a list", "None (empty)", "a DataFrame"."""
     kinds = {list: "a list", tuple: "a tuple", dict: "a dictionary", type(None): "None (empty)"}
     return kinds.get(type(value), f"a {type(value).__name__}")
 

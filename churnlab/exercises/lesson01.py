@@ -39,7 +39,7 @@ class ChurnRate(Question):
         value = as_fraction_or_number(churn_rate, "churn_rate")
         if close(value, expected):
             return f"{expected:.1%} of customers left: about {round(expected * 100)} in every 100."
-        if close(value, expected * 100, 0.05):
+        if close(value, expected * 100, 1):
             raise Mistake("That looks like a percentage. Give the rate as a fraction between 0 and 1 (divide by 100).")
         if value == _is_churner(customers).sum():
             raise Mistake("That is the number of churners. Divide it by the number of customers to get a rate.")
@@ -75,7 +75,7 @@ class MonthToMonthChurnRate(Question):
                 f"{expected:.1%} of month-to-month customers left, against {churned.mean():.1%} overall: "
                 "the contract type is a strong churn signal."
             )
-        if close(value, expected * 100, 0.05):
+        if close(value, expected * 100, 1):
             raise Mistake("That looks like a percentage. Give the rate as a fraction between 0 and 1.")
         if close(value, month_to_month[churned].mean()):
             raise Mistake(

@@ -8,7 +8,9 @@ from __future__ import annotations
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from churnlab.exercises.core import course_model, course_split, Mistake, Question, ____, as_fraction_or_number, close, reject_if_rounded
+from churnlab.exercises.core import (
+    course_model, course_split, kind_of, Mistake, Question, ____, as_fraction_or_number, close, reject_if_rounded,
+)
 
 __all__ = ["q1", "q2", "q3", "q4", "____"]
 
@@ -40,7 +42,7 @@ class BaselineAccuracy(Question):
                 f"{_as_pct(expected)} accuracy while catching 0 of {int(y_test.sum())} churners. "
                 "High accuracy can hide a useless model when one outcome is rare."
             )
-        if close(value, expected * 100, 0.05):
+        if close(value, expected * 100, 1):
             raise Mistake("That looks like a percentage. Give the accuracy as a fraction between 0 and 1.")
         if close(value, 1 - expected):
             raise Mistake("That is the accuracy of predicting that *everyone* churns. The baseline says nobody churns.")
@@ -71,7 +73,7 @@ class StratifiedSplit(Question):
         if isinstance(my_y_test, pd.DataFrame):
             raise Mistake("That is a table of features (an X part). my_y_test should be the labels: the 4th value train_test_split returns.")
         if not isinstance(my_y_test, pd.Series):
-            raise Mistake(f"my_y_test should be the test labels (a pandas Series), not a {type(my_y_test).__name__}.")
+            raise Mistake(f"my_y_test should be the test labels (a pandas Series), not {kind_of(my_y_test)}.")
         if len(my_y_test) == len(course_split().y_train):
             raise Mistake("Those are the training labels (y_train, 80 % of customers). Keep the test labels, the 4th value.")
         if len(my_y_test) != len(expected):
@@ -116,7 +118,7 @@ class HeldOutRocAuc(Question):
                 f"ROC-AUC {expected:.3f}: pick a random churner and a random stayer, and the model ranks "
                 f"the churner higher {_as_pct(expected)} of the time."
             )
-        if close(value, expected * 100, 0.05):
+        if close(value, expected * 100, 1):
             raise Mistake("That looks like a percentage. ROC-AUC is between 0 and 1.")
         if close(value, roc_auc_score(split.y_train, model.predict_proba(split.X_train)[:, 1])):
             raise Mistake("That is the score on the training customers, which the model has already seen. Use X_test and y_test.")

@@ -11,7 +11,9 @@ import numpy as np
 from sklearn.metrics import accuracy_score, precision_score, recall_score
 
 from churnlab.economics import CampaignEconomics, expected_campaign_profit
-from churnlab.exercises.core import course_model, course_split, Mistake, Question, ____, as_fraction_or_number, close
+from churnlab.exercises.core import (
+    course_model, course_split, Mistake, Question, ____, as_fraction_or_number, close, reject_if_rounded,
+)
 
 __all__ = ["q1", "q2", "q3", "q4", "____"]
 
@@ -49,7 +51,7 @@ class PrecisionAtHalf(Question):
         value = as_fraction_or_number(precision_at_half, "precision_at_half")
         if close(value, expected):
             return f"{expected:.1%} of the customers we would call at 0.5 are real churners; the rest are loyal customers we bother."
-        if close(value, expected * 100, 0.05):
+        if close(value, expected * 100, 1):
             raise Mistake("That looks like a percentage. Give precision as a fraction between 0 and 1.")
         if close(value, recall_score(y, contacted)):
             raise Mistake(
@@ -62,6 +64,7 @@ class PrecisionAtHalf(Question):
             raise Mistake("That is accuracy (right decisions among all customers). Precision only looks at the customers we contact.")
         if close(value, precision_score(_labels("train"), _scores("train") >= 0.5)):
             raise Mistake("That was measured on the training customers. Judge the model on the test customers (y_test, churn_scores).")
+        reject_if_rounded(value, expected, "precision_at_half")
         raise Mistake(f"precision_at_half is {value:.4g}. It should be: churners we call ÷ customers we call, at threshold 0.5.")
 
 
@@ -164,7 +167,7 @@ class BreakEven(Question):
         value = as_fraction_or_number(break_even_30, "break_even_30")
         if close(value, expected, 1e-3):
             return "Contact only customers who are at least 50 % likely to churn: at $30 a call, anyone less risky costs more than they save."
-        if close(value, expected * 100, 0.1):
+        if close(value, expected * 100, 1):
             raise Mistake("That looks like a percentage. Give the probability as a fraction between 0 and 1.")
         if close(value, 1 / expected, 1e-3):
             raise Mistake("The division is upside down: divide the cost by the expected saving, not the other way round.")

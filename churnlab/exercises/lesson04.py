@@ -10,7 +10,9 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, precision_score, recall_score, roc_auc_score
 
 from churnlab.economics import CampaignEconomics, expected_campaign_profit
-from churnlab.exercises.core import course_split, Mistake, Question, ____, as_fraction_or_number, close
+from churnlab.exercises.core import (
+    kind_of, course_split, Mistake, Question, ____, as_fraction_or_number, close, reject_if_rounded,
+)
 from churnlab.rules import flag_risk_points, risk_points
 
 __all__ = ["q1", "q2", "q3", "q4", "____"]
@@ -42,7 +44,7 @@ class ElectronicCheckRule(Question):
         if isinstance(echeck_flags, pd.DataFrame):
             raise Mistake("That is a table. The rule should give one 1/0 value per customer: a single column (a Series).")
         if not isinstance(echeck_flags, (pd.Series, np.ndarray, list)):
-            raise Mistake(f"echeck_flags should be one 1/0 value per test customer (a Series), not a {type(echeck_flags).__name__}.")
+            raise Mistake(f"echeck_flags should be one 1/0 value per test customer (a Series), not {kind_of(echeck_flags)}.")
         values = pd.Series(np.asarray(echeck_flags).ravel())
         if len(values) == len(split.X_train):
             raise Mistake("That has one value per *training* customer. Apply the rule to the test customers, X_test.")
@@ -91,7 +93,7 @@ class RuleRecall(Question):
                 f"The rule reaches {expected:.1%} of the test churners, with precision "
                 f"{precision_score(split.y_test, flags):.1%}: compare that with the model's row in the lesson's table."
             )
-        if close(value, expected * 100, 0.05):
+        if close(value, expected * 100, 1):
             raise Mistake("That looks like a percentage. Give recall as a fraction between 0 and 1.")
         if close(value, precision_score(split.y_test, flags)):
             raise Mistake("That is precision (the share of flagged customers who churn). Precision and recall are swapped.")
@@ -102,6 +104,7 @@ class RuleRecall(Question):
             )
         if close(value, accuracy_score(split.y_test, flags)):
             raise Mistake("That is accuracy. Recall only looks at the churners: the share of them the rule flags.")
+        reject_if_rounded(value, expected, "echeck_recall")
         raise Mistake(f"echeck_recall is {value:.4g}. Use recall_score(y_test, the rule's 1/0 flags).")
 
 
@@ -141,6 +144,11 @@ class RuleProfitExpensive(Question):
             raise Mistake("Contacting a churner costs $30 too: the cost applies to every flagged customer.")
         if close(value, reached * EXPENSIVE.value_of_saved_customer - contacted * 30, 0.5):
             raise Mistake("Only 30 % of contacted churners accept: multiply the churners by the acceptance rate.")
+        if close(value, -expected, 0.5) and expected != 0:
+            raise Mistake(
+                f"Right size, wrong sign: the rule {'loses' if expected < 0 else 'makes'} money at $30 a contact. "
+                "A loss is a negative profit: keep the minus sign (profit = savings − costs)."
+            )
         train_flags = _echeck(split.X_train).to_numpy().astype(bool)
         if close(value, expected_campaign_profit(split.y_train, train_flags, EXPENSIVE), 0.5):
             raise Mistake("That is on the training customers. Evaluate the rule on the test customers, like the model.")
@@ -169,7 +177,7 @@ class ScorecardAuc(Question):
                 f"ROC-AUC {expected:.3f} from five whiteboard signals: a random churner outranks a random loyal "
                 f"customer {expected:.0%} of the time (ties count half). The model does a little better."
             )
-        if close(value, expected * 100, 0.05):
+        if close(value, expected * 100, 1):
             raise Mistake("That looks like a percentage. ROC-AUC is between 0 and 1.")
         for at_least in range(6):
             if close(value, roc_auc_score(split.y_test, flag_risk_points(split.X_test, at_least=at_least))):
@@ -177,7 +185,8 @@ class ScorecardAuc(Question):
         if close(value, roc_auc_score(split.y_train, risk_points(split.X_train))):
             raise Mistake("That is on the training customers. Judge the scorecard on the test customers, like the model.")
         if close(value, 1 - expected):
-            raise Mistake("That is upside down (1 − the right value): more points should mean *more* risk. Check the order of the arguments.")
+            raise Mistake("That is upside down (1 − the right value): more points should mean *more* risk, so score the points themselves, not their opposite.")
+        reject_if_rounded(value, expected, "scorecard_auc")
         raise Mistake(f"scorecard_auc is {value:.4g}. Use roc_auc_score(y_test, the scorecard's points for X_test).")
 
 

@@ -2,8 +2,9 @@
 
 In the notebook: ``from churnlab.exercises.lesson05 import *`` gives
 ``q1`` ... ``q4`` and the blank ``____``. The checks read the runs of the
-practice experiment (``churnlab.tracking.PRACTICE_EXPERIMENT_NAME``) from the
-store that ``tracking.setup(...)`` pointed MLflow at.
+practice experiment (``churnlab.tracking.PRACTICE_EXPERIMENT_NAME``) and the
+practice model (``churnlab.tracking.PRACTICE_MODEL_NAME``) from the store that
+``tracking.setup(...)`` pointed MLflow at, so the lesson's champion is never touched.
 """
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from sklearn.metrics import f1_score, precision_score, recall_score
 
 from churnlab import tracking
 from churnlab.economics import CampaignEconomics
-from churnlab.exercises.core import course_model, course_split, Mistake, Question, ____, as_fraction_or_number, close
+from churnlab.exercises.core import (
+    course_model, course_split, kind_of, Mistake, Question, ____, as_fraction_or_number, close, reject_if_rounded,
+)
 from churnlab.rules import month_to_month
 
 __all__ = ["q1", "q2", "q3", "q4", "____"]
 
 ASKED_C = 0.3
 MONTH_TO_MONTH_RUN = "rule: month-to-month"
+CHAMPION_ADDRESS = f"models:/{tracking.PRACTICE_MODEL_NAME}@{tracking.CHAMPION_ALIAS}"
 
 
 def _scores(C: float) -> np.ndarray:
@@ -63,10 +67,15 @@ class LogYourRun(Question):
     def grade(self, my_run_id):
         import mlflow
 
-        if not isinstance(my_run_id, str):
+        if type(my_run_id).__name__ == "ActiveRun":
+            mlflow.end_run()  # a run left open makes the learner's next start_run fail with "already active"
             raise Mistake(
-                f"my_run_id should be the run's id, a text like run.info.run_id, not a {type(my_run_id).__name__}."
+                "That is the run itself, and mlflow.start_run(...) alone leaves it open (I have closed it for you). "
+                "Write `with mlflow.start_run(run_name='model C=0.3') as run:` and put the training and logging "
+                "inside that block; after it, set my_run_id = run.info.run_id."
             )
+        if not isinstance(my_run_id, str):
+            raise Mistake(f"my_run_id should be the run's id, a text like run.info.run_id, not {kind_of(my_run_id)}.")
         try:
             run = mlflow.get_run(my_run_id.strip())
         except Exception:
@@ -123,7 +132,7 @@ class BestRunName(Question):
 
     def grade(self, best_run_name):
         if not isinstance(best_run_name, str):
-            raise Mistake(f"best_run_name should be the run's name as text, like 'model C=1.0', not a {type(best_run_name).__name__}.")
+            raise Mistake(f"best_run_name should be the run's name as text, like 'model C=1.0', not {kind_of(best_run_name)}.")
         runs = _practice_runs()
         name = best_run_name.strip()
         if _looks_like_run_id(name):
@@ -163,13 +172,18 @@ class RuleRecall(Question):
         split = course_split()
         flags = month_to_month(split.X_test)
         expected = recall_score(split.y_test, flags)
+        if getattr(month_to_month_recall, "size", 1) > 1 and np.unique(np.asarray(month_to_month_recall, dtype=float)).size == 1:
+            raise Mistake(
+                "That holds the same recall several times: several runs have this name (the set-up cell ran more "
+                "than once). Keep the first one with .iloc[0]."
+            )
         value = as_fraction_or_number(month_to_month_recall, "month_to_month_recall")
         if close(value, expected):
             return (
                 f"the month-to-month rule reaches {expected:.1%} of the test churners, "
                 f"but only {precision_score(split.y_test, flags):.1%} of the customers it contacts are churners."
             )
-        if close(value, expected * 100, 0.05):
+        if close(value, expected * 100, 1):
             raise Mistake("That looks like a percentage. Metrics are logged as fractions between 0 and 1.")
         if close(value, precision_score(split.y_test, flags)):
             raise Mistake("That is the rule's precision (share of contacts who churn). Recall is the share of churners reached.")
@@ -177,16 +191,17 @@ class RuleRecall(Question):
             raise Mistake("That is the rule's F1. Read the column metrics.recall.")
         if close(value, 1 - expected):
             raise Mistake("That is the share of churners the rule *misses*. Recall is the share it reaches.")
+        reject_if_rounded(value, expected, "month_to_month_recall")
         raise Mistake(f"month_to_month_recall is {value:.4g}: read metrics.recall from the run named {MONTH_TO_MONTH_RUN!r}.")
 
 
 class LoadChampion(Question):
     variables = ("champion",)
     hints = (
-        "A registered model is loaded by its name and alias: the address is models:/churn-model@champion.",
-        "champion = mlflow.sklearn.load_model('models:/churn-model@champion')",
+        f"A registered model is loaded by its name and alias: the address is {CHAMPION_ADDRESS}.",
+        f"champion = mlflow.sklearn.load_model('{CHAMPION_ADDRESS}')",
     )
-    solution_code = "champion = mlflow.sklearn.load_model(f'models:/{tracking.MODEL_NAME}@{tracking.CHAMPION_ALIAS}')"
+    solution_code = "champion = mlflow.sklearn.load_model(f'models:/{tracking.PRACTICE_MODEL_NAME}@{tracking.CHAMPION_ALIAS}')"
     solution_why = (
         "Production code asks the registry for the alias, never for a run id: when a better model is "
         "promoted, the alias moves and the same line loads the new champion."
@@ -200,7 +215,7 @@ class LoadChampion(Question):
                 raise Mistake("That is the model's address. Load the model from it with mlflow.sklearn.load_model(...).")
             raise Mistake("champion should be the loaded model, not a text. Use mlflow.sklearn.load_model(...).")
         try:
-            version = MlflowClient().get_model_version_by_alias(tracking.MODEL_NAME, tracking.CHAMPION_ALIAS)
+            version = MlflowClient().get_model_version_by_alias(tracking.PRACTICE_MODEL_NAME, tracking.CHAMPION_ALIAS)
             champion_C = float(MlflowClient().get_run(version.run_id).data.params["C"])
         except Exception:
             raise Mistake("No model has the alias 'champion' yet: run the cell above that registers it, then load it.") from None
@@ -216,17 +231,17 @@ class LoadChampion(Question):
                 if C != champion_C and np.allclose(scores, _scores(C), rtol=0, atol=1e-12):
                     raise Mistake(
                         f"This is the C = {C:g} model, not the one the alias points to. "
-                        "Load it by alias: models:/churn-model@champion."
+                        f"Load it by alias: {CHAMPION_ADDRESS}."
                     )
-            raise Mistake("This model scores customers differently from the champion. Load it by alias: models:/churn-model@champion.")
+            raise Mistake(f"This model scores customers differently from the champion. Load it by alias: {CHAMPION_ADDRESS}.")
         if hasattr(champion, "predict") and type(champion).__name__ == "PyFuncModel":
             if np.array_equal(np.asarray(champion.predict(X_test)), course_model(champion_C).predict(X_test)):
                 return (
-                    f"the champion is the C = {champion_C:g} model (loaded as a generic pyfunc model, which "
-                    "predicts yes/no; mlflow.sklearn.load_model also gives churn probabilities)."
+                    f"the champion is the C = {champion_C:g} model (loaded with mlflow.pyfunc, which gives only "
+                    "yes/no predictions; mlflow.sklearn.load_model also gives the churn probabilities)."
                 )
-            raise Mistake("This pyfunc model is not the champion. Load it by alias: models:/churn-model@champion.")
-        raise Mistake(f"champion should be a loaded model, not a {type(champion).__name__}. Use mlflow.sklearn.load_model(...).")
+            raise Mistake(f"This pyfunc model is not the champion. Load it by alias: {CHAMPION_ADDRESS}.")
+        raise Mistake(f"champion should be a loaded model, not {kind_of(champion)}. Use mlflow.sklearn.load_model(...).")
 
 
 q1 = LogYourRun("q1")

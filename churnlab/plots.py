@@ -102,8 +102,9 @@ def profit_by_threshold(curve: pd.DataFrame, chosen_threshold: float, ax=None):
     ax.axhline(0, color=NEUTRAL_COLOUR, linewidth=0.8)
     ax.annotate(f"chosen threshold: {chosen_threshold:.3g}", (chosen_threshold, 1.0), xycoords=("data", "axes fraction"),
                 xytext=(4, -12), textcoords="offset points", fontsize=9)
-    return label(ax, "Expected campaign profit by threshold", "threshold (contact customers scoring at or above it)",
-                 "expected profit (US dollars)")
+    _dollar_axis(ax.yaxis)
+    return label(ax, "Expected campaign profit by threshold",
+                 "threshold (churn score, 0–1: contact customers scoring at or above it)", "expected profit (US dollars)")
 
 
 def runs_by_profit(profit_by_run: pd.Series, ax=None):
@@ -189,7 +190,8 @@ def profit_curves_by_threshold(curves: dict, ax=None, marks: dict | None = None)
     ``curves``: label -> a table from ``churnlab.economics.profit_curve``.
     """
     ax = new_axes(ax)
-    for (name, curve), colour in zip(curves.items(), (CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR)):
+    # First economics teal, second red: the same order as campaign_comparison's bars (lesson 04).
+    for (name, curve), colour in zip(curves.items(), (STAY_COLOUR, CHURN_COLOUR, NEUTRAL_COLOUR)):
         ax.plot(curve["threshold"], curve["expected_profit"], color=colour, label=_plain_text(name))
     ax.axhline(0, color="grey", linewidth=0.8)
     _mark_thresholds(ax, marks)
@@ -234,7 +236,7 @@ def campaign_comparison(table: pd.DataFrame, profit_columns: list[str]):
                      label=_plain_text(name), zorder=3)
     left.set_xlim(0, 1.02)
     left.set_ylim(0, 1)
-    left.legend(fontsize=7, loc="lower left")
+    left.legend(fontsize=8, loc="lower left")
     label(left, "Precision and recall", "recall (share of churners contacted, 0–1)", "precision (share of contacts who churn, 0–1)")
     heights = 0.8 / len(profit_columns)
     positions = np.arange(len(table))
@@ -245,6 +247,6 @@ def campaign_comparison(table: pd.DataFrame, profit_columns: list[str]):
     right.axvline(0, color="grey", linewidth=0.8)
     _dollar_axis(right.xaxis)
     right.legend(fontsize=8, loc="lower left")
-    label(right, "Expected campaign profit", "expected profit (US dollars)", "")
+    label(right, "Expected campaign profit", "expected profit (US dollars)", "campaign")
     figure.suptitle("Same test customers, same metrics, same money", fontweight="bold")
     return left, right

@@ -7,7 +7,8 @@ Each session builds its own virtual environment in .nox/, installs the course
 (requirements.txt) and the test tools, and runs pytest over the unit tests,
 the lessons and solutions (nbval, strict) and the exercises (run unfilled).
 The newest session also runs every lesson in JupyterLab in headless Chromium
-(tests/test_browser.py; skipped, with the reason, where Chromium is missing).
+(tests/test_browser.py; skipped, with the reason, where Chromium is missing)
+and a smoke run of the cohort MLflow server recipe (tests/test_instructor.py).
 """
 import nox
 
@@ -34,6 +35,8 @@ def _run_suite(session: nox.Session) -> None:
 def newest(session: nox.Session) -> None:
     """The newest releases that requirements.txt allows."""
     session.install("--upgrade", "-r", "requirements.txt", "-e", ".[test,browser]")
+    # The cohort-server smoke test (basic auth, 2 learners, permission checks; ~35 s) runs once, here.
+    session.env["CHURNLAB_INSTRUCTOR_SMOKE"] = "1"
     _run_suite(session)
 
 

@@ -78,3 +78,10 @@ def test_an_unfilled_exercise_runs_top_to_bottom_and_says_not_attempted(path, tm
     assert questions >= 3
     assert len(checks) == questions, "every unfilled question should say 'not attempted yet'"
     assert not stderr, f"warnings or errors on stderr: {stderr}"
+
+
+@pytest.mark.parametrize("path", LESSONS + SOLUTIONS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_test_markers_are_cell_tags_not_comments_a_learner_reads(path):
+    cells = nbformat.read(path, as_version=4).cells
+    commented = [i for i, c in enumerate(cells) if c.cell_type == "code" and "NBVAL_" in c.source]
+    assert not commented, f"cells {commented}: use the cell tag nbval-ignore-output instead of a # NBVAL_ comment"

@@ -168,19 +168,20 @@ def _notebook_for(url: str, path: str) -> str:
 
 @pytest.fixture()
 def fake_repo(tmp_path) -> Path:
-    """A tiny copy of the course layout: the two tools, pyproject, README, notebooks and docs."""
+    """A tiny copy of the course layout: the two tools, pyproject, README, notebooks and the instructor guide."""
     (tmp_path / "tools").mkdir()
     for name in ("course_config.py", "set_repo_url.py"):
         shutil.copy(TOOLS / name, tmp_path / "tools" / name)
     (tmp_path / "pyproject.toml").write_text(f'[project]\nname = "x"\n\n[project.urls]\nRepository = "{OLD_URL}"\n')
     (tmp_path / "README.md").write_text(
         f"# Churn lab\n\n{badge_markdown(OLD_URL, 'notebooks/00_welcome.ipynb')}\n\nClone {OLD_URL}.git\n"
+        "Binder: https://mybinder.org/v2/gh/churn-lab/churn-lab/HEAD?urlpath=lab\n"
     )
     for folder, name in [("notebooks", "00_welcome.ipynb"), ("solutions", "01_frame.ipynb"), ("exercises", "01_frame.ipynb")]:
         (tmp_path / folder).mkdir(exist_ok=True)
         (tmp_path / folder / name).write_text(_notebook_for(OLD_URL, f"{folder}/{name}"))
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "teaching.md").write_text(f"Fork {OLD_URL} first.\n")
+    (tmp_path / "instructor").mkdir()
+    (tmp_path / "instructor" / "README.md").write_text(f"Fork {OLD_URL} first.\n")
     (tmp_path / "notes.md").write_text(f"Not a course file: {OLD_URL}\n")
     return tmp_path
 
@@ -191,7 +192,7 @@ def _set_repo_url(repo: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_set_repo_url_rewrites_badges_cells_readme_and_docs(fake_repo):
+def test_set_repo_url_rewrites_badges_cells_readme_and_guide(fake_repo):
     result = _set_repo_url(fake_repo, NEW_URL)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "churn-lab/churn-lab -> new-owner/new.repo: 6 files updated"
@@ -207,7 +208,8 @@ def test_set_repo_url_rewrites_badges_cells_readme_and_docs(fake_repo):
     readme = (fake_repo / "README.md").read_text()
     assert badge_markdown(NEW_URL, "notebooks/00_welcome.ipynb") in readme
     assert f"Clone {NEW_URL}.git" in readme
-    assert (fake_repo / "docs" / "teaching.md").read_text() == f"Fork {NEW_URL} first.\n"
+    assert "https://mybinder.org/v2/gh/new-owner/new.repo/HEAD?urlpath=lab" in readme
+    assert (fake_repo / "instructor" / "README.md").read_text() == f"Fork {NEW_URL} first.\n"
     assert (fake_repo / "notes.md").read_text() == f"Not a course file: {OLD_URL}\n"
 
 

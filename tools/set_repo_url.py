@@ -3,7 +3,8 @@
     python tools/set_repo_url.py https://github.com/OWNER/REPO
 
 Rewrites the URL in pyproject.toml (its one home), and so in every "Open in
-Colab" badge and Colab set-up cell of the notebooks and in the README.
+Colab" badge and Colab set-up cell of the notebooks, in the README (Colab and
+Binder links, clone commands) and in the instructor guide (the pre-flight email).
 Stored outputs are untouched, so notebooks need no re-run.
 """
 from __future__ import annotations
@@ -23,13 +24,13 @@ def owner_repo(url: str) -> str:
 
 def main(new_url: str) -> None:
     old, new = owner_repo(repository_url()), owner_repo(new_url)
-    files = [PYPROJECT, ROOT / "README.md", *all_notebooks(), *sorted(ROOT.glob("docs/*.md"))]
+    files = [PYPROJECT, ROOT / "README.md", *all_notebooks(), *sorted(ROOT.glob("instructor/*.md"))]
     changed = 0
     for path in files:
         if not path.exists():
             continue
         text = path.read_text(encoding="utf-8")
-        updated = re.sub(rf"(github\.com/|colab\.research\.google\.com/github/){re.escape(old)}(?=\.git\b|[^\w.-]|$)", rf"\g<1>{new}", text)
+        updated = re.sub(rf"(github\.com/|colab\.research\.google\.com/github/|mybinder\.org/v2/gh/){re.escape(old)}(?=\.git\b|[^\w.-]|$)", rf"\g<1>{new}", text)
         if updated != text:
             path.write_text(updated, encoding="utf-8")
             changed += 1

@@ -4,7 +4,7 @@ The scripts beside this file (``start_server.py``, ``add_learners.py``,
 ``reset_cohort.py``, ``load_test.py``) import it; it needs only the standard
 library until a function imports MLflow itself.
 
-One cohort = one folder (``--data-dir``, default ``~/churnlab-cohort``) holding
+One cohort = one folder (``--data-dir``, default ``$CHURNLAB_COHORT_DIR`` or ``~/churnlab-cohort``) holding
 everything the server writes: the run store (``mlflow.db``, SQLite), the user
 store (``auth.db``), the artifacts (``artifacts/``), the auth settings
 (``basic_auth.ini``), the server's pid and log, and the learners' credentials
@@ -23,7 +23,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-DEFAULT_DATA_DIR = Path(os.environ.get("CHURNLAB_COHORT_DIR") or Path.home() / "churnlab-cohort")
+HOME_DATA_DIR = Path.home() / "churnlab-cohort"
+# Every script reads it, so one `export CHURNLAB_COHORT_DIR=...` per terminal replaces --data-dir on each.
+DEFAULT_DATA_DIR = Path(os.environ.get("CHURNLAB_COHORT_DIR") or HOME_DATA_DIR)
+DATA_DIR_HELP = "the cohort's folder (default: $CHURNLAB_COHORT_DIR, else ~/churnlab-cohort); the same for every script"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
 # MLflow's default is 4 uvicorn workers. On a 2-core machine the load test measured 2 as
@@ -34,10 +37,11 @@ MIN_PASSWORD_LENGTH = 12  # MLflow's basic-auth rule (mlflow.utils.validation._v
 
 # Names of what each learner owns on the server. The lesson must log to these (see
 # instructor/README.md, "What the lesson must do on a shared server").
-# Lesson 05 logs to experiment "churn-lab" (its exercises to "churn-lab-practice") and registers
-# model "churn-model"; on a shared server each learner needs their own copy of the three.
+# Lesson 05 logs to experiment "churn-lab" and registers model "churn-model"; its exercises use
+# "churn-lab-practice" and "churn-model-practice". On a shared server each learner needs their own
+# copy of the four (churnlab.tracking adds "-<username>" to each name there).
 EXPERIMENT_BASES = ("churn-lab", "churn-lab-practice")
-MODEL_BASE = "churn-model"
+MODEL_BASES = ("churn-model", "churn-model-practice")
 
 PID_FILE = "server.pid"
 LOG_FILE = "server.log"
@@ -66,9 +70,14 @@ def learner_experiment(username: str) -> str:
     return learner_experiments(username)[0]
 
 
+def learner_models(username: str) -> list[str]:
+    """The registered models a learner writes to: ['churn-model-<name>', 'churn-model-practice-<name>']."""
+    return [f"{base}-{username}" for base in MODEL_BASES]
+
+
 def learner_model(username: str) -> str:
-    """The learner's registered model: 'churn-model-<name>'."""
-    return f"{MODEL_BASE}-{username}"
+    """The learner's registered model for the lesson: 'churn-model-<name>'."""
+    return learner_models(username)[0]
 
 
 def check_learner_name(name: str) -> str:
@@ -113,6 +122,21 @@ def required_secrets(environ=os.environ) -> dict[str, str]:
     return {"MLFLOW_FLASK_SERVER_SECRET_KEY": secret_key, "MLFLOW_AUTH_ADMIN_PASSWORD": admin_password}
 
 
+def http_status(error: Exception) -> int | None:
+    """The HTTP status behind an error of MLflow's clients (they carry it as an error code), else None."""
+    get_status = getattr(error, "get_http_status_code", None)
+    return get_status() if get_status else None
+
+
+def shown_path(path) -> str:
+    """A path as the instructor would type it here: relative when it is inside the current folder."""
+    path = Path(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 # --- the server -----------------------------------------------------------------------------
 
 
@@ -123,12 +147,37 @@ def free_port(host: str = DEFAULT_HOST) -> int:
 
 
 def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could listen on host:port now.
+
+    The probe sets SO_REUSEADDR, as servers do (MLflow's uvicorn, PostgreSQL), so the connections a
+    stopped server leaves in TCP TIME-WAIT for about a minute do not count: only a listener does.
+    Not on Windows, where SO_REUSEADDR would let the probe bind even beside a live listener.
+    """
     with socket.socket() as probe:
+        if os.name != "nt":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:
             return False
         return True
+
+
+def make_cohort_folder(data_dir: Path) -> None:
+    """Create the cohort folder (and its artifacts folder) for the instructor's eyes only.
+
+    It holds the user store auth.db (password hashes) and learners.csv (passwords), so the folder is
+    0700 and auth.db 0600, made before the server first opens it. A folder that existed before and
+    is not a cohort folder (no basic_auth.ini) keeps its mode: it is not ours to change.
+    """
+    ours = not data_dir.exists() or (data_dir / AUTH_CONFIG_FILE).exists()
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if ours:
+        os.chmod(data_dir, 0o700)
+    (data_dir / "artifacts").mkdir(mode=0o700, exist_ok=True)
+    auth_db = data_dir / "auth.db"
+    auth_db.touch(mode=0o600, exist_ok=True)  # an empty file is an empty SQLite database
+    os.chmod(auth_db, 0o600)
 
 
 def write_auth_config(data_dir: Path, default_permission: str = "READ", auth_cache_seconds: int = 60) -> Path:
@@ -186,7 +235,11 @@ def server_command(
         "--artifacts-destination", (data_dir / "artifacts").resolve().as_uri(),
     ]
     if allowed_hosts:
-        command += ["--allowed-hosts", allowed_hosts]
+        # The list replaces MLflow's default (loopback and private addresses): keep loopback, or the
+        # instructor's own add_learners.py --url http://127.0.0.1:PORT would get 403 Invalid Host header.
+        hosts = [name.strip() for name in allowed_hosts.split(",") if name.strip()]
+        hosts += [name for name in (f"127.0.0.1:{port}", f"localhost:{port}") if name not in hosts]
+        command += ["--allowed-hosts", ",".join(hosts)]
     return command
 
 
@@ -248,7 +301,8 @@ def _pg_bin(name: str) -> str:
     candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
     if not candidates:
         raise CohortError(
-            f"PostgreSQL's {name} was not found. On Debian/Ubuntu: sudo apt-get install -y postgresql; "
+            f"PostgreSQL's {name} was not found. On Debian/Ubuntu: apt-get update && apt-get install -y postgresql "
+            "(with sudo unless you are root); "
             "then pip install psycopg2-binary into the server's Python environment."
         )
     return str(candidates[0])
@@ -268,12 +322,20 @@ def start_postgres(data_dir: Path, port: int) -> str:
     """
     cluster = data_dir / "postgres"
     log = data_dir / "postgres.log"
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    running_as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    # Checked first, before anything is created: otherwise pg_ctl fails with the cause only in postgres.log.
+    if not postgres_is_running(data_dir) and not port_is_free("127.0.0.1", port):
+        raise CohortError(f"PostgreSQL's port {port} is taken: use --postgres-port with another port (e.g. {port + 1}).")
+    if running_as_root:
+        # The cohort folder is the instructor's only (make_cohort_folder); the 'postgres' user needs to
+        # pass through it to reach its cluster: add that (x), not the right to list or read the rest.
+        os.chmod(data_dir, data_dir.stat().st_mode | 0o011)
         reachable = subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(data_dir)], capture_output=True)
         if reachable.returncode != 0:
             raise CohortError(
                 f"Running as root, PostgreSQL runs as the user 'postgres', which cannot enter {data_dir}. "
-                "Use a folder it can reach, e.g. --data-dir /srv/churnlab-cohort (or run as a normal user)."
+                "Use a folder it can reach: export CHURNLAB_COHORT_DIR=/srv/churnlab-cohort in every terminal "
+                "(or --data-dir /srv/churnlab-cohort on every script), or run as a normal user."
             )
     try:
         import psycopg2  # noqa: F401
@@ -283,7 +345,7 @@ def start_postgres(data_dir: Path, port: int) -> str:
         ) from None
     if not (cluster / "PG_VERSION").exists():
         cluster.mkdir(parents=True, exist_ok=True)
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
+        if running_as_root:
             subprocess.run(["chown", "-R", "postgres", str(cluster)], check=True)
             log.touch()
             subprocess.run(["chown", "postgres", str(log)], check=True)
@@ -291,13 +353,16 @@ def start_postgres(data_dir: Path, port: int) -> str:
             _as_postgres_user([_pg_bin("initdb"), "-D", str(cluster), "-U", "mlflow", "--auth=trust", "-E", "UTF8"]),
             check=True, stdout=subprocess.DEVNULL,
         )
-    status = subprocess.run(_as_postgres_user([_pg_bin("pg_ctl"), "-D", str(cluster), "status"]), capture_output=True)
-    if status.returncode != 0:  # not running
+    if not postgres_is_running(data_dir):
         options = f"-c listen_addresses=127.0.0.1 -p {port} -k {cluster} -c max_connections=200"
-        subprocess.run(
+        started = subprocess.run(
             _as_postgres_user([_pg_bin("pg_ctl"), "-D", str(cluster), "-l", str(log), "-o", options, "-w", "start"]),
-            check=True, stdout=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
         )
+        if started.returncode != 0:
+            # Quoted here: a failed first start removes the new cohort folder, log included.
+            last_lines = log.read_text(errors="replace").splitlines()[-5:] if log.exists() else []
+            raise CohortError("PostgreSQL did not start. The end of its log:\n" + "\n".join(last_lines))
         created = subprocess.run(
             _as_postgres_user([_pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "mlflow", "mlflow"]),
             capture_output=True, text=True,
@@ -306,6 +371,15 @@ def start_postgres(data_dir: Path, port: int) -> str:
             raise CohortError(f"Could not create the mlflow database: {created.stderr.strip()}")
     # psycopg2 named explicitly: SQLAlchemy 2.1's default PostgreSQL driver is psycopg 3.
     return f"postgresql+psycopg2://mlflow@127.0.0.1:{port}/mlflow"
+
+
+def postgres_is_running(data_dir: Path) -> bool:
+    """Whether this cohort's own PostgreSQL cluster runs (e.g. left over from a server that crashed)."""
+    cluster = data_dir / "postgres"
+    if not (cluster / "PG_VERSION").exists():
+        return False
+    status = subprocess.run(_as_postgres_user([_pg_bin("pg_ctl"), "-D", str(cluster), "status"]), capture_output=True)
+    return status.returncode == 0
 
 
 def stop_postgres(data_dir: Path) -> None:

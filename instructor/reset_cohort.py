@@ -6,9 +6,10 @@
 
 Everything a cohort leaves - runs, models, plots, user accounts, passwords,
 learners.csv, the server log - lives in one folder (--data-dir, default
-~/churnlab-cohort). Archiving renames it to <folder>-archive-<date-time>, so the
-next start_server.py begins empty: no runs, no learners, only a new admin
-(created from MLFLOW_AUTH_ADMIN_PASSWORD at that first start). Choose a new
+$CHURNLAB_COHORT_DIR or ~/churnlab-cohort). Archiving renames it to
+<folder>-archive-<date-time>, next to it, so the next start_server.py begins
+empty: no runs, no learners, only a new admin (created from
+MLFLOW_AUTH_ADMIN_PASSWORD at that first start). Choose a new
 admin password for the new cohort if the old one was ever shown on screen.
 """
 from __future__ import annotations
@@ -43,8 +44,7 @@ def stop_server(data_dir: Path, timeout: float = 30.0) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 2)[2])
-    parser.add_argument("--data-dir", type=Path, default=cohortlib.DEFAULT_DATA_DIR,
-                        help="the cohort's folder (default: $CHURNLAB_COHORT_DIR or ~/churnlab-cohort)")
+    parser.add_argument("--data-dir", type=Path, default=cohortlib.DEFAULT_DATA_DIR, help=cohortlib.DATA_DIR_HELP)
     parser.add_argument("--yes", action="store_true", help="really do it (without it: a dry run)")
     parser.add_argument("--delete", action="store_true", help="delete the folder instead of archiving it")
     args = parser.parse_args(argv)

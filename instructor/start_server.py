@@ -2,7 +2,7 @@
 
     export MLFLOW_FLASK_SERVER_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
     export MLFLOW_AUTH_ADMIN_PASSWORD='a password of 12+ characters'
-    python instructor/start_server.py                 # http://127.0.0.1:5000, ~/churnlab-cohort, PostgreSQL
+    python instructor/start_server.py                 # http://127.0.0.1:5000, $CHURNLAB_COHORT_DIR or ~/churnlab-cohort, PostgreSQL
     python instructor/start_server.py --port 5050 --data-dir /srv/cohort-2026-11
 
 It runs in the foreground (stop it with Ctrl+C) and writes its pid and log in
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,8 +31,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="The secrets come from the environment: MLFLOW_FLASK_SERVER_SECRET_KEY and MLFLOW_AUTH_ADMIN_PASSWORD.",
     )
-    parser.add_argument("--data-dir", type=Path, default=cohortlib.DEFAULT_DATA_DIR,
-                        help="the cohort's folder (default: $CHURNLAB_COHORT_DIR or ~/churnlab-cohort)")
+    parser.add_argument("--data-dir", type=Path, default=cohortlib.DEFAULT_DATA_DIR, help=cohortlib.DATA_DIR_HELP)
     parser.add_argument("--host", default=cohortlib.DEFAULT_HOST,
                         help="interface to listen on (default 127.0.0.1: reachable only through your proxy "
                              "or an SSH tunnel; 0.0.0.0 only on a trusted network, with --allowed-hosts)")
@@ -38,7 +39,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=cohortlib.DEFAULT_WORKERS, help="server processes (default 2)")
     parser.add_argument("--allowed-hosts", default=None,
                         help="the host name(s) learners type, e.g. 'mlflow.example.org' when a proxy forwards "
-                             "to this server; MLflow rejects other Host headers (default: localhost and private IPs)")
+                             "to this server; MLflow rejects other Host headers (default: localhost and private IPs; "
+                             "with this option, 127.0.0.1:PORT and localhost:PORT stay allowed for your own scripts)")
     parser.add_argument("--default-permission", default="READ", choices=["READ", "NO_PERMISSIONS"],
                         help="what learners may do in experiments that are not theirs (default READ: look, not write)")
     parser.add_argument("--backend", default="postgresql", choices=["postgresql", "sqlite"],
@@ -54,31 +56,46 @@ def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
+def next_step_command(url: str, data_dir: Path) -> str:
+    """The add_learners.py command to run next, with this Python (the course's .venv, usually)."""
+    command = [cohortlib.shown_path(sys.executable), cohortlib.shown_path(Path(__file__).resolve().parent / "add_learners.py"),
+               "LEARNERS.txt", "--url", url]
+    if data_dir != cohortlib.HOME_DATA_DIR.resolve():
+        command += ["--data-dir", str(data_dir)]  # learners.csv belongs in this cohort's folder
+    return shlex.join(command)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    # Everything the server writes (run store, artifacts, log) is for the instructor's eyes only.
+    os.umask(0o077)
+    data_dir = args.data_dir.expanduser().resolve()
+    new_folder = not data_dir.exists()
     try:
         secrets_ = cohortlib.required_secrets()
-        data_dir = args.data_dir.expanduser().resolve()
+        if args.print_command:
+            print(" ".join(cohortlib.server_command(data_dir, args.host, args.port, args.workers, None, args.allowed_hosts)))
+            return 0
         running = cohortlib.read_pid(data_dir)
-        if running and not args.print_command:
+        if running:
             raise cohortlib.CohortError(f"A server for {data_dir} is already running (pid {running}).")
-        if not args.print_command and not cohortlib.port_is_free(args.host, args.port):
+        if not cohortlib.port_is_free(args.host, args.port):
             raise cohortlib.CohortError(f"Port {args.port} on {args.host} is taken: pick another with --port.")
-        data_dir.mkdir(parents=True, exist_ok=True)
-        (data_dir / "artifacts").mkdir(exist_ok=True)
+        cohortlib.make_cohort_folder(data_dir)
         cohortlib.write_auth_config(data_dir, args.default_permission)
         backend_uri = None
-        if args.backend == "postgresql" and not args.print_command:
+        if args.backend == "postgresql":
             backend_uri = cohortlib.start_postgres(data_dir, args.postgres_port)
         command = cohortlib.server_command(
             data_dir, args.host, args.port, args.workers, backend_uri, args.allowed_hosts
         )
     except cohortlib.CohortError as error:
         print(f"Cannot start: {error}", file=sys.stderr)
+        if new_folder and data_dir.exists():
+            # A half-made cohort folder would be picked up by the other scripts: leave nothing behind.
+            cohortlib.stop_postgres(data_dir)
+            shutil.rmtree(data_dir, ignore_errors=True)
         return 2
-    if args.print_command:
-        print(" ".join(command))
-        return 0
     env = cohortlib.server_environment(data_dir, secrets_)
     url = f"http://{args.host}:{args.port}"
     print(f"Starting the cohort server on {url} (data: {data_dir}; log: {data_dir / cohortlib.LOG_FILE}).")
@@ -88,7 +105,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)  # reset_cohort.py --stop sends SIGTERM
     try:
         seconds = cohortlib.wait_until_healthy(url, process=server)
-        print(f"Ready after {seconds:.0f} s. Next: python instructor/add_learners.py LEARNERS.txt --url {url}")
+        print(f"Ready after {seconds:.0f} s. Next, in another terminal: {next_step_command(url, data_dir)}")
         print("Stop with Ctrl+C.")
         return server.wait()
     except cohortlib.CohortError as error:

@@ -47,7 +47,9 @@ def imports_only(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def seconds_to_run(notebook: nbformat.NotebookNode, folder: Path) -> float:
     copy = nbformat.from_dict(notebook)
     started = time.perf_counter()
-    NotebookClient(copy, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    # The kernel's own log lines (e.g. ipykernel's note on TCP transport) would bury the table.
+    NotebookClient(copy, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute(
+        stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 

@@ -5,6 +5,7 @@ Lesson 02 builds this recipe step by step; later lessons call
 """
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import pandas as pd
@@ -16,6 +17,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from churnlab.data import DATA_DICTIONARY
+
+# scikit-learn before 1.7 (Colab ships 1.6.1) passes an option, iprint, that SciPy 1.18 no longer
+# knows, and SciPy then warns on every logistic-regression fit. The fit is unaffected and a learner
+# can do nothing about it, so the course hides that one message (and only it) once churnlab is imported.
+SCIPY_IPRINT_WARNING = "Unknown solver options: iprint"
+warnings.filterwarnings("ignore", message=SCIPY_IPRINT_WARNING)
 
 RANDOM_STATE = 42
 TEST_SHARE = 0.2

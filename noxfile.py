@@ -1,6 +1,6 @@
 """The whole test suite, under two sets of library versions.
 
-    python -m nox            # both sessions: newest releases, then Google Colab's versions
+    python -m nox            # both sessions: newest releases, then Google Colab's versions (on Python 3.13 if pyenv has it)
     python -m nox -s newest  # one session; add -r to reuse its environment on the next run
 
 Each session builds its own virtual environment in .nox/, installs the course

@@ -420,7 +420,6 @@ def measure_logging_overhead(runs: int = 3) -> float:
         mlflow.set_tracking_uri(uri)
         try:
             for attempt in range(runs + 1):
-                started = time.perf_counter()
                 model = make_churn_model(C=1.0).fit(split.X_train, split.y_train)
                 churn_scores = model.predict_proba(split.X_test)[:, 1]
                 trained = time.perf_counter()

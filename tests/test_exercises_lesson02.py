@@ -9,7 +9,7 @@ from sklearn.model_selection import train_test_split
 
 from churnlab.data import load_churn
 from churnlab.exercises import lesson02
-from churnlab.exercises.lesson02 import ____, q1, q2, q3, q4
+from churnlab.exercises.lesson02 import q1, q2, q3, q4
 from churnlab.model import features_and_label, make_churn_model, split_customers
 
 
@@ -50,22 +50,8 @@ def assert_mistake(question, value, phrase):
     return text
 
 
-ODD_ANSWERS = [None, "abc", float("nan"), [1, 2], pd.DataFrame({"a": [1, 2, 3]}), True, np.array([0.1, 0.2]), {"x": 1}]
-ODD_IDS = ["None", "text", "nan", "list", "DataFrame", "True", "array", "dict"]
 QUESTIONS = [q1, q2, q3, q4]
 LABELS = ["q1", "q2", "q3", "q4"]
-
-
-@pytest.mark.parametrize("question", QUESTIONS, ids=LABELS)
-@pytest.mark.parametrize("odd", ODD_ANSWERS, ids=ODD_IDS)
-def test_odd_answers_get_a_cross_without_raising(question, odd):
-    assert outcome(question, odd).startswith(f"❌ {question.label}: ")
-
-
-@pytest.mark.parametrize("question", QUESTIONS, ids=LABELS)
-def test_blank_and_missing_answers_are_not_attempted(question):
-    assert outcome(question, ____).startswith(f"✏️ {question.label}: not attempted yet")
-    assert question.outcome({}).startswith(f"✏️ {question.label}: not attempted yet")
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=LABELS)

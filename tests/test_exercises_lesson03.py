@@ -1,11 +1,8 @@
 """Lesson 03 questions: right answers pass, common mistakes get their own message, odd inputs never crash."""
-import pandas as pd
-import pytest
 from sklearn.metrics import accuracy_score, precision_score, recall_score
 
 from churnlab.data import load_churn
 from churnlab.economics import CampaignEconomics, expected_campaign_profit, profit_at_threshold
-from churnlab.exercises.core import ____
 from churnlab.exercises.lesson03 import q1, q2, q3, q4
 from churnlab.model import make_churn_model, split_customers
 
@@ -15,32 +12,10 @@ y_test, y_train = split.y_test, split.y_train
 churn_scores = model.predict_proba(split.X_test)[:, 1]
 train_scores = model.predict_proba(split.X_train)[:, 1]
 economics = CampaignEconomics()
-ODD_ANSWERS = [None, "text", float("nan"), pd.DataFrame({"a": [1, 2]}), [1, 2, 3], {"a": 1}, True]
 
 
 def outcome(question, value):
     return question.outcome({question.variables[0]: value})
-
-
-@pytest.mark.parametrize("question", [q1, q2, q3, q4])
-def test_blank_and_missing_are_not_attempted(question):
-    assert outcome(question, ____).startswith("✏️")
-    assert question.outcome({}).startswith("✏️")
-
-
-@pytest.mark.parametrize("question", [q1, q2, q3, q4])
-@pytest.mark.parametrize("value", ODD_ANSWERS)
-def test_odd_answers_never_raise(question, value):
-    assert outcome(question, value).startswith("❌")
-
-
-@pytest.mark.parametrize("question", [q1, q2, q3, q4])
-def test_hints_and_solution_print(question, capsys):
-    question.hint()
-    question.hint(2)
-    question.solution()
-    printed = capsys.readouterr().out
-    assert "Hint 1 of 2" in printed and "Hint 2 of 2" in printed and "Solution" in printed
 
 
 def test_q1_precision_at_half():

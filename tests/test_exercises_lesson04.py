@@ -1,12 +1,9 @@
 """Lesson 04 questions: right answers pass, common mistakes get their own message, odd inputs never crash."""
-import pandas as pd
-import pytest
 from sklearn.metrics import accuracy_score, precision_score, recall_score, roc_auc_score
 
 from churnlab import rules
 from churnlab.data import load_churn
 from churnlab.economics import CampaignEconomics, expected_campaign_profit
-from churnlab.exercises.core import ____
 from churnlab.exercises.lesson04 import q1, q2, q3, q4
 from churnlab.model import split_customers
 
@@ -15,32 +12,10 @@ X_test, y_test, X_train, y_train = split.X_test, split.y_test, split.X_train, sp
 echeck = X_test["payment_method"].eq("Electronic check").astype(int)
 echeck_train = X_train["payment_method"].eq("Electronic check").astype(int)
 cheap, expensive = CampaignEconomics(), CampaignEconomics(cost_per_contact=30)
-ODD_ANSWERS = [None, "text", float("nan"), pd.DataFrame({"a": [1, 2]}), [1, 2, 3], {"a": 1}, True]
 
 
 def outcome(question, value):
     return question.outcome({question.variables[0]: value})
-
-
-@pytest.mark.parametrize("question", [q1, q2, q3, q4])
-def test_blank_and_missing_are_not_attempted(question):
-    assert outcome(question, ____).startswith("✏️")
-    assert question.outcome({}).startswith("✏️")
-
-
-@pytest.mark.parametrize("question", [q1, q2, q3, q4])
-@pytest.mark.parametrize("value", ODD_ANSWERS)
-def test_odd_answers_never_raise(question, value):
-    assert outcome(question, value).startswith("❌")
-
-
-@pytest.mark.parametrize("question", [q1, q2, q3, q4])
-def test_hints_and_solution_print(question, capsys):
-    question.hint()
-    question.hint(2)
-    question.solution()
-    printed = capsys.readouterr().out
-    assert "Hint 1 of 2" in printed and "Hint 2 of 2" in printed and "Solution" in printed
 
 
 def test_q1_rule_flags():

@@ -16,24 +16,18 @@ import os
 import re
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from local_servers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
+
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# Without these, Chromium keeps trying to reach Google's services, which this sandbox refuses.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium); .ci/run installs it")
 
@@ -45,12 +39,6 @@ def readme_launch_command() -> list[str]:
     launch = first_command.split("&&")[-1].split()
     assert launch[0].endswith("jupyter") and launch[1] == "lab", f"the README's first command should end by starting JupyterLab: {first_command}"
     return launch[1:]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -79,27 +67,9 @@ def jupyterlab(tmp_path_factory):
                "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root; JupyterLab refuses that by default
         command.append("--allow-root")
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=workspace, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{base_url}/api", timeout=2)
-                break
-            except OSError:
-                assert server.poll() is None, f"JupyterLab stopped: {log_path.read_text()[-2000:]}"
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not answer within 60 s")
+    with running_server(command, log_path, f"{base_url}/api", "JupyterLab", 60, cwd=workspace, env=env):
         yield base_url, password, log_path
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 @pytest.fixture(scope="module")

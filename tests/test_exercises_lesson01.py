@@ -8,27 +8,12 @@ from churnlab.data import load_churn, with_made_up_exit_survey
 from churnlab.exercises import lesson01
 from churnlab.exercises.lesson01 import q1, q2, q3, q4
 
+from answers import assert_mistake, assert_right
+
 
 @pytest.fixture(scope="module")
 def customers() -> pd.DataFrame:
     return load_churn()
-
-
-def outcome(question, value):
-    return question.outcome({question.variables[0]: value})
-
-
-def assert_right(question, value):
-    text = outcome(question, value)
-    assert text.startswith(f"✅ {question.label}: correct!"), text
-    return text
-
-
-def assert_mistake(question, value, phrase):
-    text = outcome(question, value)
-    assert text.startswith(f"❌ {question.label}: not quite."), text
-    assert phrase in text, text
-    return text
 
 
 @pytest.mark.parametrize("question", [q1, q2, q3, q4], ids=["q1", "q2", "q3", "q4"])

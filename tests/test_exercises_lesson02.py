@@ -12,6 +12,8 @@ from churnlab.exercises import lesson02
 from churnlab.exercises.lesson02 import q1, q2, q3, q4
 from churnlab.model import features_and_label, make_churn_model, split_customers
 
+from answers import assert_mistake, assert_right
+
 
 @pytest.fixture(scope="module")
 def customers() -> pd.DataFrame:
@@ -31,23 +33,6 @@ def split(customers):
 @pytest.fixture(scope="module")
 def model(split):
     return make_churn_model().fit(split.X_train, split.y_train)
-
-
-def outcome(question, value):
-    return question.outcome({question.variables[0]: value})
-
-
-def assert_right(question, value):
-    text = outcome(question, value)
-    assert text.startswith(f"✅ {question.label}: correct!"), text
-    return text
-
-
-def assert_mistake(question, value, phrase):
-    text = outcome(question, value)
-    assert text.startswith(f"❌ {question.label}: not quite."), text
-    assert phrase in text, text
-    return text
 
 
 QUESTIONS = [q1, q2, q3, q4]

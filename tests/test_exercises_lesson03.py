@@ -6,16 +6,14 @@ from churnlab.economics import CampaignEconomics, expected_campaign_profit, prof
 from churnlab.exercises.lesson03 import q1, q2, q3, q4
 from churnlab.model import make_churn_model, split_customers
 
+from answers import outcome
+
 split = split_customers(load_churn())
 model = make_churn_model().fit(split.X_train, split.y_train)
 y_test, y_train = split.y_test, split.y_train
 churn_scores = model.predict_proba(split.X_test)[:, 1]
 train_scores = model.predict_proba(split.X_train)[:, 1]
 economics = CampaignEconomics()
-
-
-def outcome(question, value):
-    return question.outcome({question.variables[0]: value})
 
 
 def test_q1_precision_at_half():

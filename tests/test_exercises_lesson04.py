@@ -7,15 +7,13 @@ from churnlab.economics import CampaignEconomics, expected_campaign_profit
 from churnlab.exercises.lesson04 import q1, q2, q3, q4
 from churnlab.model import split_customers
 
+from answers import outcome
+
 split = split_customers(load_churn())
 X_test, y_test, X_train, y_train = split.X_test, split.y_test, split.X_train, split.y_train
 echeck = X_test["payment_method"].eq("Electronic check").astype(int)
 echeck_train = X_train["payment_method"].eq("Electronic check").astype(int)
 cheap, expensive = CampaignEconomics(), CampaignEconomics(cost_per_contact=30)
-
-
-def outcome(question, value):
-    return question.outcome({question.variables[0]: value})
 
 
 def test_q1_rule_flags():

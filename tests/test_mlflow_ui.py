@@ -11,32 +11,20 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from local_servers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
+
 ROOT = Path(__file__).resolve().parent.parent
 LESSON_05 = ROOT / "notebooks" / "05_track_experiments_mlflow.ipynb"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
 pytest.importorskip("mlflow", reason="MLflow is not installed")
 pytestmark = pytest.mark.skipif(not LESSON_05.exists(), reason="lesson 05 is not in this checkout")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _get(url: str) -> dict:
@@ -78,31 +66,13 @@ def logged_store(tmp_path_factory):
 @pytest.fixture(scope="module")
 def mlflow_server(logged_store):
     work, store_uri = logged_store
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", store_uri, "--host", "127.0.0.1",
                "--port", str(port), "--workers", "1"]
     log_path = work / "mlflow-server.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=work, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{base_url}/health", timeout=2)
-                break
-            except OSError:
-                assert server.poll() is None, f"mlflow server stopped: {log_path.read_text()[-2000:]}"
-                time.sleep(0.5)
-        else:
-            pytest.fail("mlflow server did not answer within 90 s")
+    with running_server(command, log_path, f"{base_url}/health", "mlflow server", 90, cwd=work):
         yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,9 @@ from packaging.specifiers import SpecifierSet
 
 from churnlab.data import CHURN_CSV, REPO_ROOT, expected_checksum, file_checksum, load_churn
 from churnlab.errors import CourseError
-from churnlab.workspace import work_dir
+from churnlab.workspace import course_relative, work_dir
 
-MINIMUM_PYTHON = (3, 10)
+MINIMUM_PYTHON = (3, 11)
 REQUIREMENTS_TXT = REPO_ROOT / "requirements.txt"
 
 
@@ -115,7 +115,9 @@ def check_work_folder() -> Finding:
             pass
     except OSError as error:
         return Finding(False, f"the working folder is not writable ({error.strerror})", "set CHURNLAB_WORKDIR to a folder you can write to, e.g. export CHURNLAB_WORKDIR=~/churnlab-work")
-    return Finding(True, f"working folder is writable: {folder}")
+    relative = course_relative(folder)
+    where = f"{relative}/ in the course folder" if relative is not None else str(folder)
+    return Finding(True, f"working folder is writable: {where}")
 
 
 def run_checks() -> Report:

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from churnlab.errors import CourseError
-from churnlab.workspace import work_dir
+from churnlab.workspace import course_relative, work_dir
 
 
 
@@ -233,12 +233,31 @@ class TrackingSetup:
         return f"the SQLite file set in MLFLOW_TRACKING_URI, {experiment}"
 
     @property
+    def store_location(self) -> str:
+        """The store as a learner would find it: ``work/mlflow.db in the course folder``, a server's address, or a full path."""
+        store_file = _local_sqlite_file(self.tracking_uri)
+        if store_file is None:
+            return self.tracking_uri
+        relative = course_relative(store_file)
+        return f"{Path(relative).as_posix()} in the course folder" if relative is not None else str(store_file)
+
+    @property
     def ui_command(self) -> str:
-        """The terminal command that opens MLflow's web page on these runs."""
+        """The terminal command that opens MLflow's web page on these runs.
+
+        It starts MLflow with the course's own Python, so it works without
+        activating ``.venv``. Paths inside the course folder are written
+        relative to it (``.venv/bin/python``, ``sqlite:///work/mlflow.db``):
+        run the command in the course folder, where the README's commands run.
+        """
         if self.on_a_server:
             return f"open {self.tracking_uri} in your browser"
-        # The course's own Python runs MLflow, so it works without activating .venv first.
-        return f'"{sys.executable}" -m mlflow ui --backend-store-uri "{self.tracking_uri}" --port 5000'
+        python = course_relative(sys.executable)
+        python = python if python is not None else f'"{sys.executable}"'
+        store_file = _local_sqlite_file(self.tracking_uri)
+        relative_store = course_relative(store_file) if store_file is not None else None
+        store = "sqlite:///" + Path(relative_store).as_posix() if relative_store else f'"{self.tracking_uri}"'
+        return f"{python} -m mlflow ui --backend-store-uri {store} --port 5000"
 
 
 def setup(experiment_name: str = EXPERIMENT_NAME) -> TrackingSetup:

@@ -34,6 +34,15 @@ def test_requirements_install_the_course_package_from_the_repository():
     assert "-e ." in lines, "repo2docker installs requirements.txt after copying the repository only when it refers to it"
 
 
+def test_runtime_txt_gives_binder_a_python_the_course_supports():
+    # repo2docker's default Python is 3.10, older than the course's minimum; runtime.txt sets it.
+    from churnlab.doctor import MINIMUM_PYTHON
+
+    name, version = (ROOT / "runtime.txt").read_text(encoding="utf-8").strip().split("-")
+    assert name == "python"
+    assert tuple(int(part) for part in version.split(".")) >= MINIMUM_PYTHON
+
+
 def test_a_copied_package_still_finds_the_course_folder(tmp_path):
     course = tmp_path / "course"
     (course / "notebooks").mkdir(parents=True)

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
@@ -43,7 +44,7 @@ def test_old_python_fails_with_a_fix():
     finding = doctor.check_python((3, 8, 10))
     assert not finding.ok
     assert "3.8.10 is too old" in finding.what
-    assert "3.10" in finding.what
+    assert "3.11" in finding.what
     assert "python.org" in finding.fix
 
 
@@ -134,6 +135,13 @@ def test_writable_work_folder_passes(tmp_path, monkeypatch):
     assert (tmp_path / "work").is_dir()
 
 
+def test_the_default_work_folder_is_named_without_the_machine_path(monkeypatch):
+    monkeypatch.delenv("CHURNLAB_WORKDIR", raising=False)
+    finding = doctor.check_work_folder()
+    assert finding.ok
+    assert finding.what == "working folder is writable: work/ in the course folder"
+
+
 def _chmod_is_enforced(folder) -> bool:
     """Root (and some file systems) ignore permissions: then a read-only folder cannot be tested."""
     probe = folder / "probe"
@@ -216,3 +224,17 @@ def test_sha256sum_check_works_as_the_datasheet_says():
     result = subprocess.run(["sha256sum", "-c", "telco_churn.csv.sha256"], cwd=CHURN_CSV.parent, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "telco_churn.csv: OK"
+
+
+def test_python_3_10_is_now_too_old():
+    # fairlearn (lesson 06) needs Python 3.11 or newer.
+    assert not doctor.check_python((3, 10, 13)).ok
+    assert doctor.check_python((3, 11, 0)).ok
+
+
+def test_the_minimum_python_is_stated_alike_everywhere():
+    needed = ".".join(str(part) for part in doctor.MINIMUM_PYTHON)
+    root = Path(__file__).resolve().parent.parent
+    assert f'requires-python = ">={needed}"' in (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert f"Python {needed} or newer" in (root / "README.md").read_text(encoding="utf-8")
+    assert f"Python {needed} or newer" in (root / "instructor" / "README.md").read_text(encoding="utf-8")

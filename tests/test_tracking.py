@@ -17,6 +17,7 @@ from churnlab.economics import CampaignEconomics
 from churnlab.errors import CourseError
 from churnlab.model import make_churn_model, split_customers
 
+from churnlab.workspace import course_relative  # noqa: E402
 import mlflow  # noqa: E402  (after churnlab.tracking, which quiets it)
 from mlflow import MlflowClient  # noqa: E402
 
@@ -83,7 +84,20 @@ def test_setup_creates_the_store_experiment_and_registered_model(work_folder):
     assert not setup.on_a_server
     assert "work folder" in setup.where and str(work_folder) not in setup.where
     assert "-m mlflow ui --backend-store-uri" in setup.ui_command and setup.tracking_uri in setup.ui_command
-    assert setup.ui_command.startswith(f'"{sys.executable}"')  # runs without activating .venv
+    # The course's own Python runs it, so it works without activating .venv.
+    python = course_relative(sys.executable)
+    assert setup.ui_command.startswith(python if python is not None else f'"{sys.executable}"')
+
+
+def test_ui_command_inside_the_course_folder_shows_no_machine_path(monkeypatch):
+    # A README user: the course's .venv and the default work/ folder, both inside the course folder.
+    from churnlab.data import REPO_ROOT
+
+    monkeypatch.setattr(sys, "executable", str(REPO_ROOT / ".venv" / "bin" / "python"))
+    setup = tracking.TrackingSetup("sqlite:///" + (REPO_ROOT / "work" / "mlflow.db").as_posix(), "churn-lab", "1")
+    assert setup.ui_command == f"{Path('.venv/bin/python')} -m mlflow ui --backend-store-uri sqlite:///work/mlflow.db --port 5000"
+    assert setup.store_location == "work/mlflow.db in the course folder"
+    assert tracking.TrackingSetup("http://mlflow.example.org:5000", "churn-lab", "1").store_location == "http://mlflow.example.org:5000"
 
 
 def test_setup_honours_mlflow_tracking_uri(work_folder, tmp_path, monkeypatch):

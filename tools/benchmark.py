@@ -69,7 +69,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--suite", action="store_true", help="also time the whole pytest suite in this environment")
     args = parser.parse_args()
-    paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
+    paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
     os.environ.setdefault("CHURNLAB_WORKDIR", tempfile.mkdtemp(prefix="churnlab-bench-"))
 
     print(f"| notebook | run all (s) | floor: kernel + imports (s) | compute (s) | compute / floor |")

@@ -7,6 +7,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
 NOTEBOOK_FOLDERS = ("notebooks", "exercises", "solutions")
+# Lessons, exercises and solutions are numbered (01_frame_and_explore.ipynb); other notebooks
+# beside them (a glossary) are reference pages, not lessons.
+NUMBERED = "[0-9][0-9]_*.ipynb"
 
 
 def repository_url() -> str:
@@ -18,4 +21,4 @@ def repository_url() -> str:
 
 
 def all_notebooks() -> list[Path]:
-    return sorted(p for folder in NOTEBOOK_FOLDERS for p in (ROOT / folder).glob("*.ipynb"))
+    return sorted(p for folder in NOTEBOOK_FOLDERS for p in (ROOT / folder).glob(NUMBERED))

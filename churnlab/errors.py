@@ -1,9 +1,21 @@
-"""The course's own errors, shown to a learner as one friendly line.
+"""The course's own errors, and how a notebook shows errors to a learner.
 
-In a notebook, a ``CourseError`` prints as "🛑 <message>" instead of a long
-traceback through the course package: the message already says what to fix.
+In a notebook (once ``churnlab`` is imported):
+
+- a ``CourseError`` prints as "🛑 <message>" instead of a long traceback
+  through the course package: the message already says what to fix;
+- a mistake a learner commonly makes in their own cell, through pandas,
+  scikit-learn or MLflow (a misspelled name, swapped arguments to
+  ``roc_auc_score``, a filter that MLflow cannot read, the alias
+  ``Champion`` for ``champion``...), prints as "🛑 <what it means and what to
+  fix>" followed by Python's own one-line message;
+- any other error shows Python's usual traceback.
 """
 from __future__ import annotations
+
+import difflib
+import re
+from typing import Callable
 
 
 class CourseError(Exception):
@@ -18,17 +30,138 @@ class EconomicsError(CourseError, ValueError):
     """Campaign economics that make no sense (a negative cost, a rate above 100 %)."""
 
 
-def _show_course_error(shell, error_type, error, traceback, tb_offset=None):
-    print(f"🛑 {error_type.__name__}: {error}")
+# --- explaining a learner's own mistakes ---------------------------------------------------------------
+
+SCORES_FIRST = (
+    "scikit-learn's metrics take the true outcomes first, then the scores or decisions: "
+    "roc_auc_score(y_test, churn_scores), precision_score(y_test, contacted). Check the order of the two."
+)
+FILTER_HELP = (
+    "MLflow's filter_string names a run's name tags.mlflow.runName, a parameter params.NAME and a metric "
+    "metrics.NAME, with text in single quotes: \"tags.mlflow.runName = 'model C=0.3'\", \"params.kind = 'rule'\", "
+    "\"metrics.expected_profit > 10000\"."
+)
+
+
+def _close_name(wrong: str, names) -> str:
+    names = [n for n in names if isinstance(n, str) and not n.startswith("_")]
+    same_but_case = [n for n in names if n.lower() == wrong.lower() and n != wrong]
+    if same_but_case:
+        return f" Names are case-sensitive: did you mean {same_but_case[0]!r}?"
+    close = difflib.get_close_matches(wrong, names, n=1, cutoff=0.75)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def _explain_name_error(error: BaseException, namespace: dict) -> str | None:
+    match = re.search(r"name '([^']+)' is not defined", str(error))
+    if not match:
+        return None
+    name = match.group(1)
+    if name == "____":
+        return "This line still has a blank (____): replace it with your answer, then run the cell again."
+    return (f"Python does not know {name!r} yet: a typo, or a cell above that has not run in this session.{_close_name(name, namespace)} "
+            "To run every cell above this one: Run ▸ Run All Above Selected Cell.")
+
+
+def _explain_key_error(error: BaseException, namespace: dict) -> str | None:
+    if type(error) is not KeyError or not error.args or not isinstance(error.args[0], str):
+        return None
+    key = error.args[0]
+    columns = {column for value in namespace.values() if hasattr(value, "columns") and hasattr(value, "iloc")
+               for column in getattr(value, "columns", []) if isinstance(column, str)}
+    return (f"There is no column (or row label) {key!r} in that table.{_close_name(key, columns)} "
+            "Print table.columns to see a table's column names.")
+
+
+def _explain_value_error(error: BaseException, namespace: dict) -> str | None:
+    message = str(error)
+    if "continuous format is not supported" in message or "mix of binary and continuous" in message:
+        return SCORES_FIRST
+    if "got an array of shape" in message and ", 2)" in message:
+        return ("That holds two columns (the chance of staying and the chance of churning). Keep the churn column: "
+                "model.predict_proba(X_test)[:, 1].")
+    if "inconsistent numbers of samples" in message:
+        return ("The two lists describe different numbers of customers. Use the same customers for both, "
+                "e.g. y_test with the scores of X_test (not X_train).")
+    return None
+
+
+def _explain_mlflow_error(error: BaseException, namespace: dict) -> str | None:
+    if type(error).__name__ != "MlflowException" and not type(error).__module__.startswith("mlflow"):
+        return None
+    message = str(error)
+    alias = re.search(r"alias (\S+) not found", message)
+    if alias:
+        return (f"The registered model has no alias {alias.group(1)!r}. Aliases are case-sensitive: the course's is 'champion', "
+                "as in models:/churn-model@champion.")
+    if "filter" in message.lower() or "Invalid attribute key" in message or "Invalid clause" in message:
+        return FILTER_HELP
+    if "Run with id=" in message and "not found" in message or "RESOURCE_DOES_NOT_EXIST" in message and "Run" in message:
+        return "There is no run with that id in this store. Copy the id from run.info.run_id, or search for the run by name."
+    return None
+
+
+def _explain_not_fitted(error: BaseException, namespace: dict) -> str | None:
+    if type(error).__name__ != "NotFittedError":
+        return None
+    return "The model is not trained yet: make_churn_model() only builds the recipe. Train it first with model.fit(X_train, y_train)."
+
+
+def _explain_none(error: BaseException, namespace: dict) -> str | None:
+    if isinstance(error, AttributeError) and "'NoneType' object has no attribute" in str(error):
+        return ("A value here is None (empty): the line that should have set it did not give a result "
+                "(a print(...) shows a value but returns None), or its cell has not run.")
+    return None
+
+
+def _explain_missing_module(error: BaseException, namespace: dict) -> str | None:
+    if not isinstance(error, ModuleNotFoundError) or not error.name:
+        return None
+    return (f"This notebook needs the package {error.name!r}, which is not installed in this Python. On your computer, run "
+            "the README's install command again; in Colab, run the notebook's first cell, which adds what Colab lacks.")
+
+
+EXPLAINERS: list[Callable[[BaseException, dict], str | None]] = [
+    _explain_name_error, _explain_key_error, _explain_value_error, _explain_mlflow_error, _explain_not_fitted,
+    _explain_none, _explain_missing_module,
+]
+
+
+def explain(error: BaseException, namespace: dict | None = None) -> str | None:
+    """What a common mistake means and how to fix it, in a learner's words; None for errors we do not know."""
+    for explainer in EXPLAINERS:
+        try:
+            explanation = explainer(error, namespace or {})
+        except Exception:  # explaining must never fail on top of the learner's error
+            explanation = None
+        if explanation:
+            return explanation
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+def _show_error(shell, error_type, error, traceback, tb_offset=None):
+    if isinstance(error, CourseError):
+        print(f"🛑 {error_type.__name__}: {error}")
+        return None
+    explanation = explain(error, getattr(shell, "user_ns", {}))
+    if explanation is None:  # not a mistake we know: Python's own traceback is the most useful thing to show
+        shell.showtraceback((error_type, error, traceback), tb_offset=tb_offset)
+        return None
+    print(f"🛑 {explanation}\n   (Python's message: {_first_line(error)})")
     return None
 
 
 def install_friendly_errors() -> None:
-    """In IPython/Jupyter, show course errors as one line instead of a traceback."""
+    """In IPython/Jupyter, show course errors and common mistakes as a short message instead of a traceback."""
     try:
         from IPython import get_ipython
     except ImportError:  # plain Python: normal tracebacks are fine there
         return
     shell = get_ipython()
     if shell is not None:
-        shell.set_custom_exc((CourseError,), _show_course_error)
+        shell.set_custom_exc((Exception,), _show_error)

@@ -37,7 +37,7 @@ def test_blank_answer_is_not_attempted():
     assert repr(____) == "____"
     outcome = q.outcome({"answer": ____})
     assert outcome.startswith("✏️ q9: not attempted yet")
-    assert "Replace the ____ after `answer =`" in outcome
+    assert "Replace each ____ in the cell above" in outcome
 
 
 def test_missing_variable_is_not_attempted():
@@ -153,7 +153,7 @@ def test_as_fraction_or_number_accepts_single_numbers(value, expected):
         (None, "it is None (empty)"),
         ([1, 2], "it is a list"),
         ({"a": 1}, "it is a dictionary"),
-        (pd.DataFrame({"a": [2]}), "it is a DataFrame"),
+        (pd.DataFrame({"a": [2]}), "it is a table (DataFrame)"),
     ],
     ids=["bool", "numpy bool", "str", "array of 2", "Series of 3", "nan", "numpy nan", "Series nan", "None", "list", "dict", "1x1 DataFrame"],
 )
@@ -168,3 +168,58 @@ def test_close_tolerates_three_decimals():
     assert close(0.2654, 0.26537)
     assert not close(0.266, 0.2654)
     assert close(26.54, 26.5369, 0.05)
+
+
+# --- check(value) ----------------------------------------------------------------------------------
+
+
+def test_check_takes_the_answer_itself(capsys):
+    q.check(42)
+    assert capsys.readouterr().out.startswith("✅ q9: correct!")
+    q.check(21)
+    assert "That is 21 itself" in capsys.readouterr().out
+
+
+def test_check_with_the_wrong_number_of_answers_says_how(capsys):
+    q.check(1, 2)
+    printed = capsys.readouterr().out
+    assert printed.startswith("❌ q9: q9.check() takes 1 answer(s), for answer; it got 2.")
+
+
+# --- scaffolds: statements with a blank are skipped -------------------------------------------------
+
+from churnlab.exercises.core import skip_unfilled_statements  # noqa: E402
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("x = 1\ny = f(____)\nq1.check()\n", "x = 1\ny = ____\nq1.check()\n"),
+    ("plots.show(____)\n", "pass\n"),
+    ("a, b = f(____,\n         2)  # a comment\nprint(a)\n", "a = b = ____\n\nprint(a)\n"),
+    ("for c in [1]:\n    t = h(____, c)\n    print(t)\n", "for c in [1]:\n    t = ____\n    print(t)\n"),
+    ("with start(name=____) as run:\n    m = 1\nrid = run.info\n", "run = m = ____\n\nrid = run.info\n"),
+    ("a = 1; b = ____ + 1\n", "a = 1\nb = ____\n"),
+    ("q = '____'\n", "q = '____'\n"),  # a blank in a text is not a blank
+    ("x = f(____\n", "x = f(____\n"),  # Python cannot read it: left for Python to report
+    ("def f():\n    return ____\n", "def f():\n    return ____\n"),  # runs only when called
+])
+def test_unfilled_statements_are_replaced_by_their_stand_in(source, expected):
+    assert skip_unfilled_statements(source) == expected
+
+
+def test_an_unfilled_scaffold_runs_in_a_kernel_and_its_check_says_not_attempted(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    notebook = new_notebook(cells=[
+        new_code_cell("from churnlab.exercises.lesson02 import *\nfrom sklearn.metrics import roc_auc_score\n"
+                      "from churnlab.exercises.core import course_model, course_split\n"
+                      "model, (X_train, X_test, y_train, y_test) = course_model(), course_split()"),
+        new_code_cell("churn_scores = model.predict_proba(____)[:, 1]\ntest_auc = roc_auc_score(y_test, ____)\nq3.check()"),
+        new_code_cell("churn_scores = model.predict_proba(X_test)[:, 1]\ntest_auc = roc_auc_score(y_test, churn_scores)\nq3.check()"),
+        new_code_cell("q3.check(test_auc)"),
+    ])
+    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    printed = ["".join(o.get("text", "") for o in cell.outputs) for cell in notebook.cells]
+    assert printed[1].startswith("✏️ q3: not attempted yet")
+    assert printed[2].startswith("✅ q3: correct!") and printed[3].startswith("✅ q3: correct!")

@@ -107,7 +107,7 @@ def test_q2_mistakes(X_y):
     _, X_test, y_train, _ = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
     assert_mistake(q2, y_train, "Those are the training labels")
     assert_mistake(q2, X_test, "That is a table of features")
-    assert_mistake(q2, y_train.to_numpy(), "not a ndarray")
+    assert_mistake(q2, y_train.to_numpy(), "not an array of 5,634 values")
 
 
 def test_q2_right_split_with_a_plain_row_index(customers):

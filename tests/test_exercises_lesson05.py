@@ -184,7 +184,7 @@ def test_q4_mistakes(practice):
     split = course_split()
     different = make_churn_model(C=5.0).fit(split.X_train, split.y_train)
     assert "scores customers differently" in _outcome(q4, different)
-    assert "not a ndarray" in _outcome(q4, np.zeros(3))
+    assert "not an array of 3 values" in _outcome(q4, np.zeros(3))
 
 
 def test_q4_without_a_champion_says_to_register_it(practice):

@@ -22,16 +22,32 @@ import make_exercises  # noqa: E402
 
 def test_one_line_answer_keeps_the_variable_and_loses_the_code():
     source = "churn_rate = customers['churn'].eq('Yes').mean()  # answer\nq1.check()"
-    assert make_exercises.blank_out_answers(source) == "churn_rate = ____  # your code here\nq1.check()"
+    assert make_exercises.blank_out_answers(source) == "churn_rate = ____  # your answer\nq1.check()"
 
 
 def test_answer_marker_tolerates_spacing():
-    assert make_exercises.blank_out_answers("x=1 #answer  ") == "x = ____  # your code here"
+    assert make_exercises.blank_out_answers("x=1 #answer  ") == "x = ____  # your answer"
 
 
 def test_indented_answer_keeps_its_indent():
     source = "for _ in range(1):\n    total = 1 + 1  # answer\nprint('done')"
-    assert make_exercises.blank_out_answers(source) == "for _ in range(1):\n    total = ____  # your code here\nprint('done')"
+    assert make_exercises.blank_out_answers(source) == "for _ in range(1):\n    total = ____  # your answer\nprint('done')"
+
+
+def test_blank_marker_blanks_one_part_of_a_line():
+    source = "churn_scores = model.predict_proba(X_test)[:, 1]  # blank: X_test\nq1.check()"
+    assert make_exercises.blank_out_answers(source) == "churn_scores = model.predict_proba(____)[:, 1]\nq1.check()"
+
+
+def test_blank_marker_can_leave_a_comment_for_the_learner():
+    source = "gap = fairness.recall_gap(scores, 'dependents')  # blank: 'dependents' | a column name, in quotes"
+    assert make_exercises.blank_out_answers(source) == "gap = fairness.recall_gap(scores, ____)  # a column name, in quotes"
+
+
+def test_blank_marker_text_must_appear_exactly_once():
+    for source in ("x = f(a, a)  # blank: a", "x = f(a)  # blank: b"):
+        with pytest.raises(ValueError, match="blank a part that appears once"):
+            make_exercises.blank_out_answers(source)
 
 
 def test_lines_without_the_marker_are_kept():
@@ -50,13 +66,13 @@ def test_answer_block_becomes_one_blank_line():
         "q2.check()",
     ])
     assert make_exercises.blank_out_answers(source) == (
-        "from sklearn.model_selection import train_test_split\nmy_y_test = ____  # your code here\nq2.check()"
+        "from sklearn.model_selection import train_test_split\nmy_y_test = ____  # your answer\nq2.check()"
     )
 
 
 def test_indented_answer_block():
     source = "if True:\n    # answer begins: rate\n    a = 1\n    rate = a / 2\n    # answer ends\n    print(rate)"
-    assert make_exercises.blank_out_answers(source) == "if True:\n    rate = ____  # your code here\n    print(rate)"
+    assert make_exercises.blank_out_answers(source) == "if True:\n    rate = ____  # your answer\n    print(rate)"
 
 
 def test_answer_block_without_an_end_raises():
@@ -110,7 +126,7 @@ def test_exercise_blanks_answers_and_clears_outputs():
     solution = _solution_notebook()
     exercise = make_exercises.exercise_from_solution(solution)
     code_cells = [c for c in exercise.cells if c.cell_type == "code"]
-    assert code_cells[0].source == "churn_rate = ____  # your code here\nq1.check()"
+    assert code_cells[0].source == "churn_rate = ____  # your answer\nq1.check()"
     assert all(c.outputs == [] and c.execution_count is None for c in code_cells)
     assert all("execution" not in c.metadata for c in exercise.cells)
     assert code_cells[0].metadata["tags"] == ["keep-me"]

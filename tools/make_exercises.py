@@ -4,9 +4,15 @@
     python tools/make_exercises.py --check  # exits 1 if exercises/ differs from what it would write
 
 In a solution notebook:
-- a line ending in ``# answer`` keeps its variable and loses its code:
-  ``churn_rate = customers['churn'].eq('Yes').mean()  # answer``
-  becomes ``churn_rate = ____  # your code here``;
+- a line ending in ``# blank: TEXT`` loses only TEXT, which becomes the blank
+  ``____`` (a scaffold line: one blank per line, the rest stays to guide):
+  ``scores = model.predict_proba(X_test)[:, 1]  # blank: X_test``
+  becomes ``scores = model.predict_proba(____)[:, 1]``; write
+  ``# blank: X_test | the test customers`` to leave a comment for the learner
+  (``... [:, 1]  # the test customers``);
+- a line ending in ``# answer`` keeps its variable and loses its code (for a
+  value read off a table or chart, or a "go further" question):
+  ``churn_rate = 0.265  # answer`` becomes ``churn_rate = ____  # your answer``;
 - lines between ``# answer begins: NAME`` and ``# answer ends`` become
   ``NAME = ____  # your code here`` (for answers that take several lines);
 - cells tagged ``solution-only`` are left out;
@@ -24,11 +30,22 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
-BLANK_LINE = "{indent}{name} = ____  # your code here"
+BLANK_LINE = "{indent}{name} = ____  # your answer"
+BLANK_PART = re.compile(r"^(?P<code>.*?)\s*#\s*blank:\s*(?P<text>.+?)(?:\s+\|\s+(?P<comment>.+?))?\s*$")
 ONE_LINE_ANSWER = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_]\w*)\s*=.*#\s*answer\s*$")
 BLOCK_START = re.compile(r"^(?P<indent>\s*)#\s*answer begins:\s*(?P<name>[A-Za-z_]\w*)\s*$")
 BLOCK_END = re.compile(r"^\s*#\s*answer ends\s*$")
 ANY_ANSWER_MARK = re.compile(r"#\s*answer\s*$")
+
+
+def blank_out_part(line: str) -> str:
+    """A ``# blank: TEXT`` line with TEXT replaced by ``____`` (and the marker by the learner's comment, if any)."""
+    match = BLANK_PART.match(line)
+    code, text, comment = match.group("code"), match.group("text"), match.group("comment")
+    if code.count(text) != 1:
+        found = "does not appear" if text not in code else "appears more than once"
+        raise ValueError(f"'# blank: {text}' {found} in the code of this line; blank a part that appears once: {line.strip()}")
+    return code.replace(text, "____") + (f"  # {comment}" if comment else "")
 
 
 def blank_out_answers(source: str) -> str:
@@ -37,7 +54,9 @@ def blank_out_answers(source: str) -> str:
         if in_block:
             in_block = not BLOCK_END.match(line)
             continue
-        if start := BLOCK_START.match(line):
+        if BLANK_PART.match(line):
+            kept.append(blank_out_part(line))
+        elif start := BLOCK_START.match(line):
             kept.append(BLANK_LINE.format(**start.groupdict()))
             in_block = True
         elif answer := ONE_LINE_ANSWER.match(line):

@@ -1,16 +1,24 @@
 """The machinery behind ``q1.check()``, ``q1.hint()`` and ``q1.solution()``.
 
 One ``Question`` object per exercise question. ``check()`` reads the learner's
-variables from the notebook, and prints one of three outcomes:
+variables from the notebook (or takes the answer itself: ``q1.check(0.265)``),
+and prints one of three outcomes:
 
 - ✅ correct, with a sentence on what the answer means for the business;
 - ❌ not quite, naming the common mistake when it recognises one;
 - ✏️ not attempted yet, while an answer is still the blank ``____``.
 
 It never raises, whatever the answer is (None, a string, a table, NaN...).
+
+Exercises are scaffolds: each line a learner completes has one blank,
+``____``. So that "Run all" works on an exercise nobody has filled in yet,
+importing this module teaches IPython to skip every statement that still holds
+a blank (``skip_unfilled_statements``): the variable it would set becomes the
+blank itself, and the question's ``check()`` says "not attempted yet".
 """
 from __future__ import annotations
 
+import ast
 import math
 import sys
 import textwrap
@@ -19,12 +27,7 @@ from typing import Any
 
 import numpy as np
 
-
-class Blank:
-    """The ``____`` a learner replaces with their answer."""
-
-    def __repr__(self) -> str:
-        return "____"
+from churnlab.validate import Blank, kind_of  # noqa: F401  (the exercise modules import them from here)
 
 
 ____ = Blank()
@@ -68,12 +71,6 @@ def reject_if_rounded(value: float, target: float, what: str) -> None:
         )
 
 
-def kind_of(value: Any) -> str:
-    """What a value is, in words a learner knows: "a list", "None (empty)", "a DataFrame"."""
-    kinds = {list: "a list", tuple: "a tuple", dict: "a dictionary", type(None): "None (empty)"}
-    return kinds.get(type(value), f"a {type(value).__name__}")
-
-
 class Question:
     """One auto-checked question.
 
@@ -94,9 +91,20 @@ class Question:
         raise NotImplementedError
 
     # --- what the learner calls -------------------------------------------------
-    def check(self) -> None:
-        """Check your answer and print whether it is right, and if not, why."""
-        print(self.outcome(_caller_namespace()))
+    def check(self, *answer: Any) -> None:
+        """Check your answer and print whether it is right, and if not, why.
+
+        ``q1.check()`` reads the answer from the notebook's variable;
+        ``q1.check(0.265)`` checks the value you give it.
+        """
+        if not answer:
+            print(self.outcome(_caller_namespace()))
+        elif len(answer) == len(self.variables):
+            print(self.outcome(dict(zip(self.variables, answer))))
+        else:
+            names = ", ".join(self.variables)
+            print(f"❌ {self.label}: {self.label}.check() takes {len(self.variables)} answer(s), for {names}; it got "
+                  f"{len(answer)}. Set {names} in the cell above and run {self.label}.check() with nothing between the brackets.")
 
     def hint(self, step: int = 1) -> None:
         """Print a hint; ``hint(2)`` gives a stronger one."""
@@ -125,7 +133,7 @@ class Question:
         blanks = [name for name, value in zip(self.variables, answers) if isinstance(value, Blank)]
         if blanks:
             return (
-                f"✏️ {self.label}: not attempted yet. Replace the ____ after `{blanks[0]} =` with your code "
+                f"✏️ {self.label}: not attempted yet. Replace each ____ in the cell above with your answer "
                 "and run the cell again."
             )
         try:
@@ -153,6 +161,126 @@ def _clamp_step(step: Any, count: int) -> int:
 def _caller_namespace() -> dict[str, Any]:
     # check() is called from the notebook, whose globals hold the learner's answers.
     return sys._getframe(2).f_globals
+
+
+# --- scaffolds: skip the statements that still hold a blank ------------------------------------------------
+
+BLANK_NAME = "____"
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def _mentions_blank(node: ast.AST) -> bool:
+    return any(isinstance(child, ast.Name) and child.id == BLANK_NAME for child in ast.walk(node))
+
+
+def _header_mentions_blank(statement: ast.stmt) -> bool:
+    return any(_mentions_blank(value) if isinstance(value, ast.AST) else
+               any(_mentions_blank(item) for item in value if isinstance(item, ast.AST)) if isinstance(value, list) else False
+               for field, value in ast.iter_fields(statement) if field not in _BODIES)
+
+
+def _bodies(statement: ast.stmt) -> list[list[ast.stmt]]:
+    bodies = [getattr(statement, field) for field in ("body", "orelse", "finalbody") if isinstance(getattr(statement, field, None), list)]
+    for part in getattr(statement, "handlers", []) + getattr(statement, "cases", []):
+        bodies.append(part.body)
+    return bodies
+
+
+def _assigned_names(statement: ast.stmt) -> list[str]:
+    names: list[str] = []
+    todo = [statement]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in names:
+            names.append(node.id)
+        if node is statement or not isinstance(node, _SCOPES):
+            todo.extend(reversed(list(ast.iter_child_nodes(node))))
+    return names
+
+
+def _stand_in(statement: ast.stmt) -> str:
+    """What runs instead of an unfilled statement: its variables set to the blank, or nothing."""
+    names = _assigned_names(statement)
+    return " = ".join([*names, BLANK_NAME]) if names else "pass"
+
+
+def _unfilled(body: list[ast.stmt]) -> list[ast.stmt]:
+    found = []
+    for statement in body:
+        if isinstance(statement, _SCOPES) or not _mentions_blank(statement):
+            continue
+        bodies = _bodies(statement)
+        if bodies and not _header_mentions_blank(statement):
+            for inner in bodies:
+                found += _unfilled(inner)
+        else:
+            found.append(statement)
+    return found
+
+
+def skip_unfilled_statements(source: str) -> str:
+    """``source`` with every statement that still holds a ``____`` replaced by its stand-in.
+
+    ``scores = model.predict_proba(____)[:, 1]`` becomes ``scores = ____``;
+    a call that sets nothing becomes ``pass``; a ``with`` or ``for`` whose
+    first line holds a blank is skipped whole (its variables become blanks).
+    Line numbers are kept, so an error elsewhere still points at the right
+    line. Code without blanks, or that Python cannot read, is returned as is.
+    """
+    if BLANK_NAME not in source:
+        return source
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    statements = _unfilled(tree.body)
+    if not statements:
+        return source
+    lines = source.splitlines(keepends=True)
+    for statement in sorted(statements, key=lambda s: s.lineno, reverse=True):
+        first, last = statement.lineno - 1, statement.end_lineno - 1
+        before, after = lines[first][: statement.col_offset], lines[last][statement.end_col_offset:]
+        if before.strip() or after.strip() and not after.strip().startswith("#"):
+            # Shares a line with another statement (a; b): rebuild the whole cell instead.
+            return _skip_by_rebuilding(tree, statements)
+        ending = "\n" if lines[last].endswith("\n") else ""
+        lines[first: last + 1] = [before + _stand_in(statement) + ending] + ["\n"] * (last - first)
+    return "".join(lines)
+
+
+def _skip_by_rebuilding(tree: ast.Module, statements: list[ast.stmt]) -> str:
+    chosen = {id(statement) for statement in statements}
+
+    class StandIns(ast.NodeTransformer):
+        def visit(self, node):
+            if id(node) in chosen:
+                return ast.parse(_stand_in(node)).body[0]
+            return super().visit(node)
+
+    return ast.unparse(ast.fix_missing_locations(StandIns().visit(tree))) + "\n"
+
+
+def _skip_unfilled_lines(lines: list[str]) -> list[str]:
+    """IPython input transformer (a list of lines in, a list of lines out) around ``skip_unfilled_statements``."""
+    return skip_unfilled_statements("".join(lines)).splitlines(keepends=True)
+
+
+def install_scaffold_support() -> None:
+    """In IPython/Jupyter, let cells with unfilled blanks run (once per session)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    transformers = shell.input_transformers_post
+    transformers[:] = [t for t in transformers if getattr(t, "__name__", "") != _skip_unfilled_lines.__name__]
+    transformers.append(_skip_unfilled_lines)
+
+
+install_scaffold_support()
 
 
 

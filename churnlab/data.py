@@ -17,7 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from churnlab.errors import ChurnDataError
+from churnlab import validate
+from churnlab.errors import ChurnDataError, CourseError
+from churnlab.validate import course_function
+
+__all__ = ["COLUMN_NAMES", "Column", "DATA_DICTIONARY", "data_dictionary", "load_churn", "with_made_up_exit_survey"]
 
 DATA_FILE_IN_COURSE = Path("datasets") / "telco_churn.csv"
 
@@ -101,6 +105,7 @@ DATA_DICTIONARY: tuple[Column, ...] = (
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in DATA_DICTIONARY)
 
 
+@course_function
 def data_dictionary() -> pd.DataFrame:
     """The data dictionary as a table: column, meaning, unit and allowed values."""
     return pd.DataFrame(
@@ -122,6 +127,7 @@ def expected_checksum() -> str:
     return CHURN_CSV_CHECKSUM.read_text(encoding="utf-8").split()[0]
 
 
+@course_function
 def load_churn(path: Path | str | None = None) -> pd.DataFrame:
     """Load the churn data as a table with one row per customer.
 
@@ -131,6 +137,9 @@ def load_churn(path: Path | str | None = None) -> pd.DataFrame:
     data dictionary first: a bad file raises ``ChurnDataError`` that says
     what is wrong and how to fix it.
     """
+    if path is not None and not isinstance(path, (str, Path)):
+        raise CourseError(f"path should be the data file's path as text, like 'datasets/telco_churn.csv', not "
+                          f"{validate.kind_of(path)}. For the course's own copy, call load_churn() with nothing between the brackets.")
     path = Path(path) if path is not None else CHURN_CSV
     raw = _read_text_table(path)
     _check_columns(raw, path)
@@ -300,6 +309,7 @@ def _checked_numbers(values: pd.Series, column: Column, path: Path) -> pd.Series
 
 
 
+@course_function
 def with_made_up_exit_survey(customers: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     """A copy of the data with one invented column, ``exit_survey_done``, for the leakage lesson.
 
@@ -308,7 +318,8 @@ def with_made_up_exit_survey(customers: pd.DataFrame, seed: int = 7) -> pd.DataF
     customer cancels, 0 for everyone else. It is only known after a customer
     has left, so a model could never use it to predict who will leave.
     """
-    rng = np.random.default_rng(seed)
+    customers = validate.dataframe(customers, "customers", needs=("churn",))
+    rng = np.random.default_rng(validate.whole_number(seed, "seed", example="7"))
     churned = customers["churn"].eq("Yes").to_numpy()
     answered = churned & (rng.random(len(customers)) < 0.6)
     return customers.assign(exit_survey_done=answered.astype("int64"))

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from churnlab import validate
 from churnlab.errors import EconomicsError
+from churnlab.validate import course_function
 
 __all__ = [
     "CampaignEconomics",
@@ -54,6 +56,12 @@ def _real_number(value, name: str) -> float:
     if math.isnan(number) or math.isinf(number):
         raise EconomicsError(f"{name} is {number}; it needs a real, finite number.")
     return number
+
+
+def _checked_threshold(threshold, scores: np.ndarray) -> float:
+    if isinstance(threshold, numbers.Real) and not isinstance(threshold, (bool, np.bool_)) and threshold == math.inf:
+        return math.inf  # "contact nobody", what best_threshold returns when no threshold pays
+    return validate.threshold(threshold, scores)
 
 
 @dataclass(frozen=True)
@@ -113,124 +121,24 @@ DEFAULT_ECONOMICS = CampaignEconomics()
 
 
 # --- checking inputs ---------------------------------------------------------------------
+# The generic checks (one value per customer, outcomes, scores, same customers) live in
+# churnlab.validate; here only what is about money.
 
 
 def _checked_economics(economics) -> CampaignEconomics:
     if not isinstance(economics, CampaignEconomics):
         raise EconomicsError(
-            f"economics should be a CampaignEconomics(...), not a {type(economics).__name__}. "
+            f"economics should be a CampaignEconomics(...), not {validate.kind_of(economics)}. "
             "Example: CampaignEconomics(value_of_saved_customer=200, acceptance_rate=0.3, cost_per_contact=10)."
         )
     return economics
 
 
-def _one_column(values, name: str) -> np.ndarray:
-    if isinstance(values, pd.DataFrame):
-        if values.shape[1] != 1:
-            raise EconomicsError(
-                f"{name} is a table with {values.shape[1]} columns; it should be one value per customer. "
-                "Pick one column."
-            )
-        values = values.iloc[:, 0]
-    if isinstance(values, (str, bytes)) or np.ndim(values) == 0:
-        raise EconomicsError(f"{name} should hold one value per customer, not a single {type(values).__name__}.")
-    array = np.asarray(values)
-    if array.ndim == 2 and array.shape[1] == 2 and name == "churn_scores":
-        raise EconomicsError(
-            "churn_scores has two columns (the chance of staying and of churning). "
-            "Keep the churn column only: model.predict_proba(X)[:, 1]."
-        )
-    if array.ndim != 1:
-        raise EconomicsError(f"{name} should be a flat list of values, one per customer, but it has shape {array.shape}.")
-    return array
-
-
-def _checked_outcomes(y_true) -> np.ndarray:
-    array = _one_column(y_true, "y_true")
-    if array.dtype == bool:
-        return array.astype(np.int64)
-    if array.dtype.kind not in "iuf":
-        raise EconomicsError(
-            "y_true should be 1 for customers who churned and 0 for those who stayed, "
-            f"but it holds {array.dtype} values such as {array[:1].tolist()}. "
-            "Use churnlab.model.churn_label(customers) or the y_test from split_customers."
-        )
-    if array.size and not np.isin(array, (0, 1)).all():
-        raise EconomicsError(
-            "y_true should only hold 1 (churned) and 0 (stayed); it has other values "
-            f"(for example {array[~np.isin(array, (0, 1))][:1].tolist()}). Did you pass scores as y_true?"
-        )
-    return array.astype(np.int64)
-
-
-def _checked_scores(churn_scores) -> np.ndarray:
-    array = _one_column(churn_scores, "churn_scores")
-    if array.dtype == bool:
-        array = array.astype(np.int64)
-    if array.dtype.kind not in "iuf":
-        raise EconomicsError(
-            f"churn_scores should be numbers (higher = more likely to churn), but they are {array.dtype} values. "
-            "Use model.predict_proba(X)[:, 1] or a rule's score."
-        )
-    array = array.astype(np.float64)
-    if np.isnan(array).any():
-        raise EconomicsError(
-            f"churn_scores has {int(np.isnan(array).sum())} empty (NaN) values; every customer needs a score."
-        )
-    if np.isinf(array).any():
-        raise EconomicsError("churn_scores has infinite values; every customer needs a finite score.")
-    return array
-
-
-def _check_same_customers(first, second, first_name: str, second_name: str, first_len: int, second_len: int) -> None:
-    if first_len != second_len:
-        raise EconomicsError(
-            f"{first_name} has {first_len:,} customers but {second_name} has {second_len:,}. "
-            "Both must describe the same customers, e.g. y_test and the scores of X_test."
-        )
-    first_index, second_index = getattr(first, "index", None), getattr(second, "index", None)
-    if isinstance(first_index, pd.Index) and isinstance(second_index, pd.Index) and not first_index.equals(second_index):
-        raise EconomicsError(
-            f"{first_name} and {second_name} list different customers, or the same customers in a different order. "
-            f"Score the same customers you take the outcomes from (e.g. X_test with y_test), or align them with "
-            f".loc[{first_name}.index]."
-        )
-
-
 def _checked_pair(y_true, other, other_name: str, check_other) -> tuple[np.ndarray, np.ndarray]:
-    outcomes = _checked_outcomes(y_true)
-    values = check_other(other)
-    _check_same_customers(y_true, other, "y_true", other_name, len(outcomes), len(values))
+    outcomes = validate.outcomes(y_true)
+    values = check_other(other, other_name)
+    validate.same_customers(y_true, other, "y_true", other_name)
     return outcomes, values
-
-
-def _checked_contacted(contacted) -> np.ndarray:
-    array = _one_column(contacted, "contacted")
-    if array.dtype == bool:
-        return array
-    if array.dtype.kind in "iuf" and (array.size == 0 or np.isin(array, (0, 1)).all()):
-        return array.astype(bool)
-    raise EconomicsError(
-        "contacted should be True/False (or 1/0) per customer: True for the customers we contact. "
-        "For scores, use profit_at_threshold(y_true, scores, threshold) instead."
-    )
-
-
-def _scores_are_probabilities(scores: np.ndarray) -> bool:
-    return bool(scores.size == 0 or (scores.min() >= 0 and scores.max() <= 1))
-
-
-def _checked_threshold(threshold, scores: np.ndarray) -> float:
-    if isinstance(threshold, numbers.Real) and not isinstance(threshold, (bool, np.bool_)) and threshold == math.inf:
-        return math.inf  # "contact nobody", what best_threshold returns when no threshold pays
-    value = _real_number(threshold, "threshold")
-    if _scores_are_probabilities(scores) and not 0 <= value <= 1:
-        as_percent = f" For {value:g} %, use {value / 100:g}." if 1 < value <= 100 else ""
-        raise EconomicsError(
-            f"threshold is {value:g}, outside 0–1: churn probabilities run from 0 to 1, "
-            f"so a threshold outside that range contacts everyone or no one.{as_percent}"
-        )
-    return value
 
 
 # --- profit ---------------------------------------------------------------------------------
@@ -240,6 +148,7 @@ def _profit(churners_reached, customers_contacted, economics: CampaignEconomics)
     return churners_reached * economics.saving_per_churner_contacted - customers_contacted * economics.cost_per_contact
 
 
+@course_function
 def expected_campaign_profit(y_true, contacted, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> float:
     """Expected dollars from contacting the customers marked True in ``contacted``.
 
@@ -248,11 +157,12 @@ def expected_campaign_profit(y_true, contacted, economics: CampaignEconomics = D
     customers of whom 4 churn gives 4 × 0.3 × $200 − 10 × $10 = $140.
     """
     economics = _checked_economics(economics)
-    outcomes, chosen = _checked_pair(y_true, contacted, "contacted", _checked_contacted)
+    outcomes, chosen = _checked_pair(y_true, contacted, "contacted", validate.flags)
     churners_reached = int(outcomes[chosen].sum())
     return float(_profit(churners_reached, int(chosen.sum()), economics))
 
 
+@course_function
 def profit_at_threshold(y_true, churn_scores, threshold: float, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> float:
     """Expected dollars from contacting every customer whose score is at or above ``threshold``.
 
@@ -260,12 +170,13 @@ def profit_at_threshold(y_true, churn_scores, threshold: float, economics: Campa
     (e.g. risk points 0–5) any number works. ``math.inf`` means "contact nobody" ($0).
     """
     economics = _checked_economics(economics)
-    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", _checked_scores)
+    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", validate.scores)
     cut = _checked_threshold(threshold, scores)
     contacted = scores >= cut
     return float(_profit(int(outcomes[contacted].sum()), int(contacted.sum()), economics))
 
 
+@course_function
 def profit_curve(
     y_true, churn_scores, economics: CampaignEconomics = DEFAULT_ECONOMICS, thresholds=None
 ) -> pd.DataFrame:
@@ -278,11 +189,11 @@ def profit_curve(
     sorting and cumulative sums, so 1,409 customers take a millisecond.
     """
     economics = _checked_economics(economics)
-    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", _checked_scores)
+    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", validate.scores)
     if thresholds is None:
         cuts = np.unique(scores)
     else:
-        cuts = np.array([_checked_threshold(t, scores) for t in _one_column(thresholds, "thresholds")], dtype=np.float64)
+        cuts = np.array([_checked_threshold(t, scores) for t in validate.numbers_per_item(thresholds, "thresholds")], dtype=np.float64)
     order = np.argsort(scores, kind="stable")
     sorted_scores = scores[order]
     # churners_at_or_above[i] = churners among customers ranked i and above (in ascending order).
@@ -300,6 +211,7 @@ def profit_curve(
     )
 
 
+@course_function
 def best_threshold(y_true, churn_scores, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> float:
     """The threshold with the highest expected profit (one of the customers' scores).
 
@@ -315,6 +227,7 @@ def best_threshold(y_true, churn_scores, economics: CampaignEconomics = DEFAULT_
     return float(curve["threshold"].iloc[best])
 
 
+@course_function
 def top_k_order(churn_scores) -> np.ndarray:
     """Positions of customers from highest to lowest score.
 
@@ -322,11 +235,12 @@ def top_k_order(churn_scores) -> np.ndarray:
     that comes first in ``churn_scores`` is contacted first. The same input
     always gives the same campaign.
     """
-    scores = _checked_scores(churn_scores)
+    scores = validate.scores(churn_scores)
     # Stable sort of the negated scores keeps tied customers in their original order.
     return np.argsort(-scores, kind="stable")
 
 
+@course_function
 def top_k_profit(y_true, churn_scores, k: int, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> float:
     """Expected dollars when the team can contact only ``k`` customers: the ``k`` highest scores.
 
@@ -335,7 +249,7 @@ def top_k_profit(y_true, churn_scores, k: int, economics: CampaignEconomics = DE
     ``k`` at or above the number of customers contacts everyone.
     """
     economics = _checked_economics(economics)
-    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", _checked_scores)
+    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", validate.scores)
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Real) or (
         not isinstance(k, numbers.Integral) and not float(k).is_integer()
     ):
@@ -346,15 +260,17 @@ def top_k_profit(y_true, churn_scores, k: int, economics: CampaignEconomics = DE
     return float(_profit(int(outcomes[chosen].sum()), len(chosen), economics))
 
 
+@course_function
 def dollars(amount: float) -> str:
     """Whole dollars with a thousands separator and the sign in front: 12010 -> '$12,010', -3450 -> '-$3,450'."""
-    rounded = round(float(amount))
+    rounded = round(validate.number(amount, "amount", example="12010"))
     return f"-${-rounded:,}" if rounded < 0 else f"${rounded:,}"
 
 
 # --- tables for the lessons ----------------------------------------------------------------------
 
 
+@course_function
 def threshold_table(
     y_true, churn_scores, thresholds=None, economics: CampaignEconomics = DEFAULT_ECONOMICS
 ) -> pd.DataFrame:
@@ -368,7 +284,7 @@ def threshold_table(
     Precision is 0 when nobody is contacted (no calls, no hits).
     """
     curve = profit_curve(y_true, churn_scores, economics, thresholds=thresholds)
-    all_churners = int(_checked_outcomes(y_true).sum())
+    all_churners = int(validate.outcomes(y_true).sum())
     contacted, reached = curve["customers_contacted"], curve["churners_reached"]
     precision = (reached / contacted.where(contacted > 0)).fillna(0.0)
     recall = reached / all_churners if all_churners else reached * 0.0
@@ -388,8 +304,10 @@ def threshold_table(
     )
 
 
+@course_function
 def describe_threshold(y_true, churn_scores, threshold: float, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> str:
     """A few lines describing the campaign at ``threshold`` in customers and dollars."""
+    threshold = _checked_threshold(threshold, validate.scores(churn_scores))
     row = threshold_table(y_true, churn_scores, [threshold], economics).iloc[0]
     counts = ("customers contacted", "churners reached", "loyal customers bothered", "churners missed")
     row = {**row.to_dict(), **{name: int(row[name]) for name in counts}}
@@ -403,6 +321,7 @@ def describe_threshold(y_true, churn_scores, threshold: float, economics: Campai
     )
 
 
+@course_function
 def compare_campaigns(y_true, campaigns: dict, scores: dict | None = None, economics: dict | None = None) -> pd.DataFrame:
     """One row per campaign, judged on the same customers with the same metrics and the same money.
 
@@ -416,7 +335,7 @@ def compare_campaigns(y_true, campaigns: dict, scores: dict | None = None, econo
 
     scores = scores or {}
     economics = economics or {"expected profit ($)": DEFAULT_ECONOMICS}
-    outcomes = _checked_outcomes(y_true)
+    outcomes = validate.outcomes(y_true)
     if outcomes.size == 0 or outcomes.min() == outcomes.max():
         raise EconomicsError("Comparing campaigns needs both churners and loyal customers in y_true.")
     unknown = [name for name in scores if name not in campaigns]
@@ -424,7 +343,7 @@ def compare_campaigns(y_true, campaigns: dict, scores: dict | None = None, econo
         raise EconomicsError(f"scores has {unknown[0]!r}, which is not one of the campaigns: use the same names.")
     rows = []
     for name, contacted in campaigns.items():
-        _, chosen = _checked_pair(y_true, contacted, f"campaign {name!r}", _checked_contacted)
+        _, chosen = _checked_pair(y_true, contacted, f"campaign {name!r}", validate.flags)
         reached, n_contacted = int(outcomes[chosen].sum()), int(chosen.sum())
         precision = reached / n_contacted if n_contacted else 0.0
         recall = reached / int(outcomes.sum())
@@ -437,7 +356,7 @@ def compare_campaigns(y_true, campaigns: dict, scores: dict | None = None, econo
             "ROC-AUC": float("nan"),
         }
         if name in scores:
-            _, campaign_scores = _checked_pair(y_true, scores[name], f"scores[{name!r}]", _checked_scores)
+            _, campaign_scores = _checked_pair(y_true, scores[name], f"scores[{name!r}]", validate.scores)
             row["ROC-AUC"] = float(roc_auc_score(outcomes, campaign_scores))
         for label, campaign_economics in economics.items():
             row[label] = int(round(float(_profit(reached, n_contacted, _checked_economics(campaign_economics)))))

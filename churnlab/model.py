@@ -16,7 +16,15 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from churnlab import validate
 from churnlab.data import DATA_DICTIONARY
+from churnlab.errors import CourseError
+from churnlab.validate import course_function
+
+__all__ = [
+    "CATEGORICAL_FEATURES", "CustomerSplit", "FEATURES", "NUMERIC_FEATURES", "RANDOM_STATE", "TEST_SHARE",
+    "churn_label", "feature_weights", "features_and_label", "make_churn_model", "split_customers",
+]
 
 # scikit-learn before 1.7 (Colab ships 1.6.1) passes an option, iprint, that SciPy 1.18 no longer
 # knows, and SciPy then warns on every logistic-regression fit. The fit is unaffected and a learner
@@ -45,39 +53,52 @@ class CustomerSplit(NamedTuple):
     y_test: pd.Series
 
 
+def _customers(customers, needs=("customer_id", "churn", *FEATURES)) -> pd.DataFrame:
+    return validate.dataframe(customers, "customers", needs=needs, example="customers = load_churn()")
+
+
+@course_function
 def churn_label(customers: pd.DataFrame) -> pd.Series:
     """1 for a customer who churned, 0 for one who stayed."""
+    customers = _customers(customers, needs=("churn",))
     return customers["churn"].eq("Yes").astype(int).rename("churned")
 
 
+@course_function
 def features_and_label(customers: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """What the model sees (X: one row per customer) and what it predicts (y: churned or not).
 
     Rows are indexed by ``customer_id``, so any row can be traced to its customer.
     """
+    customers = _customers(customers)
     ids = customers["customer_id"]
     X = customers.loc[:, list(FEATURES)].set_axis(ids, axis=0)
     y = churn_label(customers).set_axis(ids, axis=0)
     return X, y
 
 
+@course_function
 def split_customers(customers: pd.DataFrame) -> CustomerSplit:
     """The course's stratified 80/20 split (seed 42): 5,634 train and 1,409 test customers.
 
     Stratified means both parts keep the same churn rate (26.5 %), so the
     test customers look like the real customer base.
     """
-    X, y = features_and_label(customers)
+    X, y = features_and_label(_customers(customers))
     parts = train_test_split(X, y, test_size=TEST_SHARE, stratify=y, random_state=RANDOM_STATE)
     return CustomerSplit(*parts)
 
 
+@course_function
 def make_churn_model(C: float = 1.0):
     """Scaling for numbers + one-hot for categories + logistic regression, as one pipeline.
 
     ``C`` is the regularisation strength's inverse: smaller C, simpler model.
     Empty ``total_charges`` (customers not billed yet) become 0, which is the truth.
     """
+    C = validate.number(C, "C", example="0.1")
+    if C <= 0:
+        raise CourseError(f"C is {C:g}; it must be above 0 (smaller C, simpler model: try 0.1 or 1.0).")
     preprocess = ColumnTransformer(
         [
             ("numbers", make_pipeline(SimpleImputer(strategy="constant", fill_value=0), StandardScaler()), list(NUMERIC_FEATURES)),
@@ -87,11 +108,16 @@ def make_churn_model(C: float = 1.0):
     return make_pipeline(preprocess, LogisticRegression(C=C, max_iter=1000))
 
 
+@course_function
 def feature_weights(model) -> pd.Series:
     """The fitted model's weight for each prepared column, named in plain column terms.
 
     ``contract_Two year`` is the one-hot column "contract is Two year"; a
     positive weight raises the churn probability, a negative one lowers it.
     """
+    model = validate.fitted_model(model)
+    if not (hasattr(model, "steps") and hasattr(model[-1], "coef_") and hasattr(model[0], "get_feature_names_out")):
+        raise CourseError("feature_weights reads the weights of the course's logistic-regression model "
+                          "(make_churn_model().fit(X_train, y_train)); this model has no weights per column.")
     names = model[0].get_feature_names_out()
     return pd.Series(model[-1].coef_[0], index=[name.split("__")[-1] for name in names], name="weight")

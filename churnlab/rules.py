@@ -18,11 +18,11 @@ So a customer scores 0 (none of the signals) to 5 (all of them).
 """
 from __future__ import annotations
 
-import numbers
 
 import pandas as pd
 
-from churnlab.errors import CourseError
+from churnlab import validate
+from churnlab.validate import course_function
 
 __all__ = [
     "RISK_SIGNALS",
@@ -32,6 +32,7 @@ __all__ = [
     "month_to_month",
     "month_to_month_and_new",
     "risk_points",
+    "risk_signals",
 ]
 
 # The five risk signals of the scorecard, in words (same order as in risk_points).
@@ -46,37 +47,25 @@ NEW_CUSTOMER_MONTHS = 12
 
 
 def _checked_table(X, columns: tuple[str, ...]) -> pd.DataFrame:
-    if not isinstance(X, pd.DataFrame):
-        raise CourseError(
-            f"A rule needs the table of customers (a pandas DataFrame, like X_test), not a {type(X).__name__}."
-        )
-    missing = [c for c in columns if c not in X.columns]
-    if missing:
-        raise CourseError(
-            f"The table has no column {missing[0]!r}, which this rule reads. Pass the feature table "
-            "(X_test from split_customers) or the full customers table from load_churn()."
-        )
-    return X
+    return validate.dataframe(X, "X", needs=columns, example="X_test from split_customers(customers), or load_churn()")
 
 
 def _checked_count(value, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value).is_integer():
-        raise CourseError(f"{name} should be a whole number, like 12, not {value!r}.")
-    if value < low:
-        raise CourseError(f"{name} is {value}; it should be {low} or more.")
-    return int(value)
+    return validate.whole_number(value, name, low=low, example="12")
 
 
 def _flag(condition: pd.Series, name: str) -> pd.Series:
     return condition.astype("int64").rename(name)
 
 
+@course_function
 def month_to_month(X: pd.DataFrame) -> pd.Series:
     """1 for customers on a month-to-month contract, 0 for one- and two-year contracts."""
     X = _checked_table(X, ("contract",))
     return _flag(X["contract"].eq("Month-to-month"), "month_to_month")
 
 
+@course_function
 def month_to_month_and_new(X: pd.DataFrame, months: int = NEW_CUSTOMER_MONTHS) -> pd.Series:
     """1 for month-to-month customers who joined fewer than ``months`` months ago (tenure < months)."""
     X = _checked_table(X, ("contract", "tenure"))
@@ -84,6 +73,7 @@ def month_to_month_and_new(X: pd.DataFrame, months: int = NEW_CUSTOMER_MONTHS) -
     return _flag(X["contract"].eq("Month-to-month") & X["tenure"].lt(months), "month_to_month_and_new")
 
 
+@course_function
 def risk_signals(X: pd.DataFrame) -> pd.DataFrame:
     """One 1/0 column per risk signal of the scorecard (see ``RISK_SIGNALS``)."""
     X = _checked_table(X, ("contract", "tenure", "payment_method", "internet_service", "tech_support"))
@@ -101,11 +91,13 @@ def risk_signals(X: pd.DataFrame) -> pd.DataFrame:
     return signals.astype("int64")
 
 
+@course_function
 def risk_points(X: pd.DataFrame) -> pd.Series:
     """The scorecard: 0 to 5 points, one per risk signal (see the module docstring)."""
     return risk_signals(X).sum(axis=1).astype("int64").rename("risk_points")
 
 
+@course_function
 def flag_risk_points(X: pd.DataFrame, at_least: int = 3) -> pd.Series:
     """1 for customers with at least ``at_least`` risk points (of 5), else 0."""
     at_least = _checked_count(at_least, "at_least", 0)

@@ -37,8 +37,16 @@ from pathlib import Path
 
 import numpy as np
 
+from churnlab import validate
 from churnlab.errors import CourseError
+from churnlab.validate import course_function
 from churnlab.workspace import course_relative, work_dir
+
+__all__ = [
+    "CHAMPION_ALIAS", "EXPERIMENT_NAME", "MODEL_NAME", "PRACTICE_EXPERIMENT_NAME", "PRACTICE_MODEL_NAME", "TrackingSetup",
+    "data_params", "decision_metrics", "economics_params", "log_churn_model", "log_decision_plots",
+    "measure_logging_overhead", "register_champion", "setup",
+]
 
 
 
@@ -260,6 +268,7 @@ class TrackingSetup:
         return f"{python} -m mlflow ui --backend-store-uri {store} --port 5000"
 
 
+@course_function
 def setup(experiment_name: str = EXPERIMENT_NAME) -> TrackingSetup:
     """Point MLflow at the course's store and experiment, quietly; safe to re-run.
 
@@ -267,6 +276,7 @@ def setup(experiment_name: str = EXPERIMENT_NAME) -> TrackingSetup:
     experiment. Equivalent to ``mlflow.set_tracking_uri(...)`` plus
     ``mlflow.set_experiment(...)``, with the store created safely first.
     """
+    experiment_name = validate.text(experiment_name, "experiment_name", example="tracking.EXPERIMENT_NAME")
     _quiet_mlflow()
     import mlflow
 
@@ -279,6 +289,7 @@ def setup(experiment_name: str = EXPERIMENT_NAME) -> TrackingSetup:
 # --- what each run logs -------------------------------------------------------------------
 
 
+@course_function
 def data_params() -> dict[str, object]:
     """Which data and split a run used: the CSV's checksum (first 12 characters), split seed and test share."""
     from churnlab.data import file_checksum
@@ -287,8 +298,12 @@ def data_params() -> dict[str, object]:
     return {"data_sha256": file_checksum()[:12], "split_seed": RANDOM_STATE, "test_share": TEST_SHARE}
 
 
+@course_function
 def economics_params(economics) -> dict[str, float]:
     """The campaign economics behind ``expected_profit``, as parameters to log."""
+    from churnlab.economics import _checked_economics
+
+    economics = _checked_economics(economics)
     return {
         "value_of_saved_customer": economics.value_of_saved_customer,
         "acceptance_rate": economics.acceptance_rate,
@@ -300,6 +315,24 @@ def _contacted(churn_scores, threshold: float) -> np.ndarray:
     return np.asarray(churn_scores, dtype=float) >= threshold
 
 
+def _checked_decision(y_true, churn_scores, threshold, economics):
+    """The checked inputs of a decision: outcomes, scores (same customers), threshold, economics."""
+    from churnlab.economics import _checked_economics
+
+    validate.outcomes(y_true)
+    scores = validate.scores(churn_scores)
+    validate.same_customers(y_true, churn_scores, "y_true", "churn_scores")
+    return scores, validate.threshold(threshold, scores), _checked_economics(economics)
+
+
+def _active_run(what: str):
+    import mlflow
+
+    if mlflow.active_run() is None:
+        raise CourseError(f"{what} logs into the active run: call it inside a `with mlflow.start_run(run_name=...):` block.")
+
+
+@course_function
 def decision_metrics(y_true, churn_scores, threshold: float, economics) -> dict[str, float]:
     """The metrics every run logs, for a model (probabilities) or a rule (flags or points).
 
@@ -313,6 +346,7 @@ def decision_metrics(y_true, churn_scores, threshold: float, economics) -> dict[
 
     from churnlab.economics import expected_campaign_profit
 
+    _, threshold, economics = _checked_decision(y_true, churn_scores, threshold, economics)
     contacted = _contacted(churn_scores, threshold)
     metrics = {}
     if len(np.unique(np.asarray(churn_scores))) > 2:
@@ -327,6 +361,7 @@ def decision_metrics(y_true, churn_scores, threshold: float, economics) -> dict[
     return metrics
 
 
+@course_function
 def log_decision_plots(y_true, churn_scores, threshold: float, economics) -> list[str]:
     """Log the confusion matrix (and, for scores with more than two values, the profit curve) as images.
 
@@ -339,6 +374,8 @@ def log_decision_plots(y_true, churn_scores, threshold: float, economics) -> lis
     from churnlab import plots
     from churnlab.economics import profit_curve
 
+    _, threshold, economics = _checked_decision(y_true, churn_scores, threshold, economics)
+    _active_run("log_decision_plots")
     logged = []
     contacted = _contacted(churn_scores, threshold)
     figures = {"plots/confusion_matrix.png": plots.campaign_confusion_matrix(y_true, contacted).figure}
@@ -366,6 +403,7 @@ def churn_model_signature(X, churn_scores):
         return infer_signature(X, churn_scores)
 
 
+@course_function
 def log_churn_model(model, X, name: str = "model"):
     """Log a fitted churn pipeline in the active run; returns MLflow's ``ModelInfo``.
 
@@ -376,6 +414,12 @@ def log_churn_model(model, X, name: str = "model"):
     """
     import mlflow
 
+    from churnlab.model import FEATURES
+
+    model = validate.fitted_model(model)
+    X = validate.dataframe(X, "X", needs=FEATURES, example="X_train from split_customers(customers)")
+    name = validate.text(name, "name", example="'model'")
+    _active_run("log_churn_model")
     scores = model.predict_proba(X.head(20))[:, 1]
     return mlflow.sklearn.log_model(
         model,
@@ -386,6 +430,7 @@ def log_churn_model(model, X, name: str = "model"):
     )
 
 
+@course_function
 def register_champion(run_id: str, model_name: str = MODEL_NAME, alias: str = CHAMPION_ALIAS):
     """Register the model logged in run ``run_id`` as a new version, and point ``alias`` at it.
 
@@ -397,7 +442,17 @@ def register_champion(run_id: str, model_name: str = MODEL_NAME, alias: str = CH
     import mlflow
     from mlflow import MlflowClient
 
-    outputs = mlflow.get_run(run_id).outputs
+    run_id = validate.text(run_id, "run_id", example="best['run_id']").strip()
+    model_name = validate.text(model_name, "model_name", example="tracking.MODEL_NAME")
+    alias = validate.text(alias, "alias", example="'champion'")
+    if len(run_id) != 32 or any(character not in "0123456789abcdef" for character in run_id):
+        raise CourseError(f"run_id should be a run's id: 32 letters and digits, as in run.info.run_id or the column "
+                          f"runs['run_id'], not {run_id!r} (a run's name is not its id).")
+    try:
+        outputs = mlflow.get_run(run_id).outputs
+    except Exception:  # MLflow's own "Run ... not found": say it in the course's words
+        raise CourseError(f"There is no run with id {run_id!r} in this store ({mlflow.get_tracking_uri()!r}). "
+                          "Copy the id from the runs table of this experiment.") from None
     model_ids = [output.model_id for output in (outputs.model_outputs if outputs else [])]
     if not model_ids:
         raise CourseError("This run has no logged model to register: pick a model run (params.kind = 'model'), not a rule.")
@@ -410,6 +465,7 @@ def register_champion(run_id: str, model_name: str = MODEL_NAME, alias: str = CH
 # --- what logging costs --------------------------------------------------------------------
 
 
+@course_function
 def measure_logging_overhead(runs: int = 3) -> float:
     """Seconds that logging adds to one run of the churn model, model included (median of ``runs``).
 
@@ -424,8 +480,7 @@ def measure_logging_overhead(runs: int = 3) -> float:
     from churnlab.economics import CampaignEconomics
     from churnlab.model import make_churn_model, split_customers
 
-    if runs < 1:
-        raise CourseError(f"runs is {runs}: measure at least 1 run.")
+    runs = validate.whole_number(runs, "runs", low=1, example="3")
     split = split_customers(load_churn())
     economics = CampaignEconomics()
     threshold = economics.break_even_probability

@@ -266,6 +266,30 @@ def flags(values: Any, name: str = "contacted") -> np.ndarray:
                       "first, e.g. churn_scores >= 0.5.")
 
 
+def numbers_per_item(values: Any, name: str) -> np.ndarray:
+    """A flat list of numbers (thresholds to try, capacities...), as a float array."""
+    array = _one_value_per_customer(values, name)
+    if array.dtype.kind not in "iuf" or array.dtype == bool:
+        raise CourseError(f"{name} should be a list of numbers, like [0.1, 0.3, 0.5], but it holds "
+                          f"{array.dtype.kind == 'b' and 'True/False values' or 'texts or other values'}: remove any quotes.")
+    return array.astype(np.float64)
+
+
+def threshold(value: Any, churn_scores: np.ndarray | None = None, name: str = "threshold") -> float:
+    """A threshold for ``churn_scores``: between 0 and 1 when the scores are probabilities.
+
+    For other scores (risk points 0–5, a rule's 1/0) any number works. A
+    percentage where a probability belongs (16.7 for 0.167) gets its own message.
+    """
+    result = number(value, name, example="0.167")
+    as_probabilities = churn_scores is None or churn_scores.size == 0 or (churn_scores.min() >= 0 and churn_scores.max() <= 1)
+    if as_probabilities and not 0 <= result <= 1:
+        as_percent = f" That looks like a percentage: {result:g} % is {result / 100:g}." if 1 < result <= 100 else ""
+        raise CourseError(f"{name} is {result:g}, outside 0–1: churn probabilities run from 0 to 1, so a threshold "
+                          f"outside that range contacts everyone or no one.{as_percent}")
+    return result
+
+
 def same_customers(first: Any, second: Any, first_name: str, second_name: str) -> None:
     """Both hold one value per customer for the same customers, in the same order."""
     first_length, second_length = len(first), len(second)

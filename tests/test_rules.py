@@ -74,10 +74,10 @@ def test_rules_registry():
 @pytest.mark.parametrize(
     "call, phrase",
     [
-        (lambda: month_to_month([1, 2, 3]), "needs the table of customers"),
+        (lambda: month_to_month([1, 2, 3]), "should be a table of customers"),
         (lambda: month_to_month(customers_table().drop(columns="contract")), "no column 'contract'"),
         (lambda: risk_points(customers_table().drop(columns="tech_support")), "no column 'tech_support'"),
-        (lambda: month_to_month_and_new(customers_table(), months="12"), "whole number"),
+        (lambda: month_to_month_and_new(customers_table(), months="12"), "Remove the quotes"),
         (lambda: month_to_month_and_new(customers_table(), months=-1), "0 or more"),
         (lambda: flag_risk_points(customers_table(), at_least=2.5), "whole number"),
     ],

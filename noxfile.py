@@ -1,15 +1,22 @@
 """The whole test suite, under two sets of library versions.
 
-    python -m nox            # both sessions: newest releases, then Google Colab's versions (on Python 3.13 if pyenv has it)
+    python -m nox            # both sessions: newest releases, then a twin of Google Colab (on Python 3.13 if pyenv has it)
     python -m nox -s newest  # one session; add -r to reuse its environment on the next run
 
-Each session builds its own virtual environment in .nox/, installs the course
-(requirements.txt) and the test tools, and runs pytest over the unit tests,
-the lessons and solutions (nbval, strict) and the exercises (run unfilled).
+Each session builds its own virtual environment in .nox/ and runs pytest over
+the unit tests, the lessons and solutions (nbval, strict) and the exercises
+(run unfilled). The newest session installs requirements.txt as a learner's
+computer does. The colab session is a twin of a Colab runtime: Colab's own
+versions (tests/colab-pip-freeze.txt) of every package the course uses that
+Colab has, the notebook kernel included; then the course's own Colab set-up
+(churnlab.colab.add_missing_packages) adds what Colab lacks, exactly as the
+notebooks' first cells do there.
 The newest session also runs every lesson in JupyterLab in headless Chromium
 (tests/test_browser.py; skipped, with the reason, where Chromium is missing)
 and a smoke run of the cohort MLflow server recipe (tests/test_instructor.py).
 """
+import json
+import re
 from pathlib import Path
 
 import nox
@@ -17,8 +24,10 @@ import nox
 nox.options.sessions = ["newest", "colab"]
 nox.options.error_on_missing_interpreters = True
 
-# What Google Colab ships (checked 2026-08): the course must run on these without reinstalling them.
-COLAB_VERSIONS = ["pandas==2.2.3", "scikit-learn==1.6.1", "matplotlib==3.10.0", "numpy==2.1.3", "ipywidgets==7.7.1"]
+# Google Colab's own list of preinstalled packages and versions (its published pip-freeze.txt).
+COLAB_FREEZE = Path(__file__).resolve().parent / "tests" / "colab-pip-freeze.txt"
+# What runs the notebooks and the tests there: Colab's kernel (IPython 7, ipykernel 6) and notebook tools.
+COLAB_KERNEL_AND_TOOLS = ["ipykernel", "ipython", "jupyter_client", "nbclient", "nbformat", "packaging", "pytest"]
 # Colab's Python is 3.13: use it where pyenv has it (as on the course's CI machines), else the Python running nox.
 COLAB_PYTHON = next((str(p) for p in sorted(Path.home().glob(".pyenv/versions/3.13*/bin/python3.13"))), None)
 PYTEST = ["pytest", "-n", "2", "--dist", "loadfile", "--nbval", "--nbval-current-env",
@@ -44,13 +53,41 @@ def newest(session: nox.Session) -> None:
     _run_suite(session)
 
 
+def _names(lines) -> list[str]:
+    return [re.split(r"[<>=!~;@ \[]", line.strip(), maxsplit=1)[0] for line in lines
+            if line.strip() and not line.lstrip().startswith(("#", "-"))]
+
+
 @nox.session(python=COLAB_PYTHON)
 def colab(session: nox.Session) -> None:
-    """The versions Google Colab ships, so the stored outputs hold there too."""
-    constraints = session.create_tmp() + "/colab-constraints.txt"
-    with open(constraints, "w") as handle:
-        handle.write("\n".join(COLAB_VERSIONS) + "\n")
-    session.install("-c", constraints, "-r", "requirements.txt", "-e", ".[test]")
-    session.run("python", "-c", "import sys, pandas, sklearn; print('Colab versions: Python', sys.version.split()[0], "
-                "'/ pandas', pandas.__version__, '/ scikit-learn', sklearn.__version__)")
+    """A twin of a Colab runtime, so the stored outputs hold there too."""
+    pins = [line for line in COLAB_FREEZE.read_text().splitlines() if line and not line.startswith("#") and "@" not in line]
+    colab_has = {name.lower().replace("_", "-") for name in _names(pins)}
+    constraints = Path(session.create_tmp()) / "colab-constraints.txt"
+    constraints.write_text("\n".join(pins) + "\n")
+    requirements = [line.split("#")[0].strip() for line in Path("requirements.txt").read_text().splitlines()]
+    shipped = [name for name in _names(requirements) if name.lower() in colab_has]
+    # What the packages Colab lacks depend on (pyarrow, SQLAlchemy, Flask...): Colab has many of those already.
+    lacking = [line for line in requirements if _names([line]) and _names([line])[0].lower() not in colab_has | {"jupyterlab"}]
+    report = Path(session.create_tmp()) / "resolution.json"
+    session.run_install("python", "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed", "--report", str(report),
+                        *lacking, silent=True)
+    dependencies = {item["metadata"]["name"] for item in json.loads(report.read_text())["install"]}
+    shipped += sorted(name for name in dependencies if name.lower().replace("_", "-") in colab_has)
+    # 1. What Colab has: its own versions of everything the course pulls in (the pins cover every dependency).
+    session.install("-c", str(constraints), *shipped, *COLAB_KERNEL_AND_TOOLS)
+    session.install("--no-deps", "-e", ".")
+    # 2. What Colab lacks, added by the course's own Colab set-up, as the notebooks' first cells do in Colab.
+    session.run_install("python", "-c", "from churnlab.colab import COLAB_LACKS, add_missing_packages; "
+                "add_missing_packages(*COLAB_LACKS.values())")
+    # 3. The test tools, changing nothing that is installed.
+    installed = Path(session.create_tmp()) / "installed.txt"
+    frozen = session.run_install("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
+    installed.write_text("\n".join(line for line in frozen.splitlines() if "==" in line) + "\n")
+    session.install("-c", str(installed), "nbval>=0.11", "pytest-xdist>=3.5")
+    session.run("python", "-c", "import sys, pandas, sklearn, IPython, ipykernel, duckdb; print('Colab twin: Python', "
+                "sys.version.split()[0], '/ pandas', pandas.__version__, '/ scikit-learn', sklearn.__version__, '/ IPython', "
+                "IPython.__version__, '/ ipykernel', ipykernel.__version__, '/ duckdb', duckdb.__version__)")
+    # Lesson 00's pre-flight check as a Colab learner sees it (the notebooks' Colab cell still sees no Colab).
+    session.env["CHURNLAB_AS_COLAB"] = "1"
     _run_suite(session)

@@ -1,20 +1,32 @@
-"""Google Colab set-up, called by the first cell of every notebook when it runs in Colab.
+"""Google Colab set-up: the first cell of every notebook, and what it installs there.
 
-Colab already has pandas, scikit-learn, matplotlib and numpy. We add only the
-packages it lacks, and pin what it has so that pip can never replace them.
+Colab already has pandas, scikit-learn, matplotlib, numpy, scipy, statsmodels,
+DuckDB, Jinja2 and ipywidgets; it lacks MLflow (lessons 05–09) and fairlearn
+(lesson 06). Each Colab notebook is its own runtime, so a notebook's first cell
+installs only what *that* notebook uses and Colab lacks (``notebook_needs``),
+pinning what Colab has so that pip never replaces it. Lessons 00–04 install
+nothing.
+
+Nothing here runs outside Colab: the first cell checks for Colab first.
 """
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 from importlib import metadata
+from pathlib import Path
 
-# Packages Colab already ships: never reinstalled, never upgraded.
-COLAB_KEEPS = ("pandas", "scikit-learn", "matplotlib", "numpy")
-# What the course needs beyond those (name -> requirement passed to pip).
-COURSE_EXTRAS: dict[str, str] = {"mlflow": "mlflow>=3.7,<4"}
+PACKAGE_DIR = Path(__file__).resolve().parent
+REQUIREMENTS_TXT = PACKAGE_DIR.parent / "requirements.txt"
+COLAB_FOLDER = "/content/churn-lab"
+
+# Packages Colab ships that the course relies on: pinned at Colab's versions when anything is added.
+COLAB_KEEPS = ("pandas", "scikit-learn", "matplotlib", "numpy", "scipy")
+# What the course uses that Colab does not ship: import name -> package name in requirements.txt.
+COLAB_LACKS: dict[str, str] = {"mlflow": "mlflow", "fairlearn": "fairlearn"}
 
 
 def _installed(name: str) -> str | None:
@@ -24,40 +36,102 @@ def _installed(name: str) -> str | None:
         return None
 
 
-def missing_packages() -> list[str]:
-    """The course's extra requirements that are not installed yet."""
-    return [requirement for name, requirement in COURSE_EXTRAS.items() if _installed(name) is None]
+def requirement_for(package: str, requirements_txt: Path = REQUIREMENTS_TXT) -> str:
+    """The line of requirements.txt for ``package`` (``mlflow>=3.7,<4``): one source for every install."""
+    for line in requirements_txt.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if re.match(rf"^{re.escape(package)}(?![\w.-])", line, re.IGNORECASE):
+            return line
+    raise LookupError(f"{package} is not in {requirements_txt}")
 
 
-def add_missing_packages(run=subprocess.run) -> list[str]:
-    """Install what the course needs and Colab lacks; returns what was installed."""
-    missing = missing_packages()
+def missing_packages(*needs: str) -> list[str]:
+    """The requirements of ``needs`` (package names) that are not installed yet."""
+    return [requirement_for(name) for name in needs if _installed(name) is None]
+
+
+def add_missing_packages(*needs: str, run=subprocess.run) -> list[str]:
+    """Install what this notebook needs and Colab lacks (``needs``: package names); returns what was installed."""
+    missing = missing_packages(*needs)
     if not missing:
         return []
     pins = [f"{name}=={version}" for name in COLAB_KEEPS if (version := _installed(name))]
     with tempfile.TemporaryDirectory() as folder:
         constraints = Path(folder) / "colab-keeps.txt"
         constraints.write_text("\n".join(pins) + "\n")
-        print(f"Installing what Colab lacks: {', '.join(missing)} (about a minute)...")
+        names = ", ".join(requirement.split(">")[0].split("=")[0].split("<")[0] for requirement in missing)
+        print(f"Installing what this notebook needs and Colab lacks: {names} (about a minute)...")
         run([sys.executable, "-m", "pip", "install", "--quiet", "--constraint", str(constraints), *missing], check=True)
     return missing
 
 
-COLAB_FOLDER = "/content/churn-lab"
+# --- which notebook needs what --------------------------------------------------------------------
 
 
-def bootstrap_cell(repository_url: str) -> str:
+def _imported_names(source: str) -> set[str]:
+    """Every module name imported anywhere in ``source`` (top level or inside functions)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # a cell with IPython magics: not imports
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            if node.module == "churnlab":  # from churnlab import tracking: a module of ours
+                names.update(f"churnlab.{alias.name}" for alias in node.names)
+    return names
+
+
+def _churnlab_module_file(name: str) -> Path | None:
+    parts = name.split(".")[1:]
+    candidates = [PACKAGE_DIR.joinpath(*parts).with_suffix(".py"), PACKAGE_DIR.joinpath(*parts, "__init__.py")]
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def imports_of(sources: list[str]) -> set[str]:
+    """Top-level package names ``sources`` import, following imports of churnlab modules through the package."""
+    seen: set[str] = set()
+    todo = [name for source in sources for name in _imported_names(source)]
+    found: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name == "churnlab" or name.startswith("churnlab."):
+            path = _churnlab_module_file(name)
+            if path is not None:
+                todo.extend(_imported_names(path.read_text(encoding="utf-8")))
+        else:
+            found.add(name.split(".")[0])
+    return found
+
+
+def notebook_needs(code_cells: list[str]) -> tuple[str, ...]:
+    """The packages Colab lacks that a notebook with these code cells uses (in COLAB_LACKS order)."""
+    used = imports_of(code_cells)
+    return tuple(package for module, package in COLAB_LACKS.items() if module in used)
+
+
+def bootstrap_cell(repository_url: str, needs: tuple[str, ...] = ()) -> str:
     """The first code cell of every notebook: sets the course up in Colab, does nothing elsewhere."""
-    return (
-        "# In Google Colab: fetch the course files and add only what Colab lacks. On your own computer: nothing happens.\n"
-        "import sys\n"
-        'if "google.colab" in sys.modules:\n'
-        "    import subprocess\n"
-        f'    subprocess.run("test -d {COLAB_FOLDER} || git clone --quiet --depth 1 {repository_url} {COLAB_FOLDER}", shell=True, check=True)\n'
-        f'    sys.path.insert(0, "{COLAB_FOLDER}")\n'
-        "    from churnlab.colab import add_missing_packages\n"
-        "    add_missing_packages()"
-    )
+    lines = [
+        "# In Google Colab: fetch the course files"
+        + (" and add what this notebook needs that Colab lacks." if needs else ".")
+        + " On your own computer: nothing happens.",
+        "import sys",
+        'if "google.colab" in sys.modules:',
+        "    import subprocess",
+        f'    subprocess.run("test -d {COLAB_FOLDER} || git clone --quiet --depth 1 {repository_url} {COLAB_FOLDER}", shell=True, check=True)',
+        f'    sys.path.insert(0, "{COLAB_FOLDER}")',
+    ]
+    if needs:
+        lines += ["    from churnlab.colab import add_missing_packages",
+                  f"    add_missing_packages({', '.join(repr(name) for name in needs)})"]
+    return "\n".join(lines)
 
 
 def badge_markdown(repository_url: str, notebook_path: str) -> str:

@@ -1,8 +1,8 @@
 """The pre-flight check: is this machine ready for the course?
 
-Run it before a workshop (or in lesson 00)::
+Run it before a workshop (or in lesson 00), in the course folder::
 
-    python -m churnlab doctor
+    .venv/bin/python -m churnlab doctor
 
 It checks the Python version, every package in requirements.txt against the
 versions the course supports, the data file's checksum and columns, and a
@@ -10,6 +10,7 @@ writable working folder. It prints what is fine and exactly what to fix.
 """
 from __future__ import annotations
 
+import os
 import platform
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 
+from churnlab.colab import COLAB_LACKS
 from churnlab.data import CHURN_CSV, REPO_ROOT, expected_checksum, file_checksum, load_churn
 from churnlab.errors import CourseError
 from churnlab.workspace import course_relative, work_dir
@@ -70,6 +72,17 @@ def course_requirements(path: Path = REQUIREMENTS_TXT) -> list[Requirement]:
     return requirements
 
 
+def course_python() -> str:
+    """The command that runs this Python, as a learner types it: ``.venv/bin/python`` in the course folder."""
+    relative = course_relative(sys.executable)
+    return relative if relative is not None else f'"{sys.executable}"'
+
+
+def in_colab() -> bool:
+    """True in Google Colab, and in the course's Colab twin (the test session sets CHURNLAB_AS_COLAB=1)."""
+    return "google.colab" in sys.modules or os.environ.get("CHURNLAB_AS_COLAB") == "1"
+
+
 def check_python(version=sys.version_info) -> Finding:
     found = ".".join(str(part) for part in version[:3])
     needed = ".".join(str(part) for part in MINIMUM_PYTHON)
@@ -89,10 +102,38 @@ def check_package(requirement: Requirement) -> Finding:
     try:
         found = metadata.version(requirement.name)
     except metadata.PackageNotFoundError:
-        return Finding(False, f"{requirement.name} is not installed (the course needs {wanted})", "run the README's install command: python -m pip install -r requirements.txt")
+        return Finding(False, f"{requirement.name} is not installed (the course needs {wanted})",
+                       f"run the README's install command in the course folder: {course_python()} -m pip install -r requirements.txt")
     if SpecifierSet(str(requirement.specifier)).contains(found, prereleases=True):
         return Finding(True, f"{requirement.name} {found} (supported: {wanted})")
-    return Finding(False, f"{requirement.name} {found} is outside what the course supports ({wanted})", f'python -m pip install "{requirement}"')
+    return Finding(False, f"{requirement.name} {found} is outside what the course supports ({wanted})",
+                   f'{course_python()} -m pip install "{requirement}"')
+
+
+def check_package_in_colab(requirement: Requirement) -> Finding:
+    """In Colab: Colab's own versions are the ones the course is tested on; lessons add what Colab lacks."""
+    try:
+        found = metadata.version(requirement.name)
+    except metadata.PackageNotFoundError:
+        if requirement.name in COLAB_LACKS.values():
+            return Finding(True, f"{requirement.name}: not part of Colab; each lesson that uses it adds it in its first cell")
+        return Finding(False, f"{requirement.name} is missing from this Colab runtime",
+                       "Runtime ▸ Disconnect and delete runtime, then run the notebook again from its first cell")
+    return Finding(True, f"{requirement.name} {found} (Colab's own)")
+
+
+def check_duckdb_reads_pandas() -> Finding | None:
+    """DuckDB before 1.4.4 cannot read pandas 3's text columns (lesson 08): a pair requirements.txt alone cannot rule out."""
+    try:
+        pandas_version, duckdb_version = metadata.version("pandas"), metadata.version("duckdb")
+    except metadata.PackageNotFoundError:
+        return None
+    from packaging.version import Version
+
+    if Version(pandas_version) >= Version("3") and Version(duckdb_version) < Version("1.4.4"):
+        return Finding(False, f"duckdb {duckdb_version} cannot read the text columns of pandas {pandas_version}",
+                       f'{course_python()} -m pip install "duckdb>=1.4.4"')
+    return None
 
 
 def check_data(path: Path = CHURN_CSV) -> Finding:
@@ -123,9 +164,12 @@ def check_work_folder() -> Finding:
 def run_checks() -> Report:
     """Run every check and return the report (``print(report.text())`` to read it)."""
     report = Report([check_python()])
-    # Colab runs notebooks in its own interface: JupyterLab is not needed there.
-    in_colab = "google.colab" in sys.modules
-    report.findings += [check_package(r) for r in course_requirements() if not (in_colab and r.name == "jupyterlab")]
+    if in_colab():  # Colab runs notebooks in its own interface: JupyterLab is not needed there
+        report.findings += [check_package_in_colab(r) for r in course_requirements() if r.name != "jupyterlab"]
+    else:
+        report.findings += [check_package(r) for r in course_requirements()]
+    pair = check_duckdb_reads_pandas()
+    report.findings += [pair] if pair else []
     report.findings += [check_data(), check_work_folder()]
     return report
 

@@ -1,6 +1,7 @@
 """churnlab.colab and the Colab cells of every notebook: Colab gets only what it lacks, elsewhere nothing happens."""
 from __future__ import annotations
 
+import re
 import sys
 import types
 from importlib import metadata
@@ -32,38 +33,58 @@ class RecordingRun:
             self.constraints = Path(command[command.index("--constraint") + 1]).read_text().split()
 
 
-def test_nothing_to_install_when_nothing_is_missing(monkeypatch):
-    monkeypatch.setattr(colab, "COURSE_EXTRAS", {"pandas": "pandas>=2"})  # installed here
+def test_requirements_come_from_requirements_txt():
+    assert colab.requirement_for("mlflow") == "mlflow>=3.7,<4"
+    assert colab.requirement_for("fairlearn").startswith("fairlearn>=")
+    with pytest.raises(LookupError):
+        colab.requirement_for("not-a-course-package")
+
+
+def test_nothing_to_install_when_nothing_is_missing():
     run = RecordingRun()
-    assert colab.missing_packages() == []
-    assert colab.add_missing_packages(run=run) == []
+    assert colab.missing_packages("mlflow", "fairlearn") == []  # both course environments have them
+    assert colab.add_missing_packages("mlflow", "fairlearn", run=run) == []
+    assert colab.add_missing_packages(run=run) == []  # lessons 00-04 need nothing
     assert run.calls == []
 
 
-def test_the_shipped_extras_are_installed_here():
-    # Both course venvs have mlflow, so the real Colab cell would install nothing on them.
-    assert colab.missing_packages() == []
-
-
 def test_installs_only_the_missing_package_with_colab_versions_pinned(monkeypatch, capsys):
-    monkeypatch.setattr(colab, "COURSE_EXTRAS", {"pandas": "pandas>=2", "not-a-real-package-xyz": "not-a-real-package-xyz>=1,<2"})
+    monkeypatch.setattr(colab, "_installed", lambda name: None if name == "fairlearn" else metadata.version(name))
     run = RecordingRun()
-    installed = colab.add_missing_packages(run=run)
-    assert installed == ["not-a-real-package-xyz>=1,<2"]
+    installed = colab.add_missing_packages("mlflow", "fairlearn", run=run)
+    assert installed == [colab.requirement_for("fairlearn")]
     assert len(run.calls) == 1
     command, kwargs = run.calls[0]
     assert kwargs == {"check": True}
     assert command[:4] == [sys.executable, "-m", "pip", "install"]
     constraints = Path(command[command.index("--constraint") + 1])
-    pins = run.constraints
     assert not constraints.exists(), "the temporary constraints file is cleaned up"
-    for name in ("pandas", "scikit-learn", "matplotlib", "numpy"):
-        assert f"{name}=={metadata.version(name)}" in pins
-    # What pip is asked to install: the missing requirement, and nothing Colab already has.
+    for name in ("pandas", "scikit-learn", "matplotlib", "numpy", "scipy"):
+        assert f"{name}=={metadata.version(name)}" in run.constraints
     targets = [arg for arg in command[4:] if not arg.startswith("-") and arg != str(constraints)]
-    assert targets == ["not-a-real-package-xyz>=1,<2"]
-    assert not any(name in arg for arg in targets for name in colab.COLAB_KEEPS)
-    assert "not-a-real-package-xyz" in capsys.readouterr().out
+    assert targets == [colab.requirement_for("fairlearn")]
+    assert "fairlearn" in capsys.readouterr().out
+
+
+def test_what_colab_lacks_is_what_requirements_txt_has_and_colabs_list_does_not():
+    freeze = {re.split(r"[=@ ]", line, maxsplit=1)[0].strip().lower().replace("_", "-")
+              for line in (ROOT / "tests" / "colab-pip-freeze.txt").read_text().splitlines() if line and not line.startswith("#")}
+    wanted = {line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()}
+    names = {re.split(r"[<>=!~; \[]", line, maxsplit=1)[0].lower() for line in wanted if line and not line.startswith("-")}
+    # JupyterLab is how the course opens on a learner's computer; Colab has its own notebook interface.
+    assert names - freeze - {"jupyterlab"} == set(colab.COLAB_LACKS.values())
+
+
+# --- which notebook needs what ----------------------------------------------------------------
+
+
+def test_needs_follow_imports_through_the_course_package():
+    assert colab.notebook_needs(["import pandas as pd", "from churnlab import plots"]) == ()
+    assert colab.notebook_needs(["from churnlab import tracking  # first\nimport mlflow"]) == ("mlflow",)
+    # lesson 05's exercise imports only churnlab.exercises.lesson05, which imports churnlab.tracking (MLflow).
+    assert colab.notebook_needs(["from churnlab.exercises.lesson05 import *"]) == ("mlflow",)
+    assert colab.notebook_needs(["import fairlearn\nimport mlflow"]) == ("mlflow", "fairlearn")
+    assert colab.notebook_needs(["%matplotlib inline"]) == ()
 
 
 # --- the bootstrap cell --------------------------------------------------------------------
@@ -90,7 +111,8 @@ def test_bootstrap_cell_does_nothing_outside_colab(monkeypatch):
     assert "add_missing_packages" not in namespace
 
 
-def test_bootstrap_cell_in_colab_clones_once_and_adds_packages(monkeypatch):
+@pytest.mark.parametrize("needs", [(), ("mlflow",), ("mlflow", "fairlearn")])
+def test_bootstrap_cell_in_colab_clones_once_and_adds_only_what_the_notebook_needs(monkeypatch, needs):
     import subprocess
 
     calls = []
@@ -98,15 +120,10 @@ def test_bootstrap_cell_in_colab_clones_once_and_adds_packages(monkeypatch):
     monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: calls.append(("run", args, kwargs)))
     monkeypatch.setattr(colab, "add_missing_packages", lambda *args, **kwargs: calls.append(("add", args, kwargs)))
     monkeypatch.setattr(sys, "path", list(sys.path))
-    exec(compile(colab.bootstrap_cell(URL), "<bootstrap cell>", "exec"), {})
-    assert calls == [
-        (
-            "run",
-            (f"test -d /content/churn-lab || git clone --quiet --depth 1 {URL} /content/churn-lab",),
-            {"shell": True, "check": True},
-        ),
-        ("add", (), {}),
-    ]
+    exec(compile(colab.bootstrap_cell(URL, needs), "<bootstrap cell>", "exec"), {})
+    clone = ("run", (f"test -d /content/churn-lab || git clone --quiet --depth 1 {URL} /content/churn-lab",),
+             {"shell": True, "check": True})
+    assert calls == ([clone, ("add", needs, {})] if needs else [clone])
     assert sys.path[0] == colab.COLAB_FOLDER == "/content/churn-lab"
 
 
@@ -136,13 +153,26 @@ def test_repository_url_comes_from_pyproject():
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS])
-def test_notebook_starts_with_badge_and_colab_cell(notebook):
+def test_notebook_starts_with_badge_and_a_colab_cell_that_installs_only_what_it_needs(notebook):
     url = course_config.repository_url()
     cells = nbformat.read(notebook, as_version=4).cells
-    first_code = next(c for c in cells if c.cell_type == "code")
+    code = [c.source for c in cells if c.cell_type == "code"]
     first_markdown = next(c for c in cells if c.cell_type == "markdown")
-    assert first_code.source == colab.bootstrap_cell(url)
+    assert code[0] == colab.bootstrap_cell(url, colab.notebook_needs(code[1:])), "run python tools/colab_cells.py"
     assert colab.badge_markdown(url, notebook.relative_to(ROOT).as_posix()) in first_markdown.source
+
+
+def test_lessons_00_to_04_install_nothing_in_colab_and_lesson_05_only_mlflow():
+    def needs(path):
+        code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        return colab.notebook_needs(code[1:])
+
+    for path in NOTEBOOKS:
+        number = int(path.name[:2])
+        if number <= 4:
+            assert needs(path) == (), path.name
+        elif number == 5:
+            assert needs(path) == ("mlflow",), path.name
 
 
 def test_readme_has_a_colab_badge():

@@ -12,6 +12,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from churnlab import doctor
+from churnlab.workspace import shown_path
 from churnlab.__main__ import USAGE, main as cli_main
 from churnlab.data import CHURN_CSV
 
@@ -20,8 +21,8 @@ def test_everything_is_ok_in_this_environment():
     report = doctor.run_checks()
     problems = [f.line() for f in report.findings if not f.ok]
     assert report.all_ok, problems
-    # Python, one line per requirement, the data and the working folder.
-    assert len(report.findings) == 1 + len(doctor.course_requirements()) + 2
+    # Python, one line per requirement (JupyterLab is not checked in Colab), the data and the working folder.
+    assert len(report.findings) == 1 + len(doctor.course_requirements()) - doctor.in_colab() + 2
     assert report.text().endswith("All set: this machine is ready for the course.")
 
 
@@ -66,7 +67,7 @@ def test_package_outside_the_supported_range_fails_with_a_fix(requirement):
     finding = doctor.check_package(Requirement(requirement))
     assert not finding.ok
     assert "is outside what the course supports" in finding.what
-    assert finding.fix == f'python -m pip install "{Requirement(requirement)}"'
+    assert finding.fix == f'{doctor.course_python()} -m pip install "{Requirement(requirement)}"'
 
 
 def test_course_requirements_reads_requirements_txt():
@@ -120,6 +121,8 @@ def test_in_colab_jupyterlab_is_not_checked(monkeypatch):
     def names(report):
         return " ".join(f.what for f in report.findings)
 
+    monkeypatch.delenv("CHURNLAB_AS_COLAB", raising=False)  # the Colab test session sets it
+
     assert "jupyterlab" in names(doctor.run_checks())
     monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
     report = doctor.run_checks()
@@ -127,11 +130,47 @@ def test_in_colab_jupyterlab_is_not_checked(monkeypatch):
     assert "pandas" in names(report)
 
 
+def test_in_colab_what_the_lessons_add_is_not_a_problem_and_colabs_versions_pass(monkeypatch):
+    # A Colab runtime before lesson 05: no MLflow, no fairlearn, and DuckDB 1.3.2 (older than requirements.txt asks).
+    real_version = doctor.metadata.version
+
+    def colab_version(name):
+        if name in ("mlflow", "fairlearn", "jupyterlab"):
+            raise doctor.metadata.PackageNotFoundError(name)
+        return {"duckdb": "1.3.2", "pandas": "2.2.3"}.get(name) or real_version(name)
+
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(doctor.metadata, "version", colab_version)
+    report = doctor.run_checks()
+    assert report.all_ok, report.text()
+    assert "mlflow: not part of Colab; each lesson that uses it adds it in its first cell" in report.text()
+    assert "duckdb 1.3.2 (Colab's own)" in report.text()
+    assert "pip install -r requirements.txt" not in report.text()
+
+
+def test_pandas_3_with_an_old_duckdb_is_a_problem_everywhere(monkeypatch):
+    real_version = doctor.metadata.version
+    monkeypatch.setattr(doctor.metadata, "version", lambda name: {"duckdb": "1.3.2", "pandas": "3.1.1"}.get(name) or real_version(name))
+    finding = doctor.check_duckdb_reads_pandas()
+    assert not finding.ok and "cannot read the text columns of pandas 3.1.1" in finding.what
+    assert 'pip install "duckdb>=1.4.4"' in finding.fix
+    monkeypatch.setattr(doctor.metadata, "version", lambda name: {"duckdb": "1.3.2", "pandas": "2.2.3"}.get(name) or real_version(name))
+    assert doctor.check_duckdb_reads_pandas() is None
+
+
+def test_fixes_name_the_course_python_as_a_readme_user_types_it(monkeypatch):
+    from churnlab.data import REPO_ROOT
+
+    monkeypatch.setattr(sys, "executable", str(REPO_ROOT / ".venv" / "bin" / "python"))
+    finding = doctor.check_package(Requirement("surely-not-an-installed-package-xyz>=1"))
+    assert f"{Path('.venv/bin/python')} -m pip install -r requirements.txt" in finding.fix
+
+
 def test_writable_work_folder_passes(tmp_path, monkeypatch):
     monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path / "work"))
     finding = doctor.check_work_folder()
     assert finding.ok
-    assert str(tmp_path / "work") in finding.what
+    assert finding.what.removeprefix("working folder is writable: ") in (str(tmp_path / "work"), f"{shown_path(tmp_path / 'work')}/ in the course folder")
     assert (tmp_path / "work").is_dir()
 
 
@@ -238,3 +277,12 @@ def test_the_minimum_python_is_stated_alike_everywhere():
     assert f'requires-python = ">={needed}"' in (root / "pyproject.toml").read_text(encoding="utf-8")
     assert f"Python {needed} or newer" in (root / "README.md").read_text(encoding="utf-8")
     assert f"Python {needed} or newer" in (root / "instructor" / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_colab_twin_runs_the_check_as_colab(monkeypatch):  # noqa: D103
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    monkeypatch.setenv("CHURNLAB_AS_COLAB", "1")
+    assert doctor.in_colab()
+    assert "jupyterlab" not in " ".join(f.what for f in doctor.run_checks().findings)
+    monkeypatch.delenv("CHURNLAB_AS_COLAB")
+    assert not doctor.in_colab()

@@ -83,7 +83,9 @@ def test_setup_creates_the_store_experiment_and_registered_model(work_folder):
         assert MlflowClient().get_registered_model(name).name == name
     assert not setup.on_a_server
     assert "work folder" in setup.where and str(work_folder) not in setup.where
-    assert "-m mlflow ui --backend-store-uri" in setup.ui_command and setup.tracking_uri in setup.ui_command
+    assert "-m mlflow ui --backend-store-uri" in setup.ui_command
+    store = course_relative(work_folder / "mlflow.db")  # nox's temporary folders are inside the course folder
+    assert (f"sqlite:///{Path(store).as_posix()}" if store else setup.tracking_uri) in setup.ui_command
     # The course's own Python runs it, so it works without activating .venv.
     python = course_relative(sys.executable)
     assert setup.ui_command.startswith(python if python is not None else f'"{sys.executable}"')

@@ -37,9 +37,9 @@ SCORES_FIRST = (
     "roc_auc_score(y_test, churn_scores), precision_score(y_test, contacted). Check the order of the two."
 )
 FILTER_HELP = (
-    "MLflow's filter_string names a run's name tags.mlflow.runName, a parameter params.NAME and a metric "
-    "metrics.NAME, with text in single quotes: \"tags.mlflow.runName = 'model C=0.3'\", \"params.kind = 'rule'\", "
-    "\"metrics.expected_profit > 10000\"."
+    "In MLflow's filter_string and order_by, a run's name is tags.mlflow.runName, a parameter params.NAME and a "
+    "metric metrics.NAME: \"tags.mlflow.runName = 'model C=0.3'\", \"params.kind = 'rule'\", "
+    "\"metrics.expected_profit > 10000\", order_by=[\"metrics.expected_profit DESC\"]."
 )
 
 
@@ -94,7 +94,12 @@ def _explain_mlflow_error(error: BaseException, namespace: dict) -> str | None:
     if alias:
         return (f"The registered model has no alias {alias.group(1)!r}. Aliases are case-sensitive: the course's is 'champion', "
                 "as in models:/churn-model@champion.")
-    if "filter" in message.lower() or "Invalid attribute key" in message or "Invalid clause" in message:
+    if "not quoted" in message:
+        return ("In filter_string, a text value goes in single quotes inside the double-quoted filter: "
+                "\"tags.mlflow.runName = 'model C=0.3'\".")
+    if "Expected numeric value type for metric" in message:
+        return "In filter_string, a metric is compared with a number, without quotes: \"metrics.expected_profit > 10000\"."
+    if "filter" in message.lower() or "Invalid attribute key" in message or "Invalid clause" in message or "order_by" in message:
         return FILTER_HELP
     if "Run with id=" in message and "not found" in message or "RESOURCE_DOES_NOT_EXIST" in message and "Run" in message:
         return "There is no run with that id in this store. Copy the id from run.info.run_id, or search for the run by name."

@@ -51,6 +51,11 @@ def test_mlflow_mistakes_are_explained():
 
     assert "case-sensitive" in explain(MlflowException("Registered model alias Champion not found."))
     assert "tags.mlflow.runName" in explain(MlflowException("Invalid attribute key 'name' specified. Valid keys are ..."))
+    # Messages as MLflow 3.17 words them (checked against a real store).
+    assert "single quotes" in explain(MlflowException(
+        "Parameter value is either not quoted or unidentified quote types used for string value x. Use either single or double quotes."))
+    assert "without quotes" in explain(MlflowException("Expected numeric value type for metric. Found '3'"))
+    assert "no run with that id" in explain(MlflowException("Run with id=0123456789abcdef0123456789abcdef not found"))
 
 
 def test_an_unknown_error_is_not_explained():

@@ -150,7 +150,7 @@ Pandas tables; dates are ``datetime64[ns]`` at midnight. ``customers``, ``predic
   is slower than timing ``model.predict_proba`` on one row.
 - ``contacts``: ``customer_id``, ``month``, ``contacted_on``, ``arm``, ``policy``.
 - ``outcomes``: ``customer_id``, ``month``, ``month_start``, ``churned_on`` (the day the
-  customer left, whenever that was, if it is on or before ``labels_as_of``; else NaT),
+  customer left, whenever that was, if it is before ``labels_as_of``; else NaT),
   ``churned`` (1 if they left within the horizon after ``month_start``, else 0; ``<NA>``
   until ``label_known_on``), ``label_known_on``. Join predictions to outcomes on both
   ``customer_id`` and ``month``: on ``customer_id`` alone, a customer scored in 12 months
@@ -1141,7 +1141,7 @@ def _assemble(records, leavers, next_number, *, months, seed, plan, economics, h
     label = (leave_month < month + horizon).astype(np.int64)
     label_known_on = _month_start(month + horizon)
     known = label_known_on <= as_of
-    shown_left_on = np.where(has_left & (left_on <= as_of), left_on, np.datetime64("NaT", "D"))
+    shown_left_on = np.where(has_left & (left_on < as_of), left_on, np.datetime64("NaT", "D"))
     outcomes = pd.DataFrame({
         "customer_id": ids, "month": month, "month_start": _as_ns(month_start), "churned_on": _as_ns(shown_left_on),
         "churned": pd.arrays.IntegerArray(label, ~known), "label_known_on": _as_ns(label_known_on),

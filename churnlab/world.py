@@ -235,7 +235,6 @@ from __future__ import annotations
 import datetime as _datetime
 import hashlib
 import math
-import numbers
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -393,9 +392,13 @@ def _as_ns(days) -> np.ndarray:
     return np.asarray(days).astype("datetime64[ns]")
 
 
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")  # written out: strftime's %B follows the machine's language
+
+
 def _month_label(month: int) -> str:
     start = pd.Timestamp(_month_start(month))
-    return f"{start:%B %Y}"
+    return f"{_MONTH_NAMES[start.month - 1]} {start.year}"
 
 
 # --- policies -----------------------------------------------------------------------------------------------
@@ -876,7 +879,7 @@ def simulate(
 
 def _caption(seed: int, months: int) -> str:
     return (f"Simulated data (churn lab world, seed {seed}): {months} month{'s' if months != 1 else ''} after a launch on "
-            f"{pd.Timestamp(LAUNCH_DATE):%d %B %Y}. Not real customers.")
+            f"1 {_month_label(1)}. Not real customers.")
 
 
 def _customer_ids(numbers_: np.ndarray) -> np.ndarray:
@@ -1069,7 +1072,8 @@ def _run(*, months, seed, seats, plan, economics, horizon, as_of, models, swap, 
         if month <= months:
             records.append(dict(
                 month=month, number=number.copy(), profile=profile.copy(), inputs=inputs, scores=scores, failed=failed,
-                latency=latency, version=version, live=live, arms=arms, reviewed=reviewed, contacted=contacted, reached=reached, saved=saved,
+                latency=latency, version=version, live=live, arms=arms, reviewed=reviewed, contacted=contacted,
+                reached=reached, saved=saved,
                 lost=lost, churner=churner, without_campaign=without_campaign, true_probability=true_probability,
                 emptied=emptied, joined=joined.copy(), left=leaves_now.copy(),
             ))
@@ -1157,12 +1161,14 @@ def _assemble(records, leavers, next_number, *, months, seed, plan, economics, h
     truth_by_customer = pd.DataFrame({
         "customer_id": ids, "month": month, "arm": arms, "true_churn_probability": true_probability,
         "churner": churner.astype(np.int64), "churned_without_campaign": without.astype(np.int64), "churned": label,
-        "up_for_review": reviewed, "contacted": contacted, "reached": reached, "saved": saved, "lost_to_offer": lost, "input_emptied": emptied,
+        "up_for_review": reviewed, "contacted": contacted, "reached": reached, "saved": saved, "lost_to_offer": lost,
+        "input_emptied": emptied,
     })
 
     value, cost, acceptance = economics.value_of_saved_customer, economics.cost_per_contact, economics.acceptance_rate
     frame = pd.DataFrame({"month": month, "arm": arms, "p": true_probability, "churned": label, "without": without,
-                          "churner": churner, "reviewed": reviewed, "contacted": contacted, "reached": reached, "saved": saved, "lost": lost})
+                          "churner": churner, "reviewed": reviewed, "contacted": contacted, "reached": reached, "saved": saved,
+                          "lost": lost})
 
     def everyone(groups) -> pd.DataFrame:
         g = frame.groupby(groups, sort=True)
@@ -1215,7 +1221,8 @@ def _assemble(records, leavers, next_number, *, months, seed, plan, economics, h
     }).merge(by_month, on="month")
     order = ["month", "calendar_month", "customers", "new_customers", "left_this_month", "model_version", "promotion",
              "price_rise", "fiber_competitor", "data_bug", "true_churn_probability", "churn_rate",
-             "churn_rate_without_campaign", "churners", "up_for_review", "churners_up_for_review", "customers_contacted", "churners_reached", "churners_saved",
+             "churn_rate_without_campaign", "churners", "up_for_review", "churners_up_for_review", "customers_contacted",
+             "churners_reached", "churners_saved",
              "lost_to_offer", "precision", "recall", "expected_profit", "realised_profit", "scoring_failures", "inputs_emptied"]
     truth = truth[order]
 
@@ -1364,7 +1371,8 @@ def caption(table_or_simulation) -> str:
             return table_or_simulation.attrs.get("caption", "Simulated data. Not real customers.")
         raise CourseError("This table does not carry the 'simulated' mark (a table computed from a simulated one may lose "
                           "it): pass the simulation itself, e.g. world.caption(year).")
-    raise CourseError(f"caption needs the result of world.simulate(...) or one of its tables, not {validate.kind_of(table_or_simulation)}.")
+    raise CourseError("caption needs the result of world.simulate(...) or one of its tables, "
+                      f"not {validate.kind_of(table_or_simulation)}.")
 
 
 @course_function

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 from churnlab import load_churn, world  # noqa: E402
 from churnlab.errors import CourseError  # noqa: E402
-from churnlab.model import FEATURES, features_and_label, make_churn_model  # noqa: E402
+from churnlab.model import features_and_label, make_churn_model  # noqa: E402
 
 LOGS = ("customers", "predictions", "contacts", "outcomes", "assignments")
 TRUTH = ("truth", "truth_by_arm", "truth_by_customer", "incidents")

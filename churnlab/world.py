@@ -1385,6 +1385,10 @@ def calibration_table(simulation: SimulatedMonths, month: int = 1, threshold: fl
     the outcome log shows (a live campaign saves some of them, so it is lower than the
     mean score); ``... without campaign`` is the truth with no offers. Labels must be
     known: a month is ready ``horizon_months`` after its start (see ``labels_as_of``).
+
+    A month no offer touches, where the outcome log itself matches the mean score:
+    ``simulate(policy="none", ...)`` and month 3 or later (offers made before launch
+    still protect some customers in months 1 and 2).
     """
     from sklearn.metrics import roc_auc_score
 

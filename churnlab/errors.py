@@ -43,6 +43,13 @@ FILTER_HELP = (
 )
 
 
+ORDER_BY_HELP = (
+    "MLflow's order_by takes a list of texts, each a column and a direction, in quotes: "
+    "order_by=[\"metrics.expected_profit DESC\"] (metrics.NAME, params.NAME or attributes.start_time; "
+    "DESC puts the highest first, ASC the lowest)."
+)
+
+
 def _close_name(wrong: str, names) -> str:
     names = [n for n in names if isinstance(n, str) and not n.startswith("_")]
     same_but_case = [n for n in names if n.lower() == wrong.lower() and n != wrong]
@@ -59,8 +66,45 @@ def _explain_name_error(error: BaseException, namespace: dict) -> str | None:
     name = match.group(1)
     if name == "____":
         return "This line still has a blank (____): replace it with your answer, then run the cell again."
-    return (f"Python does not know {name!r} yet: a typo, or a cell above that has not run in this session.{_close_name(name, namespace)} "
+    suggestion = _close_name(name, namespace)
+    if not suggestion:  # 'Yes' for "Yes", exit_survey_done for "exit_survey_done": a text without its quotes
+        suggestion = f" If you meant the text {name!r} (a value or a column name), put it in quotes: {name!r}."
+    return (f"Python does not know {name!r} yet: a typo, or a cell above that has not run in this session.{suggestion} "
             "To run every cell above this one: Run ▸ Run All Above Selected Cell.")
+
+
+def _cell_frame(error: BaseException, namespace: dict):
+    """The frame of the learner's cell in the error's traceback (its globals are the notebook's), or None."""
+    traceback, found = error.__traceback__, None
+    while traceback is not None:
+        if traceback.tb_frame.f_globals is namespace:
+            found = traceback
+        traceback = traceback.tb_next
+    return found
+
+
+def _explain_blank_variable(error: BaseException, namespace: dict) -> str | None:
+    """A line that uses a variable whose own line still holds a blank (filled in out of order)."""
+    from churnlab.validate import Blank
+
+    if not namespace:
+        return None
+    cell = _cell_frame(error, namespace)
+    if cell is None:
+        return None
+    blanks = [name for name in cell.tb_frame.f_code.co_names if isinstance(namespace.get(name), Blank)]
+    if not blanks:
+        return None
+    import linecache
+
+    line = linecache.getline(cell.tb_frame.f_code.co_filename, cell.tb_lineno)
+    on_the_line = [name for name in blanks if re.search(rf"\b{re.escape(name)}\b", line)] if line.strip() else blanks
+    if not on_the_line:  # the failing line uses no blank: another mistake, explained (or not) by the others
+        return None
+    names = " and ".join(f"`{name}`" for name in on_the_line[:2])
+    verb = "are" if len(on_the_line[:2]) > 1 else "is"
+    return (f"{names} {verb} still a blank (____): the line that sets it still has a ____, or its cell has not run since "
+            "you filled it in. Fill in the lines from top to bottom, then run the cell again.")
 
 
 def _explain_key_error(error: BaseException, namespace: dict) -> str | None:
@@ -71,6 +115,20 @@ def _explain_key_error(error: BaseException, namespace: dict) -> str | None:
                for column in getattr(value, "columns", []) if isinstance(column, str)}
     return (f"There is no column (or row label) {key!r} in that table.{_close_name(key, columns)} "
             "Print table.columns to see a table's column names.")
+
+
+def _explain_invalid_setting(error: BaseException, namespace: dict) -> str | None:
+    """scikit-learn refusing a setting: test_size='0.2', C='0.3', random_state=42.0..."""
+    if type(error).__name__ != "InvalidParameterError":
+        return None
+    match = re.search(r"The '(\w+)' parameter of (\w+) must be (.+?)\. Got (.+) instead", str(error), re.DOTALL)
+    if not match:
+        return None
+    setting, owner, wanted, got = match.groups()
+    if re.fullmatch(r"'[^']*'", got.strip()):
+        return (f"The setting {setting} got the text {got.strip()}: write numbers and variable names without quotes, "
+                f"e.g. {setting}={got.strip()[1:-1]}.")
+    return f"{owner} does not accept {setting}={got.strip()}: {setting} must be {wanted}."
 
 
 def _explain_value_error(error: BaseException, namespace: dict) -> str | None:
@@ -90,14 +148,47 @@ def _explain_mlflow_error(error: BaseException, namespace: dict) -> str | None:
     if type(error).__name__ != "MlflowException" and not type(error).__module__.startswith("mlflow"):
         return None
     message = str(error)
+    if "alias ____ not found" in message:
+        return "The model's address still has a blank (____): replace it with the alias's name."
     alias = re.search(r"alias (\S+) not found", message)
     if alias:
         return (f"The registered model has no alias {alias.group(1)!r}. Aliases are case-sensitive: the course's is 'champion', "
                 "as in models:/churn-model@champion.")
+    if "order_by" in message or _raised_in(error, "order_by"):
+        return ORDER_BY_HELP
+    if "Invalid comparator '=='" in message:
+        return "MLflow's filters compare with a single =, not ==. " + FILTER_HELP
+    if "not quoted" in message:
+        return "In a filter, a text value goes in single quotes. " + FILTER_HELP
     if "filter" in message.lower() or "Invalid attribute key" in message or "Invalid clause" in message:
         return FILTER_HELP
+    if "for parameter 'run_id'" in message and "Invalid value" in message:
+        return ("That is not a run id (a run id is 32 letters and digits, like run.info.run_id gives). "
+                "To find a run by its name, use mlflow.search_runs with filter_string=\"tags.mlflow.runName = '...'\".")
     if "Run with id=" in message and "not found" in message or "RESOURCE_DOES_NOT_EXIST" in message and "Run" in message:
         return "There is no run with that id in this store. Copy the id from run.info.run_id, or search for the run by name."
+    if re.search(r"Model Version \(name=.+, version=.+\) not found", message):
+        return ("The registry has no such version of this model. Ask for the model by its alias instead, "
+                "models:/NAME@champion, which always points at the version to use.")
+    if re.search(r"Registered Model with name=.+ not found", message):
+        return ("The registry has no model with that name. The exercises' model is tracking.PRACTICE_MODEL_NAME; "
+                "the lesson's is tracking.MODEL_NAME.")
+    return None
+
+
+def _raised_in(error: BaseException, word: str) -> bool:
+    traceback = error.__traceback__
+    while traceback is not None:
+        if word in traceback.tb_frame.f_code.co_name:
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+def _explain_empty_table(error: BaseException, namespace: dict) -> str | None:
+    if isinstance(error, IndexError) and "single positional indexer is out-of-bounds" in str(error):
+        return ("The table has no row at that position: it is empty, or shorter than you think. If it came from "
+                "mlflow.search_runs, no run matched the filter: check the run's name exactly (spaces, capitals, quotes).")
     return None
 
 
@@ -122,8 +213,8 @@ def _explain_missing_module(error: BaseException, namespace: dict) -> str | None
 
 
 EXPLAINERS: list[Callable[[BaseException, dict], str | None]] = [
-    _explain_name_error, _explain_key_error, _explain_value_error, _explain_mlflow_error, _explain_not_fitted,
-    _explain_none, _explain_missing_module,
+    _explain_name_error, _explain_blank_variable, _explain_key_error, _explain_invalid_setting, _explain_value_error,
+    _explain_mlflow_error, _explain_not_fitted, _explain_none, _explain_missing_module, _explain_empty_table,
 ]
 
 

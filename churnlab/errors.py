@@ -55,7 +55,7 @@ def _close_name(wrong: str, names) -> str:
     same_but_case = [n for n in names if n.lower() == wrong.lower() and n != wrong]
     if same_but_case:
         return f" Names are case-sensitive: did you mean {same_but_case[0]!r}?"
-    close = difflib.get_close_matches(wrong, names, n=1, cutoff=0.75)
+    close = difflib.get_close_matches(wrong, [n for n in names if n != wrong], n=1, cutoff=0.75)
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
@@ -83,6 +83,29 @@ def _cell_frame(error: BaseException, namespace: dict):
     return found
 
 
+def _names_read_by_the_failing_statement(cell) -> set[str] | None:
+    """The variables the cell's failing statement reads (not those it sets), or None if its source is unknown."""
+    import ast
+    import linecache
+
+    source = "".join(linecache.getlines(cell.tb_frame.f_code.co_filename))
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    failing = [node for node in ast.walk(tree) if isinstance(node, ast.stmt) and not isinstance(node, ast.Module)
+               and node.lineno <= cell.tb_lineno <= (node.end_lineno or node.lineno)]
+    if not failing:
+        return None
+    innermost = min(failing, key=lambda node: (node.end_lineno or node.lineno) - node.lineno)
+    if isinstance(innermost, (ast.With, ast.For, ast.If, ast.While, ast.Try)):  # the header failed: read it alone
+        parts = [getattr(innermost, field) for field in ("items", "iter", "test") if hasattr(innermost, field)]
+        nodes = [node for part in parts for item in (part if isinstance(part, list) else [part]) for node in ast.walk(item)]
+    else:
+        nodes = list(ast.walk(innermost))
+    return {node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+
+
 def _explain_blank_variable(error: BaseException, namespace: dict) -> str | None:
     """A line that uses a variable whose own line still holds a blank (filled in out of order)."""
     from churnlab.validate import Blank
@@ -95,11 +118,9 @@ def _explain_blank_variable(error: BaseException, namespace: dict) -> str | None
     blanks = [name for name in cell.tb_frame.f_code.co_names if isinstance(namespace.get(name), Blank)]
     if not blanks:
         return None
-    import linecache
-
-    line = linecache.getline(cell.tb_frame.f_code.co_filename, cell.tb_lineno)
-    on_the_line = [name for name in blanks if re.search(rf"\b{re.escape(name)}\b", line)] if line.strip() else blanks
-    if not on_the_line:  # the failing line uses no blank: another mistake, explained (or not) by the others
+    used = _names_read_by_the_failing_statement(cell)
+    on_the_line = blanks if used is None else [name for name in blanks if name in used]
+    if not on_the_line:  # the failing statement reads no blank: another mistake, explained (or not) by the others
         return None
     names = " and ".join(f"`{name}`" for name in on_the_line[:2])
     verb = "are" if len(on_the_line[:2]) > 1 else "is"
@@ -110,9 +131,16 @@ def _explain_blank_variable(error: BaseException, namespace: dict) -> str | None
 def _explain_key_error(error: BaseException, namespace: dict) -> str | None:
     if type(error) is not KeyError or not error.args or not isinstance(error.args[0], str):
         return None
+    from churnlab.validate import Blank
+
     key = error.args[0]
-    columns = {column for value in namespace.values() if hasattr(value, "columns") and hasattr(value, "iloc")
-               for column in getattr(value, "columns", []) if isinstance(column, str)}
+    if key.startswith(("metrics.", "params.", "tags.")):
+        return (f"The table has no column {key!r}. If it came from mlflow.search_runs, no run matched: an empty result has "
+                "no metrics, params or tags columns. Check the filter's run name exactly (spaces, capitals, quotes), "
+                "or search without a filter to see the names.")
+    tables = [value for value in namespace.values()
+              if not isinstance(value, Blank) and hasattr(value, "columns") and hasattr(value, "iloc")]
+    columns = {column for table in tables for column in getattr(table, "columns", []) if isinstance(column, str)}
     return (f"There is no column (or row label) {key!r} in that table.{_close_name(key, columns)} "
             "Print table.columns to see a table's column names.")
 
@@ -151,8 +179,15 @@ def _explain_mlflow_error(error: BaseException, namespace: dict) -> str | None:
     if "alias ____ not found" in message:
         return "The model's address still has a blank (____): replace it with the alias's name."
     alias = re.search(r"alias (\S+) not found", message)
-    if alias:
+    if alias and alias.group(1) == "champion":
+        return ("No version of this model has the alias 'champion' yet: a notebook sets it when it registers a champion "
+                "(lesson 05 for the lesson's churn-model, the exercise's set-up for tracking.PRACTICE_MODEL_NAME). "
+                "Check the model's name in the address, and run the cell that registers the champion.")
+    if alias and alias.group(1).lower() == "champion":
         return (f"The registered model has no alias {alias.group(1)!r}. Aliases are case-sensitive: the course's is 'champion', "
+                "as in models:/churn-model@champion.")
+    if alias:
+        return (f"The registered model has no alias {alias.group(1)!r}. The course's alias for the model to use is 'champion', "
                 "as in models:/churn-model@champion.")
     if "order_by" in message or _raised_in(error, "order_by"):
         return ORDER_BY_HELP

@@ -134,14 +134,25 @@ def mlflow_store(tmp_path_factory):
     (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], filter_string="tags.mlflow.runName = x"), "goes in single quotes"),
     (lambda mlflow: mlflow.get_run("model C=0.3"), "That is not a run id"),
     (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@Champion"), "case-sensitive"),
+    (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@champion"), "No version of this model has the alias 'champion' yet"),
+    (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@best"), "The course's alias for the model to use is 'champion'"),
     (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@____"), "still has a blank (____)"),
     (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model/7"), "Ask for the model by its alias"),
     (lambda mlflow: mlflow.sklearn.load_model("models:/no-such-model@champion"), "The registry has no model with that name"),
 ], ids=["order_by column", "order_by direction", "order_by not a list", "filter name", "filter ==", "filter quotes",
-        "run name as id", "alias case", "alias blank", "version", "model name"])
+        "run name as id", "alias case", "alias not set", "other alias", "alias blank", "version", "model name"])
 def test_mlflow_mistakes_of_the_exercises_are_explained(mlflow_store, call, phrase):
     explanation = explain(_error_of(lambda: call(mlflow_store)))
     assert explanation and phrase in explanation, explanation
+
+
+def test_a_metric_column_missing_from_an_empty_search_result_is_explained():
+    import pandas as pd
+
+    empty = pd.DataFrame({"run_id": []})
+    explanation = explain(_error_of(lambda: empty["metrics.recall"]), {"rule_runs": empty,
+                                                                       "runs": pd.DataFrame({"metrics.recall": [0.9]})})
+    assert "no run matched" in explanation and "Did you mean" not in explanation
 
 
 def test_an_empty_search_result_is_explained():
@@ -161,6 +172,8 @@ def scaffold_run(tmp_path_factory):
         new_code_cell("churn_scores = model.predict_proba(____)[:, 1]\ntest_auc = roc_auc_score(y_test, churn_scores)\nq3.check()"),
         new_code_cell("test_auc = roc_auc_score(y_test, ____)\nq3.check()"),
         new_code_cell("roc_auc_score(y_test, X_test['tenure'] * churn_scores)"),
+        new_code_cell("import pandas as pd\ntable = pd.DataFrame({'total_charges': [1.0]})\ncount = table[____].isna().sum()"),
+        new_code_cell("count = table['Total_charges'].isna().sum()"),
     ])
     NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(tmp_path_factory.mktemp("nb"))}}).execute()
@@ -179,3 +192,10 @@ def test_a_cell_whose_only_line_is_unfilled_runs_and_says_not_attempted(scaffold
 
 def test_a_blank_from_an_earlier_cell_is_explained_too(scaffold_run):
     assert _shown(scaffold_run.cells[3]).startswith("🛑 `churn_scores` is still a blank (____)")
+
+
+def test_a_variable_the_failing_line_sets_is_not_blamed_and_a_blank_in_the_notebook_breaks_nothing(scaffold_run):
+    # `count` is still a blank, but the line only sets it: the mistake is the column's capital letter.
+    shown = _shown(scaffold_run.cells[5])
+    assert shown.startswith("🛑 There is no column (or row label) 'Total_charges'"), shown
+    assert "did you mean 'total_charges'" in shown

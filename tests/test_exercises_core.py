@@ -234,6 +234,10 @@ def test_an_unfilled_scaffold_runs_in_a_kernel_and_its_check_says_not_attempted(
 def test_a_blank_is_not_a_sequence_so_nothing_iterates_it_for_ever():
     # A blank answers every [] with itself: if Python could iterate it that way, a pandas column compared with a
     # blank (a line filled in before the line above it) would hang the kernel instead of raising at once.
-    for attempt in (lambda: list(____), lambda: "x" in ____, lambda: pd.Series([0.1, 0.9]) >= ____):
+    for attempt in (lambda: list(____), lambda: "x" in ____):
         with pytest.raises(TypeError):
             attempt()
+    try:  # pandas 3 refuses it; pandas 2 compares element by element. Either way it finishes.
+        pd.Series([0.1, 0.9]) >= ____
+    except TypeError:
+        pass

@@ -122,10 +122,10 @@ def test_exports():
 
 def test_the_table_in_the_notebook_prints_what_the_checks_want():
     campaigns = lesson04.comparison_rows()
-    table = compare_campaigns(y_test, campaigns, economics={"profit at $10 ($)": cheap, "profit at $30 ($)": expensive})
+    table = compare_campaigns(y_test, campaigns, economics={"profit at $10 a contact": cheap, "profit at $30 a contact": expensive})
     row = table.loc["rule: electronic check"]
-    assert f"{row['recall']:.3f}" == "0.551" and row["profit at $30 ($)"] == -1860
-    assert table.loc["model ≥ 0.500", "profit at $30 ($)"] == 3000
+    assert f"{row['recall']:.3f}" == "0.551" and row["profit at $30 a contact"] == -1860
+    assert table.loc["model ≥ 0.500", "profit at $30 a contact"] == 3000
 
 
 def test_q3_says_the_rule_loses_money():

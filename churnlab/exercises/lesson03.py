@@ -130,7 +130,7 @@ class PrecisionFromTable(Question):
             raise Mistake("That is the share of contacts who are *loyal*. Precision is the share who churn.")
         for threshold in TABLE_THRESHOLDS:
             if threshold != ASKED_THRESHOLD and close(value, precision_score(y, _contacted(threshold))):
-                raise Mistake(f"That is the precision at threshold {threshold:g}, the row above or below. Read the row of 0.3.")
+                raise Mistake(f"That is the precision at threshold {threshold:g}, another row of the table. Read the row of 0.3.")
         if close(value, accuracy_score(y, contacted)):
             raise Mistake("That is accuracy (right decisions among all customers). Precision only looks at the customers we contact.")
         reject_if_rounded(value, expected, "precision_at_030", TYPE_THREE_DECIMALS)

@@ -161,7 +161,7 @@ class RuleProfitFromTable(Question):
     variables = ("echeck_profit_30",)
     hints = (
         "Lesson 04, section 3: the table prices every campaign with the same money, at $10 and at $30 a contact.",
-        "In the row 'rule: electronic check', read the column 'profit at $30 ($)'. A loss is a negative profit: keep its "
+        "In the row 'rule: electronic check', read the column 'profit at $30 a contact'. A loss is a negative profit: keep its "
         "minus sign. Type a plain number, without $ sign or commas.",
         "Type the number from the table, minus sign included:\n    echeck_profit_30 = -1860",
     )
@@ -200,7 +200,7 @@ class RuleProfitFromTable(Question):
             raise Mistake("That leaves out the contact cost: every flagged customer is contacted and costs $30.")
         if close(value, reached * EXPENSIVE.value_of_saved_customer - contacted * EXPENSIVE.cost_per_contact, 0.5):
             raise Mistake("Only 30 % of contacted churners accept: multiply the churners by the acceptance rate too.")
-        raise Mistake(f"echeck_profit_30 is {value:,.0f}. Read the row 'rule: electronic check', column 'profit at $30 ($)'.")
+        raise Mistake(f"echeck_profit_30 is {value:,.0f}. Read the row 'rule: electronic check', column 'profit at $30 a contact'.")
 
 
 class ScorecardAuc(Question):

@@ -124,8 +124,8 @@ def _explain_blank_variable(error: BaseException, namespace: dict) -> str | None
         return None
     names = " and ".join(f"`{name}`" for name in on_the_line[:2])
     verb = "are" if len(on_the_line[:2]) > 1 else "is"
-    return (f"{names} {verb} still a blank (____): the line that sets it still has a ____, or its cell has not run since "
-            "you filled it in. Fill in the lines from top to bottom, then run the cell again.")
+    return (f"{names} {verb} still a blank (____): a line above still has a ____ (or its cell has not run since you filled "
+            "it in). Fill in the lines from top to bottom, then run the cell again.")
 
 
 def _explain_key_error(error: BaseException, namespace: dict) -> str | None:

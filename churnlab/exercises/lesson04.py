@@ -62,7 +62,7 @@ def comparison_rows() -> dict[str, pd.Series]:
 class ElectronicCheckRule(Question):
     variables = ("echeck_flags",)
     hints = (
-        "Lesson 04, section 2 (rules a PM could write on a whiteboard): a rule is applied to the **test** customers, "
+        "Lesson 04, section 2 (rules a PM could write on a whiteboard): a rule is applied to the test customers, "
         "the same customers the model is judged on.",
         "The first blank is the table of the test customers, X_test. The second is the payment method exactly as the data "
         "writes it, in quotes, with a capital E: 'Electronic check'.",

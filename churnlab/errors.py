@@ -195,6 +195,8 @@ def _explain_mlflow_error(error: BaseException, namespace: dict) -> str | None:
         return "MLflow's filters compare with a single =, not ==. " + FILTER_HELP
     if "not quoted" in message:
         return "In a filter, a text value goes in single quotes. " + FILTER_HELP
+    if "Expected numeric value type for metric" in message:
+        return "In filter_string, a metric is compared with a number, without quotes: \"metrics.expected_profit > 10000\"."
     if "filter" in message.lower() or "Invalid attribute key" in message or "Invalid clause" in message:
         return FILTER_HELP
     if "for parameter 'run_id'" in message and "Invalid value" in message:

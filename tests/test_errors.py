@@ -132,6 +132,7 @@ def mlflow_store(tmp_path_factory):
     (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], filter_string="name = 'x'"), "tags.mlflow.runName"),
     (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], filter_string="tags.mlflow.runName == 'x'"), "a single =, not =="),
     (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], filter_string="tags.mlflow.runName = x"), "goes in single quotes"),
+    (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], filter_string="metrics.recall > '0.5'"), "without quotes"),
     (lambda mlflow: mlflow.get_run("model C=0.3"), "That is not a run id"),
     (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@Champion"), "case-sensitive"),
     (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@champion"), "No version of this model has the alias 'champion' yet"),
@@ -139,7 +140,7 @@ def mlflow_store(tmp_path_factory):
     (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@____"), "still has a blank (____)"),
     (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model/7"), "Ask for the model by its alias"),
     (lambda mlflow: mlflow.sklearn.load_model("models:/no-such-model@champion"), "The registry has no model with that name"),
-], ids=["order_by column", "order_by direction", "order_by not a list", "filter name", "filter ==", "filter quotes",
+], ids=["order_by column", "order_by direction", "order_by not a list", "filter name", "filter ==", "filter quotes", "metric in quotes",
         "run name as id", "alias case", "alias not set", "other alias", "alias blank", "version", "model name"])
 def test_mlflow_mistakes_of_the_exercises_are_explained(mlflow_store, call, phrase):
     explanation = explain(_error_of(lambda: call(mlflow_store)))

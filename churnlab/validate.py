@@ -60,6 +60,10 @@ class Blank:
     def __getitem__(self, key):
         return self
 
+    # Not a sequence: without this, Python would iterate a blank through __getitem__ for ever
+    # (list(____), 'x' in ____, a pandas column compared with ____ all hung the kernel).
+    __iter__ = None
+
     def _same(self, *other):
         return self
 

@@ -92,3 +92,116 @@ def test_in_a_notebook_a_known_mistake_is_explained_without_a_traceback(executed
 
 def test_in_a_notebook_another_error_keeps_its_traceback(executed):
     assert "ZeroDivisionError" in _shown(executed.cells[3]) and "🛑" not in _shown(executed.cells[3])
+
+
+# --- the mistakes the exercises' scaffolds make likely --------------------------------------------------
+
+
+def test_a_text_typed_without_quotes_is_explained():
+    explanation = explain(_error_of(lambda: eval("Yes", {})), {"customers": 1})
+    assert "put it in quotes: 'Yes'" in explanation
+
+
+def test_a_setting_in_quotes_is_explained():
+    from sklearn.model_selection import train_test_split
+
+    error = _error_of(lambda: train_test_split([1, 2, 3, 4, 5], test_size="0.2"))
+    assert "got the text '0.2': write numbers and variable names without quotes, e.g. test_size=0.2" in explain(error)
+
+
+def test_a_setting_out_of_range_is_explained():
+    from sklearn.model_selection import train_test_split
+
+    error = _error_of(lambda: train_test_split([1, 2, 3, 4, 5], test_size=20.0))
+    assert "train_test_split does not accept test_size=20.0: test_size must be a float in the range (0.0, 1.0)" in explain(error)
+
+
+@pytest.fixture(scope="module")
+def mlflow_store(tmp_path_factory):
+    from churnlab import tracking
+
+    import mlflow
+
+    uri = tracking.prepare_store("sqlite:///" + (tmp_path_factory.mktemp("store") / "mlflow.db").as_posix(),
+                                 experiment_names=("errors",), model_names=("errors-model",))
+    previous = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else None
+    mlflow.set_tracking_uri(uri)
+    yield mlflow
+    mlflow.set_tracking_uri(previous)
+
+
+@pytest.mark.parametrize("call, phrase", [
+    (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], order_by=["expected_profit DESC"]), "order_by takes a list"),
+    (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], order_by=["metrics.expected_profit DSC"]), "order_by takes a list"),
+    (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], order_by="metrics.expected_profit DESC"), "order_by takes a list"),
+    (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], filter_string="name = 'x'"), "tags.mlflow.runName"),
+    (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], filter_string="tags.mlflow.runName == 'x'"), "a single =, not =="),
+    (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], filter_string="tags.mlflow.runName = x"), "goes in single quotes"),
+    (lambda mlflow: mlflow.search_runs(experiment_names=["errors"], filter_string="metrics.recall > '0.5'"), "without quotes"),
+    (lambda mlflow: mlflow.get_run("model C=0.3"), "That is not a run id"),
+    (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@Champion"), "case-sensitive"),
+    (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@champion"), "No version of this model has the alias 'champion' yet"),
+    (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@best"), "The course's alias for the model to use is 'champion'"),
+    (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@____"), "still has a blank (____)"),
+    (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model/7"), "Ask for the model by its alias"),
+    (lambda mlflow: mlflow.sklearn.load_model("models:/no-such-model@champion"), "The registry has no model with that name"),
+], ids=["order_by column", "order_by direction", "order_by not a list", "filter name", "filter ==", "filter quotes", "metric in quotes",
+        "run name as id", "alias case", "alias not set", "other alias", "alias blank", "version", "model name"])
+def test_mlflow_mistakes_of_the_exercises_are_explained(mlflow_store, call, phrase):
+    explanation = explain(_error_of(lambda: call(mlflow_store)))
+    assert explanation and phrase in explanation, explanation
+
+
+def test_a_metric_column_missing_from_an_empty_search_result_is_explained():
+    import pandas as pd
+
+    empty = pd.DataFrame({"run_id": []})
+    explanation = explain(_error_of(lambda: empty["metrics.recall"]), {"rule_runs": empty,
+                                                                       "runs": pd.DataFrame({"metrics.recall": [0.9]})})
+    assert "no run matched" in explanation and "Did you mean" not in explanation
+
+
+def test_an_empty_search_result_is_explained():
+    import pandas as pd
+
+    error = _error_of(lambda: pd.DataFrame({"metrics.recall": []})["metrics.recall"].iloc[0])
+    assert "no run matched the filter" in explain(error)
+
+
+@pytest.fixture(scope="module")
+def scaffold_run(tmp_path_factory):
+    """An exercise's scaffold run in a real kernel: a line filled before the line above it."""
+    notebook = new_notebook(cells=[
+        new_code_cell("from churnlab.exercises.lesson02 import *\nfrom sklearn.metrics import roc_auc_score\n"
+                      "from churnlab.exercises.core import course_model, course_split\n"
+                      "model, (X_train, X_test, y_train, y_test) = course_model(), course_split()"),
+        new_code_cell("churn_scores = model.predict_proba(____)[:, 1]\ntest_auc = roc_auc_score(y_test, churn_scores)\nq3.check()"),
+        new_code_cell("test_auc = roc_auc_score(y_test, ____)\nq3.check()"),
+        new_code_cell("roc_auc_score(y_test, X_test['tenure'] * churn_scores)"),
+        new_code_cell("import pandas as pd\ntable = pd.DataFrame({'total_charges': [1.0]})\ncount = table[____].isna().sum()"),
+        new_code_cell("count = table['Total_charges'].isna().sum()"),
+    ])
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path_factory.mktemp("nb"))}}).execute()
+    return notebook
+
+
+def test_a_line_that_uses_a_blank_from_the_line_above_is_explained(scaffold_run):
+    shown = _shown(scaffold_run.cells[1])
+    assert shown.startswith("🛑 `churn_scores` is still a blank (____)"), shown
+    assert "Fill in the lines from top to bottom" in shown and "Traceback" not in shown
+
+
+def test_a_cell_whose_only_line_is_unfilled_runs_and_says_not_attempted(scaffold_run):
+    assert _shown(scaffold_run.cells[2]).startswith("✏️ q3: not attempted yet")
+
+
+def test_a_blank_from_an_earlier_cell_is_explained_too(scaffold_run):
+    assert _shown(scaffold_run.cells[3]).startswith("🛑 `churn_scores` is still a blank (____)")
+
+
+def test_a_variable_the_failing_line_sets_is_not_blamed_and_a_blank_in_the_notebook_breaks_nothing(scaffold_run):
+    # `count` is still a blank, but the line only sets it: the mistake is the column's capital letter.
+    shown = _shown(scaffold_run.cells[5])
+    assert shown.startswith("🛑 There is no column (or row label) 'Total_charges'"), shown
+    assert "did you mean 'total_charges'" in shown

@@ -145,6 +145,10 @@ def test_as_fraction_or_number_accepts_single_numbers(value, expected):
         (True, "True/False"),
         (np.bool_(False), "True/False"),
         ("0.26", "Remove the quotes"),
+        ("$2,820", "Remove the quotes and the $ sign and the commas: churn_rate = 2820."),
+        ("-1860", "Remove the quotes: churn_rate = -1860."),
+        ("26.5%", "26.5 % is 0.265"),
+        ("abc", "not the text 'abc'. Remove the quotes."),
         (np.array([0.1, 0.2]), "holds 2 values"),
         (pd.Series([1, 2, 3]), "holds 3 values. Reduce it to one number"),
         (float("nan"), "NaN"),
@@ -155,7 +159,7 @@ def test_as_fraction_or_number_accepts_single_numbers(value, expected):
         ({"a": 1}, "it is a dictionary"),
         (pd.DataFrame({"a": [2]}), "it is a table (DataFrame)"),
     ],
-    ids=["bool", "numpy bool", "str", "array of 2", "Series of 3", "nan", "numpy nan", "Series nan", "None", "list", "dict", "1x1 DataFrame"],
+    ids=["bool", "numpy bool", "str", "dollars", "negative", "percent", "word", "array of 2", "Series of 3", "nan", "numpy nan", "Series nan", "None", "list", "dict", "1x1 DataFrame"],
 )
 def test_as_fraction_or_number_explains_why_not(value, words):
     with pytest.raises(Mistake) as caught:
@@ -199,6 +203,8 @@ from churnlab.exercises.core import skip_unfilled_statements  # noqa: E402
     ("with start(name=____) as run:\n    m = 1\nrid = run.info\n", "run = m = ____\n\nrid = run.info\n"),
     ("a = 1; b = ____ + 1\n", "a = 1\nb = ____\n"),
     ("q = '____'\n", "q = '____'\n"),  # a blank in a text is not a blank
+    ("a = f\"models:/{name}@____\"\nb = load(a)\n", "a = ____\nb = load(a)\n"),  # ...but in an f-string's text it is
+    ("a = f\"models:/{name}@champion\"\n", "a = f\"models:/{name}@champion\"\n"),
     ("x = f(____\n", "x = f(____\n"),  # Python cannot read it: left for Python to report
     ("def f():\n    return ____\n", "def f():\n    return ____\n"),  # runs only when called
 ])
@@ -223,3 +229,15 @@ def test_an_unfilled_scaffold_runs_in_a_kernel_and_its_check_says_not_attempted(
     printed = ["".join(o.get("text", "") for o in cell.outputs) for cell in notebook.cells]
     assert printed[1].startswith("✏️ q3: not attempted yet")
     assert printed[2].startswith("✅ q3: correct!") and printed[3].startswith("✅ q3: correct!")
+
+
+def test_a_blank_is_not_a_sequence_so_nothing_iterates_it_for_ever():
+    # A blank answers every [] with itself: if Python could iterate it that way, a pandas column compared with a
+    # blank (a line filled in before the line above it) would hang the kernel instead of raising at once.
+    for attempt in (lambda: list(____), lambda: "x" in ____):
+        with pytest.raises(TypeError):
+            attempt()
+    try:  # pandas 3 refuses it; pandas 2 compares element by element. Either way it finishes.
+        pd.Series([0.1, 0.9]) >= ____
+    except TypeError:
+        pass

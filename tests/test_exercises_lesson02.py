@@ -1,169 +1,137 @@
-"""Lesson 02 questions: right answers pass, common mistakes get their own message, odd answers never crash."""
+"""Lesson 02 questions: the right answers pass, and each mistake a PM plausibly makes gets its own message.
+
+``RIGHT_ANSWERS`` and ``WRONG_ANSWERS`` are run by tests/test_exercises_all.py (through the variable and
+through ``qN.check(answer)``), with what every question must do alike; this file adds what is lesson 02's own.
+"""
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pytest
-from sklearn.metrics import accuracy_score, roc_auc_score
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 
 from churnlab.data import load_churn
 from churnlab.exercises import lesson02
-from churnlab.exercises.lesson02 import q1, q2, q3, q4
-from churnlab.model import features_and_label, make_churn_model, split_customers
+from churnlab.exercises.lesson02 import q1, q2, q3, q4, q5
+from churnlab.model import feature_weights, features_and_label, make_churn_model, split_customers
 
-from answers import assert_mistake, assert_right
+from answers import assert_right
 
-
-@pytest.fixture(scope="module")
-def customers() -> pd.DataFrame:
-    return load_churn()
-
-
-@pytest.fixture(scope="module")
-def X_y(customers):
-    return features_and_label(customers)
-
-
-@pytest.fixture(scope="module")
-def split(customers):
-    return split_customers(customers)
+customers = load_churn()
+traits, churned = features_and_label(customers)
+split = split_customers(customers)
+model = make_churn_model().fit(split.X_train, split.y_train)
+churn_scores = model.predict_proba(split.X_test)[:, 1]
+test_auc = roc_auc_score(split.y_test, churn_scores)
+tree = lesson02.deep_tree()
+tree_train = roc_auc_score(split.y_train, tree.predict_proba(split.X_train)[:, 1])
+tree_test = roc_auc_score(split.y_test, tree.predict_proba(split.X_test)[:, 1])
+weights = feature_weights(model).sort_values(ascending=False)
 
 
-@pytest.fixture(scope="module")
-def model(split):
-    return make_churn_model().fit(split.X_train, split.y_train)
+def split_labels(**options):
+    """The test labels the question 1 scaffold gives with these options."""
+    return train_test_split(traits, churned, **options)[3]
 
 
-QUESTIONS = [q1, q2, q3, q4]
-LABELS = ["q1", "q2", "q3", "q4"]
+RIGHT_ANSWERS = {
+    "q1": [split_labels(test_size=0.2, stratify=churned, random_state=42), split.y_test],
+    "q2": [1035 / 1409, 0.735, 0.7346, (split.y_test == 0).mean()],
+    "q3": [test_auc, 0.842, round(test_auc, 4)],
+    # Read off the table: both scores are printed with three decimals.
+    "q4": [1.000 - 0.652, 0.348, tree_train - tree_test],
+    "q5": ["internet_service_Fiber optic", " internet_service_Fiber optic "],
+}
+
+WRONG_ANSWERS = {
+    "q1": [
+        (split_labels(test_size=0.8, stratify=churned, random_state=42), "share kept for *testing*, 20 % is 0.2"),
+        (split_labels(test_size=20, stratify=churned, random_state=42), "test_size=20 keeps 20 customers, not 20 %"),
+        (split_labels(test_size=0.25, stratify=churned, random_state=42), "Use test_size=0.2"),
+        (split_labels(test_size=0.2, random_state=42), "The split is not stratified"),
+        (split_labels(test_size=0.2, stratify=churned, random_state=7), "Use random_state=42"),
+        (split_labels(test_size=0.2, stratify=churned), "Use random_state=42"),  # no seed: a new shuffle every run
+        (split.y_train, "Those are the training labels"),
+        (split.X_test, "That is a table of customer traits"),
+        (split.y_test.to_numpy(), "not an array of 1,409 values"),
+        (0.2, "not the number 0.2"),
+    ],
+    "q2": [
+        (374 / 1409, "the accuracy of predicting that *everyone* churns"),
+        (73.5, "looks like a percentage"),
+        (1035, "the number of customers it gets right"),
+        (0, "its recall"),
+        ((split.y_train == 0).mean(), "computed on the training customers"),
+        (0.73, "looks like a rounded number"),
+        ("0.735", "Remove the quotes"),
+        (0.5, "baseline_accuracy is 0.5"),
+        (1, "baseline_accuracy is 1"),
+    ],
+    "q3": [
+        (test_auc * 100, "looks like a percentage"),
+        (roc_auc_score(split.y_train, model.predict_proba(split.X_train)[:, 1]), "score on the training customers"),
+        (roc_auc_score(split.y_test, split.y_test), "the true outcomes themselves"),
+        (roc_auc_score(split.y_test, model.predict(split.X_test)), "yes/no predictions"),
+        (roc_auc_score(split.y_test, model.predict_proba(split.X_test)[:, 0]), "column 0"),
+        (0.84, "looks like a rounded number"),
+        (0.5, "test_auc is 0.5"),
+    ],
+    "q4": [
+        (0.652 - 1.000, "wrong sign"),
+        (0.652, "the tree's test score"),
+        (1.0, "the tree's training score"),
+        (0.849 - 0.842, "the logistic regression's gap"),
+        (34.8, "looks like a percentage"),
+        (0.35, "looks like a rounded number"),
+        ("0.348", "Remove the quotes"),
+        (0.5, "tree_gap is 0.5"),
+        (0, "tree_gap is 0"),
+    ],
+    "q5": [
+        ("tenure", "most *negative* weight"),
+        ("contract_Month-to-month", "number 2 by weight"),
+        ("Fiber optic", "Give the full name"),
+        ("internet_service_fiber optic", "names are case-sensitive"),
+        ("fibre", "not one of the model's traits"),
+        (weights.iloc[0], "should be a trait's name"),
+        (weights.head(1), "should be a trait's name"),
+    ],
+}
 
 
-@pytest.mark.parametrize("question", QUESTIONS, ids=LABELS)
-def test_every_question_has_two_hints_and_a_working_solution(question, split, model, X_y):
-    assert len(question.hints) == 2
-    assert question.solution_why
-    X, y = X_y
-    namespace = {
-        "X": X, "y": y, "X_test": split.X_test, "y_test": split.y_test, "model": model,
-        "train_test_split": train_test_split, "roc_auc_score": roc_auc_score,
-    }
+def learner_namespace() -> dict:
+    """What the exercise's set-up cells define."""
+    return {"traits": traits, "churned": churned, "train_test_split": train_test_split, "model": model,
+            "X_test": split.X_test, "y_test": split.y_test, "roc_auc_score": roc_auc_score,
+            "feature_weights": feature_weights}
+
+
+@pytest.mark.parametrize("question", [q1, q2, q3, q4, q5], ids=lambda q: q.label)
+def test_the_solution_code_run_as_a_learner_would_is_right(question):
+    namespace = learner_namespace()
     exec(question.solution_code, namespace)
     assert question.outcome(namespace).startswith("✅"), question.outcome(namespace)
 
 
 def test_exports():
-    assert set(lesson02.__all__) == {"q1", "q2", "q3", "q4", "____"}
+    assert lesson02.__all__ == ["q1", "q2", "q3", "q4", "q5", "____"]
 
 
-# --- q1: accuracy of the "nobody churns" baseline ------------------------------------------------
+def test_q1_each_blank_left_at_a_wrong_value_changes_what_the_check_sees():
+    # The scaffold's three options: the right ones give the lesson's split, each wrong one something else.
+    right = split_labels(test_size=0.2, stratify=churned, random_state=42)
+    assert right.index.equals(split.y_test.index)
+    assert int(split_labels(test_size=0.2, random_state=42).sum()) != int(right.sum())  # unstratified: 373 churners
 
 
-def test_q1_right_answer(split):
-    baseline_predictions = np.zeros(len(split.y_test), dtype=int)
-    accuracy = accuracy_score(split.y_test, baseline_predictions)
-    text = assert_right(q1, accuracy)
-    assert "73.5% accuracy while catching 0 of 374 churners" in text
-    assert_right(q1, (split.y_test == 0).mean())
-    assert_right(q1, round(accuracy, 3))
+def test_q2_the_printed_counts_give_the_answer():
+    assert int((split.y_test == 0).sum()) == 1035 and len(split.y_test) == 1409
+    assert "73.5% accuracy, while catching 0 of 374 churners" in assert_right(q2, 1035 / 1409)
 
 
-def test_q1_mistakes(split):
-    stay_share = (split.y_test == 0).mean()
-    assert_mistake(q1, stay_share * 100, "looks like a percentage")
-    assert_mistake(q1, 1 - stay_share, "predicting that *everyone* churns")
-    assert_mistake(q1, 0.9, "should be the share of test customers who stayed")
-    assert_mistake(q1, 0.73, "looks like a rounded number")
+def test_q4_the_printed_table_and_the_check_agree():
+    assert f"{tree_train:.3f}" == "1.000" and f"{tree_test:.3f}" == "0.652"
+    assert "The tree loses 0.348" in assert_right(q4, 0.348)
 
 
-def test_q1_accuracy_on_training_customers_is_a_mistake(split):
-    # The stratified split makes the training stayer share (0.73465) agree with the test one (0.73456)
-    # to 1e-4: the grader must still tell them apart.
-    train_share = (split.y_train == 0).mean()
-    assert abs(train_share - (split.y_test == 0).mean()) < 5e-4
-    assert_mistake(q1, train_share, "computed on the training customers")
-    assert_mistake(q1, accuracy_score(split.y_train, np.zeros(len(split.y_train))), "computed on the training customers")
-
-
-# --- q2: the stratified split -------------------------------------------------------------------
-
-
-def test_q2_right_answer(X_y, split):
-    X, y = X_y
-    X_train, X_test, y_train, my_y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
-    text = assert_right(q2, my_y_test)
-    assert "1,409 test customers, 374 of them churners (26.5%)" in text
-    assert_right(q2, split.y_test)
-
-
-def test_q2_mistakes(X_y):
-    X, y = X_y
-    _, X_test, y_train, not_stratified = train_test_split(X, y, test_size=0.2, random_state=42)
-    assert_mistake(q2, not_stratified, "The split is not stratified: add stratify=y")
-    _, _, _, quarter = train_test_split(X, y, test_size=0.25, stratify=y, random_state=42)
-    assert_mistake(q2, quarter, "Use test_size=0.2")
-    _, _, _, other_seed = train_test_split(X, y, test_size=0.2, stratify=y, random_state=7)
-    assert_mistake(q2, other_seed, "Use random_state=42")
-    _, X_test, y_train, _ = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
-    assert_mistake(q2, y_train, "Those are the training labels")
-    assert_mistake(q2, X_test, "That is a table of features")
-    assert_mistake(q2, y_train.to_numpy(), "not an array of 5,634 values")
-
-
-def test_q2_right_split_with_a_plain_row_index(customers):
-    y = customers["churn"].eq("Yes").astype(int)
-    X = customers.drop(columns=["churn"])
-    *_, my_y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
-    assert_right(q2, my_y_test)
-
-
-# --- q3: ROC-AUC on the test customers ----------------------------------------------------------
-
-
-def test_q3_right_answer(split, model):
-    test_auc = roc_auc_score(split.y_test, model.predict_proba(split.X_test)[:, 1])
-    text = assert_right(q3, test_auc)
-    assert f"ROC-AUC {test_auc:.3f}" in text
-    assert_right(q3, round(test_auc, 3))
-
-
-def test_q3_mistakes(split, model):
-    test_auc = roc_auc_score(split.y_test, model.predict_proba(split.X_test)[:, 1])
-    assert_mistake(q3, test_auc * 100, "looks like a percentage")
-    train_auc = roc_auc_score(split.y_train, model.predict_proba(split.X_train)[:, 1])
-    assert_mistake(q3, train_auc, "score on the training customers")
-    labels_auc = roc_auc_score(split.y_test, model.predict(split.X_test))
-    assert_mistake(q3, labels_auc, "You scored yes/no predictions (predict)")
-    stay_auc = roc_auc_score(split.y_test, model.predict_proba(split.X_test)[:, 0])
-    assert_mistake(q3, stay_auc, "You used column 0")
-    assert_mistake(q3, 0.5, "test_auc is 0.5")
-    assert_mistake(q3, round(test_auc, 2), "looks like a rounded number")
-
-
-# --- q4: the most protective feature ------------------------------------------------------------
-
-
-def _weights(model) -> pd.Series:
-    return pd.Series(model[-1].coef_[0], index=model[:-1].get_feature_names_out()).sort_values()
-
-
-def test_q4_right_answer_is_the_most_negative_weight(model):
-    weights = _weights(model)
-    assert weights.index[0] == "numbers__tenure"
-    assert_right(q4, weights.index[0])  # the prefixed name a learner reads off the table
-    text = assert_right(q4, "tenure")
-    assert "leans on tenure more than on anything else" in text
-    assert_right(q4, " tenure ")
-
-
-def test_q4_mistakes(model):
-    weights = _weights(model)
-    assert_mistake(q4, weights.index[-1], "large *positive* weight")  # the most positive one
-    assert weights.index[-1] == "categories__internet_service_Fiber optic"
-    assert_mistake(q4, "contract_Month-to-month", "large *positive* weight")
-    second = weights.index[1]
-    assert second == "categories__contract_Two year"
-    assert_mistake(q4, second, "one feature has an even more negative weight")
-    assert_mistake(q4, "monthly_charges", "is not the feature with the most negative weight")
-    assert_mistake(q4, 0, "name in quotes")
-    assert_mistake(q4, "Tenure", "names are case-sensitive")
+def test_q5_the_strongest_risk_trait_is_fibre_optic():
+    assert weights.index[:2].tolist() == ["internet_service_Fiber optic", "contract_Month-to-month"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -73,11 +74,37 @@ def test_an_unfilled_exercise_runs_top_to_bottom_and_says_not_attempted(path, tm
     NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     printed = [o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "stream"]
     stderr = [o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.get("name") == "stderr"]
-    checks = [text for text in printed if ": not attempted yet" in text]
-    questions = sum(".check()" in c.source for c in notebook.cells if c.cell_type == "code")
-    assert questions >= 3
-    assert len(checks) == questions, "every unfilled question should say 'not attempted yet'"
+    not_attempted = [line.split(":")[0].removeprefix("✏️ ") for text in printed for line in text.splitlines()
+                     if ": not attempted yet" in line]
+    checked = [c.source.strip().splitlines()[-1] for c in notebook.cells if c.cell_type == "code" and ".check()" in c.source]
+    assert checked == [f"q{n}.check()" for n in range(1, 6)], "q1-q4 and the go-further q5, each checked once, in order"
+    assert not_attempted == [f"q{n}" for n in range(1, 6)], "every unfilled question should say 'not attempted yet'"
+    assert not [text for text in printed if "✅" in text or "❌" in text or "🛑" in text], "an unfilled exercise shows no verdict"
     assert not stderr, f"warnings or errors on stderr: {stderr}"
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.name)
+def test_every_scaffold_line_has_exactly_one_blank(path):
+    lines = [line for cell in _code_cells(path) for line in "".join(cell["source"]).splitlines() if "____" in line]
+    assert lines, "an exercise has blanks to fill"
+    crowded = [line for line in lines if line.count("____") != 1]
+    assert not crowded, f"one blank per line: {crowded}"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_an_exercise_has_four_questions_a_go_further_and_a_hint_cell_after_each(path):
+    cells = nbformat.read(path, as_version=4).cells
+    headings = [c.source.splitlines()[0] for c in cells if c.cell_type == "markdown" and c.source.startswith("## Question")]
+    assert [h.split("·")[0].strip() for h in headings] == [f"## Question {n}" for n in range(1, 6)]
+    assert "Go further (for those who code)" in headings[-1]
+    opening = cells[0].source
+    for words in ("# Exercise", "Who it is for", "you will be able to", "Time:", "How it works"):
+        assert words in opening, f"the first cell should say {words!r}"
+    for n in range(1, 6):
+        checks = [i for i, c in enumerate(cells) if c.cell_type == "code" and f"q{n}.check()" in c.source]
+        assert len(checks) == 1 and cells[checks[0] + 1].source == f"# q{n}.hint()\n# q{n}.solution()"
+    markdown = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    assert not re.search(r"(?<!\\)\$\d", markdown), "write dollars as \\$10 in markdown (a bare $ starts maths)"
 
 
 @pytest.mark.parametrize("path", LESSONS + SOLUTIONS, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -42,7 +42,7 @@ def as_fraction_or_number(value: Any, what: str) -> float:
     if isinstance(value, (bool, np.bool_)):
         raise Mistake(f"{what} should be a number, but it is {value} (True/False).")
     if isinstance(value, str):
-        raise Mistake(f"{what} should be a number, not the text {value!r}. Remove the quotes.")
+        raise Mistake(_number_in_quotes(value, what))
     if hasattr(value, "shape") and getattr(value, "size", 1) != 1:
         raise Mistake(
             f"{what} should be one number, but it holds {getattr(value, 'size', '?')} values. "
@@ -57,18 +57,38 @@ def as_fraction_or_number(value: Any, what: str) -> float:
     return number
 
 
+def _number_in_quotes(text: str, what: str) -> str:
+    """What to say when a number arrives as text: '0.265', '$2,820', '26.5%'."""
+    cleaned = text.strip().replace(",", "").replace("$", "").replace("%", "").replace(" ", "")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return f"{what} should be a number, not the text {text!r}. Remove the quotes."
+    if "%" in text:
+        return (f"{what} should be a number, not the text {text!r}. Remove the quotes and the % sign, and give a share "
+                f"as a fraction: {number:g} % is {number / 100:g}.")
+    signs = [sign for sign, found in (("the $ sign", "$" in text), ("the commas", "," in text)) if found]
+    extra = f" and {' and '.join(signs)}" if signs else ""
+    return f"{what} should be a number, not the text {text!r}. Remove the quotes{extra}: {what} = {number:g}."
+
+
 def close(value: float, target: float, tolerance: float = 5e-4) -> bool:
     """True when two numbers agree to about three decimals."""
     return abs(value - target) <= tolerance
 
 
-def reject_if_rounded(value: float, target: float, what: str) -> None:
-    """A ``Mistake`` for an answer typed in rounded (0.27 for 0.2654): right idea, not computed."""
-    if abs(value - target) < 0.01:
-        raise Mistake(
-            f"Close! {what} = {value:g} looks like a rounded number. Compute it with code instead of "
-            "typing it, so it keeps all its decimals."
-        )
+COMPUTE_IT = "Compute it with code instead of typing it, so it keeps all its decimals."
+TYPE_THREE_DECIMALS = "Type it with the three decimals the table shows."
+
+
+def reject_if_rounded(value: float, target: float, what: str, advice: str = COMPUTE_IT, within: float = 0.01) -> None:
+    """A ``Mistake`` for an answer rounded too far (0.27 for 0.2654): right idea, not the precision asked.
+
+    ``advice`` says how to get the precision: compute it (the default), or, for a
+    value read off a printed table, ``TYPE_THREE_DECIMALS``.
+    """
+    if abs(value - target) < within:
+        raise Mistake(f"Close! {what} = {value:g} looks like a rounded number. {advice}")
 
 
 class Question:
@@ -171,7 +191,11 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 def _mentions_blank(node: ast.AST) -> bool:
-    return any(isinstance(child, ast.Name) and child.id == BLANK_NAME for child in ast.walk(node))
+    """A ``____`` name, or a ``____`` in the text of an f-string (``f"models:/{name}@____"``, a scaffold's blank)."""
+    return any(isinstance(child, ast.Name) and child.id == BLANK_NAME
+               or isinstance(child, ast.JoinedStr) and any(
+                   isinstance(part, ast.Constant) and BLANK_NAME in str(part.value) for part in child.values)
+               for child in ast.walk(node))
 
 
 def _header_mentions_blank(statement: ast.stmt) -> bool:

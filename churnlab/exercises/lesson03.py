@@ -1,184 +1,294 @@
 """Exercise questions for lesson 03: precision, recall, F1 and the threshold.
 
 In the notebook: ``from churnlab.exercises.lesson03 import *`` gives
-``q1`` ... ``q4`` and the blank ``____``.
+``q1`` ... ``q5`` and the blank ``____``. Questions 1-4 are for everyone (one
+blank per line, or a value read off a printed table or chart); question 5 is
+the optional "go further" question, answered with a few lines of code.
 """
 from __future__ import annotations
 
 from functools import cache
 
 import numpy as np
-from sklearn.metrics import accuracy_score, precision_score, recall_score
+from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 
-from churnlab.economics import CampaignEconomics, expected_campaign_profit
+from churnlab.economics import CampaignEconomics, top_k_profit
 from churnlab.exercises.core import (
-    course_model, course_split, Mistake, Question, ____, as_fraction_or_number, close, reject_if_rounded,
+    TYPE_THREE_DECIMALS, Mistake, Question, ____, as_fraction_or_number, close, course_model, course_split,
+    reject_if_rounded,
 )
 
-__all__ = ["q1", "q2", "q3", "q4", "____"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "____"]
 
 DEFAULTS = CampaignEconomics()
 EXPENSIVE = CampaignEconomics(cost_per_contact=30)
+RICHER_OFFER = CampaignEconomics(acceptance_rate=0.40, cost_per_contact=30)
+ASKED_THRESHOLD = 0.3
+TABLE_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
+CAPACITIES = (100, 200, 300, 400, 500)
+ASKED_CALLS = 300
 
 
 @cache
 def _scores(part: str = "test") -> np.ndarray:
-    X = course_split().X_test if part == "test" else course_split().X_train
-    return course_model().predict_proba(X)[:, 1]
+    split = course_split()
+    return course_model().predict_proba(split.X_test if part == "test" else split.X_train)[:, 1]
 
 
 def _labels(part: str = "test") -> np.ndarray:
-    return (course_split().y_test if part == "test" else course_split().y_train).to_numpy()
+    split = course_split()
+    return (split.y_test if part == "test" else split.y_train).to_numpy()
 
 
-class PrecisionAtHalf(Question):
-    variables = ("precision_at_half",)
-    hints = (
-        "Precision looks at the customers we contact: of those, what share really churned? "
-        "At threshold 0.5 we contact customers whose churn score is 0.5 or more.",
-        "precision_score(true labels, yes/no decisions): the decisions are churn_scores >= 0.5.",
-    )
-    solution_code = "precision_at_half = precision_score(y_test, churn_scores >= 0.5)"
-    solution_why = (
-        "Precision = churners we call ÷ customers we call. The decision 'contact' is churn_scores >= 0.5, "
-        "and it is judged on the test customers, against what they really did (y_test)."
-    )
+def _contacted(threshold: float) -> np.ndarray:
+    return _scores() >= threshold
 
-    def grade(self, precision_at_half):
-        y, scores = _labels(), _scores()
-        contacted = scores >= 0.5
-        expected = precision_score(y, contacted)
-        value = as_fraction_or_number(precision_at_half, "precision_at_half")
-        if close(value, expected):
-            return f"{expected:.1%} of the customers we would call at 0.5 are real churners; the rest are loyal customers we bother."
-        if close(value, expected * 100, 1):
-            raise Mistake("That looks like a percentage. Give precision as a fraction between 0 and 1.")
-        if close(value, recall_score(y, contacted)):
-            raise Mistake(
-                "That is recall (the share of all churners we contact). Precision and recall are swapped: "
-                "precision looks at the customers we *contact*."
-            )
-        if close(value, precision_score(y, scores < 0.5)):
-            raise Mistake("The inequality points the wrong way: we contact customers whose score is at or *above* 0.5.")
-        if close(value, accuracy_score(y, contacted)):
-            raise Mistake("That is accuracy (right decisions among all customers). Precision only looks at the customers we contact.")
-        if close(value, precision_score(_labels("train"), _scores("train") >= 0.5)):
-            raise Mistake("That was measured on the training customers. Judge the model on the test customers (y_test, churn_scores).")
-        reject_if_rounded(value, expected, "precision_at_half")
-        raise Mistake(f"precision_at_half is {value:.4g}. It should be: churners we call ÷ customers we call, at threshold 0.5.")
+
+def _top_k(k: int, economics: CampaignEconomics) -> float:
+    return top_k_profit(_labels(), _scores(), k, economics)
 
 
 class LoyalBothered(Question):
     variables = ("loyal_bothered",)
     hints = (
-        "'Loyal customers we bother' are customers we contact (score at or above 0.3) who did not churn (y_test == 0).",
-        "Combine the two conditions with & and count the True values: ((churn_scores >= 0.3) & (y_test == 0)).sum().",
+        "Lesson 03, section 3 (the confusion matrix, read as customers): 'loyal customers we bother' is the top-right cell.",
+        "Draw the chart at threshold 0.3 (type 0.3 in the first blank), then read the number in the cell labelled "
+        "'loyal customers we bother'.",
+        "Fill the chart's blank with 0.3, then type the number from the top-right cell:\n"
+        "    plots.confusion_in_customer_words(y_test, churn_scores >= 0.3, title=\"Your campaign\")\n"
+        "    loyal_bothered = 262",
     )
-    solution_code = "loyal_bothered = ((churn_scores >= 0.3) & (y_test == 0)).sum()"
+    solution_code = (
+        'plots.confusion_in_customer_words(y_test, churn_scores >= 0.3, title="Your campaign")\n'
+        "loyal_bothered = 262"
+    )
     solution_why = (
-        "Each loyal customer we contact is a false positive: the top-right cell of the confusion matrix. "
-        "Both conditions must hold: contacted (score >= 0.3) and stayed (label 0)."
+        "At threshold 0.3 the campaign contacts 545 customers: 283 churners and 262 loyal customers who would have "
+        "stayed anyway. Each of those 262 calls costs money and may annoy a happy customer."
     )
 
     def grade(self, loyal_bothered):
-        y, scores = _labels(), _scores()
-        contacted, stayed = scores >= 0.3, y == 0
+        contacted, stayed = _contacted(ASKED_THRESHOLD), _labels() == 0
         expected = int((contacted & stayed).sum())
         value = as_fraction_or_number(loyal_bothered, "loyal_bothered")
         if value == expected:
             return (
                 f"At threshold 0.3 we would bother {expected} loyal customers, to reach "
-                f"{int((contacted & ~stayed).sum())} churners."
+                f"{int((contacted & ~stayed).sum())} churners: about one wasted call for each useful one."
             )
-        if value == int((contacted & ~stayed).sum()):
-            raise Mistake("That counts the churners we call. Count the contacted customers who *stayed* (y_test == 0).")
-        if value == int((~contacted & ~stayed).sum()):
-            raise Mistake("That counts the churners we miss. Count the loyal customers we contact.")
-        if value == int((~contacted & stayed).sum()):
-            raise Mistake(
-                "The inequality points the wrong way: those are loyal customers we leave alone. "
-                "We contact customers whose score is at or *above* 0.3."
-            )
+        cells = {
+            int((contacted & ~stayed).sum()): "the churners we call (bottom right)",
+            int((~contacted & ~stayed).sum()): "the churners we miss (bottom left)",
+            int((~contacted & stayed).sum()): "the loyal customers we leave alone (top left)",
+        }
+        if value in cells:
+            raise Mistake(f"That is {cells[value]}. Read the top-right cell: loyal customers we bother.")
         if value == int(contacted.sum()):
-            raise Mistake("That is everyone we contact. Keep only those who did not churn.")
-        if close(value, (contacted & stayed).mean()) or close(value, (contacted & stayed).sum() / contacted.sum()):
-            raise Mistake("Give a count of customers (a whole number), not a share.")
-        train_y, train_scores = _labels("train"), _scores("train")
-        if value == int(((train_scores >= 0.3) & (train_y == 0)).sum()):
-            raise Mistake("That is on the training customers. Use the test customers: churn_scores and y_test.")
-        raise Mistake(f"loyal_bothered is {value:g}. Count customers with churn_scores >= 0.3 and y_test == 0.")
+            raise Mistake("That is everyone we contact (both right-hand cells). Keep only the loyal customers we bother.")
+        if 0 < value < 1:
+            raise Mistake("Give a count of customers (a whole number), as the chart shows, not a share.")
+        if value == 0:
+            raise Mistake("0 means no loyal customer is contacted: was the threshold typed as 30 instead of 0.3?")
+        for threshold in np.round(np.arange(0.05, 1.0, 0.05), 2):
+            if threshold != ASKED_THRESHOLD and value == int((_contacted(threshold) & stayed).sum()):
+                raise Mistake(f"That is the chart at threshold {threshold:g}. Draw it at 0.3.")
+        raise Mistake(f"loyal_bothered is {value:g}. Read the top-right cell of the chart drawn at threshold 0.3.")
 
 
-class ProfitAtThreshold(Question):
-    variables = ("profit_at_030",)
+class PrecisionFromTable(Question):
+    variables = ("precision_at_030",)
     hints = (
-        "Contact everyone with churn_scores >= 0.3. Profit = churners contacted × 30 % × $200 − customers contacted × $10.",
-        "Count both groups first: contacted = churn_scores >= 0.3; churners_called = (contacted & (y_test == 1)).sum(). "
-        "Or use profit_at_threshold(y_test, churn_scores, 0.3, economics).",
+        "Lesson 03, section 3: precision is the share of the customers we contact who really churn ('how many calls are "
+        "well spent?'). Memory aid: Precision looks at the Phone list.",
+        "In the table above, find the row of threshold 0.3 and read its precision column (three decimals).",
+        "Type the number from the table:\n    precision_at_030 = 0.519",
+    )
+    solution_code = "precision_at_030 = 0.519"
+    solution_why = (
+        "At threshold 0.3, 283 of the 545 customers we contact are churners: a precision of 0.519, so about one "
+        "call in two is well spent. Recall (0.757) answers another question: how many of all churners we reach."
+    )
+
+    def grade(self, precision_at_030):
+        y, contacted = _labels(), _contacted(ASKED_THRESHOLD)
+        expected = float(precision_score(y, contacted))
+        value = as_fraction_or_number(precision_at_030, "precision_at_030")
+        if close(value, expected):
+            return (
+                f"At threshold 0.3, {expected:.1%} of the customers we call are churners: about one call in two is well spent."
+            )
+        if close(value, expected * 100, 0.05):
+            raise Mistake(f"{value:g} looks like a percentage. Type the fraction, as the table shows it.")
+        if close(value, recall_score(y, contacted)):
+            raise Mistake(
+                "That is recall (the share of all churners we reach). Precision looks at the customers we *contact*: "
+                "the precision column."
+            )
+        if close(value, f1_score(y, contacted)):
+            raise Mistake("That is F1, which mixes precision and recall. Read the precision column.")
+        if close(value, 1 - expected):
+            raise Mistake("That is the share of contacts who are *loyal*. Precision is the share who churn.")
+        for threshold in TABLE_THRESHOLDS:
+            if threshold != ASKED_THRESHOLD and close(value, precision_score(y, _contacted(threshold))):
+                raise Mistake(f"That is the precision at threshold {threshold:g}, another row of the table. Read the row of 0.3.")
+        if close(value, accuracy_score(y, contacted)):
+            raise Mistake("That is accuracy (right decisions among all customers). Precision only looks at the customers we contact.")
+        reject_if_rounded(value, expected, "precision_at_030", TYPE_THREE_DECIMALS)
+        raise Mistake(f"precision_at_030 is {value:.4g}. Read the precision column in the row of threshold 0.3.")
+
+
+class BreakEvenRicherOffer(Question):
+    variables = ("break_even_richer",)
+    hints = (
+        "Lesson 03, section 5 (money): CampaignEconomics takes the value of a saved customer, the acceptance rate "
+        "(a fraction) and the cost of one contact (dollars); it computes the break-even probability for you.",
+        "The new offer: 40 % of contacted churners accept (as a fraction: 0.40) and a contact costs $30.",
+        "The cell, filled in:\n"
+        "    richer_offer = CampaignEconomics(\n"
+        "        value_of_saved_customer=200,\n"
+        "        acceptance_rate=0.40,\n"
+        "        cost_per_contact=30,\n"
+        "    )\n"
+        "    break_even_richer = richer_offer.break_even_probability",
     )
     solution_code = (
-        "profit_at_030 = profit_at_threshold(y_test, churn_scores, 0.3, economics)\n"
-        "# by hand: contacted = churn_scores >= 0.3\n"
-        "#          (contacted & (y_test == 1)).sum() * 0.30 * 200 - contacted.sum() * 10"
+        "richer_offer = CampaignEconomics(\n"
+        "    value_of_saved_customer=200,\n"
+        "    acceptance_rate=0.40,\n"
+        "    cost_per_contact=30,\n"
+        ")\n"
+        "break_even_richer = richer_offer.break_even_probability"
     )
     solution_why = (
-        "Every contacted churner is worth 30 % × $200 = $60 on average, and every contact, churner or not, "
-        "costs $10. Leave out the contact cost and any campaign looks profitable."
+        "A contacted churner is now worth 40 % × $200 = $80 on average, and a contact costs $30, so a contact pays "
+        "off above a churn probability of 30 ÷ 80 = 0.375: the richer offer lowers the bar from 0.5 (at $30 and 30 %)."
     )
 
-    def grade(self, profit_at_030):
-        y, scores = _labels(), _scores()
-        contacted = scores >= 0.3
-        reached, n_contacted = int(y[contacted].sum()), int(contacted.sum())
-        expected = expected_campaign_profit(y, contacted, DEFAULTS)
-        value = as_fraction_or_number(profit_at_030, "profit_at_030")
-        if close(value, expected, 0.5):
-            return f"${expected:,.0f} expected from contacting {n_contacted} customers, {reached} of them churners."
-        if close(value, reached * DEFAULTS.saving_per_churner_contacted, 0.5):
-            raise Mistake("That leaves out the contact cost: every contacted customer costs $10, churner or not.")
-        if close(value, reached * DEFAULTS.value_of_saved_customer - n_contacted * DEFAULTS.cost_per_contact, 0.5):
-            raise Mistake("Only 30 % of contacted churners accept the offer: multiply the churners by the acceptance rate too.")
-        if close(value, reached * DEFAULTS.saving_per_churner_contacted - (n_contacted - reached) * DEFAULTS.cost_per_contact, 0.5):
-            raise Mistake("Contacting a churner costs $10 too: the cost applies to every contacted customer, not only loyal ones.")
-        if close(value, expected_campaign_profit(y, ~contacted, DEFAULTS), 0.5):
-            raise Mistake("The inequality points the wrong way: contact customers whose score is at or *above* 0.3.")
-        if close(value, expected_campaign_profit(y, contacted, EXPENSIVE), 0.5):
-            raise Mistake("That uses $30 per contact. This question uses the defaults: $200, 30 %, $10.")
-        train_y, train_scores = _labels("train"), _scores("train")
-        if close(value, expected_campaign_profit(train_y, train_scores >= 0.3, DEFAULTS), 0.5):
-            raise Mistake("That is on the training customers. Use the test customers: churn_scores and y_test.")
-        raise Mistake(f"profit_at_030 is {value:,.0f}. Check: churners contacted × 0.30 × 200 − customers contacted × 10.")
-
-
-class BreakEven(Question):
-    variables = ("break_even_30",)
-    hints = (
-        "A contact pays off when churn probability × (acceptance × value) is more than the cost. Solve for the probability.",
-        "break-even = cost ÷ (acceptance × value); here the cost is $30, acceptance 0.30 and value $200.",
-    )
-    solution_code = "break_even_30 = 30 / (0.30 * 200)"
-    solution_why = (
-        "At $30 a contact, a customer must have at least a 50 % chance of churning for the expected saving "
-        "(probability × $60) to cover the call. So the threshold rises from about 0.17 to 0.5."
-    )
-
-    def grade(self, break_even_30):
-        expected = EXPENSIVE.break_even_probability
-        value = as_fraction_or_number(break_even_30, "break_even_30")
+    def grade(self, break_even_richer):
+        expected = RICHER_OFFER.break_even_probability
+        value = as_fraction_or_number(break_even_richer, "break_even_richer")
         if close(value, expected, 1e-3):
-            return "Contact only customers who are at least 50 % likely to churn: at $30 a call, anyone less risky costs more than they save."
-        if close(value, expected * 100, 1):
-            raise Mistake("That looks like a percentage. Give the probability as a fraction between 0 and 1.")
-        if close(value, 1 / expected, 1e-3):
-            raise Mistake("The division is upside down: divide the cost by the expected saving, not the other way round.")
-        if close(value, EXPENSIVE.cost_per_contact / EXPENSIVE.value_of_saved_customer, 1e-3):
-            raise Mistake("Only 30 % of contacted churners accept the offer: the expected saving is 0.30 × $200, not $200.")
+            return (
+                f"Contact customers at least {expected:.1%} likely to churn: the richer offer (40 % accept) lowers the bar "
+                f"from {EXPENSIVE.break_even_probability:.0%}, the break-even at $30 with 30 % accepting."
+            )
+        if close(value, expected * 100, 0.1):
+            raise Mistake(f"{value:g} looks like a percentage. A probability is a fraction between 0 and 1.")
+        if close(value, EXPENSIVE.break_even_probability, 1e-3):
+            raise Mistake("That keeps the old acceptance rate, 30 %. The richer offer is accepted by 40 %: acceptance_rate=0.40.")
+        if close(value, CampaignEconomics(acceptance_rate=0.40).break_even_probability, 1e-3):
+            raise Mistake("That keeps the old cost of $10 a contact. The richer offer costs $30: cost_per_contact=30.")
         if close(value, DEFAULTS.break_even_probability, 1e-3):
-            raise Mistake("That is the break-even at $10 per contact. This question asks about $30.")
-        raise Mistake(f"break_even_30 is {value:.4g}. Use cost ÷ (acceptance × value).")
+            raise Mistake("That is the break-even with the lesson's defaults ($10, 30 %). Use the new offer: $30 and 40 %.")
+        if close(value, 1 / expected, 1e-3):
+            raise Mistake("The division is upside down: cost ÷ (acceptance × value), not the other way round.")
+        if close(value, RICHER_OFFER.cost_per_contact / RICHER_OFFER.value_of_saved_customer, 1e-3):
+            raise Mistake("That leaves out the acceptance rate: only 40 % of contacted churners accept, cost ÷ (0.40 × $200).")
+        if close(value, 0.40, 1e-3):
+            raise Mistake("0.40 is the acceptance rate. The break-even probability is cost ÷ (acceptance × value).")
+        raise Mistake(f"break_even_richer is {value:.4g}. Let CampaignEconomics compute it: richer_offer.break_even_probability.")
 
 
-q1 = PrecisionAtHalf("q1")
-q2 = LoyalBothered("q2")
-q3 = ProfitAtThreshold("q3")
-q4 = BreakEven("q4")
+class TopKProfit(Question):
+    variables = ("profit_300_calls",)
+    hints = (
+        "Lesson 03, section 6 (when the team can only make k calls): the table above gives the expected profit for each "
+        "number of calls, at $10 and at $30 a call.",
+        "Find the row of 300 calls and read the column 'at $30 a call'. Type the dollars as a plain number: no $ sign, "
+        "no commas, and a minus sign if it is a loss.",
+        "Type the number from the table:\n    profit_300_calls = 2820",
+    )
+    solution_code = "profit_300_calls = 2820"
+    solution_why = (
+        "With 300 calls the team calls the 300 highest scores; at $30 a call that earns about $2,820. "
+        "With fewer calls the list is denser in churners; with more, the extra calls reach too few churners to pay."
+    )
+
+    def grade(self, profit_300_calls):
+        expected = _top_k(ASKED_CALLS, EXPENSIVE)
+        value = as_fraction_or_number(profit_300_calls, "profit_300_calls")
+        if close(value, expected, 0.5):
+            return (
+                f"300 calls at $30 earn ${expected:,.0f}; 500 calls would earn only ${_top_k(500, EXPENSIVE):,.0f}: "
+                "when calls are dear, stop before the list runs out of likely churners."
+            )
+        if close(value, _top_k(ASKED_CALLS, DEFAULTS), 0.5):
+            raise Mistake("That is the profit at $10 a call. This question asks about $30 a call: the other column.")
+        if close(value, -expected, 0.5):
+            raise Mistake("Right size, wrong sign: the campaign makes money at 300 calls. Drop the minus sign.")
+        for k in CAPACITIES:
+            if k != ASKED_CALLS and close(value, _top_k(k, EXPENSIVE), 0.5):
+                raise Mistake(f"That is the row of {k} calls. Read the row of 300 calls.")
+            if k != ASKED_CALLS and close(value, _top_k(k, DEFAULTS), 0.5):
+                raise Mistake(f"That is the row of {k} calls, at $10 a call. Read the row of 300 calls, at $30.")
+        if value == ASKED_CALLS:
+            raise Mistake("300 is the number of calls. Give the expected profit, in dollars, from the table.")
+        raise Mistake(f"profit_300_calls is {value:,.0f}. Read the row of 300 calls, in the column 'at $30 a call'.")
+
+
+class BestCapacity(Question):
+    """Go further: try every number of calls."""
+
+    variables = ("best_calls_at_30",)
+    hints = (
+        "top_k_profit(y_test, churn_scores, k, expensive) gives the profit of k calls at $30; try every k from 0 to 1,409.",
+        "Build the list of profits, then find the position of the largest one: np.argmax returns the first (smallest) k.",
+        "Two lines:\n"
+        "    profits = [top_k_profit(y_test, churn_scores, k, expensive) for k in range(len(y_test) + 1)]\n"
+        "    best_calls_at_30 = int(np.argmax(profits))",
+    )
+    solution_code = (
+        "profits = [top_k_profit(y_test, churn_scores, k, expensive) for k in range(len(y_test) + 1)]\n"
+        "best_calls_at_30 = int(np.argmax(profits))"
+    )
+    solution_why = (
+        "Profit rises while the next customer on the list is likely enough to churn to pay for a $30 call, then falls. "
+        "The best capacity sits close to the number of customers above the $30 break-even probability (0.5)."
+    )
+
+    @staticmethod
+    def _profits(economics: CampaignEconomics) -> np.ndarray:
+        return np.array([_top_k(k, economics) for k in range(len(_labels()) + 1)])
+
+    def grade(self, best_calls_at_30):
+        profits = _profits_at_30()
+        best = float(profits.max())
+        expected = int(np.argmax(profits))
+        value = as_fraction_or_number(best_calls_at_30, "best_calls_at_30")
+        if value == expected:
+            return (
+                f"{expected} calls earn ${best:,.0f}, the most any number of calls can earn at $30 a call; the table's best "
+                f"row, 300 calls, earns ${profits[ASKED_CALLS]:,.0f}."
+            )
+        if close(value, best, 0.5):
+            raise Mistake("That is the best profit. The question asks for the number of calls that earns it.")
+        if not float(value).is_integer() or not 0 <= value < len(profits):
+            raise Mistake(f"best_calls_at_30 is {value:g}: a number of calls is a whole number from 0 to {len(profits) - 1:,}.")
+        calls = int(value)
+        if profits[calls] == best:
+            raise Mistake(f"{calls} calls earn the same ${best:,.0f}, but fewer calls earn it too: give the smallest number.")
+        if calls == int(np.argmax(_profits_at_10())):
+            raise Mistake("That is the best number of calls at $10 a call. This question asks about $30.")
+        if calls == int(_contacted(EXPENSIVE.break_even_probability).sum()):
+            raise Mistake(
+                f"That is how many customers score above the $30 break-even (0.5): {calls} calls earn "
+                f"${profits[calls]:,.0f}. Trying every number of calls finds a little more."
+            )
+        raise Mistake(f"{calls} calls earn ${profits[calls]:,.0f}; another number of calls earns more. Try every k.")
+
+
+@cache
+def _profits_at_30() -> np.ndarray:
+    return BestCapacity._profits(EXPENSIVE)
+
+
+@cache
+def _profits_at_10() -> np.ndarray:
+    return BestCapacity._profits(DEFAULTS)
+
+
+q1 = LoyalBothered("q1")
+q2 = PrecisionFromTable("q2")
+q3 = BreakEvenRicherOffer("q3")
+q4 = TopKProfit("q4")
+q5 = BestCapacity("q5")

@@ -1,41 +1,82 @@
 """Exercise questions for lesson 04: ML vs heuristics.
 
 In the notebook: ``from churnlab.exercises.lesson04 import *`` gives
-``q1`` ... ``q4`` and the blank ``____``.
+``q1`` ... ``q5`` and the blank ``____``. Questions 1-4 are for everyone (one
+blank per line, or a value read off a printed table); question 5 is the
+optional "go further" question, answered with a few lines of pandas.
 """
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, precision_score, recall_score, roc_auc_score
+from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 
 from churnlab.economics import CampaignEconomics, expected_campaign_profit
 from churnlab.exercises.core import (
-    kind_of, course_split, Mistake, Question, ____, as_fraction_or_number, close, reject_if_rounded,
+    TYPE_THREE_DECIMALS, Mistake, Question, ____, as_fraction_or_number, close, course_model, course_split, kind_of,
+    reject_if_rounded,
 )
-from churnlab.rules import flag_risk_points, risk_points
+from churnlab.rules import flag_risk_points, month_to_month, risk_points
 
-__all__ = ["q1", "q2", "q3", "q4", "____"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "____"]
 
 CHEAP = CampaignEconomics()
 EXPENSIVE = CampaignEconomics(cost_per_contact=30)
 PAYMENT_METHODS = ("Bank transfer (automatic)", "Credit card (automatic)", "Electronic check", "Mailed check")
+ASKED_METHOD = "Electronic check"
 
 
 def _echeck(X: pd.DataFrame) -> pd.Series:
-    return X["payment_method"].eq("Electronic check").astype(int)
+    return X["payment_method"].eq(ASKED_METHOD).astype(int)
+
+
+def _fibre_month_to_month(X: pd.DataFrame) -> pd.Series:
+    return (X["internet_service"].eq("Fiber optic") & X["contract"].eq("Month-to-month")).astype(int)
+
+
+@cache
+def _model_scores() -> pd.Series:
+    split = course_split()
+    return pd.Series(course_model().predict_proba(split.X_test)[:, 1], index=split.X_test.index)
+
+
+def _profit(flags, economics: CampaignEconomics, part: str = "test") -> float:
+    y = course_split().y_test if part == "test" else course_split().y_train
+    return expected_campaign_profit(y, np.asarray(flags).astype(bool), economics)
+
+
+def comparison_rows() -> dict[str, pd.Series]:
+    """The campaigns of the exercise's comparison table (the same rows the notebook prints), as 1/0 flags."""
+    X_test, scores = course_split().X_test, _model_scores()
+    return {
+        "rule: month-to-month": month_to_month(X_test),
+        "rule: electronic check": _echeck(X_test),
+        "scorecard ≥ 3 points": risk_points(X_test).ge(3).astype(int),
+        "model ≥ 0.167": scores.ge(CHEAP.break_even_probability).astype(int),
+        "model ≥ 0.500": scores.ge(EXPENSIVE.break_even_probability).astype(int),
+    }
 
 
 class ElectronicCheckRule(Question):
     variables = ("echeck_flags",)
     hints = (
-        "A rule is one line of pandas on the test customers' table, X_test: 1 when payment_method is 'Electronic check'.",
-        "X_test['payment_method'].eq('Electronic check') gives True/False per customer; .astype(int) turns it into 1/0.",
+        "Lesson 04, section 2 (rules a PM could write on a whiteboard): a rule is applied to the test customers, "
+        "the same customers the model is judged on.",
+        "The first blank is the table of the test customers, X_test. The second is the payment method exactly as the data "
+        "writes it, in quotes, with a capital E: 'Electronic check'.",
+        "The two lines, filled in:\n"
+        "    customers_to_judge = X_test\n"
+        "    echeck_flags = customers_to_judge[\"payment_method\"].eq(\"Electronic check\").astype(int)",
     )
-    solution_code = "echeck_flags = X_test['payment_method'].eq('Electronic check').astype(int)"
+    solution_code = (
+        "customers_to_judge = X_test\n"
+        'echeck_flags = customers_to_judge["payment_method"].eq("Electronic check").astype(int)'
+    )
     solution_why = (
         "The rule needs no training: it flags each test customer who pays by electronic check. "
-        "Applied to X_test, it lines up with y_test, so it can be judged on the same customers as the model."
+        "Applied to X_test, it lines up with y_test, so it is judged on the same customers as the model."
     )
 
     def grade(self, echeck_flags):
@@ -63,134 +104,201 @@ class ElectronicCheckRule(Question):
                 f"The rule flags {int(expected.sum())} of {len(expected):,} test customers, "
                 "and anyone can check why each one is flagged."
             )
+        if not numbers.any():
+            raise Mistake(
+                "The rule flags nobody: no customer's payment_method matched. Write the value exactly as the data does, "
+                "'Electronic check' (capital E, a space, lower-case c)."
+            )
         if (numbers == 1 - expected.to_numpy()).all():
             raise Mistake("The flags are upside down: 1 should mark customers who *do* pay by electronic check.")
         for method in PAYMENT_METHODS:
             if (numbers == split.X_test["payment_method"].eq(method).astype(int).to_numpy()).all():
-                raise Mistake(f"That flags '{method}'. The rule is about 'Electronic check' (check the spelling).")
+                raise Mistake(f"That flags '{method}'. The rule is about 'Electronic check'.")
         raise Mistake("Some customers are flagged wrongly. Flag exactly the test customers whose payment_method is 'Electronic check'.")
 
 
-class RuleRecall(Question):
+class RuleRecallFromTable(Question):
     variables = ("echeck_recall",)
     hints = (
-        "Recall: of all churners among the test customers, the share the rule flags.",
-        "recall_score(y_test, echeck_flags): true labels first, the rule's decisions second.",
+        "Lesson 03, section 3: recall is the share of all churners the campaign contacts ('how many leavers do we "
+        "reach?'). Memory aid: Recall looks at the Real churners.",
+        "In the table above, find the row 'rule: electronic check' and read its recall column (three decimals).",
+        "Type the number from the table:\n    echeck_recall = 0.551",
     )
-    solution_code = "echeck_recall = recall_score(y_test, echeck_flags)"
+    solution_code = "echeck_recall = 0.551"
     solution_why = (
-        "Recall = churners the rule flags ÷ all churners. It is measured on the test customers, the same "
-        "customers the model is judged on, so the two can be compared."
+        "The electronic-check rule reaches 55 % of the test churners, against 88 % for the month-to-month rule and "
+        "90 % for the model at its $10 break-even: a narrow rule misses many leavers."
     )
 
     def grade(self, echeck_recall):
         split = course_split()
-        flags = _echeck(split.X_test)
-        expected = recall_score(split.y_test, flags)
+        rows = comparison_rows()
+        flags = rows["rule: electronic check"]
+        expected = float(recall_score(split.y_test, flags))
         value = as_fraction_or_number(echeck_recall, "echeck_recall")
         if close(value, expected):
             return (
                 f"The rule reaches {expected:.1%} of the test churners, with precision "
-                f"{precision_score(split.y_test, flags):.1%}: compare that with the model's row in the lesson's table."
+                f"{precision_score(split.y_test, flags):.1%}: it misses almost half of the leavers."
             )
-        if close(value, expected * 100, 1):
-            raise Mistake("That looks like a percentage. Give recall as a fraction between 0 and 1.")
+        if close(value, expected * 100, 0.05):
+            raise Mistake(f"{value:g} looks like a percentage. Type the fraction, as the table shows it.")
         if close(value, precision_score(split.y_test, flags)):
-            raise Mistake("That is precision (the share of flagged customers who churn). Precision and recall are swapped.")
+            raise Mistake("That is the rule's precision (the share of flagged customers who churn). Read the recall column.")
+        if close(value, f1_score(split.y_test, flags)):
+            raise Mistake("That is the rule's F1. Read the recall column.")
+        for name, other in rows.items():
+            if name != "rule: electronic check" and close(value, recall_score(split.y_test, other)):
+                raise Mistake(f"That is the recall of '{name}', another row. Read the row 'rule: electronic check'.")
         if close(value, recall_score(split.y_train, _echeck(split.X_train))):
-            raise Mistake(
-                "That was measured on the training customers. Evaluate the rule on the test customers "
-                "(X_test, y_test): the same customers as the model, or the comparison is not fair."
-            )
-        if close(value, accuracy_score(split.y_test, flags)):
-            raise Mistake("That is accuracy. Recall only looks at the churners: the share of them the rule flags.")
-        reject_if_rounded(value, expected, "echeck_recall")
-        raise Mistake(f"echeck_recall is {value:.4g}. Use recall_score(y_test, the rule's 1/0 flags).")
+            raise Mistake("That was measured on the training customers. The table judges every campaign on the test customers.")
+        reject_if_rounded(value, expected, "echeck_recall", TYPE_THREE_DECIMALS)
+        raise Mistake(f"echeck_recall is {value:.4g}. Read the recall column in the row 'rule: electronic check'.")
 
 
-class RuleProfitExpensive(Question):
+class RuleProfitFromTable(Question):
     variables = ("echeck_profit_30",)
     hints = (
-        "Profit = churners flagged × 30 % × $200 − customers flagged × $30 (every flagged customer is contacted).",
-        "expected_campaign_profit(y_test, echeck_flags, expensive) does it; expensive is CampaignEconomics(cost_per_contact=30).",
+        "Lesson 04, section 3: the table prices every campaign with the same money, at $10 and at $30 a contact.",
+        "In the row 'rule: electronic check', read the column 'profit at $30 a contact'. A loss is a negative profit: keep its "
+        "minus sign. Type a plain number, without $ sign or commas.",
+        "Type the number from the table, minus sign included:\n    echeck_profit_30 = -1860",
     )
-    solution_code = (
-        "expensive = CampaignEconomics(value_of_saved_customer=200, acceptance_rate=0.30, cost_per_contact=30)\n"
-        "echeck_profit_30 = expected_campaign_profit(y_test, echeck_flags, expensive)"
-    )
+    solution_code = "echeck_profit_30 = -1860"
     solution_why = (
-        "Each contacted churner is worth 0.30 × $200 = $60, but every contact costs $30, so the rule pays only "
-        "if more than half of the customers it flags are churners."
+        "At $30 a contact the rule loses money: of the 474 customers it flags only 206 churn, and each contacted churner "
+        "is worth only 30 % × $200 = $60 on average. Broad rules suffer most when contacts are expensive."
     )
 
     def grade(self, echeck_profit_30):
-        split = course_split()
-        flags = _echeck(split.X_test).to_numpy().astype(bool)
-        y = split.y_test.to_numpy()
-        reached, contacted = int(y[flags].sum()), int(flags.sum())
-        expected = expected_campaign_profit(y, flags, EXPENSIVE)
+        rows = comparison_rows()
+        flags = rows["rule: electronic check"]
+        expected = _profit(flags, EXPENSIVE)
         value = as_fraction_or_number(echeck_profit_30, "echeck_profit_30")
         if close(value, expected, 0.5):
+            y = course_split().y_test.to_numpy()
+            reached, contacted = int(y[flags.to_numpy() == 1].sum()), int(flags.sum())
             verdict = "loses" if expected < 0 else "makes"
             return (
-                f"The rule {verdict} ${abs(expected):,.0f} at $30 a contact: it flags {contacted} customers "
-                f"but only {reached} churners. Broad rules suffer most when contacts are expensive."
+                f"The rule {verdict} ${abs(expected):,.0f} at $30 a contact: it flags {contacted} customers but only "
+                f"{reached} churners. Broad rules suffer most when contacts are expensive."
             )
-        if close(value, reached * EXPENSIVE.saving_per_churner_contacted, 0.5):
-            raise Mistake("That leaves out the contact cost: every flagged customer is contacted and costs $30.")
-        if close(value, expected_campaign_profit(y, flags, CHEAP), 0.5):
-            raise Mistake("That uses $10 per contact. This question asks about $30 per contact.")
-        if close(value, reached * EXPENSIVE.saving_per_churner_contacted - (contacted - reached) * 30, 0.5):
-            raise Mistake("Contacting a churner costs $30 too: the cost applies to every flagged customer.")
-        if close(value, reached * EXPENSIVE.value_of_saved_customer - contacted * 30, 0.5):
-            raise Mistake("Only 30 % of contacted churners accept: multiply the churners by the acceptance rate.")
         if close(value, -expected, 0.5) and expected != 0:
             raise Mistake(
                 f"Right size, wrong sign: the rule {'loses' if expected < 0 else 'makes'} money at $30 a contact. "
-                "A loss is a negative profit: keep the minus sign (profit = savings − costs)."
+                "A loss is a negative profit: keep the minus sign."
             )
-        train_flags = _echeck(split.X_train).to_numpy().astype(bool)
-        if close(value, expected_campaign_profit(split.y_train, train_flags, EXPENSIVE), 0.5):
-            raise Mistake("That is on the training customers. Evaluate the rule on the test customers, like the model.")
-        raise Mistake(f"echeck_profit_30 is {value:,.0f}. Check: churners flagged × 0.30 × 200 − customers flagged × 30.")
+        if close(value, _profit(flags, CHEAP), 0.5):
+            raise Mistake("That is the profit at $10 a contact. This question asks about $30: the other profit column.")
+        for name, other in rows.items():
+            if name != "rule: electronic check" and close(value, _profit(other, EXPENSIVE), 0.5):
+                raise Mistake(f"That is the profit of '{name}', another row. Read the row 'rule: electronic check'.")
+        y = course_split().y_test.to_numpy()
+        reached, contacted = int(y[flags.to_numpy() == 1].sum()), int(flags.sum())
+        if close(value, reached * EXPENSIVE.saving_per_churner_contacted, 0.5):
+            raise Mistake("That leaves out the contact cost: every flagged customer is contacted and costs $30.")
+        if close(value, reached * EXPENSIVE.value_of_saved_customer - contacted * EXPENSIVE.cost_per_contact, 0.5):
+            raise Mistake("Only 30 % of contacted churners accept: multiply the churners by the acceptance rate too.")
+        raise Mistake(f"echeck_profit_30 is {value:,.0f}. Read the row 'rule: electronic check', column 'profit at $30 a contact'.")
 
 
 class ScorecardAuc(Question):
     variables = ("scorecard_auc",)
     hints = (
-        "ROC-AUC judges a *ranking*, so it needs the scorecard's points (0–5), not the yes/no flag.",
-        "roc_auc_score(y_test, rules.risk_points(X_test)).",
+        "Lesson 04, sections 2 and 3: the risk-points scorecard gives each customer 0 to 5 points, so, like the model, "
+        "it ranks customers; ROC-AUC judges that ranking on the test customers.",
+        "The first blank is the test customers' table, X_test; the second is the points the first line computes.",
+        "The two lines, filled in:\n"
+        "    scorecard_points = rules.risk_points(X_test)\n"
+        "    scorecard_auc = roc_auc_score(y_test, scorecard_points)",
     )
-    solution_code = "scorecard_auc = roc_auc_score(y_test, rules.risk_points(X_test))"
+    solution_code = "scorecard_points = rules.risk_points(X_test)\nscorecard_auc = roc_auc_score(y_test, scorecard_points)"
     solution_why = (
-        "The points rank customers from 0 to 5, so ROC-AUC can judge how often a churner outranks a loyal "
-        "customer. A yes/no flag keeps only one cut of that ranking and scores lower."
+        "The points rank customers from 0 to 5, so ROC-AUC can judge how often a churner outranks a loyal customer: "
+        "0.815 from five whiteboard signals, against 0.842 for the model. A yes/no flag keeps only one cut of that ranking."
     )
 
     def grade(self, scorecard_auc):
         split = course_split()
-        points = risk_points(split.X_test)
-        expected = roc_auc_score(split.y_test, points)
+        expected = float(roc_auc_score(split.y_test, risk_points(split.X_test)))
         value = as_fraction_or_number(scorecard_auc, "scorecard_auc")
         if close(value, expected):
+            model_auc = roc_auc_score(split.y_test, _model_scores())
             return (
-                f"ROC-AUC {expected:.3f} from five whiteboard signals: a random churner outranks a random loyal "
-                f"customer {expected:.0%} of the time (ties count half). The model does a little better."
+                f"ROC-AUC {expected:.3f} from five whiteboard signals, against {model_auc:.3f} for the model: a random churner "
+                f"outranks a random loyal customer {expected:.0%} of the time (ties count half)."
             )
-        if close(value, expected * 100, 1):
-            raise Mistake("That looks like a percentage. ROC-AUC is between 0 and 1.")
-        for at_least in range(6):
+        if close(value, expected * 100, 0.05):
+            raise Mistake(f"{value:g} looks like a percentage. ROC-AUC is between 0 and 1.")
+        if value == 1:
+            raise Mistake("1.0 means the scores were the true outcomes themselves (y_test). Give the scorecard's points.")
+        for at_least in range(1, 6):
             if close(value, roc_auc_score(split.y_test, flag_risk_points(split.X_test, at_least=at_least))):
-                raise Mistake("You scored the yes/no flag. ROC-AUC judges a ranking: use the points (0–5), risk_points(X_test).")
+                raise Mistake("You scored a yes/no flag. ROC-AUC judges a ranking: give the points (0–5), scorecard_points.")
+        if close(value, roc_auc_score(split.y_test, _echeck(split.X_test))):
+            raise Mistake("That is the electronic-check rule's flags. Give the scorecard's points, scorecard_points.")
         if close(value, roc_auc_score(split.y_train, risk_points(split.X_train))):
             raise Mistake("That is on the training customers. Judge the scorecard on the test customers, like the model.")
         if close(value, 1 - expected):
-            raise Mistake("That is upside down (1 − the right value): more points should mean *more* risk, so score the points themselves, not their opposite.")
+            raise Mistake("That is upside down: more points should mean *more* risk. Score the points themselves.")
         reject_if_rounded(value, expected, "scorecard_auc")
-        raise Mistake(f"scorecard_auc is {value:.4g}. Use roc_auc_score(y_test, the scorecard's points for X_test).")
+        raise Mistake(f"scorecard_auc is {value:.4g}. Use roc_auc_score(y_test, scorecard_points).")
+
+
+class FibreMonthToMonthRule(Question):
+    """Go further: write a two-condition rule and price it."""
+
+    variables = ("fibre_rule_profit_30",)
+    hints = (
+        "A two-condition rule combines two True/False columns with & (both true), each in brackets, as lesson 04's "
+        "'month-to-month & new' rule does.",
+        "Flag X_test customers whose internet_service is 'Fiber optic' and whose contract is 'Month-to-month', then price "
+        "the flags with expected_campaign_profit(y_test, flags, expensive).",
+        "Two lines:\n"
+        "    fibre_rule = X_test[\"internet_service\"].eq(\"Fiber optic\") & X_test[\"contract\"].eq(\"Month-to-month\")\n"
+        "    fibre_rule_profit_30 = expected_campaign_profit(y_test, fibre_rule, expensive)",
+    )
+    solution_code = (
+        'fibre_rule = X_test["internet_service"].eq("Fiber optic") & X_test["contract"].eq("Month-to-month")\n'
+        "fibre_rule_profit_30 = expected_campaign_profit(y_test, fibre_rule, expensive)"
+    )
+    solution_why = (
+        "Two signals together make a sharper rule: more than half of the customers it flags churn, so it stays "
+        "(barely) profitable at $30 a contact, where each signal alone loses money. The model still earns more."
+    )
+
+    def grade(self, fibre_rule_profit_30):
+        split = course_split()
+        flags = _fibre_month_to_month(split.X_test)
+        expected = _profit(flags, EXPENSIVE)
+        value = as_fraction_or_number(fibre_rule_profit_30, "fibre_rule_profit_30")
+        if close(value, expected, 0.5):
+            return (
+                f"The rule flags {int(flags.sum())} customers and makes ${expected:,.0f} at $30 a contact, where "
+                f"month-to-month alone loses ${-_profit(month_to_month(split.X_test), EXPENSIVE):,.0f}; the model at 0.5 "
+                f"makes ${_profit(comparison_rows()['model ≥ 0.500'], EXPENSIVE):,.0f}."
+            )
+        if close(value, -expected, 0.5):
+            raise Mistake("Right size, wrong sign: this rule makes money at $30. Check the minus sign.")
+        if close(value, _profit(flags, CHEAP), 0.5):
+            raise Mistake("That is the profit at $10 a contact. Use the $30 economics, expensive.")
+        X = split.X_test
+        one_signal = {
+            "fibre optic alone": X["internet_service"].eq("Fiber optic"),
+            "month-to-month alone": X["contract"].eq("Month-to-month"),
+            "fibre optic *or* month-to-month": X["internet_service"].eq("Fiber optic") | X["contract"].eq("Month-to-month"),
+        }
+        for name, other in one_signal.items():
+            if close(value, _profit(other, EXPENSIVE), 0.5):
+                raise Mistake(f"That is the profit of {name}. Flag customers with both signals: combine them with &.")
+        if close(value, _profit(_fibre_month_to_month(split.X_train), EXPENSIVE, "train"), 0.5):
+            raise Mistake("That is on the training customers. Apply the rule to X_test and price it with y_test.")
+        raise Mistake(f"fibre_rule_profit_30 is {value:,.0f}. Flag fibre-optic month-to-month customers in X_test, price at $30.")
 
 
 q1 = ElectronicCheckRule("q1")
-q2 = RuleRecall("q2")
-q3 = RuleProfitExpensive("q3")
+q2 = RuleRecallFromTable("q2")
+q3 = RuleProfitFromTable("q3")
 q4 = ScorecardAuc("q4")
+q5 = FibreMonthToMonthRule("q5")

@@ -465,12 +465,14 @@ def test_a_broken_bucketer_causes_a_sample_ratio_mismatch():
 
 def test_a_year_of_seven_thousand_customers_takes_under_a_second():
     world.simulate(months=12, seed=1)  # warm-up: loads the data and fits the course model once
+    # CPU seconds of this process (all its threads): what the year costs, even when other tests or
+    # notebooks share the 2 cores and stretch the wall-clock time. Best of 5.
     times = []
-    for _ in range(3):
-        start = time.perf_counter()
+    for _ in range(5):
+        start = time.process_time()
         world.simulate(months=12, seed=1)
-        times.append(time.perf_counter() - start)
-    assert min(times) < 1.0, f"best of 3: {min(times):.2f} s"
+        times.append(time.process_time() - start)
+    assert min(times) < 1.0, f"best of 5: {min(times):.2f} CPU seconds"
 
 
 def test_plot_truth_is_titled_simulated_with_labelled_axes(year):

@@ -160,12 +160,40 @@ def test_glossary_links_land_on_its_headings(browser, jupyterlab):
     page = browser.new_page()
     try:
         notebook = _open(page, jupyterlab[0], "notebooks/glossary.ipynb", code_cells=0)
-        ids = set(notebook.locator("h3").evaluate_all("headings => headings.map(h => h.id)"))
+        # JupyterLab 4 keeps a heading's anchor in data-jupyter-id (id only where named properties are allowed).
+        ids = set(notebook.locator("h3").evaluate_all("headings => headings.map(h => h.id || h.dataset.jupyterId)"))
         links = {anchor for path in LESSONS + SOLUTIONS for cell in nbformat.read(path, as_version=4).cells
                  if cell.cell_type == "markdown" for anchor in GLOSSARY_LINK.findall(cell.source)}
         assert links and not links - ids, f"glossary links with no heading of that id in JupyterLab: {sorted(links - ids)}"
     finally:
         page.close()
+
+
+@pytest.mark.xfail(strict=True, reason="JupyterLab 4.6.6 opens the glossary at its top, not at the linked heading "
+                   "(also when the URL carries the fragment); remove this mark when JupyterLab scrolls to it again")
+def test_a_glossary_link_opens_the_glossary_at_its_term(browser, jupyterlab):
+    page = browser.new_page()
+    try:
+        lesson = LESSONS[-1]
+        stored = nbformat.read(lesson, as_version=4)
+        anchor = next(a for c in stored.cells if c.cell_type == "markdown" for a in GLOSSARY_LINK.findall(c.source))
+        notebook = _open(page, jupyterlab[0], f"notebooks/{lesson.name}", sum(c.cell_type == "code" for c in stored.cells))
+        notebook.locator(f"a[href*='glossary.ipynb'][href$='#{anchor}']").first.click()  # JupyterLab rewrites the href
+        glossary = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)", has=page.locator(f"h3[data-jupyter-id='{anchor}']"))
+        heading = glossary.locator(f"h3[data-jupyter-id='{anchor}']")
+        heading.wait_for(timeout=60_000)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        try:
+            _wait_until(lambda: _in_view(page, heading), 30, f"the glossary opened, but not at {anchor!r}")
+        finally:
+            page.screenshot(path=str(SCREENSHOTS / "glossary-link.png"))
+    finally:
+        page.close()
+
+
+def _in_view(page, element) -> bool:
+    box = element.bounding_box()
+    return box is not None and 0 <= box["y"] <= page.viewport_size["height"] - box["height"]
 
 
 TYPESET_SECONDS = 10

@@ -2,9 +2,14 @@
 
 - **Dollar signs.** JupyterLab, Colab and GitHub typeset the text between two
   ``$`` of a markdown cell as mathematics, so "costs $10 … worth $200" turns
-  into an italic formula. Dollars in markdown are written ``\\$10``. This static
-  check covers every notebook in ``notebooks/``, ``solutions/`` and
-  ``exercises/``; ``tests/test_browser.py`` checks the rendered pages too.
+  into an italic formula. Dollars in markdown are written ``\\$10``. That is
+  not enough in JupyterLab (issue jupyterlab#8645): its markdown renderer turns
+  ``\\$`` into ``$`` and MathJax then pairs two of them that share a run of
+  text (a paragraph, a list item, a table cell). So where a run holds two
+  amounts, each is wrapped in its own element: ``<span>\\$10</span>`` (GitHub
+  documents the span too). This static check covers every notebook in
+  ``notebooks/``, ``solutions/`` and ``exercises/``; ``tests/test_browser.py``
+  checks what JupyterLab really renders.
 - **The glossary** (``notebooks/glossary.ipynb``): one ``### term`` heading per
   term, in alphabetical order, and every ``glossary.ipynb#anchor`` link in any
   notebook points at one of them.
@@ -29,6 +34,9 @@ FENCED_CODE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 UNESCAPED_DOLLAR = re.compile(r"(?<!\\)(?:\\\\)*\$")
 LATEX_COMMAND = re.compile(r"\\[A-Za-z]+|[_^]\{")
+# Text in its own element: MathJax never pairs a $ inside it with one outside.
+OWN_ELEMENT = re.compile(r"<span>.*?</span>|\*\*[^*\n]+?\*\*", re.DOTALL)
+ESCAPED_DOLLAR = re.compile(r"(?<!\\)\\\$")
 GLOSSARY_LINK = re.compile(r"\]\(\s*(?:\.\./notebooks/|\./)?glossary\.ipynb#([^)\s]*)\s*\)")
 # Stored outputs must not show where the authors ran the notebook.
 MACHINE_PATHS = re.compile(r"/tmp/|(?<!sqlite://)/work/|/root/|/home/|site-packages|/Users/|[A-Z]:\\\\")
@@ -62,12 +70,28 @@ def holds_latex(markdown: str) -> bool:
     return any(LATEX_COMMAND.search(span) for span in math_spans(markdown))
 
 
+def text_runs(markdown: str) -> list[str]:
+    """The runs of text a renderer keeps in one element: paragraphs, list items, table cells (code removed)."""
+    runs = []
+    for paragraph in re.split(r"\n\s*\n", OWN_ELEMENT.sub(" ", prose(markdown))):
+        for item in re.split(r"\n(?=\s*(?:[-*+]|\d+\.)\s)", paragraph):
+            runs += item.split("|") if item.lstrip().startswith("|") else [item]
+    return runs
+
+
 def dollar_problems(markdown: str) -> list[str]:
-    """Unescaped dollar signs that would be, or could become, a formula: pairs without LaTeX, and any "$10"."""
+    """Dollar signs a renderer would, or could, typeset as maths.
+
+    Unescaped: any pair without LaTeX, and any "$10". Escaped (\\$10): two in one
+    run of text, which JupyterLab still pairs; each needs its own <span>.
+    """
     problems = [f"typeset as maths: {span[:60]!r}" for span in math_spans(markdown) if not LATEX_COMMAND.search(span)]
     text = prose(markdown)
     problems += [f"a dollar amount without a backslash: {text[max(0, m.start() - 20):m.end() + 10]!r}"
                  for m in UNESCAPED_DOLLAR.finditer(text) if text[m.end():m.end() + 1].isdigit()]
+    problems += [f"two dollar signs in one run of text, which JupyterLab pairs into a formula even escaped: "
+                 f"{run.strip()[:70]!r}; wrap each amount as <span>\\$10</span>"
+                 for run in text_runs(markdown) if len(ESCAPED_DOLLAR.findall(run)) >= 2]
     return problems
 
 
@@ -86,7 +110,11 @@ def glossary_headings() -> list[str]:
 
 def test_the_checks_see_what_a_renderer_sees():
     assert math_spans("costs $10 and saves $200") == ["$10 and saves $"]
-    assert dollar_problems("a contact costs \\$10, a saved customer is worth \\$200") == []
+    assert dollar_problems("a contact costs \\$10; a saved customer is worth <span>\\$200</span>") == []
+    assert dollar_problems("a contact costs \\$10, a saved customer is worth \\$200")  # JupyterLab pairs these
+    assert dollar_problems("- a contact costs \\$10;\n- a saved customer \\$200") == []  # list items are apart
+    assert dollar_problems("**\\$12,220** against **\\$12,640**") == []
+    assert dollar_problems("| \\$10 | \\$30 |\n|---|---|") == []
     assert dollar_problems("one call costs $10.") and dollar_problems("from $10 to $30")
     assert dollar_problems("`$10` and ```\n$20 $30\n```") == []  # code is shown as typed
     assert math_spans("first $10\n\nthen $30") == []  # a blank line ends a paragraph, and a formula with it

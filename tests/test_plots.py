@@ -87,3 +87,103 @@ def test_two_economics_keep_the_colours_of_lesson_04(scored):
     colours = [matplotlib.colors.to_hex(line.get_color()) for line in ax.get_lines()[:2]]
     assert colours == [plots.STAY_COLOUR, plots.CHURN_COLOUR]
     assert np.isfinite([line.get_ydata() for line in ax.get_lines()[:2]]).all()
+
+
+def test_feature_weights_speak_plain_english_and_say_what_the_colours_mean(scored):
+    ax = plots.feature_weights(feature_weights(course_model()), top=39)
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert "two-year contract" in names and "fibre-optic internet" in names and "months with us (tenure)" in names
+    assert not [name for name in names if "_" in name], f"a column name shows as code: {names}"
+    legend = ax.get_legend() or ax.figure.legends[0]
+    meanings = {text.get_text(): matplotlib.colors.to_hex(handle.get_facecolor())
+                for text, handle in zip(legend.get_texts(), legend.legend_handles)}
+    assert meanings == {"red: raises churn risk": plots.CHURN_COLOUR, "teal: lowers churn risk": plots.STAY_COLOUR}
+    bars = {t.get_text(): bar for t, bar in zip(ax.get_yticklabels(), ax.patches)}
+    assert matplotlib.colors.to_hex(bars["two-year contract"].get_facecolor()) == plots.STAY_COLOUR
+    assert matplotlib.colors.to_hex(bars["fibre-optic internet"].get_facecolor()) == plots.CHURN_COLOUR
+
+
+def test_every_trait_of_the_model_has_words():
+    for name in feature_weights(course_model()).index:
+        known = name in plots.TRAIT_WORDS or name.startswith(tuple(plots.ADD_ON_WORDS))
+        assert known, f"{name}: add its words to plots.TRAIT_WORDS"
+        assert "_" not in plots.trait_in_words(name)
+
+
+def _lesson_04_comparison(scored):
+    from churnlab import rules
+
+    y_test, scores = scored
+    split = course_split()
+    churn_scores = pd.Series(scores, index=y_test.index)
+    points = rules.risk_points(split.X_test)
+    month_to_month = rules.month_to_month(split.X_test)
+    campaigns = {
+        "contact everyone": pd.Series(1, index=y_test.index), "rule: month-to-month": month_to_month,
+        "rule: month-to-month & new": month_to_month.eq(1) & split.X_test["tenure"].lt(12),
+        "scorecard ≥ 3 points": points.ge(3), "scorecard ≥ 2 points": points.ge(2), "scorecard ≥ 4 points": points.ge(4),
+        "model ≥ 0.167": churn_scores.ge(1 / 6), "model ≥ 0.500": churn_scores.ge(0.5),
+    }
+    ranking = {name: points for name in campaigns if name.startswith("scorecard")}
+    ranking.update({name: churn_scores for name in campaigns if name.startswith("model")})
+    economics = {"profit at $10 ($)": CampaignEconomics(), "profit at $30 ($)": CampaignEconomics(cost_per_contact=30)}
+    return compare_campaigns(y_test, campaigns, ranking, economics)
+
+
+def test_lesson_04_points_carry_their_names_without_overlap(scored):
+    # Lesson 04's eight campaigns: three of them sit close together; each is named next to its point.
+    table = _lesson_04_comparison(scored)
+    left, _ = plots.campaign_comparison(table, ["profit at $10 ($)", "profit at $30 ($)"])
+    figure = left.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    names = [text for text in left.texts]
+    assert sorted(t.get_text() for t in names) == sorted(plots._plain_text(name) for name in table.index)
+    assert left.get_legend() is None, "the points are named directly; a legend would repeat them"
+    boxes = [text.get_window_extent(renderer) for text in names]
+    axes_box = left.get_window_extent(renderer)
+    for number, box in enumerate(boxes):
+        assert axes_box.x0 <= box.x0 and box.x1 <= axes_box.x1 and axes_box.y0 <= box.y0 and box.y1 <= axes_box.y1
+        for other in boxes[number + 1:]:
+            assert not box.overlaps(other), f"labels overlap: {names[number].get_text()!r}"
+    markers = left.transData.transform(np.column_stack([table["recall"], table["precision"]]))
+    for text, box in zip(names, boxes):
+        assert not any(box.x0 < x < box.x1 and box.y0 < y < box.y1 for x, y in markers), f"{text.get_text()!r} covers a point"
+
+
+def test_runs_chart_reads_in_dollars():
+    ax = plots.runs_by_profit(pd.Series({"model C=0.1": 12650.0, "rule: month-to-month": 12010.0, "rule: bad": -3450.0}))
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks and all("$" in t for t in ticks), ticks
+    bar_labels = sorted(text.get_text().replace("\\", "") for text in ax.texts)
+    assert bar_labels == ["$12,010", "$12,650", "-$3,450"]
+
+
+def test_small_multiples_share_one_colour_scale(scored):
+    y_test, scores = scored
+    axes = plots.confusion_small_multiples(y_test, scores, [0.17, 0.3, 0.5])
+    limits = {ax.images[0].get_clim() for ax in axes}
+    assert len(limits) == 1, f"each matrix has its own colour scale: {limits}"
+    low, high = limits.pop()
+    largest = max(int(text.get_text().split("\n")[0].replace(",", "")) for ax in axes for text in ax.texts)
+    assert low == 0 and high == largest
+
+
+def test_dollar_signs_in_charts_show_as_typed(scored):
+    # Matplotlib reads the text between two $ as mathematics, as Jupyter's markdown does.
+    for name, axes in _charts(scored).items():
+        figure = axes[0].figure
+        texts = [t for t in figure.findobj(matplotlib.text.Text) if t.get_text()]
+        for text in texts:
+            raw = text.get_text()
+            unescaped = [i for i, char in enumerate(raw) if char == "$" and (i == 0 or raw[i - 1] != "\\")]
+            assert len(unescaped) < 2, f"{name}: {raw!r} would be typeset as maths"
+
+
+def test_plots_are_course_functions_with_friendly_errors():
+    from churnlab.errors import CourseError
+
+    assert plots.__all__ and all(getattr(getattr(plots, name), "course_function", False) for name in plots.__all__)
+    with pytest.raises(CourseError, match="did you mean 'contract'"):
+        plots.churn_rate_by(load_churn(), "Contract")

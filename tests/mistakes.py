@@ -10,7 +10,7 @@ natural mistakes a learner makes when calling them, as ``Mistake`` entries:
 
 ``tests/test_mistakes.py`` runs every entry and checks that the call raises a
 ``CourseError`` (nothing else), that its message holds the expected phrase (what
-to fix), and that it is not the decorator's generic fallback. It also checks that
+to fix; capitals aside), and that it is not the decorator's generic fallback. It also checks that
 every function in a learner-facing module's ``__all__`` is a ``course_function``
 with at least one entry here.
 """

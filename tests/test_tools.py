@@ -260,3 +260,22 @@ def test_the_real_repository_url_is_a_valid_one():
     import set_repo_url  # imported here: it reads course_config at import
 
     assert set_repo_url.owner_repo(course_config.repository_url()) == course_config.repository_url().removeprefix("https://github.com/")
+
+
+# --- escape_dollars ----------------------------------------------------------------------------------
+
+import escape_dollars  # noqa: E402
+
+
+@pytest.mark.parametrize("markdown, expected", [
+    ("A call costs $10.", "A call costs \\$10."),
+    ("A contact costs $10 and is worth $60.", "A contact costs <span>\\$10</span> and is worth <span>\\$60</span>."),
+    ("Costs \\$10.\n\n- worth $200 or $30\n- only $5", "Costs \\$10.\n\n- worth <span>\\$200</span> or <span>\\$30</span>\n- only \\$5"),
+    ("| $10 | $30 |", "| \\$10 | \\$30 |"),  # one amount per table cell
+    ("`$x = $y` and **$10 a call** and $3", "`$x = $y` and **\\$10 a call** and \\$3"),  # code untouched; bold is its own element
+    ("a loss of -$3,450 against $12,010", "a loss of -<span>\\$3,450</span> against <span>\\$12,010</span>"),
+    ("$x^{2}$ is LaTeX", "$x^{2}$ is LaTeX"),
+])
+def test_dollar_amounts_are_written_so_no_renderer_typesets_them(markdown, expected):
+    assert escape_dollars.escape_markdown(markdown) == expected
+    assert escape_dollars.escape_markdown(expected) == expected  # running it twice changes nothing

@@ -494,25 +494,6 @@ def test_labels_not_known_yet_are_refused_by_the_calibration_table(year):
         world.calibration_table(year, month=12)
 
 
-def test_every_listed_mistake_gets_its_own_message():
-    # Runs tests/mistakes_world.py here until the suite-wide collector (tests/test_mistakes.py) lands on main.
-    from mistakes import COURSE
-    from mistakes_world import MISTAKES
-
-    from churnlab.validate import FALLBACK_WORDS
-
-    listed = {mistake.function for mistake in MISTAKES}
-    public = {f"world.{name}" for name in world.__all__ if callable(getattr(world, name))
-              and not isinstance(getattr(world, name), type)}
-    assert public <= listed, f"no mistake listed for {sorted(public - listed)}"
-    for mistake in MISTAKES:
-        with pytest.raises(CourseError) as raised:
-            mistake.call(COURSE)
-        message = str(raised.value)
-        assert mistake.phrase.lower() in message.lower(), f"{mistake.function}, {mistake.what}: {message}"
-        assert FALLBACK_WORDS not in message, f"{mistake.function}, {mistake.what}: reached the fallback: {message}"
-
-
 def test_every_public_function_is_a_course_function():
     for name in world.__all__:
         value = getattr(world, name)

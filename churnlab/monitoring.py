@@ -298,9 +298,9 @@ def expected_precision(churn_scores, threshold: float = 1 / 6) -> float:
     months before the labels. It fails when behaviour changes without the inputs moving: the
     scores stay the same, so the estimate does too. Empty scores (failed calls) are left out.
     """
-    scores = pd.Series(churn_scores).dropna() if not isinstance(churn_scores, (str, bytes, dict)) and churn_scores is not None \
-        and np.ndim(churn_scores) == 1 else churn_scores
-    scores = validate.scores(scores)
+    listed = not hasattr(churn_scores, "predict_proba") and not isinstance(churn_scores, (str, bytes, dict)) \
+        and churn_scores is not None and np.ndim(churn_scores) == 1
+    scores = validate.scores(pd.Series(churn_scores).dropna() if listed else churn_scores)
     cut = validate.threshold(threshold, scores)
     flagged = scores[scores >= cut]
     if flagged.size == 0:
@@ -473,6 +473,7 @@ def _svg(figure) -> str:
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.DOTALL)  # creator and licence boilerplate
     return text[text.index("<svg"):]
 
 

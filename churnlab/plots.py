@@ -269,6 +269,13 @@ def _alert_dots(ax, months, values, alert_months):
                    linewidths=2, zorder=5, label="alert")
 
 
+def _course_function(function):
+    from churnlab.validate import course_function
+
+    return course_function(function)
+
+
+@_course_function
 def model_health(table: pd.DataFrame, thresholds=None):
     """The model-health page as one figure: eight monthly panels with their alert thresholds and alerts.
 

@@ -228,7 +228,7 @@ class VolumeQuery(Question):
         flagged_at_half = (_year().predictions["churn_score"] >= 0.5).groupby(_year().predictions["month"]).mean().to_numpy()
         if np.allclose(shares, flagged_at_half, atol=0.002):
             raise Mistake("That is the share at or above 0.5. The campaign flags customers at the break-even 1/6.")
-        if np.allclose(shares, expected["customers_scored"].to_numpy() * expected["share_flagged"].to_numpy(), atol=1):
+        if np.allclose(shares, expected["customers_scored"].to_numpy() * expected["share_of_all"].to_numpy(), atol=0.5):
             raise Mistake("share_flagged looks like a count of flagged customers. Average the 1/0 values instead of adding them.")
         if not (np.allclose(shares, expected["share_flagged"].to_numpy(), atol=1e-6)
                 or np.allclose(shares, expected["share_of_all"].to_numpy(), atol=1e-6)):

@@ -460,9 +460,38 @@ _PAGE_ROWS = (  # (column, heading, format)
     ("realised_profit", "realised profit", "${:,.0f}"),
     ("latency_p99_ms", "latency p99 (ms)", "{:.0f}"),
 )
-_ALERT_PANELS = {"customers_scored": "volume", "leaving_rate": "outcomes", "share_flagged": "scores", "psi_score": "scores",
-                 "max_input_psi": "input drift", "empty_share": "data quality", "realised_precision": "precision",
-                 "latency_p99_ms": "system"}
+_ALERT_SIGNALS = {  # a month-table column turns red when one of these signals alerts that month
+    "customers_scored": ("customers scored vs reference (relative, either way)",),
+    "leaving_rate": ("leaving rate vs reference (relative)",),
+    "share_flagged": ("share flagged vs reference (points, either way)",),
+    "psi_score": ("PSI of the score",),
+    "max_input_psi": tuple(f"PSI of {c}" for c in TOP_INPUTS),
+    "empty_share": ("share of rows with an empty input",),
+    "realised_precision": ("realised minus estimated precision (either way)",),
+    "latency_p99_ms": ("latency, 99th percentile (ms)", "share of failed calls"),
+}
+_THRESHOLD_WORDS = {
+    "leaving_rate_rise": "customers leaving, relative rise on the reference month",
+    "volume_change": "customers scored, relative change on the reference month (either way)",
+    "flagged_change": "share flagged, change in points on the reference month (either way)",
+    "psi": "PSI of an input or of the score against the reference month",
+    "empty_share": "share of rows with an empty model input",
+    "precision_gap": "realised minus estimated precision (either way), once labels arrive",
+    "latency_p99_ms": "99th-percentile scoring latency (ms)",
+    "failure_share": "share of failed scoring calls",
+}
+
+
+def _month_ranges(months) -> str:
+    months, parts = sorted(set(int(m) for m in months)), []
+    for month in months:
+        if parts and month == parts[-1][1] + 1:
+            parts[-1][1] = month
+        else:
+            parts.append([month, month])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in parts)
+
+
 ALERT_COLOUR, ALERT_BACKGROUND = "#d1495b", "#f8d7da"
 
 
@@ -479,7 +508,7 @@ def _svg(figure) -> str:
 
 def _page(table: pd.DataFrame, found: pd.DataFrame, limits: AlertThresholds, svg: str, caption: str) -> str:
     table = table.assign(max_input_psi=table[[f"psi_{c}" for c in TOP_INPUTS]].max(axis=1))
-    flagged_cells = {(int(row.month), row.panel) for row in found.itertuples()}
+    alerting = {(int(row.month), row.signal) for row in found.itertuples()}
     head = "".join(f"<th>{html.escape(heading)}</th>" for _, heading, _ in _PAGE_ROWS)
     body = []
     for month, row in table.iterrows():
@@ -487,14 +516,15 @@ def _page(table: pd.DataFrame, found: pd.DataFrame, limits: AlertThresholds, svg
         for column, _, shape in _PAGE_ROWS:
             value = row[column]
             text = "not known yet" if pd.isna(value) else shape.format(value)
-            alert = (int(month), _ALERT_PANELS.get(column, "")) in flagged_cells
-            signal = column == "share_flagged" and (int(month), "scores") in flagged_cells
-            cell_class = ' class="alert"' if alert or signal else ""
+            alert = any((int(month), signal) in alerting for signal in _ALERT_SIGNALS.get(column, ()))
+            cell_class = ' class="alert"' if alert else ""
             cells.append(f'<td data-column="{column}"{cell_class}>{html.escape(text)}</td>')
         body.append(f'<tr data-month="{int(month)}"><th>{int(month)}</th>{"".join(cells)}</tr>')
-    limits_text = "".join(f"<li><code>{item.name}</code>: {getattr(limits, item.name):g}</li>" for item in fields(limits))
-    alert_text = "".join(f"<li>month {row.month}: {html.escape(row.panel)}: {html.escape(row.signal)} = {row.value:.3g} "
-                         f"(threshold {row.threshold:g})</li>" for row in found.itertuples()) or "<li>none</li>"
+    limits_text = "".join(f"<tr><td><code>{item.name}</code></td><td>{getattr(limits, item.name):g}</td>"
+                          f"<td>{html.escape(_THRESHOLD_WORDS[item.name])}</td></tr>" for item in fields(limits))
+    grouped = found.groupby(["panel", "signal"], sort=False)["month"]
+    alert_text = "".join(f"<li><b>{html.escape(panel)}</b>: {html.escape(signal)}, months {_month_ranges(months)}</li>"
+                         for (panel, signal), months in sorted(grouped, key=lambda item: item[1].min())) or "<li>none</li>"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -503,6 +533,7 @@ def _page(table: pd.DataFrame, found: pd.DataFrame, limits: AlertThresholds, svg
 body {{ font-family: sans-serif; margin: 1.5em; color: #222; }}
 table {{ border-collapse: collapse; font-size: 0.85em; }}
 th, td {{ border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }}
+#thresholds td {{ text-align: left; }}
 td.alert {{ background: {ALERT_BACKGROUND}; color: {ALERT_COLOUR}; font-weight: bold; }}
 .caption {{ color: #555; }}
 svg {{ max-width: 100%; height: auto; }}
@@ -517,10 +548,12 @@ after each month's scoring (the churn label's horizon); until then they read "no
 <table id="months"><thead><tr><th>month</th>{head}</tr></thead><tbody>
 {chr(10).join(body)}
 </tbody></table>
-<h2>Alerts</h2>
+<h2>Alerts, first month first</h2>
 <ul id="alerts">{alert_text}</ul>
 <h2>Alert thresholds</h2>
-<ul id="thresholds">{limits_text}</ul>
+<table id="thresholds"><thead><tr><th>threshold</th><th>value</th><th>alerts when</th></tr></thead><tbody>
+{limits_text}
+</tbody></table>
 </body></html>
 """
 

@@ -87,12 +87,15 @@ def test_alert_colours_where_the_planted_incidents_are(page, month, column):
 
 
 @pytest.mark.parametrize("month, column", [(3, "max_input_psi"), (4, "leaving_rate"), (6, "empty_share"), (9, "latency_p99_ms"),
-                                           (4, "realised_precision")])
+                                           (4, "realised_precision"), (12, "psi_score"), (9, "share_flagged")])
 def test_no_alert_colour_where_nothing_was_planted(page, month, column):
     assert _background(page[0], month, column) != ALERT_BACKGROUND
 
 
-def test_the_thresholds_are_listed(page):
+def test_the_thresholds_and_the_alerts_are_listed(page):
     listed = page[0].locator("#thresholds").inner_text()
     for name in ("psi", "empty_share", "precision_gap", "latency_p99_ms"):
         assert name in listed
+    alerts = page[0].locator("#alerts li").all_inner_texts()
+    assert alerts[0].startswith("input drift: PSI of monthly_charges, months 5-12")
+    assert "data quality: share of rows with an empty input, months 7-12" in alerts

@@ -106,15 +106,14 @@ def what_to_watch() -> pd.DataFrame:
     but arrive last: a churn label is known three months after the prediction.
     """
     rows = [
-        ("1. outcomes and business results", "customers leaving each month; the campaign's profit",
-         "leaving: at the end of the month; profit: 3 months later"),
-        ("2. model performance", "precision, recall, calibration of each monthly cohort", "3 months later (the label's horizon)"),
-        ("3. proxies", "label-free estimate of precision (mean score of the flagged)", "the day of scoring"),
-        ("4. data quality", "empty or impossible values in the model's inputs", "the day of scoring"),
-        ("5. drift", "PSI of the inputs and of the scores; the share flagged", "the day of scoring"),
+        ("1. outcomes and business results", "customers leaving; the campaign's profit", "month end; profit 3 months later"),
+        ("2. model performance", "precision, recall, calibration per cohort", "3 months later (label horizon)"),
+        ("3. proxies", "label-free estimate: mean score of flagged", "the day of scoring"),
+        ("4. data quality", "empty or impossible values in the inputs", "the day of scoring"),
+        ("5. drift", "PSI of inputs and scores; share flagged", "the day of scoring"),
         ("6. system health", "customers scored, latency, failed calls", "the day of scoring"),
     ]
-    return pd.DataFrame(rows, columns=["what to watch", "in the churn campaign", "visible"])
+    return pd.DataFrame(rows, columns=["what to watch", "in the churn campaign", "visible"]).set_index("what to watch")
 
 
 # --- drift ---------------------------------------------------------------------------------------------------
@@ -333,8 +332,11 @@ def health_table(simulation, reference_month: int = 1, holdout_arm: str = HOLDOU
     (rows with an empty model input), ``contacted``, ``estimated_precision`` (mean score of
     the flagged) and ``estimated_profit`` (dollars, from the contacted customers' scores).
     Known three months late (empty before): ``realised_precision`` (churn rate of the flagged
-    customers of the hold-out arm, whom nobody contacts) and ``realised_profit`` (the month's
-    contacts valued at that precision), with ``holdout_flagged`` (how many it rests on).
+    customers of the hold-out arm, whom nobody contacts), ``realised_recall`` (share of the
+    hold-out's churners the model flagged), ``holdout_churn_rate`` (to set against
+    ``holdout_mean_score``: a calibrated model's mean score matches it) and
+    ``realised_profit`` (the month's contacts valued at the realised precision), with
+    ``holdout_flagged`` (how many customers the precision rests on).
     """
     from churnlab.economics import _checked_economics, CampaignEconomics
 
@@ -363,6 +365,11 @@ def health_table(simulation, reference_month: int = 1, holdout_arm: str = HOLDOU
         known = here & holdout & flagged
         labels = churned[known]
         realised = float(labels.mean()) if labels.size and not np.isnan(labels).any() else math.nan
+        cohort = here & holdout & ~failed
+        cohort_labels = churned[cohort]
+        labelled = cohort_labels.size > 0 and not np.isnan(cohort_labels).any()
+        churners = cohort_labels == 1
+        recall = float(flagged[cohort][churners].mean()) if labelled and churners.any() else math.nan
         n_contacted = int(contacted["size"].get(month, 0))
         mean_contacted = float(contacted["mean"].get(month, math.nan))
         rows.append({
@@ -382,6 +389,9 @@ def health_table(simulation, reference_month: int = 1, holdout_arm: str = HOLDOU
             "estimated_precision": float(scores[here & flagged].mean()),
             "realised_precision": realised,
             "holdout_flagged": int(known.sum()),
+            "realised_recall": recall,
+            "holdout_mean_score": float(scores[cohort].mean()),
+            "holdout_churn_rate": float(cohort_labels.mean()) if labelled else math.nan,
             "estimated_profit": n_contacted * (mean_contacted * gain - cost) if n_contacted else 0.0,
             "realised_profit": n_contacted * (realised * gain - cost) if n_contacted else (0.0 if not math.isnan(realised) else math.nan),
         })

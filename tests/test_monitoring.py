@@ -219,7 +219,8 @@ def test_labelled_rows_join_on_customer_and_month_and_split_by_seat(year):
 
 def test_what_to_watch_is_ordered_by_value():
     table = monitoring.what_to_watch()
-    assert table["what to watch"].iloc[0].startswith("1. outcomes") and table["what to watch"].iloc[-1].startswith("6. system")
+    assert table.index[0].startswith("1. outcomes") and table.index[-1].startswith("6. system")
+    assert table.map(len).max().max() <= 50  # a notebook shows up to 50 characters of a cell before cutting it
 
 
 # --- MLflow -------------------------------------------------------------------------------------------------
@@ -276,3 +277,18 @@ def test_plan_and_retrain_are_logged_and_the_alias_moves_only_for_a_winner(store
     assert MlflowClient().get_model_version_by_alias(tracking.MODEL_NAME, "champion").version != first
     latest = monitoring.latest_retrain()
     assert latest["decision"] == "promote" and latest["margin"] == pytest.approx(410.0) and latest["months"] == "8-10"
+
+
+def test_recall_and_calibration_of_each_cohort_match_the_hold_out_truth(year, health):
+    truth = year.truth_by_customer
+    holdout = year.assignments["arm"].eq("hold-out").to_numpy()
+    scores = year.predictions["churn_score"].to_numpy()
+    for month in (2, 8):
+        rows = holdout & year.predictions["month"].eq(month).to_numpy() & ~np.isnan(scores)
+        churners = truth.loc[rows, "churned"].to_numpy() == 1
+        assert health.loc[month, "realised_recall"] == pytest.approx((scores[rows][churners] >= 1 / 6).mean())
+        assert health.loc[month, "holdout_churn_rate"] == pytest.approx(churners.mean())
+        assert health.loc[month, "holdout_mean_score"] == pytest.approx(scores[rows].mean())
+    assert abs(health.loc[3, "holdout_mean_score"] - health.loc[3, "holdout_churn_rate"]) < 0.04  # calibrated before
+    assert health.loc[10, "holdout_churn_rate"] - health.loc[10, "holdout_mean_score"] > 0.1  # not after the competitor
+    assert health["realised_recall"].loc[11:12].isna().all()

@@ -29,7 +29,6 @@ contacts): on contacted customers the offer itself changes the outcome.
 """
 from __future__ import annotations
 
-import base64
 import html
 import io
 import math
@@ -226,6 +225,30 @@ def _model_inputs() -> list[str]:
     return list(FEATURES)
 
 
+def _psi_by_month(values: pd.Series, months: np.ndarray, reference_month: int, month_list: list, bins: int = 10) -> list:
+    """``_psi`` of each month against the reference month, with the bins cut once (the same bins as ``_shares``)."""
+    reference = months == reference_month
+    if _is_number(values):
+        x = values.to_numpy(dtype=float, na_value=np.nan)
+        known = x[reference & ~np.isnan(x)]
+        cuts = np.unique(np.quantile(known, np.linspace(0, 1, bins + 1)[1:-1]))
+        codes = np.where(np.isnan(x), cuts.size + 1, np.searchsorted(cuts, np.nan_to_num(x), side="right"))
+        size = cuts.size + 2
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        codes = np.where(codes < 0, len(uniques), codes)
+        size = len(uniques) + 1
+    ref = np.bincount(codes[reference], minlength=size) / reference.sum()
+    found = []
+    for month in month_list:
+        here = months == month
+        cur = np.bincount(codes[here], minlength=size) / here.sum()
+        used = (ref > 0) | (cur > 0)
+        r, c = np.maximum(ref[used], EMPTY_BIN_SHARE), np.maximum(cur[used], EMPTY_BIN_SHARE)
+        found.append(float(np.sum((c - r) * np.log(c / r))))
+    return found
+
+
 @course_function
 def psi_by_month(simulation, columns=TOP_INPUTS, reference_month: int = 1) -> pd.DataFrame:
     """The PSI of each column of the customer table (and of ``churn_score``), every month against ``reference_month``.
@@ -244,12 +267,9 @@ def psi_by_month(simulation, columns=TOP_INPUTS, reference_month: int = 1) -> pd
     for column in columns:
         validate.column(table, column, "columns", "the customer table")
     months = table["month"].to_numpy()
-    reference = table[months == reference_month]
-    rows = []
-    for month in sorted(set(months.tolist())):
-        current = table[months == month]
-        rows.append({"month": month, **{c: _psi(reference[c], current[c]) for c in columns}})
-    result = pd.DataFrame(rows).set_index("month")
+    month_list = sorted(set(months.tolist()))
+    result = pd.DataFrame({c: _psi_by_month(table[c], months, reference_month, month_list) for c in columns},
+                          index=pd.Index(month_list, name="month"))
     result.attrs.update(simulation.customers.attrs)
     return result
 
@@ -569,12 +589,13 @@ after each month's scoring (the churn label's horizon); until then they read "no
 
 
 @course_function
-def write_health_page(table, thresholds=None, filename: str = HEALTH_PAGE_FILE):
+def write_health_page(table, thresholds=None, filename: str = HEALTH_PAGE_FILE, figure=None):
     """Write the model-health page (figure, month table, alerts, thresholds) as one small HTML file in the work folder.
 
     The figure is inline SVG, the page has no script and loads nothing from the network
-    (open it by double-clicking). Returns the file's path; print it with
-    ``churnlab.workspace.shown_path(path)``.
+    (open it by double-clicking). ``figure``: the page's figure if you already drew it
+    (``plots.model_health(table).figure``), to save drawing it again. Returns the file's
+    path; print it with ``churnlab.workspace.shown_path(path)``.
     """
     import matplotlib.pyplot as plt
 
@@ -588,11 +609,16 @@ def write_health_page(table, thresholds=None, filename: str = HEALTH_PAGE_FILE):
         raise CourseError(f"filename should be a file name ending in .html, without folders, like 'model_health.html', "
                           f"not {filename!r}: the page goes in the course's work folder.")
     found = alerts(table, limits)
-    figure = plots.model_health(table, limits).figure
+    if figure is not None and not (hasattr(figure, "savefig") and len(getattr(figure, "axes", [])) == 8):
+        raise CourseError("figure should be the health page's figure, plots.model_health(table).figure (or leave it out), "
+                          f"not {validate.kind_of(figure)}.")
+    drawn = figure is None
+    figure = plots.model_health(table, limits).figure if drawn else figure
     try:
         svg = _svg(figure)
     finally:
-        plt.close(figure)
+        if drawn:
+            plt.close(figure)
     caption = table.attrs.get("caption", "Simulated data. Not real customers.")
     path = work_dir() / filename
     path.write_text(_page(table, found, limits, svg, caption), encoding="utf-8")
@@ -725,8 +751,7 @@ def labelled_rows(simulation, months, arm: str = HOLDOUT_ARM) -> pd.DataFrame:
         raise CourseError(f"months should be a list of months, like [8, 9, 10], not {validate.kind_of(months)}.")
     months = [_checked_month(simulation, m, "each month") for m in months]
     arm = validate.text(arm, "arm", example="'hold-out'")
-    holdout = _holdout(simulation, arm) if arm == HOLDOUT_ARM or arm not in set(simulation.assignments["arm"]) else \
-        simulation.assignments["arm"].eq(arm).to_numpy()
+    holdout = _holdout(simulation, arm)
     chosen = simulation.customers["month"].isin(months).to_numpy() & holdout
     churned = simulation.outcomes.loc[chosen, "churned"]
     if churned.isna().any():

@@ -254,6 +254,8 @@ def campaign_comparison(table: pd.DataFrame, profit_columns: list[str]):
 
 # --- lesson 08: the model-health page ------------------------------------------------------------
 
+from churnlab.validate import course_function  # noqa: E402  (this section's public function checks its arguments)
+
 
 def _month_axis(ax):
     from matplotlib.ticker import MaxNLocator
@@ -269,13 +271,7 @@ def _alert_dots(ax, months, values, alert_months):
                    linewidths=2, zorder=5, label="alert")
 
 
-def _course_function(function):
-    from churnlab.validate import course_function
-
-    return course_function(function)
-
-
-@_course_function
+@course_function
 def model_health(table: pd.DataFrame, thresholds=None):
     """The model-health page as one figure: eight monthly panels with their alert thresholds and alerts.
 

@@ -76,6 +76,8 @@ MISTAKES = [
             lambda course: monitoring.write_health_page(_health(), filename="health"), "ending in .html"),
     Mistake("monitoring.write_health_page", "a table that is not the health table",
             lambda course: monitoring.write_health_page(_year().predictions), "has no column"),
+    Mistake("monitoring.write_health_page", "the axes instead of the figure",
+            lambda course: monitoring.write_health_page(_health(), figure=plots.model_health(_health())), "plots.model_health(table).figure"),
     Mistake("monitoring.sql", "a query with a missing comma",
             lambda course: monitoring.sql("SELECT month count(*) AS n FROM predictions GROUP BY month", _year()), "missing comma"),
     Mistake("monitoring.sql", "a misspelt column", lambda course: monitoring.sql("SELECT churn_scor FROM predictions", _year()),

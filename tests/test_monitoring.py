@@ -292,3 +292,26 @@ def test_recall_and_calibration_of_each_cohort_match_the_hold_out_truth(year, he
     assert abs(health.loc[3, "holdout_mean_score"] - health.loc[3, "holdout_churn_rate"]) < 0.04  # calibrated before
     assert health.loc[10, "holdout_churn_rate"] - health.loc[10, "holdout_mean_score"] > 0.1  # not after the competitor
     assert health["realised_recall"].loc[11:12].isna().all()
+
+
+def test_psi_by_month_gives_the_same_numbers_as_psi(year):
+    table = monitoring.psi_by_month(year, ["tenure", "contract", "total_charges", "churn_score"], reference_month=2)
+    customers = year.customers.assign(churn_score=year.predictions["churn_score"].to_numpy())
+    for month in (1, 2, 7, 12):
+        for column in table.columns:
+            one = monitoring.psi(customers.loc[customers["month"] == 2, column], customers.loc[customers["month"] == month, column])
+            assert table.loc[month, column] == pytest.approx(one, abs=1e-12)
+
+
+def test_the_health_page_can_reuse_a_drawn_figure(health, tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from churnlab import plots
+
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path))
+    figure = plots.model_health(health).figure
+    reused = monitoring.write_health_page(health, figure=figure).read_text(encoding="utf-8")
+    assert "8. System: scoring latency" in reused
+    plt.close(figure)
+    with pytest.raises(CourseError, match="plots.model_health"):
+        monitoring.write_health_page(health, figure=plt.figure())

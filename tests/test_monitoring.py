@@ -315,3 +315,27 @@ def test_the_health_page_can_reuse_a_drawn_figure(health, tmp_path, monkeypatch)
     plt.close(figure)
     with pytest.raises(CourseError, match="plots.model_health"):
         monitoring.write_health_page(health, figure=plt.figure())
+
+
+def test_the_health_figure_follows_the_course_chart_rules(health):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from churnlab import plots
+
+    figure = plots.model_health(health).figure
+    try:
+        assert len(figure.axes) == 8
+        assert "simulated" in figure.get_suptitle().lower()
+        for ax in figure.axes:
+            assert ax.get_title(loc="left") and ax.get_xlabel().strip() and ax.get_ylabel().strip()
+            assert ax.get_legend() is not None
+        figure.canvas.draw()
+        profit_ticks = [t.get_text() for t in figure.axes[1].get_yticklabels() if t.get_text()]
+        assert profit_ticks and all("$" in t for t in profit_ticks)
+        titles = [ax.get_title(loc="left") for ax in figure.axes]
+        assert [t.split(".")[0] for t in titles] == [str(n) for n in range(1, 9)]  # ordered by value, as in what_to_watch
+    finally:
+        plt.close(figure)

@@ -271,6 +271,9 @@ def test_plan_and_retrain_are_logged_and_the_alias_moves_only_for_a_winner(store
 
     winner = make_churn_model().fit(train[list(FEATURES)], train["churned"])
     table = monitoring.compare_models({"champion": world.course_model(), "challenger": winner}, test)
+    small = monitoring.log_retrain(table, winner, train[list(FEATURES)], [8, 9, 10], min_margin=500)
+    assert small["winner"] == "champion" and not small["alias_moved"]  # a $410 edge is below the agreed margin
+    assert MlflowClient().get_model_version_by_alias(tracking.MODEL_NAME, "champion").version == first
     moved = monitoring.log_retrain(table, winner, train[list(FEATURES)], [8, 9, 10])
     assert moved == {"winner": "challenger", "margin": pytest.approx(410.0), "customers": len(test), "months": "8-10",
                      "alias_moved": True}

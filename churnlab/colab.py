@@ -68,14 +68,15 @@ def add_missing_packages(*needs: str, run=subprocess.run) -> list[str]:
 # --- which notebook needs what --------------------------------------------------------------------
 
 
-def _imported_names(source: str) -> set[str]:
-    """Every module name imported anywhere in ``source`` (top level or inside functions)."""
+def _imported_names(source: str, module_level_only: bool = False) -> set[str]:
+    """Module names imported in ``source``: anywhere, or only by its module-level statements."""
     try:
         tree = ast.parse(source)
     except SyntaxError:  # a cell with IPython magics: not imports
         return set()
+    nodes = ast.walk(tree) if not module_level_only else _module_level(tree)
     names = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -85,6 +86,25 @@ def _imported_names(source: str) -> set[str]:
     return names
 
 
+def _module_level(tree: ast.Module):
+    """The statements that run when a module is imported (not those inside functions or classes)."""
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield node
+        todo.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt))
+
+
+def declared_needs(source: str) -> tuple[str, ...]:
+    """A module's ``COLAB_NEEDS = (...)``: packages Colab lacks that its functions import when they run."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "COLAB_NEEDS" for t in node.targets):
+            return tuple(ast.literal_eval(node.value))
+    return ()
+
+
 def _churnlab_module_file(name: str) -> Path | None:
     parts = name.split(".")[1:]
     candidates = [PACKAGE_DIR.joinpath(*parts).with_suffix(".py"), PACKAGE_DIR.joinpath(*parts, "__init__.py")]
@@ -92,7 +112,8 @@ def _churnlab_module_file(name: str) -> Path | None:
 
 
 def imports_of(sources: list[str]) -> set[str]:
-    """Top-level package names ``sources`` import, following imports of churnlab modules through the package."""
+    """Top-level package names ``sources`` use: their imports, and for each churnlab module they import,
+    that module's module-level imports (followed through the package) and its declared ``COLAB_NEEDS``."""
     seen: set[str] = set()
     todo = [name for source in sources for name in _imported_names(source)]
     found: set[str] = set()
@@ -104,7 +125,9 @@ def imports_of(sources: list[str]) -> set[str]:
         if name == "churnlab" or name.startswith("churnlab."):
             path = _churnlab_module_file(name)
             if path is not None:
-                todo.extend(_imported_names(path.read_text(encoding="utf-8")))
+                source = path.read_text(encoding="utf-8")
+                todo.extend(_imported_names(source, module_level_only=True))
+                found.update(declared_needs(source))
         else:
             found.add(name.split(".")[0])
     return found

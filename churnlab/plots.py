@@ -30,6 +30,7 @@ __all__ = [
     "feature_weights",
     "label",
     "metrics_by_threshold",
+    "model_health",
     "new_axes",
     "profit_by_threshold",
     "profit_curves_by_threshold",
@@ -606,3 +607,127 @@ def _overlap(first, second) -> float:
     width = min(first.x1, second.x1) - max(first.x0, second.x0)
     height = min(first.y1, second.y1) - max(first.y0, second.y0)
     return max(width, 0.0) * max(height, 0.0)
+
+
+# --- lesson 08: the model-health page ------------------------------------------------------------
+
+MONTH_AXIS_LABEL = "month after launch (1 = January 2027)"
+
+
+def _month_axis(ax):
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(MONTH_AXIS_LABEL)
+
+
+def _alert_dots(ax, months, values, alert_months):
+    chosen = [(m, v) for m, v in zip(months, values) if m in alert_months and v == v]
+    if chosen:
+        ax.scatter([m for m, _ in chosen], [v for _, v in chosen], s=70, facecolors="none", edgecolors="#d1495b",
+                   linewidths=2, zorder=5, label="alert")
+
+
+@course_function
+def model_health(table: pd.DataFrame, thresholds=None):
+    """The model-health page as one figure: eight monthly panels with their alert thresholds and alerts.
+
+    ``table``: ``churnlab.monitoring.health_table(year)``. Panels, most valuable first:
+    customers leaving, campaign profit, precision (estimated vs realised), the score
+    distribution and share flagged, input drift (PSI), data quality, volume, latency.
+    Dashed lines are alert thresholds; red circles mark alerts. Returns the first axes
+    (``.figure`` is the whole page); end the cell with ``plt.show()``.
+    """
+    from churnlab import monitoring
+
+    table = monitoring._checked_health(table)
+    limits = monitoring._checked_thresholds(thresholds)
+    found = monitoring.alerts(table, limits)
+    by_panel = {panel: set(group["month"]) for panel, group in found.groupby("panel")}
+    months = table.index.to_numpy()
+    reference = int(table.attrs.get("reference_month", months.min()))
+    base = table.loc[reference]
+    figure, grid = plt.subplots(4, 2, figsize=(11, 13), layout="constrained")
+    axes = grid.ravel()
+    percent = PercentFormatter(1.0, decimals=0)
+
+    ax = axes[0]  # outcomes
+    ax.plot(months, table["leaving_rate"], marker="o", color=CHURN_COLOUR, label="customers leaving that month")
+    ax.axhline(base["leaving_rate"] * (1 + limits.leaving_rate_rise), color="black", linestyle="--", linewidth=1,
+               label=f"alert: {limits.leaving_rate_rise:.0%} above month {reference}")
+    _alert_dots(ax, months, table["leaving_rate"], by_panel.get("outcomes", set()))
+    ax.set_ylim(0, max(0.1, float(table["leaving_rate"].max()) * 1.3))
+    ax.yaxis.set_major_formatter(percent)
+    label(ax, "1. Outcome: customers leaving", MONTH_AXIS_LABEL, "customers who left that month (%)")
+
+    ax = axes[1]  # profit
+    ax.plot(months, table["estimated_profit"], marker="o", linestyle=":", color=NEUTRAL_COLOUR, label="estimated (from scores)")
+    ax.plot(months, table["realised_profit"], marker="o", color=STAY_COLOUR, label="realised (hold-out, 3 months late)")
+    ax.axhline(0, color="black", linestyle="--", linewidth=1, label="alert: below $0")
+    _dollar_axis(ax.yaxis)
+    label(ax, "2. Business: campaign profit per month", MONTH_AXIS_LABEL, "expected profit (US dollars)")
+
+    ax = axes[2]  # precision
+    ax.plot(months, table["estimated_precision"], marker="o", linestyle=":", color=NEUTRAL_COLOUR,
+            label="estimated (mean score of the flagged)")
+    ax.plot(months, table["realised_precision"], marker="o", color=STAY_COLOUR, label="realised (hold-out, 3 months late)")
+    ax.fill_between(months, table["estimated_precision"] - limits.precision_gap, table["estimated_precision"] + limits.precision_gap,
+                    color=NEUTRAL_COLOUR, alpha=0.2, label=f"alert outside ±{limits.precision_gap:.0%} of the estimate")
+    _alert_dots(ax, months, table["realised_precision"], by_panel.get("precision", set()))
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(percent)
+    label(ax, "3. Model: precision of the flagged", MONTH_AXIS_LABEL, "flagged customers who leave (%)")
+
+    ax = axes[3]  # score distribution
+    ax.fill_between(months, table["score_p10"], table["score_p90"], color=STAY_COLOUR, alpha=0.2,
+                    label="scores: middle 80 % of customers")
+    ax.plot(months, table["score_p50"], color=STAY_COLOUR, label="median score")
+    ax.plot(months, table["share_flagged"], marker="o", color="black", label="share flagged")
+    ax.fill_between(months, base["share_flagged"] - limits.flagged_change, base["share_flagged"] + limits.flagged_change,
+                    color=NEUTRAL_COLOUR, alpha=0.15, label=f"alert outside month {reference} ±{limits.flagged_change * 100:.0f} points")
+    _alert_dots(ax, months, table["share_flagged"], by_panel.get("scores", set()))
+    ax.set_ylim(0, 1)
+    label(ax, "4. Output drift: scores and share flagged", MONTH_AXIS_LABEL, "score or share (0–1)")
+
+    ax = axes[4]  # input drift
+    for position, column in enumerate(monitoring.TOP_INPUTS):
+        ax.plot(months, table[f"psi_{column}"], marker="o", markersize=3, color=f"C{position}", label=column.replace("_", " "))
+    worst = table[[f"psi_{c}" for c in monitoring.TOP_INPUTS]].max(axis=1)
+    _alert_dots(ax, months, worst, by_panel.get("input drift", set()))
+    ax.axhline(monitoring.PSI_BANDS[0], color=NEUTRAL_COLOUR, linestyle=":", linewidth=1, label="0.10: moderate")
+    ax.axhline(limits.psi, color="black", linestyle="--", linewidth=1, label=f"alert: {limits.psi:g}")
+    ax.set_yscale("symlog", linthresh=0.1)
+    ax.set_ylim(0, max(1.0, float(worst.max()) * 2))
+    label(ax, f"5. Input drift: PSI against month {reference}", MONTH_AXIS_LABEL, "PSI (0 = no change; log scale above 0.1)")
+
+    ax = axes[5]  # data quality
+    ax.plot(months, table["empty_share"], marker="o", color=CHURN_COLOUR, label="rows with an empty input")
+    ax.axhline(limits.empty_share, color="black", linestyle="--", linewidth=1, label=f"alert: {limits.empty_share:.0%}")
+    _alert_dots(ax, months, table["empty_share"], by_panel.get("data quality", set()))
+    ax.set_ylim(0, max(0.05, float(table["empty_share"].max()) * 1.3))
+    ax.yaxis.set_major_formatter(percent)
+    label(ax, "6. Data quality: empty inputs", MONTH_AXIS_LABEL, "rows with an empty input (%)")
+
+    ax = axes[6]  # volume
+    ax.plot(months, table["customers_scored"], marker="o", color=STAY_COLOUR, label="customers scored")
+    ax.fill_between(months, base["customers_scored"] * (1 - limits.volume_change), base["customers_scored"] * (1 + limits.volume_change),
+                    color=NEUTRAL_COLOUR, alpha=0.15, label=f"alert outside month {reference} ±{limits.volume_change:.0%}")
+    _alert_dots(ax, months, table["customers_scored"], by_panel.get("volume", set()))
+    ax.set_ylim(0, float(table["customers_scored"].max()) * 1.35)
+    ax.yaxis.set_major_formatter(lambda value, _position: f"{value:,.0f}")
+    label(ax, "7. Volume: customers scored", MONTH_AXIS_LABEL, "customers scored")
+
+    ax = axes[7]  # system
+    ax.plot(months, table["latency_p50_ms"], marker="o", color=STAY_COLOUR, label="median latency")
+    ax.plot(months, table["latency_p99_ms"], marker="o", color=CHURN_COLOUR, label="99th percentile")
+    ax.axhline(limits.latency_p99_ms, color="black", linestyle="--", linewidth=1, label=f"alert: {limits.latency_p99_ms:g} ms")
+    _alert_dots(ax, months, table["latency_p99_ms"], by_panel.get("system", set()))
+    ax.set_ylim(0, max(limits.latency_p99_ms, float(table["latency_p99_ms"].max())) * 1.3)
+    label(ax, "8. System: scoring latency", MONTH_AXIS_LABEL, "latency (milliseconds)")
+
+    for ax in axes:
+        _month_axis(ax)
+        ax.set_xlim(months.min() - 0.5, months.max() + 0.5)
+        ax.legend(fontsize=7, loc="upper left", ncols=2 if ax is axes[4] else 1)
+    figure.suptitle(f"Model health, simulated months {months.min()}–{months.max()} (not real customers)", fontweight="bold")
+    return axes[0]

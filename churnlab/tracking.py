@@ -47,6 +47,8 @@ __all__ = [
     "data_params", "decision_metrics", "economics_params", "log_churn_model", "log_decision_plots",
     "measure_logging_overhead", "register_champion", "setup",
 ]
+# Packages Colab lacks that this module's functions import when they run (see churnlab.colab.notebook_needs).
+COLAB_NEEDS = ("mlflow",)
 
 
 

@@ -180,3 +180,21 @@ def test_readme_has_a_colab_badge():
     owner_repo = course_config.repository_url().removeprefix("https://github.com/")
     assert "https://colab.research.google.com/assets/colab-badge.svg" in text
     assert f"https://colab.research.google.com/github/{owner_repo}/blob/main/" in text
+
+
+def test_every_module_that_imports_what_colab_lacks_declares_it():
+    # A function-level import is invisible to the module-level scan: the module must say COLAB_NEEDS.
+    for path in sorted((ROOT / "churnlab").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        anywhere = {name.split(".")[0] for name in colab._imported_names(source)}
+        at_import = {name.split(".")[0] for name in colab._imported_names(source, module_level_only=True)}
+        for module, package in colab.COLAB_LACKS.items():
+            if module in anywhere - at_import:
+                name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+                assert package in colab.notebook_needs([f"import {name}"]), f"{path.relative_to(ROOT)}: add COLAB_NEEDS = ({package!r},)"
+
+
+def test_a_function_level_import_does_not_spread_to_every_lesson():
+    # plots.model_health imports churnlab.monitoring inside the function; lesson 01 only draws bar charts.
+    assert colab.notebook_needs(["from churnlab import load_churn, plots"]) == ()
+    assert colab.notebook_needs(["from churnlab import monitoring"]) == ("mlflow",)

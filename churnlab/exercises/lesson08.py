@@ -1,0 +1,420 @@
+"""Exercise questions for lesson 08: monitoring a live model.
+
+In the notebook: ``from churnlab.exercises.lesson08 import *`` gives ``q1`` ... ``q5``,
+the optional ``q6`` ("go further"), the blank ``____`` and ``practice_year()``: the
+lesson's simulated year (seed 8, four incidents, a 10 % hold-out), simulated once per
+session and shared by the checks.
+"""
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from churnlab.errors import CourseError
+from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_number, close, kind_of, reject_if_rounded
+from churnlab.validate import course_function
+
+__all__ = ["practice_year", "q1", "q2", "q3", "q4", "q5", "q6", "____"]
+
+INCIDENTS = dict(promotion=400, promotion_from=3, price_rise=0.08, price_rise_from=5,
+                 data_bug=0.3, data_bug_from=7, fiber_competitor=0.6, fiber_competitor_from=9)
+SEED = 8
+RETRAIN_MONTHS = (8, 9, 10)
+ASKED_C = 0.1
+
+
+@cache
+def _year():
+    from churnlab import world
+
+    policy = world.ab_test({"model": "model", "hold-out": "none"}, split=(90, 10))
+    return world.simulate(months=12, seed=SEED, policy=policy, **INCIDENTS)
+
+
+@course_function
+def practice_year():
+    """The lesson's simulated year: seed 8, the four incidents, a 10 % hold-out (simulated once per session)."""
+    return _year()
+
+
+@cache
+def _health():
+    from churnlab import monitoring
+
+    return monitoring.health_table(_year())
+
+
+def _psi(column: str, reference: int, current: int) -> float:
+    from churnlab import monitoring
+
+    customers = _year().customers
+    month = customers["month"]
+    return monitoring.psi(customers.loc[month == reference, column], customers.loc[month == current, column])
+
+
+# --- q1: a PSI and its verdict ----------------------------------------------------------------------
+
+
+class TenurePSI(Question):
+    variables = ("tenure_psi",)
+    hints = (
+        "monitoring.psi(reference, current) takes the reference month's values first (month 1), then the month you "
+        "check (month 12), each one column of year.customers.",
+        "tenure_psi = monitoring.psi(year.customers.loc[month == 1, 'tenure'], year.customers.loc[month == 12, 'tenure'])",
+    )
+    solution_code = (
+        "month = year.customers['month']\n"
+        "tenure_psi = monitoring.psi(year.customers.loc[month == 1, 'tenure'],\n"
+        "                            year.customers.loc[month == 12, 'tenure'])"
+    )
+    solution_why = (
+        "PSI compares how customers spread over the reference month's tenure bins with how they spread in month 12. "
+        "The reference comes first: its deciles cut the bins."
+    )
+
+    def grade(self, tenure_psi):
+        if isinstance(tenure_psi, str):
+            raise Mistake("tenure_psi should be the PSI itself, a number (monitoring.psi(...)), not a verdict in words; "
+                          "the check gives you the verdict.")
+        value = as_fraction_or_number(tenure_psi, "tenure_psi")
+        right = _psi("tenure", 1, 12)
+        if close(value, right, 1e-6):
+            from churnlab.monitoring import psi_verdict
+
+            return (f"PSI {right:.2f}: {psi_verdict(right)} by the usual bands. The base got younger all year as the "
+                    "promotion brought in new customers: a slow drift no single month shows.")
+        if close(value, right * 100, 0.05):
+            raise Mistake("That looks like a percentage. A PSI is not a share: keep the number monitoring.psi returns.")
+        if close(value, _psi("tenure", 12, 1), 1e-6):
+            raise Mistake("You swapped the months: the reference (month 1) comes first, the month you check second. "
+                          "The reference's deciles cut the bins, so the order matters.")
+        if close(value, _psi("tenure", 1, 11), 1e-6):
+            raise Mistake("That is month 11 against month 1. The question asks for month 12.")
+        for column in ("contract", "monthly_charges", "total_charges", "internet_service"):
+            if close(value, _psi(column, 1, 12), 1e-6):
+                raise Mistake(f"That is the PSI of {column}. The question asks for tenure.")
+        if value == 0:
+            raise Mistake("A PSI of 0 means the two months are spread identically: did you compare month 1 with itself?")
+        reject_if_rounded(value, right, "tenure_psi")
+        raise Mistake(f"tenure_psi is {value:.4g}. Compare the tenure of month 1 (reference, first) with month 12.")
+
+
+# --- q2: what the label-free estimate misses -----------------------------------------------------------
+
+_INCIDENT_WORDS = {
+    "competitor": ("competitor", "fibre competitor", "fiber competitor", "fibre", "fiber", "behaviour change",
+                   "behavior change", "competitor targets fibre", "competitor targets fibre (behaviour change)"),
+    "promotion": ("promotion", "promotion (mix shift)", "mix shift", "customer mix"),
+    "price rise": ("price rise", "price", "prices", "price increase", "price rise +8 %"),
+    "data bug": ("data bug", "bug", "empty total charges", "data quality", "pipeline bug"),
+}
+
+
+class MissedIncident(Question):
+    variables = ("missed_incident",)
+    hints = (
+        "Look at the lesson's precision table: in which months does the realised precision move away from the "
+        "estimate, and which incident started then without moving any input?",
+        "missed_incident = 'competitor'",
+    )
+    solution_code = "missed_incident = 'competitor'"
+    solution_why = (
+        "The estimate is the mean score of the flagged customers, and scores are computed from the inputs. The "
+        "competitor made fibre customers leave more without changing any input, so the scores, and the estimate, "
+        "stayed put while the realised precision climbed."
+    )
+
+    def grade(self, missed_incident):
+        if not isinstance(missed_incident, str):
+            raise Mistake(f"missed_incident should be one of the incidents in quotes, like 'data bug', not {kind_of(missed_incident)}.")
+        answer = " ".join(missed_incident.strip().lower().replace("_", " ").split())
+        found = [name for name, words in _INCIDENT_WORDS.items() if answer in words]
+        if not found:
+            raise Mistake(f"{missed_incident!r} is not one of the four incidents: 'promotion', 'price rise', 'data bug', "
+                          "'competitor'.")
+        name = found[0]
+        if name == "competitor":
+            return ("the competitor changed behaviour, not inputs: the estimate stayed near 50 % while the hold-out's "
+                    "realised precision rose to about 65 %. Only the outcomes (and, three months later, the labels) showed it.")
+        if name == "promotion":
+            raise Mistake("The promotion changed the customer mix, and the model stayed calibrated for the new customers: "
+                          "the estimate and the realised precision kept agreeing. Look for the incident after which they part.")
+        if name == "price rise":
+            raise Mistake("After the price rise the estimate and the realised precision still agreed within a point or two "
+                          "(months 5 and 6), and the inputs moved (monthly charges PSI): the price rise was visible the day it "
+                          "happened. Look for an incident that moved no input.")
+        raise Mistake("The data bug changed the inputs (30 % of total charges empty) but not the customers' behaviour: "
+                      "data quality and PSI caught it the same day. Look for an incident that moved no input.")
+
+
+# --- q3: an SQL query -------------------------------------------------------------------------------
+
+EXPECTED_COLUMNS = ["month", "customers_scored", "share_flagged"]
+
+
+def _expected_volume() -> pd.DataFrame:
+    predictions = _year().predictions
+    scored = predictions["churn_score"].notna()
+    flagged = predictions["churn_score"] >= 1 / 6
+    return pd.DataFrame({"customers_scored": predictions.groupby("month").size(),
+                         "share_flagged": flagged[scored].groupby(predictions.loc[scored, "month"]).mean(),
+                         "share_of_all": flagged.groupby(predictions["month"]).mean()})
+
+
+class VolumeQuery(Question):
+    variables = ("query",)
+    hints = (
+        "One row per month: SELECT month, count(*) AS customers_scored, ... FROM predictions GROUP BY month ORDER BY month. "
+        "For the share, turn 'score at or above 1/6' into 1/0 with CAST(... AS INTEGER) and average it.",
+        "query = \"SELECT month, count(*) AS customers_scored, avg(CAST(churn_score >= 1/6 AS INTEGER)) AS share_flagged "
+        "FROM predictions GROUP BY month ORDER BY month\"",
+    )
+    solution_code = (
+        "query = '''\n"
+        "    SELECT month,\n"
+        "           count(*) AS customers_scored,\n"
+        "           avg(CAST(churn_score >= 1/6 AS INTEGER)) AS share_flagged\n"
+        "    FROM predictions\n"
+        "    GROUP BY month\n"
+        "    ORDER BY month\n"
+        "'''"
+    )
+    solution_why = (
+        "GROUP BY month gives one row per month; count(*) counts its predictions; CAST(... AS INTEGER) turns the "
+        "yes/no 'flagged' into 1/0, so avg gives the share (a failed call has no score and is left out). ORDER BY "
+        "month, because SQL gives no order otherwise."
+    )
+
+    def grade(self, query):
+        from churnlab import monitoring
+
+        if not isinstance(query, str):
+            raise Mistake(f"query should be the SQL text in quotes, not {kind_of(query)}. Put the query between ''' and '''.")
+        try:
+            result = monitoring.sql(query, _year())
+        except CourseError as error:
+            raise Mistake(f"DuckDB could not run your query. {error}") from None
+        columns = [str(c) for c in result.columns]
+        if columns != EXPECTED_COLUMNS:
+            missing = [c for c in EXPECTED_COLUMNS if c not in columns]
+            extra = [c for c in columns if c not in EXPECTED_COLUMNS]
+            detail = (f"missing {', '.join(missing)}" if missing else "") + ("; " if missing and extra else "") + \
+                (f"not asked for: {', '.join(extra)}" if extra else "")
+            if not missing and not extra:
+                detail = "the right columns in another order"
+            raise Mistake(f"Your query returns the columns {', '.join(columns)}; the question asks for exactly "
+                          f"{', '.join(EXPECTED_COLUMNS)}, in that order ({detail}). Name columns with AS.")
+        expected = _expected_volume()
+        if len(result) != len(expected):
+            raise Mistake(f"Your query returns {len(result)} rows; there should be one per month, {len(expected)} in all. "
+                          "Group by month (and keep every month: no WHERE).")
+        try:
+            months = result["month"].to_numpy(dtype=np.int64)
+            counts = result["customers_scored"].to_numpy(dtype=float)
+            shares = result["share_flagged"].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise Mistake("Some columns do not hold numbers: month, a count and a share.") from None
+        if sorted(months.tolist()) != expected.index.tolist():
+            raise Mistake("The months in your result are not months 1 to 12: group by the column month.")
+        if months.tolist() != expected.index.tolist():
+            raise Mistake("Right numbers, but the rows are not in month order: add ORDER BY month (SQL gives no order otherwise).")
+        if not np.allclose(counts, expected["customers_scored"].to_numpy()):
+            raise Mistake("customers_scored does not match: count every prediction of the month, count(*).")
+        if np.allclose(shares, expected["share_flagged"].to_numpy() * 100, atol=0.05):
+            raise Mistake("share_flagged looks like a percentage. Give it as a share between 0 and 1: avg(...) of 1/0 values.")
+        flagged_at_half = (_year().predictions["churn_score"] >= 0.5).groupby(_year().predictions["month"]).mean().to_numpy()
+        if np.allclose(shares, flagged_at_half, atol=0.002):
+            raise Mistake("That is the share at or above 0.5. The campaign flags customers at the break-even 1/6.")
+        if np.allclose(shares, expected["customers_scored"].to_numpy() * expected["share_of_all"].to_numpy(), atol=0.5):
+            raise Mistake("share_flagged looks like a count of flagged customers. Average the 1/0 values instead of adding them.")
+        if not (np.allclose(shares, expected["share_flagged"].to_numpy(), atol=1e-6)
+                or np.allclose(shares, expected["share_of_all"].to_numpy(), atol=1e-6)):
+            raise Mistake("share_flagged does not match: average CAST(churn_score >= 1/6 AS INTEGER) over the month's predictions.")
+        return (f"{expected['share_flagged'].iloc[0]:.1%} of customers were flagged in month 1 and "
+                f"{expected['share_flagged'].iloc[-1]:.1%} in month 12, while the base grew from "
+                f"{int(expected['customers_scored'].iloc[0]):,} to {int(expected['customers_scored'].iloc[-1]):,}: "
+                "the same numbers as panels 4 and 7 of the health page.")
+
+
+# --- q4: retrain and compare, in dollars ---------------------------------------------------------------
+
+
+@cache
+def _margins() -> dict:
+    from churnlab import monitoring, world
+    from churnlab.model import FEATURES, make_churn_model
+
+    rows = monitoring.labelled_rows(_year(), list(RETRAIN_MONTHS))
+    train, test = monitoring.split_by_seat(rows)
+    found = {}
+    for C in (ASKED_C, 1.0):
+        challenger = make_churn_model(C=C).fit(train[list(FEATURES)], train["churned"])
+        for name, part in (("test", test), ("train", train)):
+            table = monitoring.compare_models({"champion": world.course_model(), "challenger": challenger}, part)
+            found[(C, name)] = table["expected_profit"]
+    late = monitoring.labelled_rows(_year(), [9, 10])
+    _, late_test = monitoring.split_by_seat(late)
+    challenger = make_churn_model(C=ASKED_C).fit(train[list(FEATURES)], train["churned"])
+    found["months 9-10"] = monitoring.compare_models({"champion": world.course_model(), "challenger": challenger},
+                                                     late_test)["expected_profit"]
+    return found
+
+
+class ChallengerMargin(Question):
+    variables = ("margin",)
+    hints = (
+        "Follow the lesson's section 8 with C=0.1: labelled rows of months 8-10, split by seat, fit the challenger on "
+        "train, compare both models on test, then subtract the champion's expected profit from the challenger's.",
+        "margin = comparison.loc['challenger', 'expected_profit'] - comparison.loc['champion', 'expected_profit']",
+    )
+    solution_code = (
+        "recent = monitoring.labelled_rows(year, months=[8, 9, 10])\n"
+        "train, test = monitoring.split_by_seat(recent)\n"
+        "challenger = make_churn_model(C=0.1).fit(train[list(FEATURES)], train['churned'])\n"
+        "comparison = monitoring.compare_models({'champion': world.course_model(), 'challenger': challenger}, test)\n"
+        "margin = comparison.loc['challenger', 'expected_profit'] - comparison.loc['champion', 'expected_profit']"
+    )
+    solution_why = (
+        "Both models are judged on the same customers (the test half, which the challenger never saw), with the "
+        "same threshold and the same money; the margin is the challenger's profit minus the champion's."
+    )
+
+    def grade(self, margin):
+        value = as_fraction_or_number(margin, "margin")
+        found = _margins()
+        test = found[(ASKED_C, "test")]
+        right = test["challenger"] - test["champion"]
+        if close(value, right, 0.5):
+            verdict = "wins: by the lesson's rule the alias would move" if right > 0 else "loses: the champion stays"
+            return (f"the C = 0.1 challenger earns ${right:,.0f} more than the champion on the same "
+                    f"test customers, so it {verdict}. A margin this small on about 1,300 customer-months is within "
+                    "the noise: agree on a minimum margin before you compare.")
+        if close(value, -right, 0.5):
+            raise Mistake("The sign is reversed: subtract the champion's profit from the challenger's (challenger minus champion).")
+        train = found[(ASKED_C, "train")]
+        if close(value, train["challenger"] - train["champion"], 0.5):
+            raise Mistake("That margin is measured on the training half, where the challenger has seen the answers. "
+                          "Compare on test.")
+        one = found[(1.0, "test")]
+        if close(value, one["challenger"] - one["champion"], 0.5):
+            raise Mistake("That is the lesson's challenger (C = 1.0). The question asks for make_churn_model(C=0.1).")
+        if close(value, test["challenger"], 0.5) or close(value, test["champion"], 0.5):
+            raise Mistake("That is one model's expected profit. The margin is the difference: challenger minus champion.")
+        late = found["months 9-10"]
+        if close(value, late["challenger"] - late["champion"], 0.5):
+            raise Mistake("That uses months 9-10 only. Retrain and compare on months 8, 9 and 10.")
+        raise Mistake(f"margin is {value:,.0f}. Use months [8, 9, 10], C=0.1, the test half, and challenger minus champion.")
+
+
+# --- q5: decide ------------------------------------------------------------------------------------
+
+_DECISIONS = {
+    "investigate": ("investigate", "fix the pipeline", "fix the data", "fix the bug", "investigate and fix"),
+    "fall back": ("fall back to the rule", "fall back", "fallback", "use the rule", "rule"),
+    "retrain": ("retrain", "retrain the model", "retraining"),
+    "nothing": ("do nothing", "nothing", "wait", "keep the model"),
+}
+
+
+class DataBugDecision(Question):
+    variables = ("decision",)
+    hints = (
+        "What did the data bug change: the customers' behaviour, or the data the model reads? And how much did the "
+        "scores move (the score's PSI in the lesson's drift table)?",
+        "decision = 'investigate'",
+    )
+    solution_code = "decision = 'investigate'"
+    solution_why = (
+        "A data bug is a pipeline problem: customers behave as before, and the scores barely moved. Fix the pipeline "
+        "first; retraining on broken data would teach the model the bug, and the rule is for scores you cannot trust."
+    )
+
+    def grade(self, decision):
+        if not isinstance(decision, str):
+            raise Mistake(f"decision should be one of the options in quotes, like 'retrain', not {kind_of(decision)}.")
+        answer = " ".join(decision.strip().lower().split())
+        found = [name for name, words in _DECISIONS.items() if answer in words]
+        if not found:
+            raise Mistake(f"{decision!r} is not one of the options: 'investigate', 'fall back to the rule', 'retrain', "
+                          "'do nothing'.")
+        name = found[0]
+        if name == "investigate":
+            return ("a data bug is fixed in the pipeline, not in the model. The score's PSI stayed low, so the campaign "
+                    "could keep running while the engineers fix it.")
+        if name == "retrain":
+            raise Mistake("Retraining on data where 30 % of total charges are empty would teach the model the bug, and "
+                          "customers did not change their behaviour. Fix the data first.")
+        if name == "fall back":
+            raise Mistake("Falling back to the rule is for scores you cannot trust. Here the score's PSI stayed low: an "
+                          "empty total charges moves a score very little. The first move is to find and fix the bug.")
+        raise Mistake("A pipeline bug does not fix itself, and it may get worse (another column next time). Act on it.")
+
+
+# --- q6 (go further): a window function ---------------------------------------------------------------
+
+
+class RollingPrecision(Question):
+    variables = ("rolling_precision_month_10",)
+    hints = (
+        "Start from the lesson's realised-precision query (hold-out, flagged, joined on customer and month), then "
+        "average it over the month and the two before with avg(...) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING "
+        "AND CURRENT ROW).",
+        "Run the lesson's `rolling` query through monitoring.sql(..., year) and read the row of month 10: "
+        "rolling.loc[rolling['month'] == 10, 'rolling_3_months'].iloc[0]",
+    )
+    solution_code = (
+        "rolling = monitoring.sql('''\n"
+        "    WITH monthly AS (\n"
+        "        SELECT p.month, avg(o.churned) AS realised_precision\n"
+        "        FROM predictions AS p\n"
+        "        JOIN outcomes AS o ON o.customer_id = p.customer_id AND o.month = p.month\n"
+        "        JOIN assignments AS a ON a.customer_id = p.customer_id AND a.month = p.month\n"
+        "        WHERE a.arm = 'hold-out' AND p.churn_score >= 1/6\n"
+        "        GROUP BY p.month\n"
+        "    )\n"
+        "    SELECT month, avg(realised_precision) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)\n"
+        "           AS rolling_3_months\n"
+        "    FROM monthly ORDER BY month\n"
+        "''', year)\n"
+        "rolling_precision_month_10 = rolling.loc[rolling['month'] == 10, 'rolling_3_months'].iloc[0]"
+    )
+    solution_why = (
+        "A window function computes, for each month, the average over that month and the two before, without "
+        "merging the rows: the monthly noise of a few hundred hold-out customers is smoothed out."
+    )
+
+    def grade(self, rolling_precision_month_10):
+        value = as_fraction_or_number(rolling_precision_month_10, "rolling_precision_month_10")
+        monthly = _health()["realised_precision"]
+        right = float(monthly.loc[8:10].mean())
+        if close(value, right, 1e-6):
+            return (f"{right:.1%} over months 8-10, against {float(monthly.loc[1:3].mean()):.1%} over months 1-3: "
+                    "the rolling line is what a team would put on the health page.")
+        if close(value, right * 100, 0.05):
+            raise Mistake("That looks like a percentage. Keep precision as a share between 0 and 1.")
+        if close(value, float(monthly.loc[10]), 1e-6):
+            raise Mistake("That is month 10 alone. Average months 8, 9 and 10 with a window function.")
+        if close(value, float(monthly.loc[9:11].mean()), 1e-6) or close(value, float(monthly.loc[10:12].mean()), 1e-6):
+            raise Mistake("The window looks forward. Use ROWS BETWEEN 2 PRECEDING AND CURRENT ROW, ordered by month.")
+        health = _health()
+        pooled = float((health["realised_precision"] * health["holdout_flagged"]).loc[8:10].sum()
+                       / health["holdout_flagged"].loc[8:10].sum())
+        if close(value, pooled, 1e-6):
+            return (f"{pooled:.1%} over months 8-10, weighting each month by its customers (the average of the three "
+                    f"months is {right:.1%}): either reading is fine.")
+        reject_if_rounded(value, right, "rolling_precision_month_10")
+        if not math.isnan(value) and 0 <= value <= 1:
+            raise Mistake("That is not the hold-out's rolling precision for month 10. Keep WHERE a.arm = 'hold-out' AND "
+                          "p.churn_score >= 1/6, join on customer and month, and average months 8-10.")
+        raise Mistake(f"rolling_precision_month_10 is {value:.4g}; a precision is a share between 0 and 1.")
+
+
+q1 = TenurePSI("q1")
+q2 = MissedIncident("q2")
+q3 = VolumeQuery("q3")
+q4 = ChallengerMargin("q4")
+q5 = DataBugDecision("q5")
+q6 = RollingPrecision("q6")

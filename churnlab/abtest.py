@@ -138,9 +138,7 @@ def customers_under_review(simulation, threshold: float | None = None, rule: str
     table["rule_picks"] = RULES[rule](customers).to_numpy().astype(bool)
     table["lists"] = np.select(
         [table["model_picks"] & table["rule_picks"], table["model_picks"], table["rule_picks"]], list(LISTS[:3]), LISTS[3])
-    contacts = simulation.contacts[keys].assign(contacted=True)
-    table = table.merge(contacts, on=keys, how="left")
-    table["contacted"] = table["contacted"].fillna(False).astype(bool)
+    table["contacted"] = pd.MultiIndex.from_frame(table[keys]).isin(pd.MultiIndex.from_frame(simulation.contacts[keys]))
     table["churned"] = outcomes["churned"].astype("Int64").to_numpy()
     table["churned_on"] = outcomes["churned_on"].to_numpy()
     days = (outcomes["churned_on"] - outcomes["month_start"]).dt.days.astype("Int64")

@@ -182,16 +182,18 @@ class LettersSampleRatio(Question):
     hints = (
         "Lesson 07, section 4, step 1: count each customer once (drop_duplicates on customer_id), then compare the "
         "counts with the plan using SciPy's chisquare. The alarm rings below 0.001.",
-        "The first blank is the column that names a customer, 'customer_id'; the second is the counts from that line, "
-        "customers_per_arm (chisquare's default expectation is an even split, the engineer's 50/50). A p-value below "
-        "0.001 means: do not read the result.",
-        "The three lines, filled in:\n"
-        "    customers_per_arm = letters.assignments.drop_duplicates(\"customer_id\")[\"arm\"].value_counts()\n"
+        "The first blank is the column that names a customer, 'customer_id'; the second is the counts from the line "
+        "above it, customers_per_arm (chisquare's default expectation is an even split, the engineer's 50/50). A "
+        "p-value below 0.001 means: do not read the result.",
+        "The lines, filled in:\n"
+        "    customers = letters.assignments.drop_duplicates(\"customer_id\")\n"
+        "    customers_per_arm = customers[\"arm\"].value_counts()\n"
         "    srm_p_value = chisquare(customers_per_arm).pvalue\n"
         "    read_the_result = False",
     )
     solution_code = (
-        "customers_per_arm = letters.assignments.drop_duplicates(\"customer_id\")[\"arm\"].value_counts()\n"
+        "customers = letters.assignments.drop_duplicates(\"customer_id\")\n"
+        "customers_per_arm = customers[\"arm\"].value_counts()\n"
         "srm_p_value = chisquare(customers_per_arm).pvalue\n"
         "read_the_result = False"
     )

@@ -140,10 +140,10 @@ def customers_under_review(simulation, threshold: float | None = None, rule: str
     table["lists"] = np.select(
         [table["model_picks"] & table["rule_picks"], table["model_picks"], table["rule_picks"]], list(LISTS[:3]), LISTS[3])
     table["contacted"] = pd.MultiIndex.from_frame(table[keys]).isin(pd.MultiIndex.from_frame(simulation.contacts[keys]))
-    table["churned"] = outcomes["churned"].astype("Int64").to_numpy()
+    table["churned"] = outcomes["churned"].astype("Int64").array  # nullable: empty until the label is known
     table["churned_on"] = outcomes["churned_on"].to_numpy()
     days = (outcomes["churned_on"] - outcomes["month_start"]).dt.days.astype("Int64")
-    table["days_to_churn"] = days.where(table["churned"].eq(1).fillna(False).to_numpy()).to_numpy()
+    table["days_to_churn"] = days.where(table["churned"].eq(1).fillna(False).to_numpy()).array
     table["month_start"] = outcomes["month_start"].to_numpy()
     table["label_known_on"] = outcomes["label_known_on"].to_numpy()
     return _caption_of(table, simulation.caption)

@@ -21,6 +21,8 @@ from churnlab.errors import CourseError
 from churnlab.validate import course_function
 
 __all__ = [
+    "aa_peeking",
+    "ab_test_effects",
     "campaign_comparison",
     "campaign_confusion_matrix",
     "churn_rate_by",
@@ -731,3 +733,88 @@ def model_health(table: pd.DataFrame, thresholds=None):
         ax.legend(fontsize=7, loc="upper left", ncols=2 if ax is axes[4] else 1)
     figure.suptitle(f"Model health, simulated months {months.min()}–{months.max()} (not real customers)", fontweight="bold")
     return axes[0]
+
+
+# --- lesson 07: testing in production (simulated A/B and A/A tests) ---------------------------------------
+
+
+
+@course_function
+def ab_test_effects(table: pd.DataFrame, truth: dict | None = None, ax=None):
+    """Each comparison's effect on churn, in percentage points, with its 95 % interval (a simulated A/B test).
+
+    ``table``: ``abtest.comparison_table({...})``. An interval that does not cross the
+    zero line is a difference the test can tell from chance. ``truth``: optionally,
+    comparison name -> the simulator's true effect (``abtest.true_effect``), drawn as a
+    black cross: what no real team sees.
+    """
+    table = validate.dataframe(table, "table", needs=("effect", "effect low", "effect high"),
+                                example="abtest.comparison_table({'campaign': comparison})")
+    if truth is not None and not isinstance(truth, dict):
+        raise CourseError(f"truth should be a dictionary of comparison name -> true effect, or None, not {validate.kind_of(truth)}.")
+    unknown = [name for name in (truth or {}) if name not in table.index]
+    if unknown:
+        raise CourseError(f"truth has {unknown[0]!r}, which is not a comparison of the table ({', '.join(map(repr, table.index))}).")
+    ax = new_axes(ax)
+    positions = list(range(len(table)))[::-1]
+    meanings = {STAY_COLOUR: "interval below 0: fewer leave", NEUTRAL_COLOUR: "interval crosses 0: cannot tell",
+                CHURN_COLOUR: "interval above 0: more leave"}
+    shown = set()
+    for y, (name, row) in zip(positions, table.iterrows()):
+        colour = STAY_COLOUR if row["effect high"] < 0 else CHURN_COLOUR if row["effect low"] > 0 else NEUTRAL_COLOUR
+        ax.plot([100 * row["effect low"], 100 * row["effect high"]], [y, y], color=colour, linewidth=3, solid_capstyle="butt",
+                label=None if colour in shown else meanings[colour])
+        shown.add(colour)
+        ax.plot(100 * row["effect"], y, "o", color=colour, markersize=8)
+        ax.annotate(f"{100 * row['effect']:+.1f}", (100 * row["effect"], y), xytext=(0, 8), textcoords="offset points",
+                    ha="center", fontsize=9)
+    for name, value in (truth or {}).items():
+        y = positions[list(table.index).index(name)]
+        number = validate.number(value, f"truth[{name!r}]", example="-0.1")
+        ax.plot(100 * number, y, "x", color="black", markersize=9, markeredgewidth=2,
+                label="true effect (known only in a simulation)" if name == next(iter(truth)) else None)
+    ax.axvline(0, color="black", linewidth=1, linestyle="--")
+    ax.set_yticks(positions, [_plain_text(name) for name in table.index])
+    ax.set_ylim(-0.7, len(table) - 0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    return label(ax, "Simulated A/B test: effect on churn with 95 % intervals",
+                 "change in churn, treatment minus control (percentage points; < 0: fewer leave)", "comparison")
+
+
+@course_function
+def aa_peeking(result, ax=None):
+    """Two panels for ``abtest.aa_peeking(...)``: one A/A test's p-value day by day, and how often peeking "finds a winner".
+
+    Left: the p-value of the first split that crossed 0.05 on some day, checked daily.
+    Right: among all the A/A tests, the share that crossed 0.05 on at least one day so
+    far (stop at the first "winner") and the share below 0.05 on that day alone.
+    """
+    from churnlab.abtest import PeekingResult
+
+    if not isinstance(result, PeekingResult):
+        raise CourseError(f"result should be the result of abtest.aa_peeking(...), not {validate.kind_of(result)}.")
+    if ax is not None:
+        raise CourseError("aa_peeking draws two charts side by side on a figure of its own: call it without ax.")
+    days = result.by_day
+    figure, (left, right) = plt.subplots(1, 2, figsize=WIDE_FIGURE_SIZE, layout="constrained")
+    left.plot(days["day"], days["example p-value"], color=NEUTRAL_COLOUR, linewidth=1.5)
+    below = days["example p-value"] < result.alpha
+    left.plot(days.loc[below, "day"], days.loc[below, "example p-value"], "o", color=CHURN_COLOUR,
+              label=f"days it looks like a winner (p < {result.alpha:g})")
+    left.axhline(result.alpha, color=CHURN_COLOUR, linestyle="--", linewidth=1)
+    left.set_ylim(0, 1)
+    left.legend(fontsize=8, loc="upper right")
+    label(left, "One simulated A/A test, checked every day", "day of the test (days since the 1st of the month)",
+          "p-value (0–1; below the line: 'significant')")
+    right.plot(days["day"], days["found a winner by then"], color=CHURN_COLOUR, linewidth=2,
+               label="stopped at the first p < 0.05 (peeking)")
+    right.plot(days["day"], days["significant that day"], color=STAY_COLOUR, linewidth=2,
+               label="p < 0.05 on that day alone (one planned look)")
+    right.axhline(result.alpha, color="black", linestyle="--", linewidth=1, label=f"the {result.alpha:.0%} we signed up for")
+    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    right.set_ylim(0, max(0.1, float(days["found a winner by then"].max()) + 0.05))
+    right.legend(fontsize=8, loc="center right")
+    label(right, f"{result.tests:,} simulated A/A tests: share with a 'winner'", "day of the test (days since the 1st of the month)",
+          "A/A tests (%)")
+    figure.suptitle("Simulated A/A tests: both arms get the same treatment", fontweight="bold")
+    return left, right

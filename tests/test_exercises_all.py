@@ -1,6 +1,10 @@
-"""What every question of lessons 01-05 must do alike.
+"""What every question of every exercise must do alike.
 
-- each lesson has questions q1-q5 (q5: the optional "go further");
+Each lesson's exercise module ``churnlab/exercises/lessonNN.py`` has its test file
+``tests/test_exercises_lessonNN.py``, which lists ``RIGHT_ANSWERS`` and ``WRONG_ANSWERS``
+per question; this file runs them all, and checks that:
+
+- each lesson has questions q1-qN, at least four and the last the optional "go further";
 - every right answer listed in the lesson's test file passes, through the variable and through qN.check(answer);
 - every wrong answer listed there (at least three per question) gets a ❌ with the phrase that names its mistake,
   both ways too, and so do a few arbitrary values (0, 1, 0.5, the base rate...);
@@ -15,27 +19,29 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import test_exercises_lesson01
-import test_exercises_lesson02
-import test_exercises_lesson03
-import test_exercises_lesson04
+import importlib
+import re
+from pathlib import Path
+
 import test_exercises_lesson05
-from churnlab.exercises import lesson01, lesson02, lesson03, lesson04, lesson05
 from churnlab.exercises.core import ____
 
 from answers import Several, answers_of, outcome, printed_check, resolve
 
-LESSONS = {
-    "01": (lesson01, test_exercises_lesson01), "02": (lesson02, test_exercises_lesson02),
-    "03": (lesson03, test_exercises_lesson03), "04": (lesson04, test_exercises_lesson04),
-    "05": (lesson05, test_exercises_lesson05),
-}
-LABELS = ("q1", "q2", "q3", "q4", "q5")
-QUESTIONS = {f"{number}.{label}": (getattr(module, label), number) for number, (module, _) in LESSONS.items() for label in LABELS}
+EXERCISE_MODULES = sorted(path.stem for path in (Path(__file__).resolve().parent.parent / "churnlab" / "exercises").glob("lesson[0-9][0-9].py"))
+LESSONS = {name.removeprefix("lesson"): (importlib.import_module(f"churnlab.exercises.{name}"),
+                                         importlib.import_module(f"test_exercises_{name}")) for name in EXERCISE_MODULES}
+
+
+def _labels(module) -> list[str]:
+    return [name for name in module.__all__ if re.fullmatch(r"q\d+", name)]
+
+
+QUESTIONS = {f"{number}.{label}": (getattr(module, label), number) for number, (module, _) in LESSONS.items() for label in _labels(module)}
 RIGHT = [(key, i) for key, (question, number) in QUESTIONS.items()
-         for i in range(len(LESSONS[number][1].RIGHT_ANSWERS[question.label]))]
+         for i in range(len(getattr(LESSONS[number][1], "RIGHT_ANSWERS", {}).get(question.label, [])))]
 WRONG = [(key, i) for key, (question, number) in QUESTIONS.items()
-         for i in range(len(LESSONS[number][1].WRONG_ANSWERS[question.label]))]
+         for i in range(len(getattr(LESSONS[number][1], "WRONG_ANSWERS", {}).get(question.label, [])))]
 ODD_ANSWERS = {"None": None, "text": "abc", "nan": float("nan"), "list": [1, 2, 3], "DataFrame": pd.DataFrame({"a": [1, 2]}),
                "True": True, "array": np.array([0.1, 0.2]), "dict": {"x": 1}, "inf": float("inf"), "object": object()}
 ARBITRARY = {"0": 0, "1": 1, "0.5": 0.5, "base rate": 0.2654, "minus one": -1, "a million": 1e6}
@@ -57,10 +63,14 @@ def _fill(question, value) -> Several:
     return Several(*([value] * len(question.variables)))
 
 
-def test_every_lesson_has_four_questions_and_a_go_further_question():
-    for number, (module, tests) in LESSONS.items():
-        assert module.__all__ == [*LABELS, "____"], number
-        assert set(tests.RIGHT_ANSWERS) == set(LABELS) and set(tests.WRONG_ANSWERS) == set(LABELS), number
+@pytest.mark.parametrize("number", LESSONS)
+def test_every_lesson_has_four_questions_and_a_go_further_question(number):
+    module, tests = LESSONS[number]
+    labels = _labels(module)
+    assert len(labels) >= 5 and labels == [f"q{n}" for n in range(1, len(labels) + 1)], number
+    assert hasattr(tests, "RIGHT_ANSWERS") and hasattr(tests, "WRONG_ANSWERS"), \
+        f"tests/test_exercises_lesson{number}.py should list RIGHT_ANSWERS and WRONG_ANSWERS per question"
+    assert set(tests.RIGHT_ANSWERS) == set(labels) and set(tests.WRONG_ANSWERS) == set(labels), number
 
 
 @pytest.mark.parametrize("key", QUESTIONS)
@@ -130,9 +140,9 @@ def test_the_check_takes_the_answer_itself_and_says_how_many_it_needs(key, reque
 
 @pytest.mark.parametrize("key", QUESTIONS)
 def test_hints_go_from_a_nudge_to_the_exact_lines(key, capsys):
-    question, _ = QUESTIONS[key]
+    question, number = QUESTIONS[key]
     assert len(question.hints) >= 2 and question.solution_code and question.solution_why
-    assert "lesson" in question.hints[0].lower() or question.label == "q5", "the first hint points to the lesson"
+    assert "lesson" in question.hints[0].lower() or question.label == _labels(LESSONS[number][0])[-1], "the first hint points to the lesson"
     last = question.hints[-1]
     for line in question.solution_code.splitlines():
         assert line.strip() in last, f"the last hint should give the line {line.strip()!r}"

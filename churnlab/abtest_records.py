@@ -1,0 +1,118 @@
+"""The records of lesson 07's A/B tests in MLflow, read back: ``latest_ab_test()`` (lesson 09's brief uses it).
+
+Lesson 07 logs its test plan as an MLflow run tagged ``abtest.PLAN_TAGS``
+(``churnlab.lesson = "07"``, ``churnlab.kind = "ab_test_plan"``; its parameters are the
+plan: ``abtest.PLAN_PARAMS``) and the result as a run tagged ``abtest.RESULT_TAGS``
+(``churnlab.kind = "ab_test_result"``), with the plan's run id in the tag
+``abtest.PLAN_RUN_TAG`` and the metrics of ``abtest.result_metrics``. This module reads
+the newest of them back, so no notebook parses runs by hand. It is apart from
+``churnlab.abtest`` because it needs MLflow, which the exercises do not.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from churnlab import validate
+from churnlab.abtest import PLAN_RUN_TAG, PLAN_TAGS, RESULT_TAGS
+from churnlab.errors import CourseError
+from churnlab.validate import course_function
+
+__all__ = ["ABTestRecord", "latest_ab_test"]
+
+
+@dataclass(frozen=True)
+class ABTestRecord:
+    """The newest A/B test in MLflow: its plan (parameters) and, once logged, its result (``latest_ab_test``)."""
+
+    plan: dict  # the plan run's parameters (texts, as MLflow stores them)
+    result: dict | None = None  # the result run's metrics, or None while the test has no result yet
+    result_params: dict = field(default_factory=dict)
+    plan_run_name: str = ""
+    result_run_name: str = ""
+
+    @property
+    def decision_rule(self) -> str:
+        return self.plan.get("decision_rule", "")
+
+    @property
+    def has_result(self) -> bool:
+        return self.result is not None
+
+    def _metric(self, name: str) -> float:
+        if self.result is None:
+            raise CourseError("This A/B test has a plan but no result yet: log the result run first (lesson 07, section 4).")
+        if name not in self.result:
+            raise CourseError(f"The result run has no metric {name!r}; log abtest.result_metrics(...) in it.")
+        return self.result[name]
+
+    @property
+    def effect(self) -> float:
+        """The decision comparison's effect on churn (treatment − control, a share)."""
+        return self._metric("effect")
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """Its 95 % interval."""
+        return self._metric("effect_low"), self._metric("effect_high")
+
+    @property
+    def p_value(self) -> float:
+        return self._metric("p_value")
+
+    @property
+    def dollars_per_customer(self) -> tuple[float, float, float]:
+        """Dollars per customer compared: estimate, low, high."""
+        return (self._metric("dollars_per_customer"), self._metric("dollars_per_customer_low"),
+                self._metric("dollars_per_customer_high"))
+
+    @property
+    def decision(self) -> str:
+        return self.result_params.get("decision", "")
+
+
+@course_function
+def latest_ab_test(experiment_name: str | None = None) -> ABTestRecord | None:
+    """The newest A/B test logged by lesson 07: its plan and its result, or None if there is none yet.
+
+    Reads the store MLflow points at (``tracking.setup()`` does that), or else the
+    course's store, which it never creates: no store, no experiment or no tagged run all
+    give None. The newest result run (tag ``churnlab.kind = "ab_test_result"``) comes with
+    the plan named in its tag ``churnlab.plan_run_id``; a plan logged after the newest
+    result (or with no result at all) comes with ``result=None``.
+    """
+    from churnlab import tracking
+
+    tracking._quiet_mlflow()
+    import mlflow
+    from mlflow import MlflowClient
+
+    name = (tracking.EXPERIMENT_NAME if experiment_name is None
+            else validate.text(experiment_name, "experiment_name", "'churn-lab'"))
+    uri = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else tracking.tracking_uri()
+    store_file = tracking._local_sqlite_file(uri)
+    if store_file is not None and not store_file.exists():
+        return None  # no store yet: reading must not create one
+    client = MlflowClient(tracking_uri=uri)
+    experiment = client.get_experiment_by_name(name)
+    if experiment is None:
+        return None
+
+    def newest(tags: dict):
+        condition = " and ".join(f"tags.`{key}` = '{value}'" for key, value in tags.items())
+        runs = client.search_runs([experiment.experiment_id], filter_string=condition,
+                                  order_by=["attributes.start_time DESC"], max_results=1)
+        return runs[0] if runs else None
+
+    plan, result = newest(PLAN_TAGS), newest(RESULT_TAGS)
+    if result is not None and (plan is None or result.info.start_time >= plan.info.start_time):
+        plan_id = result.data.tags.get(PLAN_RUN_TAG)
+        if plan_id:
+            try:
+                plan = client.get_run(plan_id)
+            except Exception:  # the plan run was deleted: the result still stands
+                plan = None
+        return ABTestRecord(dict(plan.data.params) if plan is not None else {}, dict(result.data.metrics),
+                            dict(result.data.params), plan.info.run_name if plan is not None else "", result.info.run_name)
+    if plan is None:
+        return None
+    return ABTestRecord(dict(plan.data.params), None, {}, plan.info.run_name, "")

@@ -279,3 +279,21 @@ import escape_dollars  # noqa: E402
 def test_dollar_amounts_are_written_so_no_renderer_typesets_them(markdown, expected):
     assert escape_dollars.escape_markdown(markdown) == expected
     assert escape_dollars.escape_markdown(expected) == expected  # running it twice changes nothing
+
+
+# --- benchmark: the floor a notebook cannot avoid ------------------------------------------------------
+
+import benchmark  # noqa: E402
+
+
+def test_the_floor_imports_the_notebooks_own_imports_and_what_its_libraries_load_lazily():
+    notebook = new_notebook(cells=[new_code_cell("import json\nfrom pathlib import Path\nx = 1"), new_markdown_cell("text"),
+                                   new_code_cell("%matplotlib inline"), new_code_cell("y = json.dumps(x)")])
+    assert benchmark.import_statements(notebook) == ["import json", "from pathlib import Path"]
+    floor = benchmark.imports_only(notebook, ["email.mime.text"])
+    assert len(floor.cells) == 1
+    source = floor.cells[0].source
+    assert source.startswith("import json\nfrom pathlib import Path\n") and "'email.mime.text'" in source
+    namespace: dict = {}
+    exec(compile(source, "<floor>", "exec"), namespace)  # a module that fails to import alone is skipped, not fatal
+    exec(compile(benchmark.imports_only(notebook, ["not_a_module_xyz"]).cells[0].source, "<floor>", "exec"), {})

@@ -250,3 +250,86 @@ def campaign_comparison(table: pd.DataFrame, profit_columns: list[str]):
     label(right, "Expected campaign profit", "expected profit (US dollars)", "campaign")
     figure.suptitle("Same test customers, same metrics, same money", fontweight="bold")
     return left, right
+
+
+# --- lesson 06: fairness and explanations ------------------------------------------------------------
+
+
+def recall_gaps(gap_table: pd.DataFrame, ax=None):
+    """Each group's recall gap (group minus others, in percentage points) with its 95 % interval, one row per group.
+
+    ``gap_table`` comes from ``churnlab.fairness.gaps``; one marker per threshold
+    reviewed. An interval that crosses the zero line is a gap the data cannot tell from noise.
+    """
+    import numpy as np
+
+    from churnlab.fairness import GROUPS
+
+    ax = new_axes(ax)
+    columns = list(dict.fromkeys(gap_table["group"]))
+    thresholds = list(dict.fromkeys(gap_table["threshold"]))
+    step = 0.6 / max(len(thresholds), 1)
+    for offset, (threshold, colour, marker) in enumerate(zip(thresholds, (NEUTRAL_COLOUR, CHURN_COLOUR, STAY_COLOUR), "os^")):
+        rows = gap_table[gap_table["threshold"] == threshold].set_index("group").reindex(columns)
+        positions = np.arange(len(columns)) + (offset - (len(thresholds) - 1) / 2) * step
+        gap = rows["recall gap"].to_numpy() * 100
+        low, high = rows["recall gap low"].to_numpy() * 100, rows["recall gap high"].to_numpy() * 100
+        ax.errorbar(gap, positions, xerr=[gap - low, high - gap], fmt=marker, color=colour, capsize=3,
+                    label=f"threshold {threshold:.3g}")
+    names = [f"{GROUPS[c].members}\nvs {GROUPS[c].others}" if c in GROUPS else c for c in columns]
+    ax.set_yticks(np.arange(len(columns)), names)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.legend(fontsize=8, loc="lower right")
+    return label(ax, "Recall gap by group, with 95 % intervals",
+                 "recall gap (% of churners reached: group minus others, percentage points)", "group")
+
+
+def global_explanations(importance: pd.DataFrame, dependence: pd.DataFrame, top: int = 8, observed: pd.Series | None = None):
+    """Two panels: which inputs the model leans on (permutation importance) and how risk moves with one input.
+
+    ``importance`` from ``churnlab.explain.permutation_importance`` (the ``top``
+    largest, with their spread over repeats); ``dependence`` from
+    ``churnlab.explain.partial_dependence``; ``observed`` (optional): the real churn
+    rate at some values of the same input, drawn as points for comparison.
+    """
+    figure, (left, right) = plt.subplots(1, 2, figsize=WIDE_FIGURE_SIZE, layout="constrained")
+    strongest = importance.head(top)[::-1]
+    left.barh([str(c).replace("_", " ") for c in strongest.index], strongest["importance"].to_numpy(),
+              xerr=strongest["spread"].to_numpy(), color=STAY_COLOUR, capsize=2)
+    label(left, "Which inputs the model leans on", "ROC-AUC lost when the input is shuffled (0–1)", "input")
+    column = dependence.columns[0]
+    pretty = str(column).replace("_", " ")
+    right.plot(dependence[column], dependence["average churn probability"], color=CHURN_COLOUR, marker="o",
+               label="model (partial dependence)")
+    if observed is not None:
+        right.scatter(observed.index, observed.to_numpy(), color="black", marker="x", zorder=3,
+                      label="real churn rate (test customers)")
+    right.set_ylim(0, max(0.6, float(dependence["average churn probability"].max()) + 0.05))
+    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    right.legend(fontsize=8, loc="upper right")
+    unit = "months" if column == "tenure" else "US dollars" if "charges" in str(column) else "value"
+    label(right, f"Average churn risk as {pretty} changes", f"{pretty} ({unit})", "average churn probability (%)")
+    return left, right
+
+
+def reason_codes(codes: pd.DataFrame, churn_scores: pd.Series, customers: list):
+    """One panel per customer: the reasons that raise their churn score, in log-odds; teal = we can act on it.
+
+    ``codes`` from ``churnlab.explain.reason_codes``; ``churn_scores``: a score per
+    customer id (for the panel titles); ``customers``: the ids to draw.
+    """
+    from matplotlib.patches import Patch
+
+    figure, axes = plt.subplots(1, len(customers), figsize=(WIDE_FIGURE_SIZE[0], 3.2), layout="constrained", sharex=True)
+    axes = list(axes) if len(customers) > 1 else [axes]
+    for ax, customer in zip(axes, customers):
+        reasons = codes.loc[customer].iloc[::-1]
+        colours = [STAY_COLOUR if act else NEUTRAL_COLOUR for act in reasons["actionable"]]
+        ax.barh([_plain_text(r) for r in reasons["reason"]], reasons["log_odds"].to_numpy(), color=colours)
+        label(ax, f"{customer}: score {float(churn_scores[customer]):.2f}", "raises churn risk by (log-odds)",
+              "reason")
+    axes[-1].legend(handles=[Patch(color=STAY_COLOUR, label="we can act on it"), Patch(color=NEUTRAL_COLOUR, label="we cannot")],
+                    fontsize=8, loc="lower right")
+    figure.suptitle("Why these customers are on the call list: their top reasons", fontweight="bold")
+    return axes

@@ -2,8 +2,8 @@
 
 The retention offer is a *benefit* (a discount): a churner the campaign misses
 is a customer denied it, and a contact wasted on a loyal customer costs money
-and annoys them. So, per customer group, this module measures with fairlearn's
-``MetricFrame``:
+and annoys them. So, per customer group, this module measures (the same numbers
+as fairlearn's ``MetricFrame``, which the lesson shows first):
 
 - **selection rate**: the share of the group we contact;
 - **recall** (equal opportunity): the share of the group's churners we reach;
@@ -65,23 +65,21 @@ class Group:
     column: str
     members: str  # customers with 1
     others: str  # customers with 0
-    why: str
 
 
+# Age, sex (recorded as woman or man only) and family situation: the groups the data records.
 GROUPS: dict[str, Group] = {
     group.column: group
     for group in (
-        Group("senior_citizen", "seniors (65+)", "under 65", "age: older customers are protected from unfair treatment in many laws"),
-        Group("female", "women", "men", "sex: protected in most anti-discrimination laws (the data records it as binary)"),
-        Group("partner", "with a partner", "without a partner", "marital status: protected in some places"),
-        Group("dependents", "with dependents", "without dependents", "family status: protected in some places; "
-              "these customers may be under more financial pressure"),
+        Group("senior_citizen", "seniors (65+)", "under 65"),
+        Group("female", "women", "men"),
+        Group("partner", "with a partner", "without a partner"),
+        Group("dependents", "with dependents", "without dependents"),
     )
 }
 
 REVIEW_TAGS = {"churnlab.lesson": "06", "churnlab.kind": "fairness_review"}
 REVIEW_TABLE = "fairness/by_group.csv"
-GAPS_TABLE = "fairness/gaps.csv"
 
 _MEASURES = ("customers", "churners", "contacted", "churners reached", "selection rate", "recall", "precision",
              "churn rate", "average score")

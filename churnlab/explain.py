@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import mannwhitneyu
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.inspection import partial_dependence as _sklearn_partial_dependence
 from sklearn.inspection import permutation_importance as _sklearn_permutation_importance
@@ -302,6 +303,18 @@ class _SumOfContributions(ClassifierMixin, BaseEstimator):
 _SCORINGS = ("roc_auc", "average_precision")
 
 
+def _roc_auc(estimator, X, y) -> float:
+    """ROC-AUC through the Mann-Whitney U statistic: U / (churners × stayers) is the ROC-AUC, ties counting half.
+
+    The same number as ``sklearn.metrics.roc_auc_score`` (tested), a few times faster; permutation
+    importance scores the model about a hundred times, so it matters.
+    """
+    scores = estimator.decision_function(X)
+    churned = np.asarray(y) == 1
+    statistic = mannwhitneyu(scores[churned], scores[~churned], alternative="two-sided").statistic
+    return float(statistic / (churned.sum() * (~churned).sum()))
+
+
 @course_function
 def permutation_importance(model, X, y, n_repeats: int = 5, random_state: int = 0, scoring: str = "roc_auc") -> pd.DataFrame:
     """How much the model's ranking suffers when one column is shuffled: scikit-learn's permutation importance.
@@ -312,10 +325,11 @@ def permutation_importance(model, X, y, n_repeats: int = 5, random_state: int = 
     one row per column, largest first: ``importance`` (mean drop) and ``spread``
     (its standard deviation over the repeats).
 
-    The shuffling and scoring are ``sklearn.inspection.permutation_importance``
-    itself; the package hands it the model's per-column contributions instead of
-    the raw columns, which gives the same numbers as running it on the whole
-    pipeline with the same ``random_state`` (tested) in a fraction of the time.
+    The shuffling is ``sklearn.inspection.permutation_importance`` itself; the
+    package hands it the model's per-column contributions instead of the raw
+    columns, and scores ROC-AUC through scipy's Mann-Whitney U, which gives the
+    same numbers as running it on the whole pipeline with the same
+    ``random_state`` (tested) in a fraction of the time.
     Columns that move together (tenure and total charges) share credit: shuffling
     one leaves its information in the other, so both look less important than they are.
     """
@@ -331,7 +345,7 @@ def permutation_importance(model, X, y, n_repeats: int = 5, random_state: int = 
     terms = _per_column(pieces, _prepared(pieces, X) * pieces.weights)
     result = _sklearn_permutation_importance(
         _SumOfContributions(pieces.intercept).fit(terms), terms, outcomes,
-        scoring=scoring, n_repeats=n_repeats, random_state=random_state,
+        scoring=_roc_auc if scoring == "roc_auc" else scoring, n_repeats=n_repeats, random_state=random_state,
     )
     table = pd.DataFrame({"importance": result.importances_mean, "spread": result.importances_std},
                          index=pd.Index(pieces.columns, name="column"))

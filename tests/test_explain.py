@@ -135,6 +135,18 @@ def test_permutation_importance_equals_scikit_learn_on_the_whole_pipeline():
     assert ours.index[0] == "tenure" and ours["importance"].is_monotonic_decreasing
 
 
+def test_roc_auc_through_mann_whitney_equals_scikit_learns():
+    from sklearn.metrics import roc_auc_score
+
+    from churnlab.explain import _SumOfContributions, _roc_auc
+
+    terms = explain.contributions(model, X_train, X_test)
+    estimator = _SumOfContributions().fit(terms)
+    assert _roc_auc(estimator, terms, y_test) == pytest.approx(roc_auc_score(y_test, model.decision_function(X_test)), abs=1e-12)
+    tied = pd.DataFrame({"score": [0.1, 0.1, 0.2, 0.2, 0.3]})
+    assert _roc_auc(estimator, tied, [0, 1, 0, 1, 1]) == pytest.approx(roc_auc_score([0, 1, 0, 1, 1], tied["score"]))
+
+
 def test_permutation_importance_with_average_precision():
     ours = explain.permutation_importance(model, X_test, y_test, n_repeats=2, random_state=1, scoring="average_precision")
     theirs = sklearn_permutation_importance(model, X_test, y_test, scoring="average_precision", n_repeats=2, random_state=1)

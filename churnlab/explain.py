@@ -117,6 +117,9 @@ def _pieces(model) -> _LinearPieces:
             owner[start: start + width] = len(columns)
             columns.append(column)
             start += width
+        if start != block.stop:  # e.g. a one-hot step that drops or groups categories: not the course's recipe
+            raise CourseError("model should be the course's churn model (make_churn_model()): its preparation step "
+                              "does not give one column per category.")
     return _LinearPieces(prepare, weights[0], float(np.ravel(last.intercept_)[0]), tuple(columns), owner, tuple(blocks))
 
 
@@ -180,13 +183,13 @@ def contributions(model, X_train, X, combine_one_hot: bool = True) -> pd.DataFra
     keeps one column per prepared column (``contract_Two year``...), to see the
     one-hot pitfall: terms from categories the customer does not have.
     """
+    if not isinstance(combine_one_hot, (bool, np.bool_)):
+        raise CourseError(f"combine_one_hot should be True or False, not {validate.kind_of(combine_one_hot)}.")
     pieces = _pieces(model)
     X_train = _customers(X_train, "X_train", pieces)
     X = _customers(X, "X", pieces)
     average = _average_prepared(pieces, X_train)
     terms = (_prepared(pieces, X) - average) * pieces.weights
-    if not isinstance(combine_one_hot, (bool, np.bool_)):
-        raise CourseError(f"combine_one_hot should be True or False, not {validate.kind_of(combine_one_hot)}.")
     if combine_one_hot:
         table = pd.DataFrame(_per_column(pieces, terms), index=X.index, columns=list(pieces.columns))
     else:

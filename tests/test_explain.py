@@ -69,6 +69,15 @@ def test_the_one_hot_pitfall_a_fiber_customer_gets_a_term_from_dsl():
     assert not reasons["reason"].str.contains("DSL").any()
 
 
+def test_a_pipeline_that_drops_a_category_is_refused():
+    from sklearn.base import clone
+
+    recipe = clone(make_churn_model())
+    recipe[0].set_params(categories__drop="first")
+    with pytest.raises(CourseError, match="one column per category"):
+        explain.contributions(recipe.fit(X_train, split.y_train), X_train, X_test)
+
+
 def test_contributions_work_for_any_C_and_for_a_model_without_a_column():
     from churnlab.fairness import model_without
 

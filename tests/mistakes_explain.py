@@ -1,9 +1,21 @@
 """Natural mistakes with churnlab.explain (lesson 06), each answered by a CourseError that says what to fix."""
 from __future__ import annotations
 
-from churnlab import explain
+from functools import cache
+
+from churnlab import explain, plots
 
 from mistakes import Mistake
+
+
+@cache
+def _codes(course):
+    return explain.reason_codes(course.model, course.split.X_train, course.split.X_test)
+
+
+@cache
+def _importance(course):
+    return explain.permutation_importance(course.model, course.split.X_test, course.split.y_test, n_repeats=1)
 
 MISTAKES = [
     # contributions
@@ -60,4 +72,23 @@ MISTAKES = [
             lambda c: explain.partial_dependence(c.model, c.split.X_test, "senior_citizen"), "not a number column"),
     Mistake("explain.partial_dependence", "one point",
             lambda c: explain.partial_dependence(c.model, c.split.X_test, "tenure", points=1), "should be 2 or more"),
+    # plots.global_explanations and plots.reason_codes (lesson 06's charts)
+    Mistake("plots.global_explanations", "the two tables swapped",
+            lambda c: plots.global_explanations(explain.partial_dependence(c.model, c.split.X_test), _importance(c)),
+            "has no column 'importance'"),
+    Mistake("plots.global_explanations", "observed churn as a plain list",
+            lambda c: plots.global_explanations(_importance(c), explain.partial_dependence(c.model, c.split.X_test),
+                                                observed=[0.5, 0.1]), "a churn rate per value (a Series)"),
+    Mistake("plots.global_explanations", "top as text",
+            lambda c: plots.global_explanations(_importance(c), explain.partial_dependence(c.model, c.split.X_test), top="8"),
+            "should be a number"),
+    Mistake("plots.reason_codes", "one customer id instead of a list",
+            lambda c: plots.reason_codes(_codes(c), c.scores, "C3381"), "a list of one to four customer ids"),
+    Mistake("plots.reason_codes", "the scores as an array without customer ids",
+            lambda c: plots.reason_codes(_codes(c), c.scores.to_numpy(), ["C3381"]), "a score per customer id"),
+    Mistake("plots.reason_codes", "a customer who is not among the codes",
+            lambda c: plots.reason_codes(_codes(c), c.scores, ["C0001"]), "has no reason codes or no score"),
+    Mistake("plots.reason_codes", "contributions instead of reason codes",
+            lambda c: plots.reason_codes(explain.contributions(c.model, c.split.X_train, c.split.X_test), c.scores, ["C3381"]),
+            "has no column 'reason'"),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from churnlab import fairness
+from churnlab import fairness, plots
 
 from mistakes import Mistake
 
@@ -107,4 +107,11 @@ MISTAKES = [
     # latest_fairness_review
     Mistake("fairness.latest_fairness_review", "an experiment name that is not text",
             lambda c: fairness.latest_fairness_review(6), "should be a text in quotes"),
+    # plots.recall_gaps (lesson 06's chart of the gaps)
+    Mistake("plots.recall_gaps", "the group table instead of the gaps",
+            lambda c: plots.recall_gaps(_table(c)), "has no column 'recall gap'"),
+    Mistake("plots.recall_gaps", "the scores instead of a table",
+            lambda c: plots.recall_gaps(c.scores), "should be a table of customers"),
+    Mistake("plots.recall_gaps", "a figure title where the axes go",
+            lambda c: plots.recall_gaps(fairness.gaps(_table(c)), "Recall gaps"), "should be a matplotlib chart"),
 ]

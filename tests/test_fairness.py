@@ -268,3 +268,13 @@ def test_every_public_function_is_a_course_function_with_mistakes_listed():
         if callable(member):
             assert getattr(member, "course_function", False), name
             assert name in listed, f"no mistake listed for fairness.{name}"
+
+
+def test_lesson_06_charts_are_course_functions_with_mistakes_listed():
+    from mistakes_explain import MISTAKES as EXPLAIN_MISTAKES
+
+    listed = {m.function for m in MISTAKES + EXPLAIN_MISTAKES}
+    for name in ("recall_gaps", "global_explanations", "reason_codes"):
+        assert getattr(getattr(plots, name), "course_function", False), name
+        assert f"plots.{name}" in listed, f"no mistake listed for plots.{name}"
+

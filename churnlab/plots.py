@@ -818,3 +818,132 @@ def aa_peeking(result, ax=None):
           "A/A tests (%)")
     figure.suptitle("Simulated A/A tests: both arms get the same treatment", fontweight="bold")
     return left, right
+
+
+# --- lesson 06: fairness and explanations ------------------------------------------------------------
+# Public (course functions, with their mistakes listed in tests/mistakes_fairness.py and tests/mistakes_explain.py):
+# recall_gaps, global_explanations, reason_codes.
+
+from churnlab.errors import CourseError  # noqa: E402  (this section's own imports: it is appended to the module)
+from churnlab.validate import course_function  # noqa: E402
+
+
+def _checked_table(table, name: str, needs: tuple[str, ...], made_by: str) -> pd.DataFrame:
+    from churnlab import validate
+
+    return validate.dataframe(table, name, needs=needs, example=made_by)
+
+
+@course_function
+def recall_gaps(gap_table: pd.DataFrame, ax=None):
+    """Each group's recall gap (group minus others, in percentage points) with its 95 % interval, one row per group.
+
+    ``gap_table`` comes from ``churnlab.fairness.gaps``; one marker per threshold
+    reviewed. An interval that crosses the zero line is a gap the data cannot tell from noise.
+    """
+    import numpy as np
+
+    from churnlab.fairness import GROUPS
+
+    gap_table = _checked_table(gap_table, "gap_table", ("group", "threshold", "recall gap", "recall gap low", "recall gap high"),
+                               "fairness.gaps(fairness.group_metrics(y_test, churn_scores, groups, [0.5, 1/6]))")
+    ax = new_axes(_checked_ax(ax))
+    columns = list(dict.fromkeys(gap_table["group"]))
+    thresholds = list(dict.fromkeys(gap_table["threshold"]))
+    step = 0.6 / max(len(thresholds), 1)
+    for offset, (threshold, colour, marker) in enumerate(zip(thresholds, (NEUTRAL_COLOUR, CHURN_COLOUR, STAY_COLOUR), "os^")):
+        rows = gap_table[gap_table["threshold"] == threshold].set_index("group").reindex(columns)
+        positions = np.arange(len(columns)) + (offset - (len(thresholds) - 1) / 2) * step
+        gap = rows["recall gap"].to_numpy() * 100
+        low, high = rows["recall gap low"].to_numpy() * 100, rows["recall gap high"].to_numpy() * 100
+        ax.errorbar(gap, positions, xerr=[gap - low, high - gap], fmt=marker, color=colour, capsize=3,
+                    label=f"threshold {threshold:.3g}")
+    names = [f"{GROUPS[c].members}\nvs {GROUPS[c].others}" if c in GROUPS else str(c) for c in columns]
+    ax.set_yticks(np.arange(len(columns)), names)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.legend(fontsize=8, loc="lower right")
+    return label(ax, "Recall gap by group, with 95 % intervals",
+                 "recall gap (% of churners reached: group minus others, percentage points)", "group")
+
+
+@course_function
+def global_explanations(importance: pd.DataFrame, dependence: pd.DataFrame, top: int = 8, observed: pd.Series | None = None):
+    """Two panels: which inputs the model leans on (permutation importance) and how risk moves with one input.
+
+    ``importance`` from ``churnlab.explain.permutation_importance`` (the ``top``
+    largest, with their spread over repeats); ``dependence`` from
+    ``churnlab.explain.partial_dependence``; ``observed`` (optional): the real churn
+    rate at some values of the same input, drawn as points for comparison.
+    """
+    from churnlab import validate
+
+    importance = _checked_table(importance, "importance", ("importance", "spread"),
+                                "explain.permutation_importance(model, X_test, y_test)")
+    dependence = _checked_table(dependence, "dependence", ("average churn probability",),
+                                'explain.partial_dependence(model, X_test, "tenure")')
+    top = validate.whole_number(top, "top", low=1, example="8")
+    if observed is not None and not isinstance(observed, pd.Series):
+        raise CourseError(f"observed should be a churn rate per value (a Series), like y_test.groupby(X_test['tenure']).mean(), "
+                          f"not {validate.kind_of(observed)}.")
+    figure, (left, right) = plt.subplots(1, 2, figsize=WIDE_FIGURE_SIZE, layout="constrained")
+    strongest = importance.head(top)[::-1]
+    left.barh([str(c).replace("_", " ") for c in strongest.index], strongest["importance"].to_numpy(),
+              xerr=strongest["spread"].to_numpy(), color=STAY_COLOUR, capsize=2)
+    label(left, "Which inputs the model leans on", "ROC-AUC lost when the input is shuffled (0–1)", "input")
+    column = dependence.columns[0]
+    pretty = str(column).replace("_", " ")
+    right.plot(dependence[column], dependence["average churn probability"], color=CHURN_COLOUR, marker="o",
+               label="model (partial dependence)")
+    if observed is not None:
+        right.scatter(observed.index, observed.to_numpy(), color="black", marker="x", zorder=3,
+                      label="real churn rate (test customers)")
+    right.set_ylim(0, max(0.6, float(dependence["average churn probability"].max()) + 0.05))
+    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    right.legend(fontsize=8, loc="upper right")
+    unit = "months" if column == "tenure" else "US dollars" if "charges" in str(column) else "value"
+    label(right, f"Average churn risk as {pretty} changes", f"{pretty} ({unit})", "average churn probability (%)")
+    return left, right
+
+
+@course_function
+def reason_codes(codes: pd.DataFrame, churn_scores: pd.Series, customers: list):
+    """One panel per customer: the reasons that raise their churn score, in log-odds; teal = we can act on it.
+
+    ``codes`` from ``churnlab.explain.reason_codes``; ``churn_scores``: a score per
+    customer id (for the panel titles); ``customers``: the ids to draw (one to four).
+    """
+    from matplotlib.patches import Patch
+
+    from churnlab import validate
+
+    codes = _checked_table(codes, "codes", ("reason", "log_odds", "actionable"), "explain.reason_codes(model, X_train, X_test)")
+    if not isinstance(churn_scores, pd.Series):
+        raise CourseError("churn_scores should be a score per customer id (a Series), like "
+                          f"pd.Series(churn_scores, index=X_test.index), not {validate.kind_of(churn_scores)}.")
+    if isinstance(customers, str) or not isinstance(customers, (list, tuple, pd.Index)) or not 1 <= len(customers) <= 4:
+        raise CourseError(f"customers should be a list of one to four customer ids, like ['C3381', 'C2489'], not {validate.kind_of(customers)}.")
+    listed = set(codes.index.get_level_values(0))
+    missing = [c for c in customers if c not in listed or c not in churn_scores.index]
+    if missing:
+        raise CourseError(f"customer {missing[0]!r} has no reason codes or no score here: make codes and churn_scores "
+                          "for the customers you draw (e.g. X_test), and check the id.")
+    figure, axes = plt.subplots(1, len(customers), figsize=(WIDE_FIGURE_SIZE[0], 3.2), layout="constrained", sharex=True)
+    axes = list(axes) if len(customers) > 1 else [axes]
+    for ax, customer in zip(axes, customers):
+        reasons = codes.loc[customer].iloc[::-1]
+        colours = [STAY_COLOUR if act else NEUTRAL_COLOUR for act in reasons["actionable"]]
+        ax.barh([_plain_text(r) for r in reasons["reason"]], reasons["log_odds"].to_numpy(), color=colours)
+        label(ax, f"{customer}: score {float(churn_scores[customer]):.2f}", "raises churn risk by (log-odds)", "reason")
+    axes[-1].legend(handles=[Patch(color=STAY_COLOUR, label="we can act on it"), Patch(color=NEUTRAL_COLOUR, label="we cannot")],
+                    fontsize=8, loc="lower right")
+    figure.suptitle("Why these customers are on the call list: their top reasons", fontweight="bold")
+    return axes
+
+
+def _checked_ax(ax):
+    if ax is not None and not hasattr(ax, "barh"):
+        from churnlab import validate
+
+        raise CourseError(f"ax should be a matplotlib chart (axes), like plots.new_axes(), or left out; not {validate.kind_of(ax)}.")
+    return ax

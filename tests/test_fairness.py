@@ -1,0 +1,280 @@
+"""churnlab.fairness: group metrics equal fairlearn's, gaps carry honest intervals, mitigations are priced, reviews are logged and read back."""
+from __future__ import annotations
+
+import math
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from fairlearn.metrics import MetricFrame, count, selection_rate  # noqa: E402
+from sklearn.metrics import precision_score, recall_score  # noqa: E402
+from statsmodels.stats.proportion import confint_proportions_2indep  # noqa: E402
+
+from churnlab import fairness, plots, tracking  # noqa: E402
+from churnlab.data import load_churn  # noqa: E402
+from churnlab.economics import CampaignEconomics, profit_at_threshold  # noqa: E402
+from churnlab.errors import CourseError  # noqa: E402
+from churnlab.exercises.core import course_model, course_split  # noqa: E402
+from churnlab.validate import FALLBACK_WORDS  # noqa: E402
+
+import mlflow  # noqa: E402  (after churnlab.tracking, which quiets it)
+
+from mistakes import COURSE  # noqa: E402
+from mistakes_fairness import MISTAKES  # noqa: E402
+
+customers = load_churn()
+split = course_split()
+model = course_model()
+scores = model.predict_proba(split.X_test)[:, 1]
+train_scores = model.predict_proba(split.X_train)[:, 1]
+groups = fairness.customer_groups(customers, split.X_test.index)
+train_groups = fairness.customer_groups(customers, split.X_train.index)
+BREAK_EVEN = CampaignEconomics().break_even_probability
+table = fairness.group_metrics(split.y_test, scores, groups, [0.5, BREAK_EVEN])
+gap_table = fairness.gaps(table)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+# --- groups and metrics ----------------------------------------------------------------------------------
+
+
+def test_customer_groups_come_from_the_full_table_in_the_order_asked():
+    assert list(groups.columns) == ["senior_citizen", "female", "partner", "dependents"]
+    assert groups.index.equals(split.X_test.index)
+    assert (groups["senior_citizen"] == split.X_test["senior_citizen"]).all()
+    assert len(fairness.customer_groups(customers)) == len(customers)
+
+
+def test_group_metrics_equal_fairlearns_metric_frame():
+    for column in groups.columns:
+        for threshold in (0.5, BREAK_EVEN):
+            frame = MetricFrame(
+                metrics={"customers": count, "selection rate": selection_rate, "recall": recall_score,
+                         "precision": precision_score},
+                y_true=split.y_test, y_pred=scores >= threshold, sensitive_features=groups[column])
+            ours = table[(table["group"] == column) & np.isclose(table["threshold"], threshold)].set_index("member")
+            for measure in ("customers", "selection rate", "recall", "precision"):
+                np.testing.assert_allclose(ours[measure].sort_index(), frame.by_group[measure].sort_index().astype(float), atol=1e-12)
+
+
+def test_group_metrics_counts_hang_together():
+    assert (table["churners reached"] <= table["churners"]).all() and (table["churners reached"] <= table["contacted"]).all()
+    for _, pair in table.groupby(["group", "threshold"]):
+        assert pair["customers"].sum() == len(split.y_test) and pair["churners"].sum() == split.y_test.sum()
+    np.testing.assert_allclose(table["churn rate"], table["churners"] / table["customers"])
+
+
+def test_the_figures_the_lesson_states():
+    at_half = table[table["threshold"] == 0.5].set_index(["group", "member"])
+    assert round(at_half.loc[("dependents", 1), "recall"], 3) == 0.310 and round(at_half.loc[("dependents", 0), "recall"], 3) == 0.617
+    assert round(at_half.loc[("senior_citizen", 1), "selection rate"], 3) == 0.423
+    assert round(at_half.loc[("senior_citizen", 1), "churn rate"], 3) == 0.441
+
+
+def test_readable_labels_groups_in_words():
+    shown = fairness.readable(table, BREAK_EVEN)
+    assert list(shown.index[:2]) == ["seniors (65+)", "under 65"] and len(shown) == 8
+    assert "selection rate" in shown.columns and "member" not in shown.columns
+
+
+# --- gaps and their noise ---------------------------------------------------------------------------------
+
+
+def test_gaps_are_group_minus_others_with_newcombe_intervals():
+    row = gap_table[(gap_table["group"] == "dependents") & (gap_table["threshold"] == 0.5)].iloc[0]
+    assert row["recall gap"] == pytest.approx(row["recall (group)"] - row["recall (others)"])
+    low, high = confint_proportions_2indep(22, 71, 187, 303, method="newcomb", compare="diff")
+    assert (row["recall gap low"], row["recall gap high"]) == pytest.approx((low, high))
+    assert row["recall gap low"] < row["recall gap"] < row["recall gap high"]
+    assert row["worse off"] == "with dependents" and row["churners behind"] == pytest.approx((187 / 303 - 22 / 71) * 71)
+    assert row["their offers ($)"] == pytest.approx(row["churners behind"] * 60)
+
+
+def test_only_the_sex_gap_is_within_noise():
+    verdict = gap_table.set_index(["group", "threshold"])["beyond noise"]
+    assert not verdict["female"].any()
+    assert verdict.drop("female", level=0).all()
+
+
+def test_describe_gaps_reads_each_gap_as_customers_and_dollars():
+    text = fairness.describe_gaps(gap_table)
+    assert "recall with dependents 31% vs without dependents 62%: with dependents are 22 churners behind ($1,309 of offers)" in text
+    assert len(text.splitlines()) == len(gap_table)
+
+
+def test_a_group_everyone_belongs_to_has_no_gap():
+    everyone = pd.DataFrame({"all": 1, "dependents": groups["dependents"]}, index=groups.index)
+    gaps = fairness.gaps(fairness.group_metrics(split.y_test, scores, everyone, [0.5]))
+    assert list(gaps["group"]) == ["dependents"]
+
+
+# --- mitigation ---------------------------------------------------------------------------------------------
+
+
+def test_threshold_for_recall_is_the_highest_that_reaches_the_target():
+    y = split.y_test.to_numpy()
+    for target in (0.1, 0.5, 0.9, 1.0):
+        cut = fairness.threshold_for_recall(y, scores, target)
+        assert recall_score(y, scores >= cut) >= target
+        assert recall_score(y, scores > cut) < target
+
+
+def test_threshold_for_selection_rate_contacts_at_most_that_share():
+    for rate in (0.1, 0.484, 0.9):
+        cut = fairness.threshold_for_selection_rate(scores, rate)
+        assert (scores >= cut).mean() <= rate + 1e-9 and (scores >= cut).mean() > rate - 2 / len(scores)
+
+
+def test_levelling_up_and_down_for_dependents():
+    policies = fairness.equal_recall_thresholds(split.y_train, train_scores, train_groups["dependents"] == 1, BREAK_EVEN)
+    assert policies["one threshold"] == (BREAK_EVEN, BREAK_EVEN)
+    assert policies["level up"][0] < BREAK_EVEN and policies["level down"][1] > BREAK_EVEN
+    options = fairness.policy_table(split.y_test, scores, groups["dependents"] == 1, policies)
+    assert options.loc["one threshold", "expected profit ($)"] == profit_at_threshold(split.y_test, scores, BREAK_EVEN)
+    assert options.loc["one threshold", "customers contacted"] == int((scores >= BREAK_EVEN).sum())
+    assert abs(options.loc["level up", "recall gap"]) < abs(options.loc["one threshold", "recall gap"])
+    assert abs(options.loc["level down", "recall gap"]) < abs(options.loc["one threshold", "recall gap"])
+    assert options.loc["level down", "recall (others)"] < options.loc["one threshold", "recall (others)"]  # levelling down
+    assert options.loc["level up", "customers contacted"] > options.loc["one threshold", "customers contacted"]
+
+
+def test_when_the_group_is_ahead_the_others_are_levelled_up():
+    policies = fairness.equal_recall_thresholds(split.y_train, train_scores, train_groups["senior_citizen"] == 1, BREAK_EVEN)
+    assert policies["level up"][0] == BREAK_EVEN and policies["level up"][1] < BREAK_EVEN
+    assert policies["level down"][0] > BREAK_EVEN and policies["level down"][1] == BREAK_EVEN
+
+
+# --- leaving a column out ---------------------------------------------------------------------------------
+
+
+def test_a_model_without_a_column_never_reads_it():
+    blind = fairness.model_without(split.X_train, split.y_train, "senior_citizen")
+    assert not any("senior_citizen" in name for name in blind[0].get_feature_names_out())
+    changed = split.X_test.assign(senior_citizen=1 - split.X_test["senior_citizen"])
+    np.testing.assert_array_equal(blind.predict_proba(split.X_test), blind.predict_proba(changed))
+    assert "senior_citizen" in model[0].get_feature_names_out()[0]  # the course model itself is untouched
+
+
+def test_how_groups_differ_finds_the_stand_ins_for_age():
+    differences = fairness.how_groups_differ(split.X_train, split.X_train["senior_citizen"] == 1)
+    assert differences.loc[0, "trait"] == "fiber optic internet"
+    assert "senior_citizen" not in set(differences["column"])
+    assert (differences["difference"].abs().diff().dropna() <= 0).all()
+
+
+# --- the review in MLflow --------------------------------------------------------------------------------
+
+
+def test_review_metrics_name_every_gap():
+    metrics = fairness.review_metrics(gap_table, BREAK_EVEN)
+    assert metrics["recall_gap__dependents"] == pytest.approx(-0.1701, abs=1e-4)
+    assert metrics["recall_gap_at_0.5__dependents"] == pytest.approx(-0.3073, abs=1e-4)
+    assert {"recall_gap_low__female", "recall_gap_high__female", "selection_gap__partner", "precision_gap__senior_citizen",
+            "churners_behind__dependents", "largest_recall_gap"} <= set(metrics)
+    assert metrics["largest_recall_gap"] == pytest.approx(abs(metrics["recall_gap__dependents"]))
+    assert all(isinstance(v, float) and math.isfinite(v) for v in metrics.values())
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """A fresh course work folder and MLflow store; MLflow's global state reset afterwards."""
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path / "work"))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    yield tmp_path
+    while mlflow.active_run():
+        mlflow.end_run()
+    mlflow.set_tracking_uri(None)
+    mlflow.tracking.fluent._active_experiment_id = None
+    os.environ.pop("MLFLOW_EXPERIMENT_ID", None)
+
+
+def _log_review(C: float, by_group: pd.DataFrame, tags=fairness.REVIEW_TAGS):
+    with mlflow.start_run(run_name="fairness review", tags=tags) as run:
+        mlflow.log_params({"C": C, "threshold": BREAK_EVEN, "groups_reviewed": ", ".join(groups.columns)})
+        mlflow.log_metrics(fairness.review_metrics(fairness.gaps(by_group), BREAK_EVEN))
+        mlflow.log_text(by_group.to_csv(index=False), fairness.REVIEW_TABLE)
+    return run.info.run_id
+
+
+def test_no_review_yet_gives_none(store, monkeypatch):
+    monkeypatch.chdir(store)
+    assert fairness.latest_fairness_review() is None  # no store at all: and reading creates none
+    assert not (store / "work" / "mlflow.db").exists() and not (store / "mlflow.db").exists()
+    tracking.setup()
+    assert fairness.latest_fairness_review() is None  # an experiment, no review
+    with mlflow.start_run(run_name="model C=1.0"):
+        mlflow.log_param("C", 1.0)
+    assert fairness.latest_fairness_review() is None  # other runs are not reviews
+
+
+def test_the_newest_review_is_read_back_with_its_table(store):
+    tracking.setup()
+    _log_review(1.0, table)
+    other_scores = course_model(0.1).predict_proba(split.X_test)[:, 1]
+    newest = _log_review(0.1, fairness.group_metrics(split.y_test, other_scores, groups, [0.5, BREAK_EVEN]))
+    with mlflow.start_run(run_name="not a review", tags={"churnlab.lesson": "06"}):
+        pass
+    review = fairness.latest_fairness_review()
+    assert review.run_id == newest and review.params["C"] == "0.1"
+    assert review.recall_gap("dependents") == pytest.approx(review.metrics["recall_gap__dependents"])
+    assert list(review.by_group.columns) == list(table.columns) and len(review.by_group) == len(table)
+    with pytest.raises(CourseError, match="it reviewed: dependents, female, partner, senior_citizen"):
+        review.recall_gap("region")
+
+
+def test_a_review_without_its_table_says_how_to_log_it(store):
+    tracking.setup()
+    with mlflow.start_run(run_name="fairness review", tags=fairness.REVIEW_TAGS):
+        mlflow.log_metric("recall_gap__dependents", -0.17)
+    with pytest.raises(CourseError, match="log the group table"):
+        fairness.latest_fairness_review()
+
+
+# --- the chart ----------------------------------------------------------------------------------------------
+
+
+def test_the_gap_chart_has_a_title_labelled_axes_and_one_marker_per_threshold():
+    ax = plots.recall_gaps(gap_table)
+    assert ax.get_title(loc="left") and "percentage points" in ax.get_xlabel() and ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["threshold 0.5", "threshold 0.167"]
+    assert [t.get_text().split("\n")[0] for t in ax.get_yticklabels()] == ["seniors (65+)", "women", "with a partner", "with dependents"]
+
+
+# --- mistakes ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: f"{m.function}: {m.what}")
+def test_each_natural_mistake_gets_a_message_that_says_what_to_fix(mistake):
+    with pytest.raises(CourseError) as raised:
+        mistake.call(COURSE)
+    assert mistake.phrase in str(raised.value) and FALLBACK_WORDS not in str(raised.value)
+
+
+def test_every_public_function_is_a_course_function_with_mistakes_listed():
+    listed = {m.function.split(".", 1)[1] for m in MISTAKES}
+    for name in fairness.__all__:
+        member = getattr(fairness, name)
+        if callable(member):
+            assert getattr(member, "course_function", False), name
+            assert name in listed, f"no mistake listed for fairness.{name}"
+
+
+def test_lesson_06_charts_are_course_functions_with_mistakes_listed():
+    from mistakes_explain import MISTAKES as EXPLAIN_MISTAKES
+
+    listed = {m.function for m in MISTAKES + EXPLAIN_MISTAKES}
+    for name in ("recall_gaps", "global_explanations", "reason_codes"):
+        assert getattr(getattr(plots, name), "course_function", False), name
+        assert f"plots.{name}" in listed, f"no mistake listed for plots.{name}"
+

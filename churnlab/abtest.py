@@ -27,7 +27,7 @@ What a lesson does with them::
 
 The records: the plan is logged as an MLflow run tagged ``PLAN_TAGS`` (its parameters are
 the plan), the result as a run tagged ``RESULT_TAGS`` with the plan's run id in the tag
-``PLAN_RUN_TAG`` and the metrics of ``result_metrics``. ``churnlab.abtest_records.latest_ab_test()``
+``PLAN_RUN_TAG`` and the metrics of ``result_metrics``. ``churnlab.records.latest_ab_test()``
 reads the newest of them back (lesson 09's brief uses it), or returns None when there is none.
 That reader lives in its own module so that only notebooks which read MLflow need MLflow
 (in Colab, a notebook installs what its imports need: this module needs none of it).
@@ -709,7 +709,7 @@ def aa_peeking(cohort, tests: int = 1000, seed: int = 7, alpha: float = 0.05) ->
     return PeekingResult(_caption_of(by_day, table.attrs.get("caption")), tests, n, days, alpha, example)
 
 
-# --- what the result run logs (churnlab.abtest_records reads it back) ---------------------------------------
+# --- what the result run logs (churnlab.records reads it back) ---------------------------------------
 
 
 @course_function

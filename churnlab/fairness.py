@@ -20,7 +20,7 @@ can bootstrap such intervals too, with ``n_boot``, ``ci_quantiles`` and
 from noise.
 
 The review is recorded as one MLflow run (tags ``REVIEW_TAGS``, the group
-table as the artifact ``REVIEW_TABLE``); ``latest_fairness_review()`` reads the
+table as the artifact ``REVIEW_TABLE``); ``churnlab.records.latest_fairness_review()`` reads the
 newest one back, for the launch review and lesson 09's brief.
 """
 from __future__ import annotations
@@ -48,7 +48,6 @@ __all__ = [
     "gaps",
     "group_metrics",
     "how_groups_differ",
-    "latest_fairness_review",
     "model_without",
     "policy_table",
     "readable",
@@ -499,67 +498,3 @@ def review_metrics(gap_table, campaign_threshold: float) -> dict[str, float]:
     at_campaign = table[np.isclose(table["threshold"], campaign)]
     metrics["largest_recall_gap"] = float(at_campaign["recall gap"].abs().max())
     return metrics
-
-
-@dataclass(frozen=True)
-class FairnessReview:
-    """The newest fairness review logged in MLflow."""
-
-    run_id: str
-    start_time_ms: int
-    params: dict
-    metrics: dict
-    by_group: pd.DataFrame  # the group table (as from group_metrics)
-
-    def recall_gap(self, group: str) -> float:
-        """The recall gap (group minus others) at the campaign threshold, e.g. ``review.recall_gap("dependents")``."""
-        key = f"recall_gap__{group}"
-        if key not in self.metrics:
-            reviewed = sorted(k.split("__", 1)[1] for k in self.metrics if k.startswith("recall_gap__"))
-            raise CourseError(f"This review has no recall gap for {group!r}; it reviewed: {', '.join(reviewed)}.")
-        return self.metrics[key]
-
-
-@course_function
-def latest_fairness_review(experiment_name: str | None = None) -> FairnessReview | None:
-    """The newest run tagged as lesson 06's fairness review, or None if there is none yet.
-
-    Reads from the store MLflow points at (``tracking.setup()`` does that), or
-    else from the course's store, which it never creates: no store, no
-    experiment or no tagged run all give None. ``experiment_name``: default the
-    course's, ``tracking.EXPERIMENT_NAME``. Returns the run's parameters,
-    metrics and group table, so nobody has to parse the artifact by hand.
-    """
-    from churnlab import tracking
-
-    tracking._quiet_mlflow()
-    import tempfile
-    from pathlib import Path
-
-    import mlflow
-    from mlflow import MlflowClient
-
-    name = tracking.EXPERIMENT_NAME if experiment_name is None else validate.text(experiment_name, "experiment_name", "'churn-lab'")
-    uri = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else tracking.tracking_uri()
-    store_file = tracking._local_sqlite_file(uri)
-    if store_file is not None and not store_file.exists():
-        return None  # no store yet: reading must not create one
-    client = MlflowClient(tracking_uri=uri)
-    experiment = client.get_experiment_by_name(name)
-    if experiment is None:
-        return None
-    tags = " and ".join(f"tags.`{key}` = '{value}'" for key, value in REVIEW_TAGS.items())
-    runs = client.search_runs([experiment.experiment_id], filter_string=tags, order_by=["attributes.start_time DESC"],
-                              max_results=1)
-    if not runs:
-        return None
-    run = runs[0]
-    with tempfile.TemporaryDirectory() as folder:
-        try:
-            path = mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path=REVIEW_TABLE, dst_path=folder,
-                                                       tracking_uri=uri)
-        except Exception:
-            raise CourseError(f"The newest fairness review has no {REVIEW_TABLE}: log the group table in the same run "
-                              f"with mlflow.log_text(table.to_csv(index=False), fairness.REVIEW_TABLE).") from None
-        by_group = pd.read_csv(Path(path))
-    return FairnessReview(run.info.run_id, int(run.info.start_time), dict(run.data.params), dict(run.data.metrics), by_group)

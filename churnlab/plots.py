@@ -30,12 +30,15 @@ __all__ = [
     "confusion_in_customer_words",
     "confusion_small_multiples",
     "feature_weights",
+    "global_explanations",
     "label",
     "metrics_by_threshold",
     "model_health",
     "new_axes",
     "profit_by_threshold",
     "profit_curves_by_threshold",
+    "reason_codes",
+    "recall_gaps",
     "runs_by_profit",
 ]
 

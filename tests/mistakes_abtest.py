@@ -6,7 +6,7 @@ from functools import cache
 import numpy as np
 from mistakes import Mistake
 
-from churnlab import abtest, abtest_records, plots, world
+from churnlab import abtest, records, plots, world
 
 ARMS = {"model": "model", "rule": "rule", "hold-out": "none"}
 
@@ -149,8 +149,8 @@ MISTAKES = [
     Mistake("abtest.result_metrics", "the comparison table as the decision",
             lambda course: abtest.result_metrics(_srm(), abtest.comparison_table({"a": _comparison()})), "compare_arms"),
     # latest_ab_test: a number as the experiment's name
-    Mistake("abtest_records.latest_ab_test", "a number as the experiment's name",
-            lambda course: abtest_records.latest_ab_test(5),
+    Mistake("records.latest_ab_test", "a number as the experiment's name",
+            lambda course: records.latest_ab_test(5),
             "text in quotes"),
     # the charts
     Mistake("plots.ab_test_effects", "the comparisons themselves",

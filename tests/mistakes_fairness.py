@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from churnlab import fairness, plots
+from churnlab import fairness, plots, records
 
 from mistakes import Mistake
 
@@ -105,8 +105,8 @@ MISTAKES = [
     Mistake("fairness.review_metrics", "the group table instead of the gaps",
             lambda c: fairness.review_metrics(_table(c), 1 / 6), "has no column 'recall gap'"),
     # latest_fairness_review
-    Mistake("fairness.latest_fairness_review", "an experiment name that is not text",
-            lambda c: fairness.latest_fairness_review(6), "should be a text in quotes"),
+    Mistake("records.latest_fairness_review", "an experiment name that is not text",
+            lambda c: records.latest_fairness_review(6), "should be a text in quotes"),
     # plots.recall_gaps (lesson 06's chart of the gaps)
     Mistake("plots.recall_gaps", "the group table instead of the gaps",
             lambda c: plots.recall_gaps(_table(c)), "has no column 'recall gap'"),

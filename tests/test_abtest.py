@@ -19,7 +19,7 @@ from statsmodels.stats.proportion import (  # noqa: E402
     confint_proportions_2indep, proportion_effectsize, proportions_ztest,
 )
 
-from churnlab import abtest, abtest_records, plots, rules, tracking, world  # noqa: E402
+from churnlab import abtest, records, plots, rules, tracking, world  # noqa: E402
 from churnlab.economics import CampaignEconomics  # noqa: E402
 from churnlab.errors import CourseError  # noqa: E402
 from churnlab.exercises.core import course_split  # noqa: E402
@@ -337,10 +337,10 @@ def test_result_metrics_names_and_values():
 
 
 def test_latest_ab_test_is_none_without_a_store_and_never_creates_one(work_folder):
-    assert abtest_records.latest_ab_test() is None
+    assert records.latest_ab_test() is None
     assert not (work_folder / tracking.STORE_FILE).exists()
     tracking.setup()
-    assert abtest_records.latest_ab_test() is None
+    assert records.latest_ab_test() is None
 
 
 def test_latest_ab_test_reads_the_plan_then_the_linked_result(work_folder):
@@ -349,14 +349,14 @@ def test_latest_ab_test_reads_the_plan_then_the_linked_result(work_folder):
     plan = {name: f"value of {name}" for name in abtest.PLAN_PARAMS}
     with mlflow.start_run(run_name="plan", tags=abtest.PLAN_TAGS) as plan_run:
         mlflow.log_params(plan)
-    record = abtest_records.latest_ab_test()
+    record = records.latest_ab_test()
     assert record.plan == plan and record.result is None and not record.has_result
     with pytest.raises(CourseError, match="no result yet"):
         record.effect
     with mlflow.start_run(run_name="result", tags={**abtest.RESULT_TAGS, abtest.PLAN_RUN_TAG: plan_run.info.run_id}):
         mlflow.log_params({"decision": "switch from the rule to the model"})
         mlflow.log_metrics(abtest.result_metrics(srm, decision, campaign))
-    record = abtest_records.latest_ab_test()
+    record = records.latest_ab_test()
     assert record.plan == plan and record.decision_rule == "value of decision_rule"
     assert math.isclose(record.effect, decision.effect) and record.interval == pytest.approx((decision.low, decision.high))
     assert math.isclose(record.p_value, decision.p_value)
@@ -364,7 +364,7 @@ def test_latest_ab_test_reads_the_plan_then_the_linked_result(work_folder):
     assert record.decision == "switch from the rule to the model" and record.result_run_name == "result"
     with mlflow.start_run(run_name="a new plan", tags=abtest.PLAN_TAGS):
         mlflow.log_params({"decision_rule": "a newer rule"})
-    newer = abtest_records.latest_ab_test()
+    newer = records.latest_ab_test()
     assert newer.plan == {"decision_rule": "a newer rule"} and newer.result is None
 
 
@@ -376,7 +376,7 @@ def test_latest_ab_test_keeps_a_result_whose_plan_was_deleted(work_folder):
     with mlflow.start_run(run_name="result", tags={**abtest.RESULT_TAGS, abtest.PLAN_RUN_TAG: plan_run.info.run_id}):
         mlflow.log_metrics(abtest.result_metrics(srm, decision))
     mlflow.delete_run(plan_run.info.run_id)
-    record = abtest_records.latest_ab_test()
+    record = records.latest_ab_test()
     assert record.has_result and math.isclose(record.effect, decision.effect)
 
 

@@ -16,7 +16,7 @@ from fairlearn.metrics import MetricFrame, count, selection_rate  # noqa: E402
 from sklearn.metrics import precision_score, recall_score  # noqa: E402
 from statsmodels.stats.proportion import confint_proportions_2indep  # noqa: E402
 
-from churnlab import fairness, plots, tracking  # noqa: E402
+from churnlab import fairness, plots, records, tracking  # noqa: E402
 from churnlab.data import load_churn  # noqa: E402
 from churnlab.economics import CampaignEconomics, profit_at_threshold  # noqa: E402
 from churnlab.errors import CourseError  # noqa: E402
@@ -209,13 +209,13 @@ def _log_review(C: float, by_group: pd.DataFrame, tags=fairness.REVIEW_TAGS):
 
 def test_no_review_yet_gives_none(store, monkeypatch):
     monkeypatch.chdir(store)
-    assert fairness.latest_fairness_review() is None  # no store at all: and reading creates none
+    assert records.latest_fairness_review() is None  # no store at all: and reading creates none
     assert not (store / "work" / "mlflow.db").exists() and not (store / "mlflow.db").exists()
     tracking.setup()
-    assert fairness.latest_fairness_review() is None  # an experiment, no review
+    assert records.latest_fairness_review() is None  # an experiment, no review
     with mlflow.start_run(run_name="model C=1.0"):
         mlflow.log_param("C", 1.0)
-    assert fairness.latest_fairness_review() is None  # other runs are not reviews
+    assert records.latest_fairness_review() is None  # other runs are not reviews
 
 
 def test_the_newest_review_is_read_back_with_its_table(store):
@@ -225,7 +225,7 @@ def test_the_newest_review_is_read_back_with_its_table(store):
     newest = _log_review(0.1, fairness.group_metrics(split.y_test, other_scores, groups, [0.5, BREAK_EVEN]))
     with mlflow.start_run(run_name="not a review", tags={"churnlab.lesson": "06"}):
         pass
-    review = fairness.latest_fairness_review()
+    review = records.latest_fairness_review()
     assert review.run_id == newest and review.params["C"] == "0.1"
     assert review.recall_gap("dependents") == pytest.approx(review.metrics["recall_gap__dependents"])
     assert list(review.by_group.columns) == list(table.columns) and len(review.by_group) == len(table)
@@ -238,7 +238,7 @@ def test_a_review_without_its_table_says_how_to_log_it(store):
     with mlflow.start_run(run_name="fairness review", tags=fairness.REVIEW_TAGS):
         mlflow.log_metric("recall_gap__dependents", -0.17)
     with pytest.raises(CourseError, match="log the group table"):
-        fairness.latest_fairness_review()
+        records.latest_fairness_review()
 
 
 # --- the chart ----------------------------------------------------------------------------------------------

@@ -1,23 +1,36 @@
-"""The records of lesson 07's A/B tests in MLflow, read back: ``latest_ab_test()`` (lesson 09's brief uses it).
+"""What lessons 06 and 07 recorded in MLflow, read back (lesson 09's brief uses them).
+
+- ``latest_fairness_review()``: lesson 06's fairness review (one run tagged
+  ``fairness.REVIEW_TAGS``, its group table in the artifact ``fairness.REVIEW_TABLE``);
+- ``latest_ab_test()``: lesson 07's A/B test, plan and result.
+
+(Lesson 08's monitoring plan and retraining are read back by ``churnlab.monitoring``,
+which uses MLflow anyway.) These readers live apart from ``churnlab.fairness`` and
+``churnlab.abtest`` because they need MLflow, which the exercises of those lessons do
+not: in Colab, importing them installs nothing extra.
 
 Lesson 07 logs its test plan as an MLflow run tagged ``abtest.PLAN_TAGS``
 (``churnlab.lesson = "07"``, ``churnlab.kind = "ab_test_plan"``; its parameters are the
 plan: ``abtest.PLAN_PARAMS``) and the result as a run tagged ``abtest.RESULT_TAGS``
 (``churnlab.kind = "ab_test_result"``), with the plan's run id in the tag
 ``abtest.PLAN_RUN_TAG`` and the metrics of ``abtest.result_metrics``. This module reads
-the newest of them back, so no notebook parses runs by hand. It is apart from
-``churnlab.abtest`` because it needs MLflow, which the exercises do not.
+the newest of them back, so no notebook parses runs by hand.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from churnlab import validate
 from churnlab.abtest import PLAN_RUN_TAG, PLAN_TAGS, RESULT_TAGS
+from churnlab.fairness import REVIEW_TABLE, REVIEW_TAGS
 from churnlab.errors import CourseError
 from churnlab.validate import course_function
 
-__all__ = ["ABTestRecord", "latest_ab_test"]
+__all__ = ["ABTestRecord", "FairnessReview", "latest_ab_test", "latest_fairness_review"]
+# Packages Colab lacks that this module's functions import when they run (see churnlab.colab.notebook_needs).
+COLAB_NEEDS = ("mlflow",)
 
 
 @dataclass(frozen=True)
@@ -116,3 +129,70 @@ def latest_ab_test(experiment_name: str | None = None) -> ABTestRecord | None:
     if plan is None:
         return None
     return ABTestRecord(dict(plan.data.params), None, {}, plan.info.run_name, "")
+
+
+# --- lesson 06: the fairness review ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FairnessReview:
+    """The newest fairness review logged in MLflow."""
+
+    run_id: str
+    start_time_ms: int
+    params: dict
+    metrics: dict
+    by_group: pd.DataFrame  # the group table (as from group_metrics)
+
+    def recall_gap(self, group: str) -> float:
+        """The recall gap (group minus others) at the campaign threshold, e.g. ``review.recall_gap("dependents")``."""
+        key = f"recall_gap__{group}"
+        if key not in self.metrics:
+            reviewed = sorted(k.split("__", 1)[1] for k in self.metrics if k.startswith("recall_gap__"))
+            raise CourseError(f"This review has no recall gap for {group!r}; it reviewed: {', '.join(reviewed)}.")
+        return self.metrics[key]
+
+
+@course_function
+def latest_fairness_review(experiment_name: str | None = None) -> FairnessReview | None:
+    """The newest run tagged as lesson 06's fairness review, or None if there is none yet.
+
+    Reads from the store MLflow points at (``tracking.setup()`` does that), or
+    else from the course's store, which it never creates: no store, no
+    experiment or no tagged run all give None. ``experiment_name``: default the
+    course's, ``tracking.EXPERIMENT_NAME``. Returns the run's parameters,
+    metrics and group table, so nobody has to parse the artifact by hand.
+    """
+    from churnlab import tracking
+
+    tracking._quiet_mlflow()
+    import tempfile
+    from pathlib import Path
+
+    import mlflow
+    from mlflow import MlflowClient
+
+    name = tracking.EXPERIMENT_NAME if experiment_name is None else validate.text(experiment_name, "experiment_name", "'churn-lab'")
+    uri = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else tracking.tracking_uri()
+    store_file = tracking._local_sqlite_file(uri)
+    if store_file is not None and not store_file.exists():
+        return None  # no store yet: reading must not create one
+    client = MlflowClient(tracking_uri=uri)
+    experiment = client.get_experiment_by_name(name)
+    if experiment is None:
+        return None
+    tags = " and ".join(f"tags.`{key}` = '{value}'" for key, value in REVIEW_TAGS.items())
+    runs = client.search_runs([experiment.experiment_id], filter_string=tags, order_by=["attributes.start_time DESC"],
+                              max_results=1)
+    if not runs:
+        return None
+    run = runs[0]
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            path = mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path=REVIEW_TABLE, dst_path=folder,
+                                                       tracking_uri=uri)
+        except Exception:
+            raise CourseError(f"The newest fairness review has no {REVIEW_TABLE}: log the group table in the same run "
+                              f"with mlflow.log_text(table.to_csv(index=False), fairness.REVIEW_TABLE).") from None
+        by_group = pd.read_csv(Path(path))
+    return FairnessReview(run.info.run_id, int(run.info.start_time), dict(run.data.params), dict(run.data.metrics), by_group)

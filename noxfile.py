@@ -46,7 +46,7 @@ def _run_suite(session: nox.Session) -> None:
     session.run("python", "-m", "churnlab", "doctor", silent=True)
     # One process creates the MLflow store before the notebooks run in parallel (no "table already exists" race).
     session.run("python", "-c", "from churnlab.tracking import prepare_store; prepare_store()")
-    session.run(*PYTEST, *[f"--ignore={path}" for path in ALONE], *session.posargs)
+    session.run(*PYTEST, *([f"--ignore={path}" for path in ALONE] if not session.posargs else []), *session.posargs)
     if ALONE and not session.posargs:
         session.env["CHURNLAB_WORKDIR"] = str(work / "alone")
         session.run("pytest", "-n", "2", "--dist", "loadfile", *NBVAL, *ALONE)

@@ -61,14 +61,20 @@ def _psi(column: str, reference: int, current: int) -> float:
 class TenurePSI(Question):
     variables = ("tenure_psi",)
     hints = (
-        "monitoring.psi(reference, current) takes the reference month's values first (month 1), then the month you "
-        "check (month 12), each one column of year.customers.",
-        "tenure_psi = monitoring.psi(year.customers.loc[month == 1, 'tenure'], year.customers.loc[month == 12, 'tenure'])",
+        "Lesson 08, section 4 ('Drift: has the input changed?') measured the PSI of monthly charges with "
+        "monitoring.psi(reference, current): the reference month's values first, then the month you check, each one "
+        "column of year.customers.",
+        "The first blank is the column, \"tenure\" (in quotes); the second picks the month you check, month == 12. "
+        "Month 1, the reference, comes first: its deciles cut the bins.",
+        "The lines, filled in:\n"
+        "    month = year.customers[\"month\"]\n"
+        "    tenure_psi = monitoring.psi(year.customers.loc[month == 1, \"tenure\"],\n"
+        "                                year.customers.loc[month == 12, \"tenure\"])",
     )
     solution_code = (
-        "month = year.customers['month']\n"
-        "tenure_psi = monitoring.psi(year.customers.loc[month == 1, 'tenure'],\n"
-        "                            year.customers.loc[month == 12, 'tenure'])"
+        "month = year.customers[\"month\"]\n"
+        "tenure_psi = monitoring.psi(year.customers.loc[month == 1, \"tenure\"],\n"
+        "                            year.customers.loc[month == 12, \"tenure\"])"
     )
     solution_why = (
         "PSI compares how customers spread over the reference month's tenure bins with how they spread in month 12. "
@@ -167,10 +173,19 @@ def _expected_volume() -> pd.DataFrame:
 class VolumeQuery(Question):
     variables = ("query",)
     hints = (
+        "Lesson 08, section 6 ('Query the logs in SQL'): its first query counts each month's predictions and the share "
+        "flagged. Reuse it, with the column names the question asks for.",
         "One row per month: SELECT month, count(*) AS customers_scored, ... FROM predictions GROUP BY month ORDER BY month. "
         "For the share, turn 'score at or above 1/6' into 1/0 with CAST(... AS INTEGER) and average it.",
-        "query = \"SELECT month, count(*) AS customers_scored, avg(CAST(churn_score >= 1/6 AS INTEGER)) AS share_flagged "
-        "FROM predictions GROUP BY month ORDER BY month\"",
+        "The query, in full:\n"
+        "    query = \'\'\'\n"
+        "        SELECT month,\n"
+        "               count(*) AS customers_scored,\n"
+        "               avg(CAST(churn_score >= 1/6 AS INTEGER)) AS share_flagged\n"
+        "        FROM predictions\n"
+        "        GROUP BY month\n"
+        "        ORDER BY month\n"
+        "    \'\'\'",
     )
     solution_code = (
         "query = '''\n"
@@ -266,16 +281,24 @@ def _margins() -> dict:
 class ChallengerMargin(Question):
     variables = ("margin",)
     hints = (
-        "Follow the lesson's section 8 with C=0.1: labelled rows of months 8-10, split by seat, fit the challenger on "
-        "train, compare both models on test, then subtract the champion's expected profit from the challenger's.",
-        "margin = comparison.loc['challenger', 'expected_profit'] - comparison.loc['champion', 'expected_profit']",
+        "Lesson 08, section 8 ('Decide') retrained a challenger: labelled rows of months 8-10, split by seat, the "
+        "challenger fitted on train, both models compared on test. Do the same with C=0.1, then subtract the champion's "
+        "expected profit from the challenger's.",
+        "The first blank is the simpler model's setting, C=0.1; the second is the half both models are judged on, test "
+        "(the challenger never saw it); the third is the model whose profit you subtract, \"champion\".",
+        "The lines, filled in:\n"
+        "    recent = monitoring.labelled_rows(year, months=[8, 9, 10])\n"
+        "    train, test = monitoring.split_by_seat(recent)\n"
+        "    challenger = make_churn_model(C=0.1).fit(train[list(FEATURES)], train[\"churned\"])\n"
+        "    comparison = monitoring.compare_models({\"champion\": world.course_model(), \"challenger\": challenger}, test)\n"
+        "    margin = comparison.loc[\"challenger\", \"expected_profit\"] - comparison.loc[\"champion\", \"expected_profit\"]",
     )
     solution_code = (
         "recent = monitoring.labelled_rows(year, months=[8, 9, 10])\n"
         "train, test = monitoring.split_by_seat(recent)\n"
-        "challenger = make_churn_model(C=0.1).fit(train[list(FEATURES)], train['churned'])\n"
-        "comparison = monitoring.compare_models({'champion': world.course_model(), 'challenger': challenger}, test)\n"
-        "margin = comparison.loc['challenger', 'expected_profit'] - comparison.loc['champion', 'expected_profit']"
+        "challenger = make_churn_model(C=0.1).fit(train[list(FEATURES)], train[\"churned\"])\n"
+        "comparison = monitoring.compare_models({\"champion\": world.course_model(), \"challenger\": challenger}, test)\n"
+        "margin = comparison.loc[\"challenger\", \"expected_profit\"] - comparison.loc[\"champion\", \"expected_profit\"]"
     )
     solution_why = (
         "Both models are judged on the same customers (the test half, which the challenger never saw), with the "
@@ -359,11 +382,27 @@ class DataBugDecision(Question):
 class RollingPrecision(Question):
     variables = ("rolling_precision_month_10",)
     hints = (
-        "Start from the lesson's realised-precision query (hold-out, flagged, joined on customer and month), then "
-        "average it over the month and the two before with avg(...) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING "
+        "Start from the lesson's realised-precision query (section 6: hold-out, flagged, joined on customer and month), "
+        "then average it over the month and the two before with avg(...) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING "
         "AND CURRENT ROW).",
-        "Run the lesson's `rolling` query through monitoring.sql(..., year) and read the row of month 10: "
-        "rolling.loc[rolling['month'] == 10, 'rolling_3_months'].iloc[0]",
+        "Name the monthly query with WITH monthly AS (...), select month and the window average AS rolling_3_months "
+        "FROM monthly, run it with monitoring.sql(..., year), and read the row of month 10: "
+        "rolling.loc[rolling[\"month\"] == 10, \"rolling_3_months\"].iloc[0].",
+        "The code, in full:\n"
+        "    rolling = monitoring.sql('''\n"
+        "        WITH monthly AS (\n"
+        "            SELECT p.month, avg(o.churned) AS realised_precision\n"
+        "            FROM predictions AS p\n"
+        "            JOIN outcomes AS o ON o.customer_id = p.customer_id AND o.month = p.month\n"
+        "            JOIN assignments AS a ON a.customer_id = p.customer_id AND a.month = p.month\n"
+        "            WHERE a.arm = 'hold-out' AND p.churn_score >= 1/6\n"
+        "            GROUP BY p.month\n"
+        "        )\n"
+        "        SELECT month, avg(realised_precision) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS rolling_3_months\n"
+        "        FROM monthly\n"
+        "        ORDER BY month\n"
+        "    ''', year)\n"
+        "    rolling_precision_month_10 = rolling.loc[rolling[\"month\"] == 10, \"rolling_3_months\"].iloc[0]",
     )
     solution_code = (
         "rolling = monitoring.sql('''\n"
@@ -375,11 +414,11 @@ class RollingPrecision(Question):
         "        WHERE a.arm = 'hold-out' AND p.churn_score >= 1/6\n"
         "        GROUP BY p.month\n"
         "    )\n"
-        "    SELECT month, avg(realised_precision) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)\n"
-        "           AS rolling_3_months\n"
-        "    FROM monthly ORDER BY month\n"
+        "    SELECT month, avg(realised_precision) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS rolling_3_months\n"
+        "    FROM monthly\n"
+        "    ORDER BY month\n"
         "''', year)\n"
-        "rolling_precision_month_10 = rolling.loc[rolling['month'] == 10, 'rolling_3_months'].iloc[0]"
+        "rolling_precision_month_10 = rolling.loc[rolling[\"month\"] == 10, \"rolling_3_months\"].iloc[0]"
     )
     solution_why = (
         "A window function computes, for each month, the average over that month and the two before, without "

@@ -1,0 +1,116 @@
+"""How long does a learner take to read and run a notebook? The instructor guide's estimate, reproducible.
+
+    python tools/reading_time.py                 # every lesson and exercise
+    python tools/reading_time.py notebooks/06_fairness_and_explanations.ipynb
+
+The method (the instructor guide's section 2 explains it): the notebook's markdown words read at
+130 words a minute (careful reading of a technical text by a non-specialist), 30 s per code cell
+(read it, run it, glance at the output), its printed output read at 130 words a minute, and 45 s
+per chart. An exercise counts its set-up that way, plus 5 minutes per required question (read,
+fill the blanks, check, maybe one hint); the optional "go further" question is not counted.
+No learner was timed: it is an estimate to plan a workshop with, not a measurement.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS_PER_MINUTE = 130
+SECONDS_PER_CODE_CELL = 30
+SECONDS_PER_CHART = 45
+MINUTES_PER_QUESTION = 5
+
+LINK_TARGET = re.compile(r"\]\([^)]*\)")  # a link's address is not read
+HTML_TAG = re.compile(r"<[^>]+>")
+WORD = re.compile(r"[\w$€£%.,'’-]*\w[\w$€£%.,'’-]*")
+QUESTION_CHECK = re.compile(r"^\s*q(\d+)\.check\(", re.MULTILINE)
+
+
+def words(text: str) -> int:
+    """The words a reader reads in ``text`` (markdown or plain), link addresses and HTML tags left out."""
+    return len(WORD.findall(HTML_TAG.sub(" ", LINK_TARGET.sub("]", text))))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    path: Path
+    markdown_words: int
+    code_cells: int
+    output_words: int
+    charts: int
+    questions: int  # required questions of an exercise (0 for a lesson)
+
+    @property
+    def minutes(self) -> float:
+        reading = (self.markdown_words + self.output_words) / WORDS_PER_MINUTE
+        running = (self.code_cells * SECONDS_PER_CODE_CELL + self.charts * SECONDS_PER_CHART) / 60
+        return reading + running + self.questions * MINUTES_PER_QUESTION
+
+
+def _output_text(output) -> str:
+    if output.get("output_type") == "stream":
+        return output.get("text", "")
+    data = output.get("data", {})
+    if "text/markdown" in data:
+        return data["text/markdown"]
+    if "text/html" in data and "text/plain" in data and "<table" in data["text/html"]:
+        return data["text/plain"]  # a table: its cells, not its HTML
+    return data.get("text/plain", "") if "image/png" not in data else ""
+
+
+def estimate(path: Path) -> Estimate:
+    """The reading-and-running estimate of one notebook (an exercise: of its solved copy's questions too)."""
+    notebook = nbformat.read(path, as_version=4)
+    cells = [cell for cell in notebook.cells if "solution-only" not in cell.metadata.get("tags", [])]
+    markdown = sum(words(cell.source) for cell in cells if cell.cell_type == "markdown")
+    code = [cell for cell in cells if cell.cell_type == "code"]
+    outputs = [output for cell in code for output in cell.get("outputs", [])]
+    output_words = sum(words(_output_text(output)) for output in outputs)
+    charts = sum("image/png" in output.get("data", {}) for output in outputs)
+    questions = set()
+    if path.parent.name == "exercises":
+        questions = {int(number) for cell in code for number in QUESTION_CHECK.findall(cell.source)}
+        questions.discard(max(questions, default=0))  # the last one is the optional "go further"
+        # an exercise is read unfilled: its outputs are what the learner produces, so read the solved copy's
+        solved = ROOT / "solutions" / path.name
+        if solved.exists():
+            solved_estimate = estimate(solved)
+            output_words, charts = solved_estimate.output_words, solved_estimate.charts
+    return Estimate(path, markdown, len(code), output_words, charts, len(questions))
+
+
+def stated_minutes(path: Path) -> int | None:
+    """The time a lesson's first cell states ("**Time:** about 55 minutes"), without optional parts."""
+    notebook = nbformat.read(path, as_version=4)
+    match = re.search(r"\*\*Time:\*\*\s*about\s+(\d+)\s+minutes", notebook.cells[0].source if notebook.cells else "")
+    return int(match.group(1)) if match else None
+
+
+def course_notebooks() -> list[Path]:
+    lessons = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    exercises = sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb"))
+    return lessons + exercises
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to estimate (default: every lesson and exercise)")
+    paths = parser.parse_args(argv).notebooks or course_notebooks()
+    print(f"{'notebook':<50} {'words':>6} {'cells':>5} {'output':>6} {'charts':>6} {'questions':>9} {'estimate':>9} {'stated':>7}")
+    for path in paths:
+        found = estimate(path.resolve())
+        stated = stated_minutes(path)
+        print(f"{str(path.resolve().relative_to(ROOT)):<50} {found.markdown_words:>6} {found.code_cells:>5} "
+              f"{found.output_words:>6} {found.charts:>6} {found.questions:>9} {found.minutes:>7.0f} m "
+              f"{(str(stated) + ' m') if stated else '-':>7}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -162,8 +162,18 @@ def test_glossary_links_land_on_a_term(path):
     assert not missing, f"links to terms the glossary does not have: {missing}"
 
 
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_glossary_links_use_the_path_of_their_folder(path):
+    # notebooks/ sits beside the glossary; solutions/ and exercises/ reach it through ../notebooks/.
+    expected = "glossary.ipynb#" if path.parent.name == "notebooks" else "../notebooks/glossary.ipynb#"
+    targets = [m.group(0) for c in _cells(path) if c["cell_type"] == "markdown"
+               for m in re.finditer(r"\]\(\s*[^)\s]*glossary\.ipynb#", _source(c))]
+    wrong = sorted({t for t in targets if t[2:].strip() != expected})
+    assert not wrong, f"link the glossary as ]({expected}term) from {path.parent.name}/: {wrong}"
+
+
 def test_every_lesson_links_its_terms_to_the_glossary():
-    for lesson in sorted((ROOT / "notebooks").glob("0[0-5]_*.ipynb")):
+    for lesson in sorted((ROOT / "notebooks").glob("0[0-8]_*.ipynb")):
         links = [a for c in _cells(lesson) if c["cell_type"] == "markdown" for a in GLOSSARY_LINK.findall(_source(c))]
         assert len(links) >= 5, f"{lesson.name}: link the terms it introduces to the glossary at their first use"
         assert len(links) == len(set(links)), f"{lesson.name}: link a term at its first use only, not every use"

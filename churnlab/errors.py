@@ -7,8 +7,12 @@ In a notebook (once ``churnlab`` is imported):
 - a mistake a learner commonly makes in their own cell, through pandas,
   scikit-learn or MLflow (a misspelled name, swapped arguments to
   ``roc_auc_score``, a filter that MLflow cannot read, the alias
-  ``Champion`` for ``champion``...), prints as "🛑 <what it means and what to
-  fix>" followed by Python's own one-line message;
+  ``Champion`` for ``champion``, a variable's name typed in quotes...), prints
+  as "🛑 <what it means and what to fix>" followed by Python's own one-line
+  message;
+- a line Python cannot read because of a spreadsheet habit (``1,035``,
+  ``73.5%``, ``$2,820``, curly quotes, a quote left open, words without quotes)
+  prints as "🛑 <the habit>: <the line, fixed>";
 - any other error shows Python's usual traceback.
 """
 from __future__ import annotations
@@ -50,6 +54,28 @@ ORDER_BY_HELP = (
 )
 
 
+# Names the lessons give their variables. A learner who types one in an exercise that calls it otherwise
+# (y where the exercise has churned) means a variable, not a text: never advise quotes for these.
+LESSON_VARIABLES = frozenset({
+    "X", "y", "X_train", "X_test", "y_train", "y_test", "customers", "traits", "churned", "model", "churn_scores",
+    "scores", "threshold", "break_even", "economics", "runs", "run", "champion", "model_address", "split",
+})
+
+
+def _variables(namespace: dict) -> dict:
+    """The learner's own variables: no IPython bookkeeping (_, _i3, In, Out), no blanks."""
+    from churnlab.validate import Blank
+
+    return {name: value for name, value in namespace.items() if isinstance(name, str) and not name.startswith("_")
+            and name not in ("In", "Out", "exit", "quit") and not isinstance(value, Blank)}
+
+
+def _columns(namespace: dict) -> set[str]:
+    """The column names of every table in the notebook."""
+    tables = [value for value in _variables(namespace).values() if hasattr(value, "columns") and hasattr(value, "iloc")]
+    return {column for table in tables for column in table.columns if isinstance(column, str)}
+
+
 def _close_name(wrong: str, names) -> str:
     names = [n for n in names if isinstance(n, str) and not n.startswith("_")]
     same_but_case = [n for n in names if n.lower() == wrong.lower() and n != wrong]
@@ -66,11 +92,19 @@ def _explain_name_error(error: BaseException, namespace: dict) -> str | None:
     name = match.group(1)
     if name == "____":
         return "This line still has a blank (____): replace it with your answer, then run the cell again."
+    start = f"Python does not know {name!r} yet: a typo, or a cell above that has not run in this session."
+    run_above = " To run every cell above this one: Run ▸ Run All Above Selected Cell."
     suggestion = _close_name(name, namespace)
-    if not suggestion:  # 'Yes' for "Yes", exit_survey_done for "exit_survey_done": a text without its quotes
-        suggestion = f" If you meant the text {name!r} (a value or a column name), put it in quotes: {name!r}."
-    return (f"Python does not know {name!r} yet: a typo, or a cell above that has not run in this session.{suggestion} "
-            "To run every cell above this one: Run ▸ Run All Above Selected Cell.")
+    if suggestion:
+        return start + suggestion + run_above
+    if name in LESSON_VARIABLES:  # the lesson's name for something this notebook may call otherwise
+        return (f"Python does not know {name!r}: no cell of this notebook has set it (a cell above has not run, or the "
+                "lesson's name for something this notebook calls otherwise). Use the variable the question names, "
+                "without quotes." + run_above)
+    if name in _columns(namespace):
+        return f"{name!r} is a column's name, not a variable: a column's name is a text, so put it in quotes: {name!r}."
+    # 'Yes' for "Yes", exit_survey_done for "exit_survey_done": a text without its quotes
+    return start + f" If you meant the text {name!r} (a value or a column name), put it in quotes: {name!r}." + run_above
 
 
 def _cell_frame(error: BaseException, namespace: dict):
@@ -141,8 +175,8 @@ def _explain_key_error(error: BaseException, namespace: dict) -> str | None:
     tables = [value for value in namespace.values()
               if not isinstance(value, Blank) and hasattr(value, "columns") and hasattr(value, "iloc")]
     columns = {column for table in tables for column in getattr(table, "columns", []) if isinstance(column, str)}
-    return (f"There is no column (or row label) {key!r} in that table.{_close_name(key, columns)} "
-            "Print table.columns to see a table's column names.")
+    return (f"There is no column (or row label) {key!r} in that table.{_close_name(key, columns)} Copy the column's "
+            "name exactly as the table above prints it, in quotes (print table.columns to list a table's columns).")
 
 
 def _explain_invalid_setting(error: BaseException, namespace: dict) -> str | None:
@@ -154,9 +188,77 @@ def _explain_invalid_setting(error: BaseException, namespace: dict) -> str | Non
         return None
     setting, owner, wanted, got = match.groups()
     if re.fullmatch(r"'[^']*'", got.strip()):
-        return (f"The setting {setting} got the text {got.strip()}: write numbers and variable names without quotes, "
-                f"e.g. {setting}={got.strip()[1:-1]}.")
+        text = got.strip()[1:-1]
+        if text in _variables(namespace):
+            return f"The setting {setting} got the text {text!r}, not the variable {text}: write it without quotes: {setting}={text}."
+        if re.fullmatch(r"\s*-?[\d.]+\s*", text):
+            return f"The setting {setting} got the text {text!r}: write numbers without quotes: {setting}={text.strip()}."
+        return (f"The setting {setting} got the text {text!r}: {setting} must be {wanted}. If it needs data, write the "
+                "name of the variable the question names, without quotes.")
     return f"{owner} does not accept {setting}={got.strip()}: {setting} must be {wanted}."
+
+
+def _failing_statement(error: BaseException, namespace: dict):
+    """The innermost statement of the learner's cell that raised ``error`` (an ast node) and the cell's source."""
+    import ast
+    import linecache
+
+    cell = _cell_frame(error, namespace)
+    if cell is None:
+        return None, ""
+    source = "".join(linecache.getlines(cell.tb_frame.f_code.co_filename))
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None, source
+    failing = [node for node in ast.walk(tree) if isinstance(node, ast.stmt)
+               and node.lineno <= cell.tb_lineno <= (node.end_lineno or node.lineno)]
+    if not failing:
+        return None, source
+    return min(failing, key=lambda node: (node.end_lineno or node.lineno) - node.lineno), source
+
+
+def _explain_quoted_variable(error: BaseException, namespace: dict) -> str | None:
+    """A variable's name typed in quotes ("X_test" for X_test), which a library then refused as a text."""
+    import ast
+
+    if isinstance(error, KeyError):  # table["tenure"]: a quoted column name is right, whatever variables exist
+        return None
+    statement, source = _failing_statement(error, namespace)
+    if statement is None:
+        return None
+    variables = {name: value for name, value in _variables(namespace).items() if not isinstance(value, str)}
+    texts = [node for node in ast.walk(statement) if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and node.value not in _columns(namespace)]
+    for text in texts:  # model.predict_proba("X_test"): the library's message names the text it got
+        if text.value in variables and text.value in str(error):
+            typed = ast.get_source_segment(source, text) or repr(text.value)
+            return (f"{typed} in quotes is a text, not the variable {text.value}: write the variable's name without "
+                    f"quotes, {text.value}.")
+    for node in ast.walk(statement):  # customers_to_judge = "X_test" on a line above, then customers_to_judge[...]
+        value = namespace.get(node.id) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) else None
+        if isinstance(value, str) and value in variables:
+            return (f"{node.id} holds the text {value!r}, not the variable {value}: on the line that sets {node.id}, "
+                    f"write {value} without quotes.")
+    return None
+
+
+def _explain_not_a_table(error: BaseException, namespace: dict) -> str | None:
+    """A function used as a table: split_customers["tenure"] gives "'function' object is not subscriptable"."""
+    import ast
+    import inspect
+
+    if not isinstance(error, TypeError) or "object is not subscriptable" not in str(error):
+        return None
+    statement, _ = _failing_statement(error, namespace)
+    for node in ast.walk(statement) if statement is not None else []:
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            value = namespace.get(node.value.id)
+            if callable(value) or inspect.ismodule(value):
+                what = "a module (a box of commands)" if inspect.ismodule(value) else "a function (a command that computes something)"
+                return (f"{node.value.id} is {what}, not a table, so it has no columns or rows to pick with [...]. "
+                        "Use the table the question names.")
+    return None
 
 
 def _explain_value_error(error: BaseException, namespace: dict) -> str | None:
@@ -166,6 +268,10 @@ def _explain_value_error(error: BaseException, namespace: dict) -> str | None:
     if "got an array of shape" in message and ", 2)" in message:
         return ("That holds two columns (the chance of staying and the chance of churning). Keep the churn column: "
                 "model.predict_proba(X_test)[:, 1].")
+    scalar = re.search(r"Expected 2D array, got scalar array instead:\s*array=(.*?)\.?\s*Reshape", message, re.DOTALL)
+    if scalar:  # model.predict_proba(0.3) ("X_test" in quotes is explained before, as a quoted variable)
+        return (f"The model needs a table of customers, not {scalar.group(1).strip()!r} (one text or number): give it the "
+                "table's variable, without quotes, e.g. model.predict_proba(X_test).")
     if "inconsistent numbers of samples" in message:
         return ("The two lists describe different numbers of customers. Use the same customers for both, "
                 "e.g. y_test with the scores of X_test (not X_train).")
@@ -176,6 +282,10 @@ def _explain_mlflow_error(error: BaseException, namespace: dict) -> str | None:
     if type(error).__name__ != "MlflowException" and not type(error).__module__.startswith("mlflow"):
         return None
     message = str(error)
+    bare = re.search(r"No such artifact: '([^':/]*)'", message)
+    if bare:  # load_model("champion"): a word, not an address
+        return (f"{bare.group(1)!r} is not a model's address: an address starts with models:/, then the registered "
+                "model's name, @ and the alias, as in models:/churn-model@champion.")
     if "alias ____ not found" in message:
         return "The model's address still has a blank (____): replace it with the alias's name."
     alias = re.search(r"alias (\S+) not found", message)
@@ -249,9 +359,112 @@ def _explain_missing_module(error: BaseException, namespace: dict) -> str | None
             "the README's install command again; in Colab, run the notebook's first cell, which adds what Colab lacks.")
 
 
+# --- lines Python cannot read: spreadsheet habits ------------------------------------------------------
+
+AMOUNT = r"(\d[\d,]*(?:\.\d+)?)"
+PERCENT = r"(?<![\w.])(\d+(?:\.\d+)?)\s*%(?=\s*(?:$|[,)\]}]))"  # 73.5% ending a value: not a % b (a remainder)
+
+
+def _code_and_comment(line: str) -> tuple[str, str]:
+    """A line's code and its trailing comment (a # outside quotes starts it)."""
+    quote = None
+    for position, character in enumerate(line):
+        if quote:
+            quote = None if character == quote else quote
+        elif character in "\"'":
+            quote = character
+        elif character == "#":
+            return line[:position].rstrip(), line[position:]
+    return line.rstrip(), ""
+
+
+def _readable(code: str) -> bool:
+    """True when Python can read the line: alone, as a block's first line, or as a line inside brackets."""
+    for candidate in (code, code + "\n    pass", "f(\n" + code + "\n)", "[\n" + code + "\n]"):
+        try:
+            compile(candidate, "<line>", "exec")
+            return True
+        except (SyntaxError, ValueError):
+            continue
+    return False
+
+
+def _value_around(code: str, index: int) -> tuple[int, int]:
+    """Where the value around ``index`` starts and ends: after an = (not ==), a bracket or a comma, up to the next."""
+    starts = [match.end() for match in re.finditer(r"(?<![=!<>])=(?!=)\s*|[(\[{,]\s*", code[:index])]
+    start = starts[-1] if starts else len(code[:index]) - len(code[:index].lstrip())
+    end = re.search(r"[,)\]}]|$", code[index:]).start() + index
+    return start, end
+
+
+def _quote_the_words(code: str, offset: int, namespace: dict) -> str | None:
+    """``run_name = model C=0.3`` → ``run_name = "model C=0.3"``: words typed without their quotes, or None."""
+    import builtins
+    import keyword
+
+    start, end = _value_around(code, max(offset - 1, 0))
+    value = code[start:end].rstrip()
+    words = [word.split(".")[0] for word in re.findall(r"[A-Za-z_][\w.]*", value)]
+    if not re.search(r"\S\s+\S", value) or value[0] in "\"'" or not words:
+        return None
+    if all(word in namespace or hasattr(builtins, word) or keyword.iskeyword(word) for word in words):
+        return None  # names Python knows: a missing comma or operator, not a text
+    return code[:start] + '"' + value + '"' + code[start + len(value):]
+
+
+def _close_the_quote(code: str, offset: int) -> str | None:
+    """``.eq("Yes).mean()`` → ``.eq("Yes").mean()``: a text whose quote was never closed, or None."""
+    opening = offset - 1
+    if not 0 <= opening < len(code) or code[opening] not in "\"'":
+        return None
+    quote, rest = code[opening], code[opening + 1:]
+    other = "'" if quote == '"' else '"'
+    if other in rest:  # "Yes' : closed with the other kind of quote
+        return code[:opening + 1] + rest.replace(other, quote, 1)
+    end = re.search(r"[)\]},]|\s#|$", rest).start()
+    return code[:opening + 1] + rest[:end].rstrip() + quote + rest[len(rest[:end].rstrip()):]
+
+
+def _explain_syntax_error(error: BaseException, namespace: dict) -> str | None:
+    """A line Python cannot read because of a spreadsheet habit: the habit, and the line fixed."""
+    if type(error) is not SyntaxError or not error.text or not error.text.strip():
+        return None
+    code = _code_and_comment(error.text.splitlines()[0])[0].strip()
+    offset = (error.offset or 1) - (len(error.text.splitlines()[0]) - len(error.text.splitlines()[0].lstrip()))
+    message, fixed, habits = error.msg or "", code, []
+    if re.search("[“”‘’]", fixed):
+        fixed = fixed.translate(str.maketrans("“”‘’", "\"\"''"))
+        habits.append("type quotes straight (\" or '), not curly")
+    if "$" in re.sub(r"'[^']*'|\"[^\"]*\"", "", fixed):  # a $ outside quotes
+        fixed = re.sub(rf"\$\s*{AMOUNT}|{AMOUNT}\s*\$", lambda m: (m.group(1) or m.group(2)).replace(",", ""), fixed)
+        habits.append("type an amount as a plain number, without the $ sign or commas")
+    percent = re.search(PERCENT, fixed)
+    if percent:
+        fixed = re.sub(PERCENT, lambda m: f"{float(m.group(1)) / 100:.10g}", fixed)
+        habits.append(f"type a share as a fraction, without the % sign ({percent.group(1)} % is "
+                      f"{float(percent.group(1)) / 100:.10g})")
+    if "leading zeros" in message:  # 1,035: Python refuses a number that starts with 0, as 035 does
+        thousands = re.sub(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d.])", lambda m: m.group(0).replace(",", ""), fixed)
+        if thousands != fixed:
+            fixed, habits = thousands, habits + ["type numbers without commas between the thousands"]
+        else:  # 0,05
+            fixed, habits = re.sub(r"(?<![\w.,])(\d+),(\d+)(?![\d,])", r"\1.\2", fixed), habits + ["write a decimal with a point, not a comma"]
+    if not habits and message.startswith("unterminated string"):
+        fixed = _close_the_quote(code, offset) or code
+        habits.append("close a text with the quote that opens it")
+    if not habits and message.startswith("invalid syntax"):
+        fixed = _quote_the_words(code, offset, _variables(namespace)) or code
+        habits.append("if this is a text (a name, or words with spaces), put it in quotes")
+    if fixed == code or not _readable(fixed):  # only a fix Python can read is worth showing
+        return None
+    habit = "; ".join(habits)
+    return f"{habit[0].upper()}{habit[1:]}: {fixed}"
+
+
 EXPLAINERS: list[Callable[[BaseException, dict], str | None]] = [
-    _explain_name_error, _explain_blank_variable, _explain_key_error, _explain_invalid_setting, _explain_value_error,
-    _explain_mlflow_error, _explain_not_fitted, _explain_none, _explain_missing_module, _explain_empty_table,
+    _explain_syntax_error, _explain_name_error, _explain_blank_variable, _explain_quoted_variable, _explain_key_error,
+    _explain_invalid_setting, _explain_value_error, _explain_mlflow_error, _explain_not_fitted, _explain_none,
+    _explain_not_a_table, _explain_missing_module, _explain_empty_table,
 ]
 
 
@@ -268,6 +481,8 @@ def explain(error: BaseException, namespace: dict | None = None) -> str | None:
 
 
 def _first_line(error: BaseException) -> str:
+    if isinstance(error, SyntaxError):  # its str() adds IPython's cell file name
+        return f"{type(error).__name__}: {error.msg}"
     text = str(error).strip().splitlines()
     return f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": ")
 

@@ -106,7 +106,19 @@ def test_a_setting_in_quotes_is_explained():
     from sklearn.model_selection import train_test_split
 
     error = _error_of(lambda: train_test_split([1, 2, 3, 4, 5], test_size="0.2"))
-    assert "got the text '0.2': write numbers and variable names without quotes, e.g. test_size=0.2" in explain(error)
+    assert "got the text '0.2': write numbers without quotes: test_size=0.2." in explain(error)
+
+
+def test_a_variable_in_quotes_for_a_setting_is_explained():
+    from sklearn.model_selection import train_test_split
+
+    churned = [0, 1] * 5
+    error = _error_of(lambda: train_test_split(list(range(10)), churned, stratify="churned"))
+    assert explain(error, {"churned": churned}).startswith(
+        "The setting stratify got the text 'churned', not the variable churned: write it without quotes: stratify=churned.")
+    # A text that is neither a number nor a variable: no made-up fix, the setting's needs and where to look.
+    explanation = explain(_error_of(lambda: train_test_split(list(range(10)), churned, stratify="labels")), {})
+    assert "must be an array-like or None" in explanation and "the variable the question names, without quotes" in explanation
 
 
 def test_a_setting_out_of_range_is_explained():
@@ -145,8 +157,9 @@ def mlflow_store(tmp_path_factory):
     (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model@____"), "still has a blank (____)"),
     (lambda mlflow: mlflow.sklearn.load_model("models:/errors-model/7"), "Ask for the model by its alias"),
     (lambda mlflow: mlflow.sklearn.load_model("models:/no-such-model@champion"), "The registry has no model with that name"),
+    (lambda mlflow: mlflow.sklearn.load_model("champion"), "'champion' is not a model's address: an address starts with models:/"),
 ], ids=["order_by column", "order_by direction", "order_by not a list", "filter name", "filter ==", "filter quotes", "metric in quotes",
-        "run name as id", "alias case", "alias not set", "other alias", "alias blank", "version", "model name"])
+        "run name as id", "alias case", "alias not set", "other alias", "alias blank", "version", "model name", "a word, not an address"])
 def test_mlflow_mistakes_of_the_exercises_are_explained(mlflow_store, call, phrase):
     explanation = explain(_error_of(lambda: call(mlflow_store)))
     assert explanation and phrase in explanation, explanation
@@ -205,3 +218,151 @@ def test_a_variable_the_failing_line_sets_is_not_blamed_and_a_blank_in_the_noteb
     shown = _shown(scaffold_run.cells[5])
     assert shown.startswith("🛑 There is no column (or row label) 'Total_charges'"), shown
     assert "did you mean 'total_charges'" in shown
+
+
+# --- a learner's own cell: the explanations that read the failing line -----------------------------------
+
+
+def _explain_cell(source: str, variables: dict) -> str | None:
+    """Run ``source`` as a notebook cell runs (its lines readable, the notebook's variables as its globals); explain its error."""
+    import linecache
+
+    namespace = dict(variables)
+    filename = f"<cell-{abs(hash(source))}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    return explain(_error_of(lambda: exec(compile(source, filename, "exec"), namespace)), namespace)
+
+
+@pytest.fixture(scope="module")
+def notebook_variables():
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    X_test = pd.DataFrame({"tenure": [1.0, 30.0, 2.0, 50.0]})
+    y_test = pd.Series([1, 0, 1, 0])
+
+    def split_customers(table):
+        return table
+
+    return {"X_test": X_test, "y_test": y_test, "model": LogisticRegression().fit(X_test, y_test),
+            "split_customers": split_customers, "pd": pd}
+
+
+def test_a_table_in_quotes_given_to_the_model_is_explained(notebook_variables):
+    assert _explain_cell('churn_scores = model.predict_proba("X_test")[:, 1]', notebook_variables) == (
+        '"X_test" in quotes is a text, not the variable X_test: write the variable\'s name without quotes, X_test.')
+
+
+def test_a_variable_set_to_a_quoted_name_is_explained_where_it_is_used(notebook_variables):
+    explanation = _explain_cell('customers_to_judge = "X_test"\ncontacted = customers_to_judge["tenure"] < 12',
+                                notebook_variables)
+    assert explanation == ("customers_to_judge holds the text 'X_test', not the variable X_test: on the line that sets "
+                           "customers_to_judge, write X_test without quotes.")
+
+
+def test_a_quoted_column_name_is_not_blamed_on_quotes_even_if_a_variable_has_that_name(notebook_variables):
+    explanation = _explain_cell('months = X_test["Tenure"]', {**notebook_variables, "Tenure": 5})
+    assert explanation.startswith("There is no column (or row label) 'Tenure'") and "without quotes" not in explanation
+    explanation = _explain_cell('model.predict_proba("tenure")', {**notebook_variables, "tenure": [1, 2]})
+    assert "in quotes is a text" not in explanation
+
+
+def test_a_text_that_names_no_variable_is_not_blamed_on_quotes(notebook_variables):
+    # "tenure" is a column's name, not a variable: the quotes are right, the mistake is elsewhere (a text is not a table)
+    assert _explain_cell('churn_scores = model.predict_proba("tenure")', notebook_variables).startswith(
+        "The model needs a table of customers, not 'tenure' (one text or number)")
+
+
+def test_a_number_given_to_the_model_is_explained(notebook_variables):
+    assert _explain_cell("model.predict_proba(0.3)", notebook_variables).startswith(
+        "The model needs a table of customers, not '0.3'")
+
+
+def test_a_function_used_as_a_table_is_explained(notebook_variables):
+    assert _explain_cell('short = split_customers["tenure"] < 12', notebook_variables).startswith(
+        "split_customers is a function (a command that computes something), not a table")
+    assert _explain_cell('short = pd["tenure"]', notebook_variables).startswith("pd is a module (a box of commands), not a table")
+    # a text used as a table is another mistake: not called a function
+    assert "function" not in (_explain_cell('word = "abc"\nword["tenure"]', notebook_variables) or "")
+
+
+def test_a_lesson_variable_missing_from_the_exercise_is_not_advised_quotes(notebook_variables):
+    explanation = explain(_error_of(lambda: eval("churned", {})), {"X_test": notebook_variables["X_test"]})
+    assert "Use the variable the question names, without quotes" in explanation and "put it in quotes" not in explanation
+
+
+def test_a_column_name_without_quotes_is_explained(notebook_variables):
+    explanation = explain(_error_of(lambda: eval("tenure", {})), {"X_test": notebook_variables["X_test"]})
+    assert explanation == "'tenure' is a column's name, not a variable: a column's name is a text, so put it in quotes: 'tenure'."
+
+
+# --- lines Python cannot read: spreadsheet habits ------------------------------------------------------
+
+
+def _syntax_error_of(line: str) -> SyntaxError:
+    try:
+        compile(line, "<cell>", "exec")
+    except SyntaxError as error:
+        return error
+    raise AssertionError(f"{line!r} is valid Python")
+
+
+@pytest.mark.parametrize("line, explanation", [
+    ("n_unbilled = 1,035", "Type numbers without commas between the thousands: n_unbilled = 1035"),
+    ("profit = 12,010,050", "Type numbers without commas between the thousands: profit = 12010050"),
+    ("churn_rate = 26.5%", "Type a share as a fraction, without the % sign (26.5 % is 0.265): churn_rate = 0.265"),
+    ("q1.check(26.5 %)", "Type a share as a fraction, without the % sign (26.5 % is 0.265): q1.check(0.265)"),
+    ("profit = $2,820", "Type an amount as a plain number, without the $ sign or commas: profit = 2820"),
+    ("profit = 2,820$  # the answer", "Type an amount as a plain number, without the $ sign or commas: profit = 2820"),
+    ("rate = 0,05", "Write a decimal with a point, not a comma: rate = 0.05"),
+    ("answer = “Yes”", "Type quotes straight (\" or '), not curly: answer = \"Yes\""),
+    ('left = customers["churn"].eq("Yes).mean()', 'Close a text with the quote that opens it: left = customers["churn"].eq("Yes").mean()'),
+    ("answer = 'Yes", "Close a text with the quote that opens it: answer = 'Yes'"),
+    ("answer = \"Yes'", "Close a text with the quote that opens it: answer = \"Yes\""),
+    ("with mlflow.start_run():\n    run_name = model C=0.3", "If this is a text (a name, or words with spaces), put it in quotes: run_name = \"model C=0.3\""),
+    ('mlflow.start_run(run_name=model C=0.3)', 'put it in quotes: mlflow.start_run(run_name="model C=0.3")'),
+], ids=["1,035", "12,010,050", "26.5%", "26.5 % in a check", "$2,820", "2,820$", "0,05", "curly quotes", "open quote", "open single quote",
+        "mixed quotes", "words", "words in a call"])
+def test_a_spreadsheet_habit_is_explained_with_the_line_fixed(line, explanation):
+    assert explain(_syntax_error_of(line), {"mlflow": object(), "customers": object()}).endswith(explanation)
+
+
+@pytest.mark.parametrize("line, namespace", [
+    ("if churned", {}),  # a missing colon: not a spreadsheet habit
+    ("roc_auc_score(y_test churn_scores)", {"roc_auc_score": 1, "y_test": 1, "churn_scores": 1}),  # a missing comma
+    ("profit = 2 820", {}),  # no words to quote: not guessed
+    ("x = (1 + ", {}),  # no fix Python could read
+    ("print('$10') )", {}),  # a $ inside a text is fine: the mistake is the bracket
+])
+def test_other_syntax_errors_keep_python_s_message(line, namespace):
+    assert explain(_syntax_error_of(line), namespace) is None
+
+
+@pytest.fixture(scope="module")
+def habits_run(tmp_path_factory):
+    """Spreadsheet habits typed in a real kernel (whichever IPython this environment has)."""
+    notebook = new_notebook(cells=[
+        new_code_cell("import churnlab"),
+        new_code_cell("churn_rate = 26.5%"),
+        new_code_cell("import pandas as pd\nX_test = pd.DataFrame({'tenure': [1, 2]})\ncustomers_to_judge = 'X_test'\n"
+                      "short = customers_to_judge['tenure'] < 12"),
+        new_code_cell("if churn_rate\n    pass"),
+    ])
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path_factory.mktemp("nb"))}}).execute()
+    return notebook
+
+
+def test_in_a_notebook_a_spreadsheet_habit_is_one_explanation(habits_run):
+    assert _shown(habits_run.cells[1]) == (
+        "🛑 Type a share as a fraction, without the % sign (26.5 % is 0.265): churn_rate = 0.265\n"
+        "   (Python's message: SyntaxError: invalid syntax)\n")
+
+
+def test_in_a_notebook_a_quoted_variable_is_explained(habits_run):
+    assert _shown(habits_run.cells[2]).startswith("🛑 customers_to_judge holds the text 'X_test', not the variable X_test")
+
+
+def test_in_a_notebook_another_syntax_error_keeps_python_s_display(habits_run):
+    shown = _shown(habits_run.cells[3])
+    assert "SyntaxError" in shown and "expected ':'" in shown and "🛑" not in shown

@@ -158,8 +158,17 @@ def test_as_fraction_or_number_accepts_single_numbers(value, expected):
         ([1, 2], "it is a list"),
         ({"a": 1}, "it is a dictionary"),
         (pd.DataFrame({"a": [2]}), "it is a table (DataFrame)"),
+        ((2, 820), "Python reads the comma in 2,820 as separating numbers. Remove the comma: churn_rate = 2820."),
+        ((1, 234, 567), "Remove the comma: churn_rate = 1234567."),
+        ((2, 0), "holds 2 values: Python reads a comma as separating numbers. Type one number without commas"),
+        ((0, 5), "a decimal with a point: 0.5, not 0,5"),
+        ((73, 5), "holds 2 values"),
+        ((0.1, 0.2), "holds 2 values"),
+        ((True, 200), "holds 2 values"),
     ],
-    ids=["bool", "numpy bool", "str", "dollars", "negative", "percent", "word", "array of 2", "Series of 3", "nan", "numpy nan", "Series nan", "None", "list", "dict", "1x1 DataFrame"],
+    ids=["bool", "numpy bool", "str", "dollars", "negative", "percent", "word", "array of 2", "Series of 3", "nan", "numpy nan",
+         "Series nan", "None", "list", "dict", "1x1 DataFrame", "2,820", "1,234,567", "2,000 (ambiguous)", "0,5", "73,5",
+         "pair of decimals", "bool in a pair"],
 )
 def test_as_fraction_or_number_explains_why_not(value, words):
     with pytest.raises(Mistake) as caught:

@@ -43,6 +43,8 @@ def as_fraction_or_number(value: Any, what: str) -> float:
         raise Mistake(f"{what} should be a number, but it is {value} (True/False).")
     if isinstance(value, str):
         raise Mistake(_number_in_quotes(value, what))
+    if isinstance(value, tuple):
+        raise Mistake(_number_with_commas(value, what))
     if hasattr(value, "shape") and getattr(value, "size", 1) != 1:
         raise Mistake(
             f"{what} should be one number, but it holds {getattr(value, 'size', '?')} values. "
@@ -55,6 +57,19 @@ def as_fraction_or_number(value: Any, what: str) -> float:
     if math.isnan(number):
         raise Mistake(f"{what} is NaN (not a number): an empty selection, or a division by zero?")
     return number
+
+
+def _number_with_commas(parts: tuple, what: str) -> str:
+    """What to say when commas split a number: Python reads 2,820 as two numbers, 2 and 820."""
+    whole = all(isinstance(part, (int, np.integer)) and not isinstance(part, (bool, np.bool_)) for part in parts)
+    # A group after a comma reads back as typed only from 100 to 999 (Python refuses 1,035; 2,000 arrives as 2 and 0).
+    if whole and len(parts) >= 2 and parts[0] != 0 and all(100 <= part <= 999 for part in parts[1:]):
+        typed = ",".join(str(int(part)) for part in parts)
+        number = "".join(str(int(part)) for part in parts)
+        return (f"{what} should be one number: Python reads the comma in {typed} as separating numbers. "
+                f"Remove the comma: {what} = {number}.")
+    return (f"{what} should be one number, but it holds {len(parts)} values: Python reads a comma as separating numbers. "
+            "Type one number without commas (and a decimal with a point: 0.5, not 0,5).")
 
 
 def _number_in_quotes(text: str, what: str) -> str:

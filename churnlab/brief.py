@@ -425,7 +425,10 @@ def _context(brief_words: BriefWords, evidence: Evidence) -> dict:
     from churnlab import product
 
     stories = brief_words.stories or tuple(product.example_stories())
+    course = product.churn_campaign_numbers()  # computed from the course data: shown only where lesson 05's runs are missing
+    course["edge"] = course["model_profit"] - course["best_rule_profit"]
     return {
+        "course": course,
         "words": {name: getattr(brief_words, name) for name in _WORD_PROMPTS},
         "prompts": _WORD_PROMPTS,
         "own_stories": bool(brief_words.stories),

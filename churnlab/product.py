@@ -32,8 +32,8 @@ from churnlab.errors import CourseError
 from churnlab.validate import course_function
 
 __all__ = [
-    "EDGE_CASES", "READINESS_CRITERIA", "UserStory", "churn_readiness", "edge_cases", "example_stories", "lifecycle",
-    "metric_tree", "questions_for_engineers", "readiness_examples", "readiness_questions", "story_gaps", "user_story",
+    "EDGE_CASES", "READINESS_CRITERIA", "UserStory", "churn_campaign_numbers", "churn_readiness", "edge_cases",
+    "example_stories", "lifecycle", "metric_tree", "questions_for_engineers", "readiness_examples", "readiness_questions", "story_gaps", "user_story",
 ]
 
 # --- ML readiness ----------------------------------------------------------------------------------------------
@@ -75,12 +75,12 @@ def _churn_facts() -> dict:
     from churnlab import rules
     from churnlab.data import load_churn
     from churnlab.economics import DEFAULT_ECONOMICS, expected_campaign_profit
-    from churnlab.model import make_churn_model, split_customers
+    from churnlab.exercises.core import course_model, course_split  # fitted once per session, shared with the checks
 
     customers = load_churn()
-    split = split_customers(customers)
+    split = course_split()
     threshold = DEFAULT_ECONOMICS.break_even_probability
-    scores = make_churn_model(C=1.0).fit(split.X_train, split.y_train).predict_proba(split.X_test)[:, 1]
+    scores = course_model(1.0).predict_proba(split.X_test)[:, 1]
     contacted = scores >= threshold
     rule_profits = {
         "month-to-month": expected_campaign_profit(split.y_test, rules.month_to_month(split.X_test) == 1),
@@ -101,6 +101,19 @@ def _churn_facts() -> dict:
         "best_rule_profit": float(rule_profits[best_rule]),
         "rule_profits": rule_profits,
     }
+
+
+@course_function
+def churn_campaign_numbers() -> dict:
+    """The numbers behind ``churn_readiness()``: customers, churners, the model's and the rules' expected profit.
+
+    Keys: ``customers``, ``churners``, ``empty_charges``, ``test_customers``, ``threshold``,
+    ``contacted`` (by the model at that threshold), ``model_profit``, ``best_rule``,
+    ``best_rule_profit`` and ``rule_profits`` (dollars, on the real test customers).
+    """
+    facts = dict(_churn_facts())
+    facts["rule_profits"] = dict(facts["rule_profits"])
+    return facts
 
 
 @course_function

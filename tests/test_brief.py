@@ -177,6 +177,11 @@ def test_an_empty_work_folder_gives_a_brief_that_says_what_is_missing_and_create
         assert f"run lesson {lesson} ({notebook})" in text
     assert text.count("> **Missing:**") == 4
     assert "4 pieces of evidence missing" in text and "Colab" in text
+    # the readiness section still has the course's own numbers, computed from the data and labelled so
+    facts = product.churn_campaign_numbers()
+    assert "Computed by the course on its data instead (not from your runs)" in text
+    for amount in (facts["best_rule_profit"], facts["model_profit"], facts["model_profit"] - facts["best_rule_profit"]):
+        assert f"<span>\\{_dollars(amount)}</span>" in text, amount
     for heading in brief.SECTIONS.values():
         assert f"## {heading}" in text
 
@@ -233,6 +238,7 @@ def test_the_complete_brief_has_no_missing_note(complete_store):
     assert evidence.complete, evidence.missing
     text = complete_store["files"].markdown.read_text(encoding="utf-8")
     assert "Missing" not in text and "missing" not in text.split("## 10.")[1]
+    assert "Computed by the course" not in text, "with lesson 05's runs, the readiness numbers are the runs'"
 
 
 def test_the_champion_is_the_registry_alias_and_its_run(complete_store):

@@ -376,6 +376,8 @@ def user_story(as_a: str, i_want: str, so_that: str, edge_case: str, fallback: s
 @course_function
 def story_gaps(story) -> list[str]:
     """What a user story still lacks, one sentence per gap (an empty list: nothing is missing)."""
+    if isinstance(story, (list, tuple)) and story and all(isinstance(item, UserStory) for item in story):
+        raise CourseError(f"story is a list of {len(story)} stories: check one at a time, like product.story_gaps(stories[0]).")
     if not isinstance(story, UserStory):
         raise CourseError(f"story should be a user story made with product.user_story(as_a=..., ...), not "
                           f"{validate.kind_of(story)}.")

@@ -429,3 +429,64 @@ def test_wrong_arguments_say_what_to_fix(work):
         brief.write_brief(brief.words(), evidence={"champion": None})
     with pytest.raises(CourseError, match="list of user stories"):
         brief.words(stories=["As a agent, I want..."])
+
+
+# --- the HTML page in a browser ----------------------------------------------------------------------------------
+
+
+def _open_in_chromium(path: Path, screenshot: str) -> dict:
+    """Open ``path`` in headless Chromium; what a reader sees, and every request and console message it caused."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    from local_servers import CHROMIUM, CHROMIUM_ARGS
+
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    shots = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = chromium.new_page(viewport={"width": 1100, "height": 900})
+            requests, messages = [], []
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+            page.goto(path.as_uri())
+            page.screenshot(path=str(shots / screenshot), full_page=True)
+            seen = page.evaluate("""() => ({
+                text: document.body.innerText,
+                headings: [...document.querySelectorAll('h2')].map(h => h.innerText),
+                missing: [...document.querySelectorAll('.missing')].map(box => ({
+                    lesson: box.dataset.lesson || '', background: getComputedStyle(box).backgroundColor,
+                    height: box.getBoundingClientRect().height})),
+                tables: [...document.querySelectorAll('table')].map(t => t.rows.length),
+                overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+                scripts: document.scripts.length,
+            })""")
+        finally:
+            chromium.close()
+    seen.update(requests=requests, messages=messages)
+    return seen
+
+
+def test_the_empty_folder_brief_reads_well_in_a_browser(work):
+    files = brief.write_brief(_words(), brief.collect_evidence())
+    seen = _open_in_chromium(files.html, "product-brief-empty-folder.png")
+    assert seen["requests"] == [files.html.as_uri()], "a self-contained page loads nothing else"
+    assert not seen["messages"] and seen["scripts"] == 0
+    assert seen["headings"] == list(brief.SECTIONS.values())
+    boxes = seen["missing"]
+    assert [box["lesson"] for box in boxes if box["lesson"]] == list(ALL_LESSONS), "one missing note per lesson"
+    assert all(box["background"] == "rgb(255, 243, 205)" and box["height"] > 20 for box in boxes), "the notes show as yellow boxes"
+    assert "run lesson 07 (07_testing_in_production.ipynb)" in seen["text"]
+    assert "Computed by the course on its data instead" in seen["text"]
+    assert seen["overflow"] <= 0, "nothing sticks out to the right: no sideways scrolling"
+
+
+def test_the_complete_brief_reads_well_in_a_browser(complete_store):
+    seen = _open_in_chromium(complete_store["files"].html, "product-brief-complete.png")
+    assert seen["requests"] == [complete_store["files"].html.as_uri()] and not seen["messages"]
+    assert not seen["missing"], "no missing note when every lesson's runs are there"
+    assert seen["headings"] == list(brief.SECTIONS.values())
+    assert min(seen["tables"]) >= 2 and len(seen["tables"]) >= 5, "the metric tree, runs, gaps, thresholds and sources show as tables"
+    assert "$430" in seen["text"] and "switch from the rule to the model" in seen["text"]
+    assert seen["overflow"] <= 0

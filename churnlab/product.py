@@ -128,16 +128,18 @@ def churn_readiness() -> pd.DataFrame:
 
     facts = _churn_facts()
     edge = facts["model_profit"] - facts["best_rule_profit"]
+    # One dollar amount per cell: JupyterLab typesets the text between two $ of one HTML table cell as maths.
     rows = [
-        ("decision", "yes", f"every month: whom to offer a retention discount; the model would call {facts['contacted']:,} "
-                            f"of {facts['test_customers']:,} test customers at the break-even threshold {facts['threshold']:.3f}"),
+        ("decision", "yes", f"every month: whom to offer a retention discount; at the break-even threshold "
+                            f"{facts['threshold']:.3f} the model would call {facts['contacted']:,} of "
+                            f"{facts['test_customers']:,} test customers and earn {dollars(facts['model_profit'])}"),
         ("data", "yes", f"{facts['customers']:,} customers with the outcome known ({facts['churners']:,} left); every input "
                         f"exists on the day of the decision, but {facts['empty_charges']} brand-new customers have no "
                         "charges yet"),
-        ("baseline", "yes", f"the best rule ({facts['best_rule']}) earns {dollars(facts['best_rule_profit'])} on the test "
-                            f"customers, the model {dollars(facts['model_profit'])}"),
-        ("value", "to check", f"the model's edge over that rule is {dollars(edge)} on {facts['test_customers']:,} customers: "
-                              "is it larger than what the model costs to build, run, explain and monitor?"),
+        ("baseline", "yes", f"the best of lesson 04's rules ({facts['best_rule']}) earns {dollars(facts['best_rule_profit'])} "
+                            "on the same test customers"),
+        ("value", "to check", f"the model earns {dollars(edge)} more than that rule on {facts['test_customers']:,} customers: "
+                              "is that larger than what the model costs to build, run, explain and monitor?"),
         ("risk", "yes, with care", "a wrong call costs $10 or a missed discount; the fairness review (lesson 06) found gaps "
                                    "to watch; the rule is the fallback"),
         ("team", "to check", "someone must own retraining and the monthly health page (lesson 08)"),

@@ -1,0 +1,494 @@
+"""The one-page product brief (lesson 09), built from the learner's own tracked work.
+
+The learner writes the words (``words()``: the problem, who decides, the readiness verdict,
+risks, privacy, user stories); the package fills every number from the MLflow runs that
+lessons 05-08 logged (``collect_evidence()``), and says which run each number came from (by
+its name). ``write_brief()`` renders both with Jinja2 templates (``churnlab/templates/``)
+into a Markdown file and a self-contained HTML page in the course's work folder.
+
+What is read, and with what:
+
+- lesson 05: the registered model ``tracking.MODEL_NAME`` and its alias ``champion``
+  (``MlflowClient.get_model_version_by_alias``), the run the champion came from, and the
+  model runs (``params.kind = 'model'``) and rule runs (``params.kind = 'rule'``) of the
+  experiment (``MlflowClient.search_runs``): the rule the model beat, and by how much;
+- lesson 06: ``records.latest_fairness_review()``;
+- lesson 07: ``records.latest_ab_test()`` (simulated);
+- lesson 08: ``monitoring.latest_monitoring_plan()`` and ``monitoring.latest_retrain()`` (simulated).
+
+A lesson whose runs are missing (a learner skipped it, or, in Colab, ran it on another
+machine) does not stop the brief: its section says what is missing and which lesson to run.
+Reading never creates a store, and the brief logs nothing: the champion never moves.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from churnlab import validate
+from churnlab.errors import CourseError
+from churnlab.validate import course_function
+
+__all__ = ["BRIEF_FILES", "BriefFiles", "BriefWords", "Evidence", "Missing", "collect_evidence", "render", "words",
+           "write_brief"]
+# Packages Colab lacks that this module's functions import when they run (see churnlab.colab.notebook_needs).
+COLAB_NEEDS = ("mlflow",)
+
+BRIEF_FILES = ("product_brief.md", "product_brief.html")
+TEMPLATES = "templates"
+SECTIONS = {  # id: heading, in the brief's order
+    "problem": "1. The problem and the decision",
+    "readiness": "2. Does it need ML?",
+    "success": "3. Success: the metric tree",
+    "model": "4. The model and the rule it beat",
+    "fairness": "5. Fairness review",
+    "abtest": "6. A/B test: plan and result (simulated)",
+    "monitoring": "7. Monitoring and retraining (simulated)",
+    "stories": "8. User stories and edge cases",
+    "risks": "9. Risks, privacy and data use",
+    "sources": "10. Where the numbers come from",
+}
+COLAB_NOTE = ("In Google Colab each notebook runs on a machine of its own: runs logged by another notebook reach this one "
+              "only through an instructor's shared MLflow server (MLFLOW_TRACKING_URI).")
+
+
+# --- the learner's words -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BriefWords:
+    """What the learner writes in the brief; every number comes from the runs instead."""
+
+    product: str
+    problem: str
+    decision_owner: str
+    users: str
+    readiness: str
+    risks: str
+    privacy: str
+    stories: tuple = ()
+
+
+_WORD_PROMPTS = {
+    "product": "the feature's name",
+    "problem": "the problem, for whom, and the decision the model changes",
+    "decision_owner": "who decides to launch, and who can switch the model off",
+    "users": "who sees the model's output (agents, customers)",
+    "readiness": "your verdict on the six readiness questions, and why",
+    "risks": "the risks you see, and what you will do about each",
+    "privacy": "which personal data is used, what is never used, who may see the scores",
+}
+
+
+@course_function
+def words(product: str = "", problem: str = "", decision_owner: str = "", users: str = "", readiness: str = "",
+          risks: str = "", privacy: str = "", stories=()) -> BriefWords:
+    """The words of your brief: each a text in quotes; ``stories`` a list of ``product.user_story(...)``.
+
+    A field left empty shows in the brief as a prompt saying what to write there.
+    """
+    from churnlab.product import UserStory
+
+    given = {"product": product, "problem": problem, "decision_owner": decision_owner, "users": users,
+             "readiness": readiness, "risks": risks, "privacy": privacy}
+    for name, value in given.items():
+        if not isinstance(value, str):
+            raise CourseError(f"{name} should be a text in quotes, like '{_WORD_PROMPTS[name]}', not {validate.kind_of(value)}.")
+    if isinstance(stories, UserStory):
+        stories = [stories]
+    if not isinstance(stories, (list, tuple)) or not all(isinstance(story, UserStory) for story in stories):
+        raise CourseError("stories should be a list of user stories, each made with product.user_story(...): "
+                          f"[story_1, story_2], not {validate.kind_of(stories)}.")
+    return BriefWords(**{name: value.strip() for name, value in given.items()}, stories=tuple(stories))
+
+
+# --- the numbers, from the runs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A section whose runs are not in the store: what is missing and how to get it."""
+
+    section: str
+    lesson: str
+    what: str
+    how: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Every number of the brief, read from the runs; ``None`` where a lesson's runs are missing (see ``missing``)."""
+
+    where: str
+    champion: dict | None = None
+    comparison: dict | None = None
+    fairness: dict | None = None
+    ab_test: dict | None = None
+    monitoring: dict | None = None
+    retrain: dict | None = None
+    missing: tuple = field(default_factory=tuple)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def missing_for(self, section: str) -> list[Missing]:
+        return [item for item in self.missing if item.section == section]
+
+
+_HOW = {
+    "05": "run lesson 05 (05_track_experiments_mlflow.ipynb) to the end: section 3 logs the models, section 4 the rules, "
+          "section 6 registers the champion",
+    "06": "run lesson 06 (06_fairness_and_explanations.ipynb) to the end: section 10 logs the review",
+    "07": "run lesson 07 (07_testing_in_production.ipynb) to the end: section 3 logs the plan, section 4 the result",
+    "08": "run lesson 08 (08_monitoring.ipynb) to the end: section 8 logs the monitoring plan and the retraining decision",
+}
+
+
+def _missing(section: str, lesson: str, what: str) -> Missing:
+    return Missing(section, lesson, what, f"{_HOW[lesson]}, then build the brief again.")
+
+
+def _everything_missing(where: str) -> Evidence:
+    return Evidence(where, missing=(
+        _missing("model", "05", "no registered champion and no model or rule runs of lesson 05"),
+        _missing("fairness", "06", "no fairness review of lesson 06"),
+        _missing("abtest", "07", "no A/B test plan or result of lesson 07"),
+        _missing("monitoring", "08", "no monitoring plan or retraining decision of lesson 08"),
+    ))
+
+
+def _number(params: dict, name: str) -> float | None:
+    try:
+        return float(params[name])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+_ECONOMICS = ("value_of_saved_customer", "acceptance_rate", "cost_per_contact")
+
+
+def _run_facts(run) -> dict:
+    params, metrics = dict(run.data.params), dict(run.data.metrics)
+    return {
+        "run_name": run.info.run_name, "run_id": run.info.run_id, "params": params, "metrics": metrics,
+        "lesson": run.data.tags.get("churnlab.lesson", "05" if params.get("kind") in ("model", "rule") else ""),
+        "kind": run.data.tags.get("churnlab.kind", params.get("kind", "")),
+        "threshold": _number(params, "threshold"), "C": _number(params, "C"),
+        "expected_profit": metrics.get("expected_profit"), "customers_contacted": metrics.get("customers_contacted"),
+        "precision": metrics.get("precision"), "recall": metrics.get("recall"), "roc_auc": metrics.get("roc_auc"),
+        "economics": {name: _number(params, name) for name in _ECONOMICS} if all(n in params for n in _ECONOMICS) else None,
+        "data_sha256": params.get("data_sha256"),
+    }
+
+
+def _is_course_model_run(facts: dict) -> bool:
+    """A lesson-05 model run: a model with a threshold, economics and an expected profit."""
+    return (facts["params"].get("kind") == "model" and facts["threshold"] is not None and facts["expected_profit"] is not None
+            and facts["economics"] is not None)
+
+
+def _read_champion(client, model_name: str) -> dict | None:
+    try:
+        version = client.get_model_version_by_alias(model_name, "champion")
+    except Exception:  # no registered model, or no alias yet
+        return None
+    if not version.run_id:
+        return None
+    try:
+        run = client.get_run(version.run_id)
+    except Exception:  # the run was deleted; the version stays
+        return None
+    facts = _run_facts(run)
+    facts.update(model_name=model_name, version=int(version.version),
+                 simulated=facts["kind"] == "retrain", from_lesson=facts["lesson"] or "05")
+    return facts
+
+
+def _read_comparison(client, experiment_id: str, champion: dict | None) -> dict | None:
+    order = ["metrics.expected_profit DESC", "attributes.start_time DESC"]
+    models = [_run_facts(run) for run in client.search_runs([experiment_id], "params.kind = 'model'", order_by=order,
+                                                           max_results=1000)]
+    models = [facts for facts in models if _is_course_model_run(facts)]
+    if champion is not None and _is_course_model_run(champion):
+        model = champion
+    elif models:
+        model = models[0]
+    else:
+        return None
+    rules = [_run_facts(run) for run in client.search_runs([experiment_id], "params.kind = 'rule'", order_by=order,
+                                                          max_results=1000)]
+    same = [facts for facts in rules if facts["expected_profit"] is not None and facts["economics"] == model["economics"]
+            and facts["data_sha256"] == model["data_sha256"]]
+    if not same:
+        return {"model": model, "rule": None, "margin": None}
+    rule = same[0]
+    return {"model": model, "rule": rule, "margin": model["expected_profit"] - rule["expected_profit"],
+            "model_is_champion": champion is not None and model["run_id"] == champion["run_id"]}
+
+
+def _read_fairness(client, experiment_name: str) -> dict | None:
+    from churnlab import fairness, records
+
+    review = records.latest_fairness_review(experiment_name)
+    if review is None:
+        return None
+    groups = []
+    for column in [name.strip() for name in review.params.get("groups_reviewed", "").split(",") if name.strip()]:
+        gap = review.metrics.get(f"recall_gap__{column}")
+        if gap is None:
+            continue
+        low, high = review.metrics.get(f"recall_gap_low__{column}"), review.metrics.get(f"recall_gap_high__{column}")
+        group = fairness.GROUPS.get(column)
+        groups.append({"column": column, "members": group.members if group else column,
+                       "others": group.others if group else "the others", "gap": gap, "low": low, "high": high,
+                       "beyond_noise": low is not None and high is not None and (low > 0 or high < 0)})
+    largest = max(groups, key=lambda g: abs(g["gap"])) if groups else None
+    return {"run_name": client.get_run(review.run_id).info.run_name, "threshold": _number(review.params, "threshold"),
+            "groups": groups, "largest": largest, "largest_recall_gap": review.metrics.get("largest_recall_gap")}
+
+
+def _read_ab_test(experiment_name: str) -> dict | None:
+    from churnlab import records
+
+    record = records.latest_ab_test(experiment_name)
+    if record is None:
+        return None
+    plan = record.plan
+    found = {"plan_run_name": record.plan_run_name, "result_run_name": record.result_run_name, "plan": dict(plan),
+             "customers_per_arm": _number(plan, "customers_per_arm"),
+             "minimum_detectable_effect": _number(plan, "minimum_detectable_effect"),
+             "alpha": _number(plan, "alpha"), "power": _number(plan, "power"), "has_result": record.has_result}
+    if record.has_result:
+        low, high = record.interval
+        dollars, dollars_low, dollars_high = record.dollars_per_customer
+        found.update(effect=record.effect, effect_low=low, effect_high=high, p_value=record.p_value,
+                     dollars_per_customer=dollars, dollars_low=dollars_low, dollars_high=dollars_high,
+                     srm_p_value=record.result.get("srm_p_value"), decision=record.decision,
+                     data=record.result_params.get("data", ""))
+    return found
+
+
+def _newest_run_name(client, experiment_id: str, kind: str, extra: str = "") -> str:
+    condition = f"tags.`churnlab.lesson` = '08' and tags.`churnlab.kind` = '{kind}'" + extra
+    runs = client.search_runs([experiment_id], condition, order_by=["attributes.start_time DESC"], max_results=1)
+    return runs[0].info.run_name if runs else ""
+
+
+def _read_monitoring(client, experiment_id: str) -> tuple[dict | None, dict | None]:
+    from churnlab import monitoring
+    from churnlab.monitoring import _THRESHOLD_WORDS
+
+    plan = monitoring.latest_monitoring_plan()
+    retrain = monitoring.latest_retrain()
+    if plan is not None:
+        plan = {"run_name": _newest_run_name(client, experiment_id, "monitoring_plan"), "settings": plan,
+                "thresholds": [(name.removeprefix("alert_"), value, _THRESHOLD_WORDS.get(name.removeprefix("alert_"), ""))
+                               for name, value in plan.items() if name.startswith("alert_")]}
+    if retrain is not None:
+        retrain = {**retrain, "run_name": _newest_run_name(client, experiment_id, "retrain",
+                                                           " and tags.`churnlab.role` = 'challenger'")}
+    return plan, retrain
+
+
+def _store_words(uri: str, experiment_name: str) -> str:
+    from churnlab import tracking
+
+    experiment = f"experiment {experiment_name!r}"
+    if tracking._local_sqlite_file(uri) is None:
+        return f"the tracking server set in MLFLOW_TRACKING_URI, {experiment}"
+    if uri == tracking.default_tracking_uri():
+        return f"a SQLite file ({tracking.STORE_FILE}) in the course's work folder, {experiment}"
+    return f"the SQLite file set in MLFLOW_TRACKING_URI, {experiment}"
+
+
+@course_function
+def collect_evidence(experiment_name: str | None = None) -> Evidence:
+    """Read every number of the brief from the MLflow runs of lessons 05-08; say what is missing.
+
+    Reads the store MLflow points at (``tracking.setup()`` sets it), else the course's store
+    (an instructor's server when ``MLFLOW_TRACKING_URI`` is set), and never creates one: with no
+    store, no experiment or no runs, every section is reported missing, with the lesson to run.
+    ``experiment_name``: default the course's, ``tracking.EXPERIMENT_NAME``.
+    """
+    from churnlab import tracking
+
+    tracking._quiet_mlflow()
+    import mlflow
+    from mlflow import MlflowClient
+
+    name = tracking.EXPERIMENT_NAME if experiment_name is None else validate.text(experiment_name, "experiment_name",
+                                                                                 example="tracking.EXPERIMENT_NAME")
+    uri = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else tracking.tracking_uri()
+    where = _store_words(uri, name)
+    store_file = tracking._local_sqlite_file(uri)
+    if store_file is not None and not store_file.exists():
+        return _everything_missing(where)  # no store yet: reading must not create one
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    try:
+        experiment = client.get_experiment_by_name(name)
+    except Exception as error:
+        raise CourseError(f"Could not read the runs from {where}: {type(error).__name__}. Is the tracking server "
+                          "running, and MLFLOW_TRACKING_URI right? (python -m churnlab doctor checks it.)") from None
+    if experiment is None:
+        return _everything_missing(where)
+    if not mlflow.is_tracking_uri_set():  # the lesson 08 readers read the store MLflow points at
+        mlflow.set_tracking_uri(uri)
+    missing = []
+    champion = _read_champion(client, tracking.MODEL_NAME)
+    comparison = _read_comparison(client, experiment.experiment_id, champion)
+    if champion is None and comparison is None:
+        missing.append(_missing("model", "05", "no registered champion and no model or rule runs of lesson 05"))
+    elif champion is None:
+        missing.append(_missing("model", "05", f"no version of {tracking.MODEL_NAME} has the alias 'champion'"))
+    elif comparison is None:
+        missing.append(_missing("model", "05", "no model runs of lesson 05 to compare with the rules"))
+    if comparison is not None and comparison["rule"] is None:
+        missing.append(_missing("model", "05", "no rule runs of lesson 05 with the same data and economics as the model run"))
+    fairness_review = _read_fairness(client, name)
+    if fairness_review is None:
+        missing.append(_missing("fairness", "06", "no fairness review of lesson 06"))
+    ab_test = _read_ab_test(name)
+    if ab_test is None:
+        missing.append(_missing("abtest", "07", "no A/B test plan or result of lesson 07"))
+    elif not ab_test["has_result"]:
+        missing.append(_missing("abtest", "07", "the A/B test has a plan but no result yet"))
+    if mlflow.get_tracking_uri() == uri and name == tracking.EXPERIMENT_NAME:
+        plan, retrain = _read_monitoring(client, experiment.experiment_id)
+    else:  # lesson 08's readers read the course experiment in the store MLflow points at
+        plan, retrain = None, None
+    if plan is None and retrain is None:
+        missing.append(_missing("monitoring", "08", "no monitoring plan or retraining decision of lesson 08"))
+    elif plan is None:
+        missing.append(_missing("monitoring", "08", "no monitoring plan of lesson 08"))
+    elif retrain is None:
+        missing.append(_missing("monitoring", "08", "no retraining decision of lesson 08"))
+    return Evidence(where, champion, comparison, fairness_review, ab_test, plan, retrain, tuple(missing))
+
+
+# --- rendering -----------------------------------------------------------------------------------------------------
+
+_AMOUNT = re.compile(r"(?<!\\)\$(?=\s?[\d.,]*\d)(\s?[\d.,]*\d[kKmM]?)")
+
+
+def _markdown_text(text: str) -> str:
+    """Learner text made safe for Markdown viewers that typeset $...$ as maths (JupyterLab, GitHub)."""
+    text = _AMOUNT.sub(lambda match: f"<span>\\${match.group(1)}</span>", str(text))
+    return re.sub(r"(?<![\\>])\$", r"\\$", text)
+
+
+def _dollars(amount: float | None) -> str:
+    if amount is None:
+        return "not logged"
+    sign = "−" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.0f}"
+
+
+def _percent(share: float | None, digits: int = 1) -> str:
+    return "not logged" if share is None else f"{100 * share:.{digits}f} %"
+
+
+def _points(share: float | None, digits: int = 1) -> str:
+    if share is None:
+        return "not logged"
+    value = 100 * share
+    return f"{'−' if value < 0 else '+'}{abs(value):.{digits}f} points"
+
+
+def _number_text(value, digits: int = 3) -> str:
+    if value is None:
+        return "not logged"
+    value = float(value)
+    return f"{value:,.0f}" if value == int(value) and abs(value) >= 10 else f"{value:.{digits}g}"
+
+
+def _environment(kind: str):
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    environment = Environment(loader=PackageLoader("churnlab", TEMPLATES), autoescape=kind == "html",
+                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    if kind == "markdown":
+        from markupsafe import Markup  # Jinja2's own dependency
+
+        environment.filters["dollars"] = lambda amount: Markup("<span>" + _dollars(amount).replace("$", "\\$") + "</span>"
+                                                               if amount is not None else _dollars(amount))
+        environment.filters["text"] = _markdown_text
+    else:
+        environment.filters["dollars"] = _dollars
+        environment.filters["text"] = str
+    environment.filters.update(percent=_percent, points=_points, number=_number_text)
+    return environment
+
+
+def _context(brief_words: BriefWords, evidence: Evidence) -> dict:
+    from churnlab import product
+
+    stories = brief_words.stories or tuple(product.example_stories())
+    course = product.churn_campaign_numbers()  # computed from the course data: shown only where lesson 05's runs are missing
+    course["edge"] = course["model_profit"] - course["best_rule_profit"]
+    return {
+        "course": course,
+        "words": {name: getattr(brief_words, name) for name in _WORD_PROMPTS},
+        "prompts": _WORD_PROMPTS,
+        "own_stories": bool(brief_words.stories),
+        "stories": [{"story": story, "sentence": story.sentence(), "gaps": product.story_gaps(story)} for story in stories],
+        "evidence": evidence,
+        "sections": SECTIONS,
+        "missing": {section: evidence.missing_for(section) for section in SECTIONS},
+        "tree": product.metric_tree().reset_index().to_dict("records"),
+        "colab_note": COLAB_NOTE,
+    }
+
+
+@course_function
+def render(brief_words, evidence=None, kind: str = "markdown") -> str:
+    """The brief as text: ``kind`` "markdown" or "html". ``evidence``: from ``collect_evidence()`` (read now if left out)."""
+    brief_words = _checked_words(brief_words)
+    evidence = _checked_evidence(evidence)
+    kind = validate.one_of(kind, "kind", ("markdown", "html"))
+    template = "product_brief.md.j2" if kind == "markdown" else "product_brief.html.j2"
+    return _environment(kind).get_template(template).render(**_context(brief_words, evidence))
+
+
+def _checked_words(brief_words) -> BriefWords:
+    if not isinstance(brief_words, BriefWords):
+        raise CourseError(f"brief_words should be your words, made with brief.words(product=..., problem=..., ...), not "
+                          f"{validate.kind_of(brief_words)}.")
+    return brief_words
+
+
+def _checked_evidence(evidence) -> Evidence:
+    if evidence is None:
+        return collect_evidence()
+    if not isinstance(evidence, Evidence):
+        raise CourseError(f"evidence should be what brief.collect_evidence() returns (or leave it out), not "
+                          f"{validate.kind_of(evidence)}.")
+    return evidence
+
+
+@dataclass(frozen=True)
+class BriefFiles:
+    """Where ``write_brief`` put the brief: the Markdown file and the HTML page, in the work folder."""
+
+    markdown: Path
+    html: Path
+
+
+@course_function
+def write_brief(brief_words, evidence=None) -> BriefFiles:
+    """Write the brief to the course's work folder as ``product_brief.md`` and ``product_brief.html``.
+
+    The HTML page is self-contained (no script, nothing loaded from the network): open it by
+    double-clicking, or send it. Print the paths with ``churnlab.workspace.shown_path``.
+    Re-running overwrites both files; nothing is logged in MLflow.
+    """
+    from churnlab.workspace import work_dir
+
+    brief_words = _checked_words(brief_words)
+    evidence = _checked_evidence(evidence)
+    folder = work_dir()
+    markdown_path, html_path = (folder / name for name in BRIEF_FILES)
+    markdown_path.write_text(render(brief_words, evidence, "markdown"), encoding="utf-8")
+    html_path.write_text(render(brief_words, evidence, "html"), encoding="utf-8")
+    return BriefFiles(markdown_path, html_path)

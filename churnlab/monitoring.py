@@ -873,13 +873,16 @@ def log_monitoring_plan(thresholds=None, reference_month: int = 1, holdout_share
 
 @course_function
 def log_retrain(comparison, challenger, X, months, champion_name: str = "champion", challenger_name: str = "challenger",
-                min_margin: float = 0.0) -> dict:
+                min_margin: float = 0.0, threshold: float = 1 / 6) -> dict:
     """Log the retraining decision in MLflow; register the challenger and move ``champion`` to it only if it wins in dollars.
 
     ``comparison``: the table of ``compare_models`` (with rows ``champion_name`` and
     ``challenger_name``), computed on the same recent customers. The challenger wins when
     its expected profit beats the champion's by more than ``min_margin`` dollars (0 by
     default; a team that agrees on a margin beforehand is protected from promoting noise).
+    ``threshold``: the score at or above which a customer is contacted, as given to
+    ``compare_models`` (the break-even 1/6 by default); it is logged with each run, so the
+    product brief (lesson 09) can say at which threshold the promoted champion works.
     One run per model (tags ``churnlab.lesson = "08"``, ``churnlab.kind = "retrain"``); the
     challenger's run holds the model. Returns a dictionary of stable facts: ``winner``,
     ``margin`` (dollars, the winner's edge), ``customers``, ``months``, ``alias_moved``.
@@ -902,13 +905,14 @@ def log_retrain(comparison, challenger, X, months, champion_name: str = "champio
         raise CourseError(f"months should list the months the models were compared on, like [8, 9, 10], not {validate.kind_of(months)}.")
     months = [validate.whole_number(m, "each month", low=1, example="8") for m in months]
     min_margin = validate.number(min_margin, "min_margin", low=0, example="500")
+    threshold = validate.threshold(threshold)
     profits = comparison["expected_profit"]
     margin = float(profits[challenger_name] - profits[champion_name])
     wins = margin > min_margin
     shared = {"compared_on_months": f"{min(months)}-{max(months)}", "customers": int(comparison.loc[challenger_name, "customers"])}
     for name in (champion_name, challenger_name):
         with mlflow.start_run(run_name=f"retrain: {name}", tags={LESSON_TAG: "08", KIND_TAG: RETRAIN_KIND, "churnlab.role": name}) as run:
-            mlflow.log_params({**shared, "role": name, "min_margin": min_margin})
+            mlflow.log_params({**shared, "role": name, "min_margin": min_margin, "threshold": threshold})
             mlflow.log_metrics({k: float(v) for k, v in comparison.loc[name].items() if pd.notna(v)})
             if name == challenger_name:
                 mlflow.log_metric("margin_over_champion", margin)

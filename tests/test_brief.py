@@ -251,6 +251,8 @@ def test_the_champion_is_the_registry_alias_and_its_run(complete_store):
     html = complete_store["files"].html.read_text(encoding="utf-8")
     assert f"version {champion.version}" in html
     assert _dollars(source["metrics.expected_profit"]) in html
+    assert evidence.champion["threshold"] == pytest.approx(1 / 6)  # lesson 08 logs the threshold it compared at
+    assert "<b>Threshold:</b> 0.167" in html
 
 
 def test_the_model_and_the_rule_it_beat_come_from_lesson_05s_runs(complete_store):

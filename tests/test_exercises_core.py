@@ -91,7 +91,12 @@ def test_check_called_directly_at_top_level_of_a_cell(capsys):
     assert capsys.readouterr().out.startswith("✅")
 
 
-@pytest.mark.parametrize(("step", "shown"), [(1, 1), (2, 2), (99, 2), (0, 1), (-3, 1), ("x", 1), (None, 1), (1.7, 1)])
+def test_hint_beyond_the_last_says_so(capsys):
+    q.hint(3)
+    assert capsys.readouterr().out.startswith(f"💡 There are only 2 hints; here is the last one: {q.hints[1]}")
+
+
+@pytest.mark.parametrize(("step", "shown"), [(1, 1), (2, 2), (0, 1), (-3, 1), ("x", 1), (None, 1), (1.7, 1)])
 def test_hint_never_raises(step, shown, capsys):
     q.hint(step)
     out = capsys.readouterr().out

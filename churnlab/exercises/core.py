@@ -146,9 +146,11 @@ class Question:
         if not self.hints:
             print(f"💡 {self.label}: no hint for this one; try q.solution().")
             return
-        step = _clamp_step(step, len(self.hints))
+        asked, step = step, _clamp_step(step, len(self.hints))
         more = f" For more, run {self.label}.hint({step + 1})." if step < len(self.hints) else ""
-        print(f"💡 Hint {step} of {len(self.hints)}: {self.hints[step - 1]}{more}")
+        beyond = isinstance(asked, (int, float)) and asked > len(self.hints) and len(self.hints) > 1
+        heading = f"There are only {len(self.hints)} hints; here is the last one:" if beyond else f"Hint {step} of {len(self.hints)}:"
+        print(f"💡 {heading} {self.hints[step - 1]}{more}")
 
     def solution(self) -> None:
         """Print the solution code and why it is right."""

@@ -272,6 +272,9 @@ def _explain_value_error(error: BaseException, namespace: dict) -> str | None:
     if scalar:  # model.predict_proba(0.3) ("X_test" in quotes is explained before, as a quoted variable)
         return (f"The model needs a table of customers, not {scalar.group(1).strip()!r} (one text or number): give it the "
                 "table's variable, without quotes, e.g. model.predict_proba(X_test).")
+    if "passed as metric function not callable" in message:  # fairlearn's MetricFrame(metrics="recall", ...)
+        return ("MetricFrame's metrics= takes the metric itself: a function's name, typed without quotes, like "
+                "metrics=recall_score (from sklearn.metrics import recall_score), not the text \"recall\".")
     if "inconsistent numbers of samples" in message:
         return ("The two lists describe different numbers of customers. Use the same customers for both, "
                 "e.g. y_test with the scores of X_test (not X_train).")

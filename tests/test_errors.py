@@ -58,6 +58,14 @@ def test_mlflow_mistakes_are_explained():
     assert "no run with that id" in explain(MlflowException("Run with id=0123456789abcdef0123456789abcdef not found"))
 
 
+def test_a_metric_named_in_quotes_is_explained():
+    from fairlearn.metrics import MetricFrame
+
+    error = _error_of(lambda: MetricFrame(metrics="recall", y_true=[0, 1], y_pred=[0, 1], sensitive_features=[0, 1]))
+    assert "metrics=recall_score" in explain(error)
+    assert "without quotes" in explain(error)
+
+
 def test_an_unknown_error_is_not_explained():
     assert explain(ZeroDivisionError("division by zero")) is None
 

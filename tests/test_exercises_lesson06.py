@@ -66,7 +66,8 @@ RIGHT_ANSWERS = {
     "q2": [["senior_citizen", "partner", "dependents"], ("dependents", "Seniors", " partner "),
            {"dependents", "partner", "senior_citizen"}],
     "q3": ["B", "b", "equal recall", "Equal opportunity", "(B)", "B."],
-    "q4": [reasons()["reason"].iloc[0], "  Month-to-month  contract ", reasons()["reason"].head(1)],
+    "q4": [list(reasons()["reason"]), reasons()["reason"], ["  Month-to-month  contract ", "pays by electronic check",
+                                                            "Pays $55 a month"], reasons()],
     "q5": [LEVEL_UP_COST, round(LEVEL_UP_COST)],
 }
 
@@ -105,15 +106,16 @@ WRONG_ANSWERS = {
         (2, "a letter"),
     ],
     "q4": [
-        (reasons()["reason"].iloc[1], "not the strongest"),
-        (reasons()["reason"].iloc[2], "not the strongest"),
-        ("contract", "column name"),
-        ("payment_method", "column name"),
-        ("contract_Month-to-month", "one-hot columns"),
-        (lowest_reason(), "*lowers*"),
-        (reasons(customer="C3381")["reason"].iloc[0], "riskiest customer"),
-        (reasons()["reason"], "a text like"),  # the whole column: three reasons
-        ("pays by mailed check", "not C2489's strongest reason"),
+        (list(reasons(reference=X_test)["reason"]), "measured from the test customers"),  # X_test in the first blank
+        (reasons()["reason"].iloc[0], "not one text"),  # the strongest reason alone
+        (list(reasons()["reason"])[::-1], "another order"),
+        (list(reasons()["reason"])[:2], "missing"),
+        (list(reasons()["column"]), "column names"),
+        (["contract_Month-to-month", "payment_method_Electronic check"], "one-hot columns"),
+        (list(reasons(customer="C3381")["reason"]), "riskiest customer"),
+        ([lowest_reason()], "not C2489's reasons"),
+        (["pays by mailed check"], "not C2489's reasons"),
+        (3, "list of reasons"),
     ],
     "q5": [
         (-LEVEL_UP_COST, "wrong sign"),
@@ -150,7 +152,7 @@ def test_the_lesson_has_four_questions_and_a_go_further_one():
 
 def test_the_answers_are_the_lessons_numbers():
     assert round(PARTNER_GAP, 3) == -0.208  # lesson 06: 42 % against 63 % at threshold 0.5
-    assert RIGHT_ANSWERS["q4"][0] == "month-to-month contract"
+    assert RIGHT_ANSWERS["q4"][0][0] == "month-to-month contract"
     assert round(LEVEL_UP_COST) == -130
 
 
@@ -203,6 +205,6 @@ def test_hints_go_from_a_nudge_to_the_exact_lines(label, capsys):
     assert f"Hint {len(question.hints)} of {len(question.hints)}" in printed and "📖 Solution" in printed
 
 
-def test_measured_from_the_test_customers_c2489s_top_reason_does_not_change():
-    # So the check needs no message for that mistake on this customer; it has one for customers where it would.
-    assert reasons(reference=X_test)["reason"].iloc[0] == reasons()["reason"].iloc[0]
+def test_measured_from_the_test_customers_c2489s_reasons_change():
+    # So the check can tell X_test in the first blank from X_train: the third reason differs.
+    assert list(reasons(reference=X_test)["reason"]) != list(reasons()["reason"])

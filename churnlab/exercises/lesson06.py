@@ -70,7 +70,8 @@ class PartnerRecallGap(Question):
     hints = (
         "Lesson 06, section 2 measured seniors with MetricFrame. Do the same for the partner column, with the metric "
         "that measures the share of a group's churners the campaign reaches.",
-        "The metric is recall_score and the group column is \"partner\": " + solution_code.replace("\n", " then "),
+        "The metric is recall_score (a function's name, without quotes) and the group column is \"partner\". "
+        "The lines:\n    " + solution_code.replace("\n", "\n    "),
     )
     solution_why = (
         "Recall is the share of a group's churners the campaign reaches. MetricFrame computes it per group; "
@@ -236,7 +237,7 @@ class LevelUpCost(Question):
         "Follow section 6 of the lesson with the partner column: choose the thresholds on the training customers "
         "(fairness.equal_recall_thresholds), judge them on the test customers (fairness.policy_table), then compare "
         "the expected profit of 'level up' with that of 'one threshold'.",
-        "Four lines, as in section 6 (a cost is negative: keep the minus sign): " + solution_code.replace("\n", " then "),
+        "Four lines, as in section 6 (a cost is negative: keep the minus sign):\n    " + solution_code.replace("\n", "\n    "),
     )
     solution_why = (
         "Levelling up lowers the bar for customers with a partner until their churners are reached as often as the "
@@ -280,56 +281,70 @@ def _reasons(customer: str = REASON_CUSTOMER, reference: str = "train") -> pd.Da
     return explain.reason_codes(course_model(), background, split.X_test.loc[[customer]])
 
 
-class TopReason(Question):
-    variables = ("top_reason",)
+def _reason_list(answer, name: str = "call_reasons") -> list[str]:
+    """The reasons a learner gave, as texts in lower case with single spaces, or ``Mistake``."""
+    if isinstance(answer, pd.DataFrame) and "reason" in answer.columns:
+        answer = answer["reason"]
+    if isinstance(answer, str):
+        raise Mistake(f"{name} should be the list of the customer's reasons, strongest first, not one text. Keep the whole "
+                      "column: list(codes[\"reason\"]).")
+    if not isinstance(answer, (list, tuple, pd.Series, pd.Index, np.ndarray)):
+        raise Mistake(f"{name} should be a list of reasons in words, like ['no tech support', ...], not {kind_of(answer)}.")
+    items = list(answer)
+    if not items or not all(isinstance(item, str) for item in items):
+        raise Mistake(f"{name} should be a list of reasons in words (texts), not {kind_of(answer)}.")
+    return [" ".join(item.strip().lower().split()) for item in items]
+
+
+class CallReasons(Question):
+    variables = ("call_reasons",)
     solution_code = (
         f'codes = explain.reason_codes(model, X_train, X_test.loc[["{REASON_CUSTOMER}"]])\n'
-        'top_reason = codes["reason"].iloc[0]'
+        'call_reasons = list(codes["reason"])'
     )
     hints = (
         "Lesson 06, section 8: explain.reason_codes lists each customer's reasons, strongest first (rank 1), measured "
         "from the average training customer. Read the column with the words an agent reads.",
-        "The blanks are X_train (the reference customers) and \"reason\": " + solution_code.replace("\n", " then "),
+        "The blanks are X_train (the customers the reasons are measured from) and \"reason\" (the column in words). "
+        "The two lines:\n    " + solution_code.replace("\n", "\n    "),
     )
     solution_why = (
         "Reason codes rank the inputs that raise a customer's score, after adding up each input's one-hot columns; "
-        "the first row is the strongest. They are measured from the average training customer (X_train), "
-        "and read in words, as an agent would."
+        "the first is the strongest. They are measured from the average training customer (X_train), the customers "
+        "the model learned from, and read in words, as an agent would."
     )
 
-    def grade(self, top_reason):
-        if isinstance(top_reason, (pd.Series, pd.DataFrame)) and len(top_reason) == 1:
-            top_reason = top_reason.iloc[0] if isinstance(top_reason, pd.Series) else top_reason.iloc[0, 0]
-        if not isinstance(top_reason, str):
-            raise Mistake(f"top_reason should be the reason in words, a text like 'no tech support', not {kind_of(top_reason)}.")
-        answer = " ".join(top_reason.strip().lower().split())
-        codes = _reasons()
-        expected = codes["reason"].iloc[0]
-        if answer == expected.lower():
+    def grade(self, call_reasons):
+        answer = _reason_list(call_reasons)
+        expected = [reason.lower() for reason in _reasons()["reason"]]
+        if answer == expected:
+            codes = _reasons()
             can = "something the agent can act on" if codes["actionable"].iloc[0] else "nothing the agent can change"
-            return f"{REASON_CUSTOMER}'s strongest reason is '{expected}': {can}."
-        if answer in {reason.lower() for reason in codes["reason"].iloc[1:]}:
-            raise Mistake("That is one of this customer's reasons, but not the strongest. Take the first row (rank 1).")
-        if answer in {column.replace("_", " ") for column in codes["column"]} | set(codes["column"]):
-            raise Mistake("That is the input's column name. Give the reason in the words an agent reads: the column 'reason'.")
-        if "_" in answer:
-            raise Mistake("That is one of the model's one-hot columns. Reason codes add those up per input first "
-                          "(explain.reason_codes does it): give the 'reason' of rank 1.")
-        effects = explain.contributions(course_model(), course_split().X_train, course_split().X_test.loc[[REASON_CUSTOMER]]).iloc[0]
-        lowest = explain.in_plain_words(course_split().X_test.loc[[REASON_CUSTOMER]]).iloc[0][effects.idxmin()]
-        if answer == lowest.lower():
-            raise Mistake("That input *lowers* this customer's risk the most. A reason for being on the call list raises it.")
+            return (f"{REASON_CUSTOMER}'s reasons, strongest first: {', '.join(codes['reason'])}. The first, "
+                    f"'{codes['reason'].iloc[0]}', is {can}.")
+        if answer == [reason.lower() for reason in _reasons(REASON_CUSTOMER, "test")["reason"]]:
+            raise Mistake("Those reasons were measured from the test customers. Measure them from the customers the model "
+                          "learned from: explain.reason_codes(model, X_train, ...).")
+        if sorted(answer) == sorted(expected):
+            raise Mistake("The right reasons, in another order. Keep the order of the table: strongest first (rank 1).")
+        if set(answer) < set(expected):
+            raise Mistake("Some of the reasons are missing: keep the whole column, list(codes[\"reason\"]).")
+        codes = _reasons()
+        if set(answer) & ({column.replace("_", " ") for column in codes["column"]} | set(codes["column"])):
+            raise Mistake("Those are the inputs' column names. Give the reasons in the words an agent reads: the column "
+                          "\"reason\".")
+        if any("_" in item for item in answer):
+            raise Mistake("Those are the model's one-hot columns. Reason codes add those up per input first "
+                          "(explain.reason_codes does it): give its column \"reason\".")
         riskiest = course_split().X_test.index[int(np.argmax(_scores()))]
-        if answer == _reasons(riskiest)["reason"].iloc[0].lower():
-            raise Mistake(f"That is the top reason of {riskiest}, the lesson's riskiest customer. Use customer {REASON_CUSTOMER}.")
-        if answer == _reasons(REASON_CUSTOMER, "test")["reason"].iloc[0].lower():
-            raise Mistake("Measure from the training customers: explain.reason_codes(model, X_train, ...).")
-        raise Mistake(f"{top_reason!r} is not {REASON_CUSTOMER}'s strongest reason. Run explain.reason_codes for "
-                      f"X_test.loc[['{REASON_CUSTOMER}']] and copy the 'reason' of rank 1.")
+        if answer == [reason.lower() for reason in _reasons(riskiest)["reason"]]:
+            raise Mistake(f"Those are the reasons of {riskiest}, the lesson's riskiest customer. Use customer {REASON_CUSTOMER}.")
+        raise Mistake(f"Those are not {REASON_CUSTOMER}'s reasons. Run explain.reason_codes for "
+                      f"X_test.loc[['{REASON_CUSTOMER}']], measured from X_train, and keep its column \"reason\".")
 
 
 q1 = PartnerRecallGap("q1")
 q2 = RealGaps("q2")
 q3 = FittingDefinition("q3")
-q4 = TopReason("q4")
+q4 = CallReasons("q4")
 q5 = LevelUpCost("q5")

@@ -32,6 +32,7 @@ from __future__ import annotations
 import html
 import io
 import math
+import numbers
 import re
 from dataclasses import asdict, dataclass, fields
 
@@ -126,6 +127,10 @@ def _values(values, name: str) -> pd.Series:
                           "Pick the column you want to compare.")
     if hasattr(values, "predict_proba"):
         raise CourseError(f"{name} should be values (a column of a table), not a model.")
+    if isinstance(values, numbers.Number) and not isinstance(values, (bool, np.bool_)):
+        raise CourseError(f"{name} should be a column of values, like customers['tenure'], not {validate.kind_of(values)} "
+                          "(one customer's value). To keep one month's customers, select the rows with a condition: "
+                          "customers.loc[month == 12, 'tenure'], where month = customers['month'].")
     if values is None or isinstance(values, (str, bytes, dict)) or np.ndim(values) != 1:
         raise CourseError(f"{name} should be a column of values, like customers['tenure'], not {validate.kind_of(values)}.")
     series = pd.Series(values).reset_index(drop=True)

@@ -87,8 +87,8 @@ def kind_of(value: Any) -> str:
         return f"{bool(value)} (True/False)"
     if isinstance(value, str):
         return f"the text {value!r}"
-    if isinstance(value, numbers.Number):
-        return f"the number {value!r}"
+    if isinstance(value, numbers.Number):  # np.int64(2) reads "2", as a learner typed it
+        return f"the number {value.item() if isinstance(value, np.generic) else value!r}"
     if isinstance(value, pd.DataFrame):
         return f"a table (DataFrame) of {len(value):,} rows"
     if isinstance(value, pd.Series):

@@ -78,7 +78,7 @@ RIGHT_ANSWERS = {
     ],
     "q4": [MARGIN, np.float64(MARGIN), round(MARGIN)],
     "q5": ["investigate", "Fix the pipeline", " INVESTIGATE "],
-    "q6": [ROLLING, np.float64(ROLLING), POOLED],
+    "q6": [ROLLING, np.float64(ROLLING), POOLED, round(ROLLING, 3)],  # 0.655: the value the lesson's rolling table prints
 }
 
 WRONG_ANSWERS = {
@@ -137,7 +137,7 @@ WRONG_ANSWERS = {
         (float(PRECISION.loc[10]), "month 10 alone"),
         (ROLLING * 100, "percentage"),
         (float(PRECISION.loc[9:11].mean()), "looks forward"),
-        (round(ROLLING, 3), "rounded"),  # the value the lesson's rolling table prints for month 10
+        (round(float(PRECISION.loc[10]), 3), "month 10 alone"),  # the lesson's table prints 0.649 for month 10 alone
         (0.66, "rounded"),
         (0.3, "not the hold-out's rolling precision"),
         (3.0, "a share between 0 and 1"),

@@ -47,11 +47,11 @@ __all__ = [
 ]
 
 # Columns the company can act on in a retention call (offer a longer contract, an automatic
-# payment, an add-on, a price or a different plan). The rest describe the customer or their
-# history: true, but nothing an agent can change.
+# payment, an add-on (the four services and the two streaming ones), a price or a different plan).
+# The rest describe the customer or their history: true, but nothing an agent can change.
 ACTIONABLE: frozenset[str] = frozenset(
     {"contract", "payment_method", "online_security", "online_backup", "device_protection", "tech_support",
-     "monthly_charges", "internet_service"}
+     "streaming_tv", "streaming_movies", "monthly_charges", "internet_service"}
 )
 
 _ADD_ONS = {

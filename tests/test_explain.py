@@ -106,6 +106,7 @@ def test_reason_codes_read_like_an_agent_would_say_them():
     codes = explain.reason_codes(model, X_train, X_test.loc[["C3381", "C2489"]])
     assert list(codes.loc["C3381", "reason"]) == ["1 month with us", "fiber optic internet", "month-to-month contract"]
     assert list(codes.loc["C3381", "actionable"]) == [False, True, True]
+    assert set(explain.ACTIONABLE) >= {"streaming_tv", "streaming_movies"}  # add-ons, as the lesson says
     assert list(codes.loc["C2489", "reason"])[:2] == ["month-to-month contract", "pays by electronic check"]
 
 

@@ -677,7 +677,7 @@ def model_health(table: pd.DataFrame, thresholds=None):
             label="estimated (mean score of the flagged)")
     ax.plot(months, table["realised_precision"], marker="o", color=STAY_COLOUR, label="realised (hold-out, 3 months late)")
     ax.fill_between(months, table["estimated_precision"] - limits.precision_gap, table["estimated_precision"] + limits.precision_gap,
-                    color=NEUTRAL_COLOUR, alpha=0.2, label=f"alert outside ±{limits.precision_gap:.0%} of the estimate")
+                    color=NEUTRAL_COLOUR, alpha=0.2, label=f"alert outside the estimate ±{limits.precision_gap * 100:.0f} points")
     _alert_dots(ax, months, table["realised_precision"], by_panel.get("precision", set()))
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(percent)

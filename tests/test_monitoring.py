@@ -342,3 +342,22 @@ def test_the_health_figure_follows_the_course_chart_rules(health):
         assert [t.split(".")[0] for t in titles] == [str(n) for n in range(1, 9)]  # ordered by value, as in what_to_watch
     finally:
         plt.close(figure)
+
+
+def test_the_precision_band_and_its_legend_say_the_same_thing(health):
+    """Panel 3 draws the estimate ± 0.10 (10 percentage points, the alert rule): the legend says points, not %."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from churnlab import plots
+
+    figure = plots.model_health(health).figure
+    precision = next(ax for ax in figure.axes if ax.get_title(loc="left").startswith("3."))
+    labels = [text.get_text() for text in precision.get_legend().get_texts()]
+    gap = monitoring.AlertThresholds().precision_gap
+    assert f"alert outside the estimate ±{gap * 100:.0f} points" in labels
+    band = precision.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.max() - band.min() >= 2 * gap - 1e-9  # the band spans ± the gap, in shares
+    plt.close(figure)

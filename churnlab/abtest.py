@@ -57,6 +57,7 @@ __all__ = [
     "SampleRatioCheck",
     "SRM_ALARM",
     "aa_peeking",
+    "chance_in_words",
     "compare_arms",
     "compare_lists",
     "comparison_table",
@@ -473,21 +474,20 @@ class ArmComparison:
         return self._dollars(self.high), self._dollars(self.low)
 
     def summary(self) -> str:
-        """The result in plain words."""
+        """The result in plain words (the p-value too: never in e-notation)."""
         from churnlab.economics import dollars
 
         t_rate, c_rate = self.churn_rate
         direction = "lower" if self.effect < 0 else "higher"
         level = f"{self.confidence:.0%}"
-        p_words = ("less than 1 time in 1,000" if self.p_value < 0.001 else
-                   f"about {self.p_value:.1%} of the time" if self.p_value < 0.1 else f"{self.p_value:.0%} of the time")
+        p_shown = "below 0.001" if self.p_value < 0.001 else f"{self.p_value:.3f}"
         low, high = self.dollars_interval
         lines = [
             f"{self.treatment} vs {self.control} ({self.trigger}: {self.customers[0]:,} and {self.customers[1]:,} customers):",
             f"  churn {t_rate:.1%} vs {c_rate:.1%}: {abs(self.effect) * 100:.1f} percentage points {direction} in "
             f"{self.treatment} ({level} interval {self.low * 100:+.1f} to {self.high * 100:+.1f} points).",
-            f"  p-value {self.p_value:.3g}: if the two arms really did equally well, a gap this large would show up "
-            f"{p_words}.",
+            f"  p-value {p_shown}: if the two arms really did equally well, a gap this large would show up "
+            f"{chance_in_words(self.p_value)}.",
             f"  in dollars, per 1,000 such customers: {dollars(1000 * self.dollars_per_customer)} "
             f"({level} interval {dollars(1000 * low)} to {dollars(1000 * high)}).",
         ]
@@ -500,6 +500,27 @@ class ArmComparison:
                 "churn (treatment)": self.churn_rate[0], "churn (control)": self.churn_rate[1],
                 "effect": self.effect, "effect low": self.low, "effect high": self.high, "p-value": self.p_value,
                 "$ per customer": self.dollars_per_customer, "$ low": low, "$ high": high}
+
+
+_LARGE_NUMBERS = {10**6: "a million", 10**7: "10 million", 10**8: "100 million", 10**9: "a billion"}
+
+
+@course_function
+def chance_in_words(p_value) -> str:
+    """How often chance alone would give a result this far from "no difference", in words, never in e-notation.
+
+    ``chance_in_words(0.03)`` is "about 3.0% of the time"; ``chance_in_words(5.8e-08)`` is
+    "less than 1 time in 10 million"; anything below one in a billion is "less than 1 time in a billion".
+    """
+    p = validate.fraction(p_value, "p_value", example="0.03")
+    if p >= 0.1:
+        return f"{p:.0%} of the time"
+    if p >= 0.001:
+        return f"about {p:.1%} of the time"
+    if p < 1e-9:
+        return "less than 1 time in a billion"
+    power = 10 ** min(9, math.floor(-math.log10(p)))
+    return f"less than 1 time in {_LARGE_NUMBERS.get(power, f'{power:,}')}"
 
 
 @course_function

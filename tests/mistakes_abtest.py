@@ -162,4 +162,8 @@ MISTAKES = [
             lambda course: plots.aa_peeking(abtest.aa_peeking(_one_month(), tests=50).by_day), "result of abtest.aa_peeking"),
     Mistake("plots.aa_peeking", "an axes to draw on",
             lambda course: plots.aa_peeking(abtest.aa_peeking(_one_month(), tests=50), ax=np.array([1])), "without ax"),
+    Mistake("abtest.chance_in_words", "the p-value as text", lambda course: abtest.chance_in_words("0.03"), "Remove the quotes"),
+    Mistake("abtest.chance_in_words", "the p-value as a percentage", lambda course: abtest.chance_in_words(3), "looks like a percentage"),
+    Mistake("abtest.chance_in_words", "the whole result instead of its p-value",
+            lambda course: abtest.chance_in_words(_comparison()), "should be one number"),
 ]

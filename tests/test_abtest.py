@@ -208,7 +208,7 @@ def test_compare_arms_is_statsmodels_effect_interval_and_p_value_with_dollars():
     dollars_low, dollars_high = result.dollars_interval
     assert math.isclose(dollars_low, -200 * high - 10 * extra_contacts) and dollars_low < result.dollars_per_customer < dollars_high
     summary = result.summary()
-    assert "11.8 percentage points lower in model" in summary and "less than 1 time in 1,000" in summary
+    assert "11.8 percentage points lower in model" in summary and "less than 1 time in a billion" in summary and "p-value below 0.001" in summary
 
 
 def test_the_triggered_comparison_is_clearer_than_the_whole_population():
@@ -403,3 +403,12 @@ def test_the_peeking_chart_has_two_titled_simulated_panels():
         assert ax.get_xlabel() and ax.get_ylabel()
         assert ax.get_legend() is not None
     assert "%" in right.get_ylabel() and "0–1" in left.get_ylabel()
+
+
+@pytest.mark.parametrize(("p", "words"), [
+    (0.5, "50% of the time"), (0.03, "about 3.0% of the time"), (0.0005, "less than 1 time in 1,000"),
+    (5.81e-08, "less than 1 time in 10 million"), (1.7e-05, "less than 1 time in 10,000"),
+    (1.15e-11, "less than 1 time in a billion"), (0.0, "less than 1 time in a billion"),
+])
+def test_a_p_value_reads_in_words_never_in_e_notation(p, words):
+    assert abtest.chance_in_words(p) == words

@@ -218,6 +218,12 @@ def _letters_p_values() -> dict[str, float]:
     }
 
 
+def _chance(p_value: float) -> str:
+    from churnlab.abtest import chance_in_words
+
+    return chance_in_words(min(max(p_value, 0.0), 1.0))
+
+
 def _same_p(value: float, target: float) -> bool:
     return abs(value - target) <= 1e-3 * target or abs(value - target) < 1e-12
 
@@ -273,12 +279,14 @@ class LettersSampleRatio(Question):
             raise Mistake(f"read_the_result should be True or False, not {kind_of(read_the_result)}.")
         counts = letters_test().assignments.drop_duplicates("customer_id")["arm"].value_counts()
         if read_the_result:
-            raise Mistake(f"The p-value is right ({value:.1e}), but it is far below the alarm of 0.001: the split is "
+            raise Mistake(f"The p-value is right, but it is far below the alarm of 0.001 (a working 50/50 split would be "
+                          f"this uneven {_chance(value)}): the split is "
                           f"not what was planned ({counts['letter A']:,} against {counts['letter B']:,}). Do not read the "
                           "result until the cause is found: read_the_result = False.")
         share = counts["letter A"] / counts.sum()
-        return (f"p-value {value:.1e}: {counts['letter A']:,} customers got letter A and {counts['letter B']:,} letter B "
-                f"({100 * share:.1f} % against the planned 50 %). It looks close to even, yet a working 50/50 bucketer "
+        return (f"p-value below 0.001 (a working 50/50 split would be this uneven {_chance(value)}): "
+                f"{counts['letter A']:,} customers got letter A and {counts['letter B']:,} letter B "
+                f"({100 * share:.1f} % against the planned 50 %). It looks close to even, yet a working bucketer "
                 "would almost never do this: stop, find the bug, and do not read the letters' result.")
 
 

@@ -63,8 +63,10 @@ WRONG_ANSWERS = {
         (1300, "looks rounded or typed"),
         (0.112, "effect size or a share"),
         (WEAKER, "effect size or a share"),
-        (float("nan"), "write 80 % as 0.8"),  # what statsmodels 0.15 returns for power=80 (the lesson's "80 %")
-        (np.array([float("nan")]), "5 % as 0.05"),
+        (lesson07._per_arm(NONE, WEAKER, power=80), "Write 80 % as 0.8"),  # the lesson's "usually 80 %" typed as 80
+        (lesson07._per_arm(NONE, WEAKER, alpha=5), "5 % as 0.05"),
+        (float("nan"), "Write 80 % as 0.8"),
+        (np.array([float("nan")]), "Write 80 % as 0.8"),
         (lesson07._per_arm(NONE, 0.194), "churn with the lesson's offer"),  # the lesson's 19.4 %, as a fraction
     ],
     "q2": [
@@ -226,10 +228,9 @@ def test_a_churn_typed_as_a_percentage_is_named_and_nothing_warns():
         lesson07.install_quiet_statsmodels()
         effect = proportion_effectsize(NONE, 19.4)  # the lesson's 19.4 % pasted into the first blank
         customers_per_arm = NormalIndPower().solve_power(effect_size=effect, alpha=0.05, power=0.8)
-        power = 80  # the lesson's "usually 80 %"
-        from_power_80 = NormalIndPower().solve_power(effect_size=proportion_effectsize(NONE, WEAKER), alpha=0.05, power=power)
+        from_power_80 = NormalIndPower().solve_power(effect_size=proportion_effectsize(NONE, WEAKER), alpha=0.05, power=80)
     assert not caught, [str(w.message) for w in caught]
-    assert "19.4 % as 0.194" in q1.outcome({"effect": effect, "power": 0.8, "customers_per_arm": customers_per_arm})
-    # statsmodels 0.15 returns NaN, 0.14 the solver's last guess: either way the check reads the power line.
-    assert "power is 80" in q1.outcome({"effect": 0.11, "power": power, "customers_per_arm": from_power_80})
-    assert q1.outcome({"effect": 0.11, "power": 0.8, "customers_per_arm": PER_ARM}).startswith("✅")
+    assert "19.4 % as 0.194" in q1.outcome({"effect": effect, "customers_per_arm": customers_per_arm})
+    # statsmodels 0.15 returns NaN, 0.14 the solver's last guess: either way the check names the percentage.
+    assert "Write 80 % as 0.8" in q1.outcome({"effect": 0.11, "customers_per_arm": from_power_80})
+    assert q1.outcome({"effect": 0.11, "customers_per_arm": PER_ARM}).startswith("✅")

@@ -111,6 +111,17 @@ def _is_nan(value) -> bool:
     return isinstance(value, (float, np.floating)) and math.isnan(value)
 
 
+def _looks_like_a_failed_solve(value) -> bool:
+    """What statsmodels 0.14's solve_power returns (its solver's last guess, not NaN) for a share typed as a percentage."""
+    try:
+        number = float(np.ravel(value)[0]) if isinstance(value, np.ndarray) and value.size == 1 else float(value)
+    except (TypeError, ValueError):
+        return False
+    none, weaker = _weaker_offer_churn()
+    failed = [_per_arm(none, weaker, power=power) for power in (80, 8, 90, 95)] + [_per_arm(none, weaker, alpha=5)]
+    return any(abs(number - guess) < 1e-6 for guess in failed if not math.isnan(guess))
+
+
 def _whole(value: float, target: float) -> bool:
     """A count of customers: the exact result, or it rounded (either way)."""
     return abs(value - target) <= 1
@@ -125,13 +136,11 @@ class WeakerOfferSampleSize(Question):
         "second is the power the course plans with, 80 %, written as a fraction: 0.8.",
         "The two lines, filled in:\n"
         "    effect = proportion_effectsize(churn_no_campaign, churn_weaker_offer)\n"
-        "    power = 0.8\n"
-        "    customers_per_arm = NormalIndPower().solve_power(effect_size=effect, alpha=0.05, power=power)",
+        "    customers_per_arm = NormalIndPower().solve_power(effect_size=effect, alpha=0.05, power=0.8)",
     )
     solution_code = (
         "effect = proportion_effectsize(churn_no_campaign, churn_weaker_offer)\n"
-        "power = 0.8\n"
-        "customers_per_arm = NormalIndPower().solve_power(effect_size=effect, alpha=0.05, power=power)"
+        "customers_per_arm = NormalIndPower().solve_power(effect_size=effect, alpha=0.05, power=0.8)"
     )
     solution_why = (
         "proportion_effectsize turns the two churn rates into an effect size, and solve_power finds the customers per "
@@ -140,25 +149,20 @@ class WeakerOfferSampleSize(Question):
     )
 
     def outcome(self, namespace):
-        # The scaffold's other lines, when the check reads the notebook: a share typed as a percentage makes
-        # solve_power fail (NaN with statsmodels 0.15, the solver's last guess with 0.14), so look at them first.
-        self._inputs = {name: namespace.get(name) for name in ("effect", "power")}
+        # The scaffold's first line, when the check reads the notebook: a churn typed as a percentage makes the
+        # effect NaN, and solve_power fails (NaN with statsmodels 0.15, the solver's last guess with 0.14).
+        self._effect = namespace.get("effect")
         return super().outcome(namespace)
 
     def grade(self, customers_per_arm):
-        inputs, self._inputs = getattr(self, "_inputs", {}), {}
-        effect, power = inputs.get("effect"), inputs.get("power")
-        if isinstance(power, (int, float, np.number)) and not isinstance(power, bool) and power > 1:
-            raise Mistake(f"power is {power:g}, but solve_power takes it as a fraction between 0 and 1: write 80 % as "
-                          "0.8, so the line reads power = 0.8.")
+        effect, self._effect = getattr(self, "_effect", None), None
         if _is_nan(effect):
             raise Mistake("effect is NaN (not a number), so solve_power found no sample size: proportion_effectsize takes "
                           "two churn rates as fractions between 0 and 1. Write 19.4 % as 0.194, or better, type the name "
                           "churn_weaker_offer (no quotes), which the set-up computed.")
-        if _is_nan(customers_per_arm):
-            raise Mistake("customers_per_arm is NaN (not a number): solve_power found no sample size. Its alpha and power "
-                          "are fractions between 0 and 1: write 80 % as 0.8 (power) and 5 % as 0.05 (alpha); a churn "
-                          "rate too: 19.4 % is 0.194.")
+        if _is_nan(customers_per_arm) or _looks_like_a_failed_solve(customers_per_arm):
+            raise Mistake("solve_power found no sample size: its power and alpha are fractions between 0 and 1. Write "
+                          "80 % as 0.8 (power=0.8) and 5 % as 0.05 (alpha); a churn rate too: 19.4 % is 0.194.")
         value = as_fraction_or_number(customers_per_arm, "customers_per_arm")
         none, weaker = _weaker_offer_churn()
         right = _per_arm(none, weaker)

@@ -67,3 +67,13 @@ def test_stated_times_agree_and_never_promise_less_than_the_estimate(lesson):
     assert stated_exercise == readme_exercise, f"exercise {lesson.name} states {stated_exercise} minutes, the README {readme_exercise}"
     assert stated_exercise >= round(reading_time.estimate(exercise).minutes), \
         f"exercise {lesson.name}: the estimate ({reading_time.estimate(exercise).minutes:.0f} min) is longer than the stated time"
+
+
+def test_the_readmes_total_is_the_sum_of_its_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    total = re.search(r"In all, about (\d+) h (\d+) min of lessons and (\d+) h (\d+) min of exercises", readme)
+    assert total, "the README states the course's total time under its table"
+    times = _readme_times().values()
+    lessons, exercises = sum(lesson for lesson, _ in times), sum(exercise or 0 for _, exercise in times)
+    hours = [int(number) for number in total.groups()]
+    assert (hours[0] * 60 + hours[1], hours[2] * 60 + hours[3]) == (lessons, exercises)

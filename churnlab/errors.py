@@ -287,7 +287,11 @@ def _explain_mlflow_error(error: BaseException, namespace: dict) -> str | None:
     message = str(error)
     bare = re.search(r"No such artifact: '([^':/]*)'", message)
     if bare:  # load_model("champion"): a word, not an address
-        return (f"{bare.group(1)!r} is not a model's address: an address starts with models:/, then the registered "
+        word = bare.group(1)
+        if word in namespace and isinstance(namespace[word], str):  # load_model("model_address"): the variable in quotes
+            return (f"\"{word}\" in quotes is the text {word!r}, not your variable: remove the quotes, "
+                    f"as in load_model({word}), so the address the variable holds ({namespace[word]}) is used.")
+        return (f"{word!r} is not a model's address: an address starts with models:/, then the registered "
                 "model's name, @ and the alias, as in models:/churn-model@champion.")
     if "alias ____ not found" in message:
         return "The model's address still has a blank (____): replace it with the alias's name."
@@ -353,6 +357,18 @@ def _explain_none(error: BaseException, namespace: dict) -> str | None:
         return ("A value here is None (empty): the line that should have set it did not give a result "
                 "(a print(...) shows a value but returns None), or its cell has not run.")
     return None
+
+
+def _explain_arithmetic_with_text(error: BaseException, namespace: dict) -> str | None:
+    """Sums with a text: numbers["best_rule"] (a rule's name) where numbers["best_rule_profit"] was meant."""
+    if not isinstance(error, TypeError):
+        return None
+    match = re.search(r"unsupported operand type\(s\) for ([^:]+): '(\w+)' and '(\w+)'", str(error))
+    if not match or "str" not in match.group(2, 3):
+        return None
+    return (f"This line computes with a text (words in quotes), not a number ({match.group(1).strip()} needs two numbers). "
+            "Check each value it uses: a key or column that holds a name (like \"best_rule\") instead of the amount "
+            "(like \"best_rule_profit\"), or a number typed in quotes (write 0.5, not \"0.5\").")
 
 
 def _explain_missing_module(error: BaseException, namespace: dict) -> str | None:
@@ -467,7 +483,7 @@ def _explain_syntax_error(error: BaseException, namespace: dict) -> str | None:
 EXPLAINERS: list[Callable[[BaseException, dict], str | None]] = [
     _explain_syntax_error, _explain_name_error, _explain_blank_variable, _explain_quoted_variable, _explain_key_error,
     _explain_invalid_setting, _explain_value_error, _explain_mlflow_error, _explain_not_fitted, _explain_none,
-    _explain_not_a_table, _explain_missing_module, _explain_empty_table,
+    _explain_not_a_table, _explain_arithmetic_with_text, _explain_missing_module, _explain_empty_table,
 ]
 
 

@@ -374,3 +374,18 @@ def test_in_a_notebook_a_quoted_variable_is_explained(habits_run):
 def test_in_a_notebook_another_syntax_error_keeps_python_s_display(habits_run):
     shown = _shown(habits_run.cells[3])
     assert "SyntaxError" in shown and "expected ':'" in shown and "🛑" not in shown
+
+
+def test_arithmetic_with_a_text_names_the_likely_key():
+    numbers = {"best_rule": "risk points ≥ 2", "best_rule_profit": 12220.0, "model_profit": 12640.0}
+    error = _error_of(lambda: numbers["model_profit"] - numbers["best_rule"])
+    explanation = explain(error, {"numbers": numbers})
+    assert "computes with a text" in explanation and "best_rule_profit" in explanation
+    assert explain(_error_of(lambda: 1 - None), {}) is None  # not a text: left to Python's own message
+
+
+def test_a_variable_holding_the_address_typed_in_quotes_is_explained(mlflow_store):
+    model_address = "models:/errors-model@champion"
+    error = _error_of(lambda: mlflow_store.sklearn.load_model("model_address"))
+    explanation = explain(error, {"model_address": model_address})
+    assert "remove the quotes" in explanation and "load_model(model_address)" in explanation

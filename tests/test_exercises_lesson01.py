@@ -86,8 +86,9 @@ WRONG_ANSWERS = {
     "q4": [
         ("churn", "the label itself"),
         ("contract", "we know a customer's contract before they leave"),
-        ("tenure", "tenure is on file for every current customer"),
-        ("total_charges", "total_charges is on file for every current customer"),
+        ("tenure", "quiet leak"),
+        ("total_charges", "quiet leak"),
+        ("monthly_charges", "monthly_charges is on file for every current customer"),
         ("Exit_survey_done", "names are case-sensitive"),
         ("exit survey done", "There is no column 'exit survey done'"),
         ("partner", "partner is known for current customers too"),

@@ -197,8 +197,12 @@ class LeakyColumn(Question):
                 "contract is a strong churn signal, but we know a customer's contract before they leave. "
                 "Look for a column we could only know afterwards."
             )
-        if name in ("tenure", "total_charges", "monthly_charges"):
-            raise Mistake(f"{name} is on file for every current customer, so we know it on prediction day. Look again.")
+        if name in ("tenure", "total_charges"):
+            raise Mistake(f"Good eye: lesson 01, section 6 shows {name} is a quiet leak, since a churner's value stopped "
+                          "when they left. But we do have a value for every current customer on prediction day. "
+                          "This question wants the column we could not have at all until a customer leaves.")
+        if name == "monthly_charges":
+            raise Mistake("monthly_charges is on file for every current customer, so we know it on prediction day. Look again.")
         if name not in table.columns:
             raise Mistake(f"There is no column {name!r} in the table. Copy the name from the list above (underscores included).")
         raise Mistake(f"{name} is known for current customers too. Look for a column only churners can have.")

@@ -115,6 +115,11 @@ WRONG_ANSWERS = {
         (RIGHT_QUERY.replace("GROUP BY", "WHERE month <= 10 GROUP BY"), "one per month"),
         (RIGHT_QUERY.replace("count(*)", "count(DISTINCT customer_id) - 1"), "customers_scored does not match"),
         (42, "SQL text in quotes"),
+        # the scaffold's three blanks, filled wrong
+        (RIGHT_QUERY.replace("1/6", "0.167"), "rounded threshold"),
+        (RIGHT_QUERY.replace("1/6", "16.7"), "0 in every month"),
+        (RIGHT_QUERY.replace("FROM predictions", "FROM outcomes"), "There is no column 'churn_score'"),
+        (RIGHT_QUERY.replace("GROUP BY month", "GROUP BY customer_id"), "must either be in GROUP BY"),
     ],
     "q4": [
         (-MARGIN, "sign is reversed"),

@@ -297,3 +297,8 @@ def test_the_floor_imports_the_notebooks_own_imports_and_what_its_libraries_load
     namespace: dict = {}
     exec(compile(source, "<floor>", "exec"), namespace)  # a module that fails to import alone is skipped, not fatal
     exec(compile(benchmark.imports_only(notebook, ["not_a_module_xyz"]).cells[0].source, "<floor>", "exec"), {})
+
+
+def test_blank_marker_in_sql_text_is_an_sql_comment():
+    source = "query = '''\n    SELECT month\n    FROM predictions  -- blank: predictions | the prediction log\n'''\nq3.check()"
+    assert make_exercises.blank_out_answers(source) == "query = '''\n    SELECT month\n    FROM ____  -- the prediction log\n'''\nq3.check()"

@@ -9,7 +9,8 @@ In a solution notebook:
   ``scores = model.predict_proba(X_test)[:, 1]  # blank: X_test``
   becomes ``scores = model.predict_proba(____)[:, 1]``; write
   ``# blank: X_test | the test customers`` to leave a comment for the learner
-  (``... [:, 1]  # the test customers``);
+  (``... [:, 1]  # the test customers``); in SQL text, mark the line with
+  ``-- blank: TEXT`` instead (an SQL comment, so the solution's query still runs);
 - a line ending in ``# answer`` keeps its variable and loses its code (for a
   value read off a table or chart, or a "go further" question):
   ``churn_rate = 0.265  # answer`` becomes ``churn_rate = ____  # your answer``;
@@ -31,7 +32,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
 BLANK_LINE = "{indent}{name} = ____  # your answer"
-BLANK_PART = re.compile(r"^(?P<code>.*?)\s*#\s*blank:\s*(?P<text>.+?)(?:\s+\|\s+(?P<comment>.+?))?\s*$")
+BLANK_PART = re.compile(r"^(?P<code>.*?)\s*(?P<mark>#|--)\s*blank:\s*(?P<text>.+?)(?:\s+\|\s+(?P<comment>.+?))?\s*$")
 ONE_LINE_ANSWER = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_]\w*)\s*=.*#\s*answer\s*$")
 BLOCK_START = re.compile(r"^(?P<indent>\s*)#\s*answer begins:\s*(?P<name>[A-Za-z_]\w*)\s*$")
 BLOCK_END = re.compile(r"^\s*#\s*answer ends\s*$")
@@ -41,11 +42,11 @@ ANY_ANSWER_MARK = re.compile(r"#\s*answer\s*$")
 def blank_out_part(line: str) -> str:
     """A ``# blank: TEXT`` line with TEXT replaced by ``____`` (and the marker by the learner's comment, if any)."""
     match = BLANK_PART.match(line)
-    code, text, comment = match.group("code"), match.group("text"), match.group("comment")
+    code, mark, text, comment = match.group("code", "mark", "text", "comment")
     if code.count(text) != 1:
         found = "does not appear" if text not in code else "appears more than once"
-        raise ValueError(f"'# blank: {text}' {found} in the code of this line; blank a part that appears once: {line.strip()}")
-    return code.replace(text, "____") + (f"  # {comment}" if comment else "")
+        raise ValueError(f"'{mark} blank: {text}' {found} in the code of this line; blank a part that appears once: {line.strip()}")
+    return code.replace(text, "____") + (f"  {mark} {comment}" if comment else "")
 
 
 def blank_out_answers(source: str) -> str:

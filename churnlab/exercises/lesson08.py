@@ -174,10 +174,10 @@ class VolumeQuery(Question):
     variables = ("query",)
     hints = (
         "Lesson 08, section 6 ('Query the logs in SQL'): its first query counts each month's predictions and the share "
-        "flagged. Reuse it, with the column names the question asks for.",
-        "One row per month: SELECT month, count(*) AS customers_scored, ... FROM predictions GROUP BY month ORDER BY month. "
-        "For the share, turn 'score at or above 1/6' into 1/0 with CAST(... AS INTEGER) and average it.",
-        "The query, in full:\n"
+        "flagged. The three blanks are the threshold, the table and the grouping column of that query.",
+        "The threshold is the break-even one, written 1/6 as in the lesson; the predictions are in the table "
+        "predictions; one row per month comes from GROUP BY month.",
+        "The query with its three blanks filled:\n"
         "    query = \'\'\'\n"
         "        SELECT month,\n"
         "               count(*) AS customers_scored,\n"
@@ -245,6 +245,14 @@ class VolumeQuery(Question):
             raise Mistake("That is the share at or above 0.5. The campaign flags customers at the break-even 1/6.")
         if np.allclose(shares, expected["customers_scored"].to_numpy() * expected["share_of_all"].to_numpy(), atol=0.5):
             raise Mistake("share_flagged looks like a count of flagged customers. Average the 1/0 values instead of adding them.")
+        if np.allclose(shares, 0.0):
+            raise Mistake("share_flagged is 0 in every month: nobody scores at or above your threshold. Scores run from 0 "
+                          "to 1, so the break-even threshold is the fraction 1/6 (16.7 % written as a share).")
+        exact = (np.allclose(shares, expected["share_flagged"].to_numpy(), atol=1e-6)
+                 or np.allclose(shares, expected["share_of_all"].to_numpy(), atol=1e-6))
+        if not exact and np.allclose(shares, expected["share_flagged"].to_numpy(), atol=0.005):
+            raise Mistake("Nearly: share_flagged is a little off, as with a rounded threshold such as 0.167. Write the "
+                          "break-even threshold exactly, 1/6, as lesson 08 does.")
         if not (np.allclose(shares, expected["share_flagged"].to_numpy(), atol=1e-6)
                 or np.allclose(shares, expected["share_of_all"].to_numpy(), atol=1e-6)):
             raise Mistake("share_flagged does not match: average CAST(churn_score >= 1/6 AS INTEGER) over the month's predictions.")

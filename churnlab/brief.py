@@ -222,7 +222,8 @@ def _read_comparison(client, experiment_id: str, champion: dict | None) -> dict 
     same = [facts for facts in rules if facts["expected_profit"] is not None and facts["economics"] == model["economics"]
             and facts["data_sha256"] == model["data_sha256"]]
     if not same:
-        return {"model": model, "rule": None, "margin": None}
+        return {"model": model, "rule": None, "margin": None,
+                "model_is_champion": champion is not None and model["run_id"] == champion["run_id"]}
     rule = same[0]
     return {"model": model, "rule": rule, "margin": model["expected_profit"] - rule["expected_profit"],
             "model_is_champion": champion is not None and model["run_id"] == champion["run_id"]}
@@ -270,10 +271,15 @@ def _read_ab_test(experiment_name: str) -> dict | None:
     return found
 
 
-def _newest_run_name(client, experiment_id: str, kind: str, extra: str = "") -> str:
+def _newest_run(client, experiment_id: str, kind: str, extra: str = ""):
     condition = f"tags.`churnlab.lesson` = '08' and tags.`churnlab.kind` = '{kind}'" + extra
     runs = client.search_runs([experiment_id], condition, order_by=["attributes.start_time DESC"], max_results=1)
-    return runs[0].info.run_name if runs else ""
+    return runs[0] if runs else None
+
+
+def _newest_run_name(client, experiment_id: str, kind: str, extra: str = "") -> str:
+    run = _newest_run(client, experiment_id, kind, extra)
+    return run.info.run_name if run else ""
 
 
 def _read_monitoring(client, experiment_id: str) -> tuple[dict | None, dict | None]:
@@ -287,8 +293,10 @@ def _read_monitoring(client, experiment_id: str) -> tuple[dict | None, dict | No
                 "thresholds": [(name.removeprefix("alert_"), value, _THRESHOLD_WORDS.get(name.removeprefix("alert_"), ""))
                                for name, value in plan.items() if name.startswith("alert_")]}
     if retrain is not None:
-        retrain = {**retrain, "run_name": _newest_run_name(client, experiment_id, "retrain",
-                                                           " and tags.`churnlab.role` = 'challenger'")}
+        run = _newest_run(client, experiment_id, "retrain", " and tags.`churnlab.role` = 'challenger'")
+        # the minimum margin the team agreed before comparing (lesson 08's log_retrain logs it; 0 by default)
+        retrain = {**retrain, "run_name": run.info.run_name if run else "",
+                   "min_margin": _number(dict(run.data.params), "min_margin") if run else None}
     return plan, retrain
 
 
@@ -372,10 +380,19 @@ def collect_evidence(experiment_name: str | None = None) -> Evidence:
 _AMOUNT = re.compile(r"(?<!\\)\$(?=\s?[\d.,]*\d)(\s?[\d.,]*\d[kKmM]?)")
 
 
-def _markdown_text(text: str) -> str:
-    """Learner text made safe for Markdown viewers that typeset $...$ as maths (JupyterLab, GitHub)."""
+def _notebook_text(text: str) -> str:
+    """Learner text made safe for JupyterLab's Markdown, which typesets $...$ as maths even around amounts."""
     text = _AMOUNT.sub(lambda match: f"<span>\\${match.group(1)}</span>", str(text))
     return re.sub(r"(?<![\\>])\$", r"\\$", text)
+
+
+def _plain_text(text: str) -> str:
+    """Learner text for the Markdown file: plain, except a ``$`` right after a non-space, escaped.
+
+    GitHub (like pandoc and most wikis) reads ``$...$`` as maths only when the closing ``$`` follows a
+    non-space character, so "$20 ... $70" stays text; "($70" would close it, hence the one escape.
+    """
+    return re.sub(r"(?<=[^\s\\])\$", r"\\$", str(text))
 
 
 def _dollars(amount: float | None) -> str:
@@ -383,6 +400,13 @@ def _dollars(amount: float | None) -> str:
         return "not logged"
     sign = "−" if amount < 0 else ""
     return f"{sign}${abs(amount):,.0f}"
+
+
+def _plain_dollars(amount: float | None) -> str:
+    """An amount for the Markdown file: "minus $1,234" rather than "−$1,234", whose $ could close a maths span."""
+    if amount is None:
+        return "not logged"
+    return f"{'minus ' if amount < 0 else ''}${abs(amount):,.0f}"
 
 
 def _percent(share: float | None, digits: int = 1) -> str:
@@ -408,12 +432,15 @@ def _environment(kind: str):
 
     environment = Environment(loader=PackageLoader("churnlab", TEMPLATES), autoescape=kind == "html",
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    if kind == "markdown":
+    if kind == "notebook":  # JupyterLab pairs any two $ as maths: each amount escaped, in its own <span>
         from markupsafe import Markup  # Jinja2's own dependency
 
         environment.filters["dollars"] = lambda amount: Markup("<span>" + _dollars(amount).replace("$", "\\$") + "</span>"
                                                                if amount is not None else _dollars(amount))
-        environment.filters["text"] = _markdown_text
+        environment.filters["text"] = _notebook_text
+    elif kind == "markdown":  # the file: plain Markdown, to paste into a wiki, a pull request, Slack or an e-mail
+        environment.filters["dollars"] = _plain_dollars
+        environment.filters["text"] = _plain_text
     else:
         environment.filters["dollars"] = _dollars
         environment.filters["text"] = str
@@ -443,11 +470,15 @@ def _context(brief_words: BriefWords, evidence: Evidence) -> dict:
 
 @course_function
 def render(brief_words, evidence=None, kind: str = "markdown") -> str:
-    """The brief as text: ``kind`` "markdown" or "html". ``evidence``: from ``collect_evidence()`` (read now if left out)."""
+    """The brief as text. ``evidence``: from ``collect_evidence()`` (read now if left out).
+
+    ``kind``: "markdown" (the file: plain Markdown), "html" (a self-contained page) or "notebook" (Markdown
+    for ``IPython.display.Markdown`` in JupyterLab, which would typeset the text between two $ as maths).
+    """
     brief_words = _checked_words(brief_words)
     evidence = _checked_evidence(evidence)
-    kind = validate.one_of(kind, "kind", ("markdown", "html"))
-    template = "product_brief.md.j2" if kind == "markdown" else "product_brief.html.j2"
+    kind = validate.one_of(kind, "kind", ("markdown", "html", "notebook"))
+    template = "product_brief.html.j2" if kind == "html" else "product_brief.md.j2"
     return _environment(kind).get_template(template).render(**_context(brief_words, evidence))
 
 

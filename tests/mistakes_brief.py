@@ -27,7 +27,7 @@ MISTAKES = [
     Mistake("brief.render", "the words typed as one text", lambda course: brief.render("my brief", _evidence()),
             "made with brief.words"),
     Mistake("brief.render", "a kind the brief has no template for",
-            lambda course: brief.render(brief.words(), _evidence(), kind="pdf"), "one of 'markdown', 'html'"),
+            lambda course: brief.render(brief.words(), _evidence(), kind="pdf"), "one of 'markdown', 'html', 'notebook'"),
     Mistake("brief.render", "evidence as a dictionary", lambda course: brief.render(brief.words(), {"champion": None}),
             "what brief.collect_evidence() returns"),
     Mistake("brief.write_brief", "the words as a dictionary", lambda course: brief.write_brief({"product": "Churn offers"}),

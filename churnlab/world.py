@@ -886,8 +886,24 @@ def _customer_ids(numbers_: np.ndarray) -> np.ndarray:
     return np.array([f"S{k:06d}" for k in numbers_.tolist()], dtype=object)
 
 
-def _arms_of(plan, numbers_: np.ndarray, buckets: dict, month: int) -> np.ndarray:
-    """Arm name per customer this month. ``buckets`` keeps each customer number's (bucket, misassignment draw)."""
+_BUCKETS: dict = {}  # salt -> bucket of each customer number (S000001 is number 1), -1 until hashed
+
+
+def _buckets_of(numbers_: np.ndarray, salt: str) -> np.ndarray:
+    """``_bucket_numbers`` of the customers numbered ``numbers_``, each id hashed once per session (ids recur every month)."""
+    known = _BUCKETS.get(salt, np.empty(0, dtype=np.int64))
+    size = int(numbers_.max()) + 1 if len(numbers_) else 0
+    if len(known) < size:  # grow the table to the newest customer number
+        known = np.concatenate([known, np.full(size - len(known), -1, dtype=np.int64)])
+        _BUCKETS[salt] = known
+    new = np.unique(numbers_[known[numbers_] < 0])
+    if len(new):
+        known[new] = _bucket_numbers(_customer_ids(new), salt)
+    return known[numbers_]
+
+
+def _arms_of(plan, numbers_: np.ndarray, month: int) -> np.ndarray:
+    """Arm name per customer this month."""
     if isinstance(plan, Policy):
         return np.full(len(numbers_), ALL_CUSTOMERS, dtype=object)
     names = plan.names
@@ -909,20 +925,11 @@ def _arms_of(plan, numbers_: np.ndarray, buckets: dict, month: int) -> np.ndarra
             raise CourseError(f"your assign function returned the arm {unknown[0]!r}, which is not one of the test's arms "
                               f"({', '.join(map(repr, names))}).")
         return chosen
-    size = int(numbers_.max()) + 1
-    if len(buckets.get("bucket", ())) < size:  # grow the tables to the newest customer number
-        for key in ("bucket", "moved"):
-            old = buckets.get(key, np.empty(0, dtype=np.int64))
-            buckets[key] = np.concatenate([old, np.full(size - len(old), -1, dtype=np.int64)])
-    new = numbers_[buckets["bucket"][numbers_] < 0]
-    if len(new):
-        new_ids = _customer_ids(new)
-        buckets["bucket"][new] = _bucket_numbers(new_ids, plan.salt)
-        buckets["moved"][new] = _bucket_numbers(new_ids, plan.salt + ":misassigned")
-    arm_index = np.searchsorted(np.cumsum(plan.buckets), buckets["bucket"][numbers_], side="right")
+    arm_index = np.searchsorted(np.cumsum(plan.buckets), _buckets_of(numbers_, plan.salt), side="right")
     if plan.misassigned > 0:
         last = len(names) - 1
-        arm_index = np.where((arm_index == last) & (buckets["moved"][numbers_] < plan.misassigned * 100), 0, arm_index)
+        moved = _buckets_of(numbers_, plan.salt + ":misassigned")
+        arm_index = np.where((arm_index == last) & (moved < plan.misassigned * 100), 0, arm_index)
     return np.asarray(names, dtype=object)[arm_index]
 
 
@@ -960,7 +967,6 @@ def _run(*, months, seed, seats, plan, economics, horizon, as_of, models, swap, 
     next_number = seats + 1
     left_last_month = np.zeros(seats, dtype=bool)
     joined = np.zeros(seats, dtype=bool)
-    buckets: dict = {}
     leavers = []  # per month: (customer numbers, month, day offset within the month)
 
     def price_factor(month):
@@ -1045,7 +1051,7 @@ def _run(*, months, seed, seats, plan, economics, horizon, as_of, models, swap, 
         latency = np.where(failed, SCORING_TIMEOUT_MS, np.round(LATENCY_MEDIAN_MS * (u / (1 - u)) ** (1 / LATENCY_SHAPE), 1))
 
         # The campaign.
-        arms = _arms_of(plan, number, buckets, month)
+        arms = _arms_of(plan, number, month)
         reviewed = next_review == month
         next_review = np.where(reviewed, month + horizon, next_review)
         contacted = np.zeros(n, dtype=bool)

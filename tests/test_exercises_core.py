@@ -40,6 +40,12 @@ def test_blank_answer_is_not_attempted():
     assert "Replace each ____ in the cell above" in outcome
 
 
+def test_a_blank_left_inside_a_text_is_not_attempted():
+    # a scaffold's SQL query is one text: the learner's blanks stay inside it
+    outcome = q.outcome({"answer": "SELECT month FROM ____ GROUP BY month"})
+    assert outcome.startswith("✏️ q9: not attempted yet")
+
+
 def test_missing_variable_is_not_attempted():
     outcome = q.outcome({"something_else": 1})
     assert outcome.startswith("✏️ q9: not attempted yet")

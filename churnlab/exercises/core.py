@@ -167,7 +167,9 @@ class Question:
                 f"and run {self.label}.check() again."
             )
         answers = [namespace[name] for name in self.variables]
-        blanks = [name for name, value in zip(self.variables, answers) if isinstance(value, Blank)]
+        # a blank left inside a text (a scaffold's SQL query) is still a blank
+        blanks = [name for name, value in zip(self.variables, answers)
+                  if isinstance(value, Blank) or isinstance(value, str) and "____" in value]
         if blanks:
             return (
                 f"✏️ {self.label}: not attempted yet. Replace each ____ in the cell above with your answer "

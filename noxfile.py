@@ -31,7 +31,7 @@ COLAB_KERNEL_AND_TOOLS = ["ipykernel", "ipython", "jupyter_client", "nbclient", 
 # Colab's Python is 3.13: use it where pyenv has it (as on the course's CI machines), else the Python running nox.
 COLAB_PYTHON = next((str(p) for p in sorted(Path.home().glob(".pyenv/versions/3.13*/bin/python3.13"))), None)
 NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
-PYTEST = ["pytest", "-n", "2", "--dist", "loadfile", *NBVAL, "tests", "notebooks", "solutions"]
+PYTEST = ["pytest", "-n", "2", "--dist", "loadfile", "--durations=20", *NBVAL, "tests", "notebooks", "solutions"]
 # The capstone builds its brief from the runs lessons 05-08 logged. Run in parallel with them, it would
 # see some of their runs or none, by chance: so it runs afterwards, alone, in an empty work folder
 # (its stored outputs are the brief a learner gets who skipped 05-08: it says what is missing).

@@ -8,3 +8,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # pytest exits with 5 when it collected nothing: say so plainly, it is neither a pass nor a crash.
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         print("\nNo tests were collected: check the paths given to pytest. This run proves nothing.")
+
+
+@pytest.fixture(autouse=True)
+def _mlflow_settings_stay_with_their_test():
+    """MLflow exports its settings to the environment (set_tracking_uri and set_experiment write
+    MLFLOW_TRACKING_URI and MLFLOW_EXPERIMENT_ID, for subprocesses). A notebook kernel that nbval starts
+    later in the same worker inherits that environment: left behind, a test's server address would send
+    a lesson's runs to a server that is gone. Each test's MLflow variables are put back when it ends."""
+    import os
+
+    before = {name: value for name, value in os.environ.items() if name.startswith("MLFLOW_")}
+    yield
+    for name in [name for name in os.environ if name.startswith("MLFLOW_") and name not in before]:
+        del os.environ[name]
+    os.environ.update(before)

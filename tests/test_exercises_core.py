@@ -261,3 +261,15 @@ def test_a_blank_is_not_a_sequence_so_nothing_iterates_it_for_ever():
         pd.Series([0.1, 0.9]) >= ____
     except TypeError:
         pass
+
+
+def test_chosen_option_reads_any_spelling_and_names_the_choices():
+    from churnlab.exercises.core import chosen_option
+
+    options = {"fall back": ("fall back", "fall back to the rule"), "retrain": ("retrain",)}
+    assert chosen_option(" Fall_Back  to the RULE ", options, "decision should be an option in quotes", "retrain",
+                         "one of the options") == "fall back"
+    with pytest.raises(Mistake, match=r"'wait' is not one of the options\."):
+        chosen_option("wait", options, "decision should be an option in quotes", "retrain", "one of the options")
+    with pytest.raises(Mistake, match=r"decision should be an option in quotes, like 'retrain', not the number 3"):
+        chosen_option(3, options, "decision should be an option in quotes", "retrain", "one of the options")

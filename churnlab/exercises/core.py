@@ -87,6 +87,26 @@ def _number_in_quotes(text: str, what: str) -> str:
     return f"{what} should be a number, not the text {text!r}. Remove the quotes{extra}: {what} = {number:g}."
 
 
+def plain_words(text: str) -> str:
+    """A typed answer as plain words: lower case, single spaces, "_" and curly quotes as on a keyboard."""
+    return " ".join(str(text).strip().lower().replace("_", " ").replace("’", "'").split())
+
+
+def chosen_option(answer: Any, options: dict[str, tuple[str, ...]], asks_for: str, example: str, choices: str) -> str:
+    """The option an answer names, by any of its spellings in ``options`` (name -> spellings).
+
+    A ``Mistake`` when the answer is not a text ("{asks_for}, like {example!r}, not ...") or
+    names none of them ("... is not {choices}.").
+    """
+    if not isinstance(answer, str):
+        raise Mistake(f"{asks_for}, like {example!r}, not {kind_of(answer)}.")
+    words = plain_words(answer)
+    found = next((name for name, spellings in options.items() if words in spellings), None)
+    if found is None:
+        raise Mistake(f"{answer!r} is not {choices}.")
+    return found
+
+
 def close(value: float, target: float, tolerance: float = 5e-4) -> bool:
     """True when two numbers agree to about three decimals."""
     return abs(value - target) <= tolerance

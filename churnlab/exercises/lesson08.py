@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from churnlab.errors import CourseError
-from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_number, close, kind_of, reject_if_rounded
+from churnlab.exercises.core import (Mistake, Question, ____, as_fraction_or_number, chosen_option, close, kind_of,
+                                     reject_if_rounded)
 from churnlab.validate import course_function
 
 __all__ = ["practice_year", "q1", "q2", "q3", "q4", "q5", "q6", "____"]
@@ -134,14 +135,8 @@ class MissedIncident(Question):
     )
 
     def grade(self, missed_incident):
-        if not isinstance(missed_incident, str):
-            raise Mistake(f"missed_incident should be one of the incidents in quotes, like 'data bug', not {kind_of(missed_incident)}.")
-        answer = " ".join(missed_incident.strip().lower().replace("_", " ").split())
-        found = [name for name, words in _INCIDENT_WORDS.items() if answer in words]
-        if not found:
-            raise Mistake(f"{missed_incident!r} is not one of the four incidents: 'promotion', 'price rise', 'data bug', "
-                          "'competitor'.")
-        name = found[0]
+        name = chosen_option(missed_incident, _INCIDENT_WORDS, "missed_incident should be one of the incidents in quotes",
+                             "data bug", "one of the four incidents: 'promotion', 'price rise', 'data bug', 'competitor'")
         if name == "competitor":
             return ("the competitor changed behaviour, not inputs: the estimate stayed near 50 % while the hold-out's "
                     "realised precision rose to about 65 %. Only the outcomes (and, three months later, the labels) showed it.")
@@ -364,14 +359,8 @@ class DataBugDecision(Question):
     )
 
     def grade(self, decision):
-        if not isinstance(decision, str):
-            raise Mistake(f"decision should be one of the options in quotes, like 'retrain', not {kind_of(decision)}.")
-        answer = " ".join(decision.strip().lower().split())
-        found = [name for name, words in _DECISIONS.items() if answer in words]
-        if not found:
-            raise Mistake(f"{decision!r} is not one of the options: 'investigate', 'fall back to the rule', 'retrain', "
-                          "'do nothing'.")
-        name = found[0]
+        name = chosen_option(decision, _DECISIONS, "decision should be one of the options in quotes", "retrain",
+                             "one of the options: 'investigate', 'fall back to the rule', 'retrain', 'do nothing'")
         if name == "investigate":
             return ("a data bug is fixed in the pipeline, not in the model. The score's PSI stayed low, so the campaign "
                     "could keep running while the engineers fix it.")

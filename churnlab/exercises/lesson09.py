@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_number, close, kind_of
+from churnlab.exercises.core import (Mistake, Question, ____, as_fraction_or_number, chosen_option, close, kind_of,
+                                     plain_words)
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "____"]
 
@@ -18,10 +19,6 @@ def _numbers() -> dict:
     from churnlab import product
 
     return product.churn_campaign_numbers()
-
-
-def _words(value) -> str:
-    return " ".join(str(value).strip().lower().replace("’", "'").split())
 
 
 # --- q1: the model's edge over the best rule ------------------------------------------------------------
@@ -85,14 +82,6 @@ _CRITERIA = {  # the criterion, as the lesson's tables name it: the words a lear
 }
 
 
-def _criterion(answer: str) -> str | None:
-    words = _words(answer)
-    for name, spellings in _CRITERIA.items():
-        if words in spellings:
-            return name
-    return None
-
-
 class FraudCriterion(Question):
     variables = ("fraud_criterion",)
     hints = (
@@ -107,14 +96,10 @@ class FraudCriterion(Question):
     )
 
     def grade(self, fraud_criterion):
-        if not isinstance(fraud_criterion, str):
-            raise Mistake("fraud_criterion should be the name of a criterion in quotes, like 'acceptable risk', not "
-                          f"{kind_of(fraud_criterion)}.")
-        name = _criterion(fraud_criterion)
-        if name is None:
-            raise Mistake(f"{fraud_criterion!r} is not one of the six criteria: 'a decision and an action', 'data and "
-                          "labels at decision time', 'a baseline rule to beat', 'value above the cost', 'acceptable "
-                          "risk', 'team capacity'.")
+        name = chosen_option(fraud_criterion, _CRITERIA, "fraud_criterion should be the name of a criterion in quotes",
+                             "acceptable risk", "one of the six criteria: 'a decision and an action', 'data and labels "
+                             "at decision time', 'a baseline rule to beat', 'value above the cost', 'acceptable risk', "
+                             "'team capacity'")
         if name == "data and labels at decision time":
             return ("12 confirmed frauds out of 40,000 orders are far too few labels to learn from. Ship rules with a "
                     "manual review now, record each review's outcome, and ask the question again in a year.")
@@ -139,7 +124,7 @@ _GUARDRAILS = ("contact rate", "complaints and opt-outs", "recall per group", "s
 def _metric(answer) -> str | None:
     if not isinstance(answer, str):
         return None
-    words = _words(answer).replace("three", "3")
+    words = plain_words(answer).replace("three", "3")
     aliases = {"retained revenue": "net retained revenue", "net retained revenue": "net retained revenue",
                "churn": "churn within 3 months", "precision": "precision at capacity", "complaints": "complaints and opt-outs",
                "opt-outs": "complaints and opt-outs", "scoring failures": "scoring failures and latency",
@@ -267,14 +252,8 @@ class RollbackStep(Question):
     )
 
     def grade(self, rollback_step):
-        if not isinstance(rollback_step, str):
-            raise Mistake(f"rollback_step should be a lifecycle step in quotes, like 'monitor', not {kind_of(rollback_step)}.")
-        words = _words(rollback_step)
-        found = [step for step, spellings in _STEPS.items() if words in spellings]
-        if not found:
-            raise Mistake(f"{rollback_step!r} is not a step of the lifecycle: 'data', 'train', 'evaluate', 'serve', "
-                          "'monitor' or 'retrain'.")
-        step = found[0]
+        step = chosen_option(rollback_step, _STEPS, "rollback_step should be a lifecycle step in quotes", "monitor",
+                             "a step of the lifecycle: 'data', 'train', 'evaluate', 'serve', 'monitor' or 'retrain'")
         if step == "serve":
             return ("rolling back is choosing which version serves: ask how it is done and how long it takes before "
                     "launch, not during an incident.")

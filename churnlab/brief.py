@@ -322,27 +322,16 @@ def collect_evidence(experiment_name: str | None = None) -> Evidence:
     """
     from churnlab import tracking
 
-    tracking._quiet_mlflow()
-    import mlflow
-    from mlflow import MlflowClient
-
     name = tracking.EXPERIMENT_NAME if experiment_name is None else validate.text(experiment_name, "experiment_name",
                                                                                  example="tracking.EXPERIMENT_NAME")
-    uri = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else tracking.tracking_uri()
-    where = _store_words(uri, name)
-    store_file = tracking._local_sqlite_file(uri)
-    if store_file is not None and not store_file.exists():
-        return _everything_missing(where)  # no store yet: reading must not create one
-    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    where = _store_words(tracking._reading_uri(), name)
     try:
-        experiment = client.get_experiment_by_name(name)
+        _, client, experiment = tracking._stored_experiment(name)
     except Exception as error:
         raise CourseError(f"Could not read the runs from {where}: {type(error).__name__}. Is the tracking server "
                           "running, and MLFLOW_TRACKING_URI right? (python -m churnlab doctor checks it.)") from None
     if experiment is None:
         return _everything_missing(where)
-    if not mlflow.is_tracking_uri_set():  # the lesson 08 readers read the store MLflow points at
-        mlflow.set_tracking_uri(uri)
     missing = []
     champion = _read_champion(client, tracking.MODEL_NAME)
     comparison = _read_comparison(client, experiment.experiment_id, champion)
@@ -362,9 +351,9 @@ def collect_evidence(experiment_name: str | None = None) -> Evidence:
         missing.append(_missing("abtest", "07", "no A/B test plan or result of lesson 07"))
     elif not ab_test["has_result"]:
         missing.append(_missing("abtest", "07", "the A/B test has a plan but no result yet"))
-    if mlflow.get_tracking_uri() == uri and name == tracking.EXPERIMENT_NAME:
+    if name == tracking.EXPERIMENT_NAME:
         plan, retrain = _read_monitoring(client, experiment.experiment_id)
-    else:  # lesson 08's readers read the course experiment in the store MLflow points at
+    else:  # lesson 08's readers read the course experiment only
         plan, retrain = None, None
     if plan is None and retrain is None:
         missing.append(_missing("monitoring", "08", "no monitoring plan or retraining decision of lesson 08"))

@@ -930,40 +930,36 @@ def log_retrain(comparison, challenger, X, months, champion_name: str = "champio
             "months": shared["compared_on_months"], "alias_moved": wins}
 
 
-def _latest(kind: str):
-    import mlflow
-
+def _latest(kind: str) -> list:
+    """Lesson 08's runs of one kind, newest first (MLflow ``Run`` objects); empty when there are none, or no store."""
     from churnlab import tracking
 
-    runs = mlflow.search_runs(experiment_names=[tracking.EXPERIMENT_NAME],
+    _, client, experiment = tracking._stored_experiment()
+    if experiment is None:
+        return []
+    return client.search_runs([experiment.experiment_id],
                               filter_string=f"tags.`{LESSON_TAG}` = '08' and tags.`{KIND_TAG}` = '{kind}'",
                               order_by=["attributes.start_time DESC"])
-    return None if runs.empty else runs
 
 
 @course_function
 def latest_monitoring_plan() -> dict | None:
     """The alert thresholds of the newest monitoring plan logged by lesson 08, as a dictionary; None if there is none."""
     runs = _latest(PLAN_KIND)
-    if runs is None:
+    if not runs:
         return None
-    row = runs.iloc[0]
-    plan = {column.removeprefix("params."): row[column] for column in runs.columns
-            if column.startswith("params.") and pd.notna(row[column])}
+    plan = runs[0].data.params
     return {name: (float(value) if name != "reference_month" else int(float(value))) for name, value in plan.items()}
 
 
 @course_function
 def latest_retrain() -> dict | None:
     """The newest retraining decision logged by lesson 08: winner, margin (dollars), customers, months; None if none."""
-    runs = _latest(RETRAIN_KIND)
-    if runs is None or "tags.churnlab.decision" not in runs:
+    decided = [run for run in _latest(RETRAIN_KIND) if "churnlab.decision" in run.data.tags]
+    if not decided:
         return None
-    decided = runs[runs["tags.churnlab.decision"].notna()]
-    if decided.empty:
-        return None
-    row = decided.iloc[0]
-    promote = row["tags.churnlab.decision"] == "promote"
-    return {"decision": row["tags.churnlab.decision"], "margin": abs(float(row["metrics.margin_over_champion"])),
-            "customers": int(float(row["params.customers"])), "months": row["params.compared_on_months"],
-            "alias_moved": bool(promote)}
+    run = decided[0]
+    decision = run.data.tags["churnlab.decision"]
+    return {"decision": decision, "margin": abs(float(run.data.metrics["margin_over_champion"])),
+            "customers": int(float(run.data.params["customers"])), "months": run.data.params["compared_on_months"],
+            "alias_moved": decision == "promote"}

@@ -95,18 +95,9 @@ def latest_ab_test(experiment_name: str | None = None) -> ABTestRecord | None:
     """
     from churnlab import tracking
 
-    tracking._quiet_mlflow()
-    import mlflow
-    from mlflow import MlflowClient
-
-    name = (tracking.EXPERIMENT_NAME if experiment_name is None
-            else validate.text(experiment_name, "experiment_name", "'churn-lab'"))
-    uri = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else tracking.tracking_uri()
-    store_file = tracking._local_sqlite_file(uri)
-    if store_file is not None and not store_file.exists():
-        return None  # no store yet: reading must not create one
-    client = MlflowClient(tracking_uri=uri)
-    experiment = client.get_experiment_by_name(name)
+    if experiment_name is not None:
+        experiment_name = validate.text(experiment_name, "experiment_name", "'churn-lab'")
+    _, client, experiment = tracking._stored_experiment(experiment_name)
     if experiment is None:
         return None
 
@@ -165,20 +156,14 @@ def latest_fairness_review(experiment_name: str | None = None) -> FairnessReview
     """
     from churnlab import tracking
 
-    tracking._quiet_mlflow()
     import tempfile
     from pathlib import Path
 
     import mlflow
-    from mlflow import MlflowClient
 
-    name = tracking.EXPERIMENT_NAME if experiment_name is None else validate.text(experiment_name, "experiment_name", "'churn-lab'")
-    uri = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else tracking.tracking_uri()
-    store_file = tracking._local_sqlite_file(uri)
-    if store_file is not None and not store_file.exists():
-        return None  # no store yet: reading must not create one
-    client = MlflowClient(tracking_uri=uri)
-    experiment = client.get_experiment_by_name(name)
+    if experiment_name is not None:
+        experiment_name = validate.text(experiment_name, "experiment_name", "'churn-lab'")
+    uri, client, experiment = tracking._stored_experiment(experiment_name)
     if experiment is None:
         return None
     tags = " and ".join(f"tags.`{key}` = '{value}'" for key, value in REVIEW_TAGS.items())

@@ -127,6 +127,32 @@ def _local_sqlite_file(uri: str) -> Path | None:
     return Path(uri.removeprefix("sqlite:///").split("?")[0])
 
 
+def _reading_uri() -> str:
+    """The store a reader reads: the one MLflow points at (``setup()`` sets it), else the course's."""
+    import mlflow
+
+    return mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else tracking_uri()
+
+
+def _stored_experiment(experiment_name: str | None = None):
+    """Where the runs are read from, a client on that store, and the experiment: ``(uri, client, experiment)``.
+
+    For the readers of what lessons 05-08 logged (``records``, ``monitoring``, the brief): the
+    store MLflow points at (``setup()`` does that), or else the course's own store, which a
+    reader never creates; ``client`` and ``experiment`` are None when there is no store yet,
+    ``experiment`` alone when the store holds no such experiment.
+    """
+    _quiet_mlflow()
+    from mlflow import MlflowClient
+
+    uri = _reading_uri()
+    store_file = _local_sqlite_file(uri)
+    if store_file is not None and not store_file.exists():
+        return uri, None, None  # no store yet: reading must not create one
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    return uri, client, client.get_experiment_by_name(EXPERIMENT_NAME if experiment_name is None else experiment_name)
+
+
 def _artifact_location(uri: str) -> str | None:
     # With a local store, artifacts go in a folder next to the store file (MLflow would
     # use ./mlruns in whatever folder the notebook runs from). A server decides for itself.

@@ -19,10 +19,7 @@ from churnlab.data import DATA_DICTIONARY  # noqa: E402
 from churnlab.errors import CourseError  # noqa: E402
 from churnlab.exercises.core import course_model, course_split  # noqa: E402
 from churnlab.model import make_churn_model  # noqa: E402
-from churnlab.validate import FALLBACK_WORDS  # noqa: E402
 
-from mistakes import COURSE  # noqa: E402
-from mistakes_explain import MISTAKES  # noqa: E402
 
 split = course_split()
 model = course_model()
@@ -192,22 +189,3 @@ def test_the_charts_have_titles_labelled_axes_and_units():
     assert "0–1" in left.get_xlabel() and "months" in right.get_xlabel() and "%" in right.get_ylabel()
     assert all("log-odds" in ax.get_xlabel() for ax in panels)
     assert "C3381" in panels[0].get_title(loc="left")
-
-
-# --- mistakes ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: f"{m.function}: {m.what}")
-def test_each_natural_mistake_gets_a_message_that_says_what_to_fix(mistake):
-    with pytest.raises(CourseError) as raised:
-        mistake.call(COURSE)
-    assert mistake.phrase in str(raised.value) and FALLBACK_WORDS not in str(raised.value)
-
-
-def test_every_public_function_is_a_course_function_with_mistakes_listed():
-    listed = {m.function.split(".", 1)[1] for m in MISTAKES}
-    for name in explain.__all__:
-        member = getattr(explain, name)
-        if callable(member):
-            assert getattr(member, "course_function", False), name
-            assert name in listed, f"no mistake listed for explain.{name}"

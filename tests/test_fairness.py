@@ -21,12 +21,9 @@ from churnlab.data import load_churn  # noqa: E402
 from churnlab.economics import CampaignEconomics, profit_at_threshold  # noqa: E402
 from churnlab.errors import CourseError  # noqa: E402
 from churnlab.exercises.core import course_model, course_split  # noqa: E402
-from churnlab.validate import FALLBACK_WORDS  # noqa: E402
 
 import mlflow  # noqa: E402  (after churnlab.tracking, which quiets it)
 
-from mistakes import COURSE  # noqa: E402
-from mistakes_fairness import MISTAKES  # noqa: E402
 
 customers = load_churn()
 split = course_split()
@@ -249,32 +246,3 @@ def test_the_gap_chart_has_a_title_labelled_axes_and_one_marker_per_threshold():
     assert ax.get_title(loc="left") and "percentage points" in ax.get_xlabel() and ax.get_ylabel()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["threshold 0.5", "threshold 0.167"]
     assert [t.get_text().split("\n")[0] for t in ax.get_yticklabels()] == ["seniors (65+)", "women", "with a partner", "with dependents"]
-
-
-# --- mistakes ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: f"{m.function}: {m.what}")
-def test_each_natural_mistake_gets_a_message_that_says_what_to_fix(mistake):
-    with pytest.raises(CourseError) as raised:
-        mistake.call(COURSE)
-    assert mistake.phrase in str(raised.value) and FALLBACK_WORDS not in str(raised.value)
-
-
-def test_every_public_function_is_a_course_function_with_mistakes_listed():
-    listed = {m.function.split(".", 1)[1] for m in MISTAKES}
-    for name in fairness.__all__:
-        member = getattr(fairness, name)
-        if callable(member):
-            assert getattr(member, "course_function", False), name
-            assert name in listed, f"no mistake listed for fairness.{name}"
-
-
-def test_lesson_06_charts_are_course_functions_with_mistakes_listed():
-    from mistakes_explain import MISTAKES as EXPLAIN_MISTAKES
-
-    listed = {m.function for m in MISTAKES + EXPLAIN_MISTAKES}
-    for name in ("recall_gaps", "global_explanations", "reason_codes"):
-        assert getattr(getattr(plots, name), "course_function", False), name
-        assert f"plots.{name}" in listed, f"no mistake listed for plots.{name}"
-

@@ -1,6 +1,8 @@
 """Suite-wide set-up."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -16,10 +18,32 @@ def _mlflow_settings_stay_with_their_test():
     MLFLOW_TRACKING_URI and MLFLOW_EXPERIMENT_ID, for subprocesses). A notebook kernel that nbval starts
     later in the same worker inherits that environment: left behind, a test's server address would send
     a lesson's runs to a server that is gone. Each test's MLflow variables are put back when it ends."""
-    import os
-
     before = {name: value for name, value in os.environ.items() if name.startswith("MLFLOW_")}
     yield
     for name in [name for name in os.environ if name.startswith("MLFLOW_") and name not in before]:
         del os.environ[name]
     os.environ.update(before)
+
+
+def _forget_mlflow_state() -> None:
+    import mlflow
+
+    mlflow.set_tracking_uri(None)  # also removes MLFLOW_TRACKING_URI, which set_tracking_uri exports
+    mlflow.tracking.fluent._active_experiment_id = None
+    os.environ.pop("MLFLOW_EXPERIMENT_ID", None)
+
+
+@pytest.fixture
+def work_folder(tmp_path, monkeypatch):
+    """A fresh course work folder, no MLFLOW_TRACKING_URI, and MLflow's global state reset afterwards."""
+    import mlflow
+
+    while mlflow.active_run():
+        mlflow.end_run()
+    _forget_mlflow_state()
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path / "work"))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    yield tmp_path / "work"
+    while mlflow.active_run():
+        mlflow.end_run()
+    _forget_mlflow_state()

@@ -296,25 +296,6 @@ def test_peeking_is_the_same_for_the_same_seed_and_needs_one_month():
 # --- records in MLflow ----------------------------------------------------------------------------------------
 
 
-def _forget_mlflow_state():
-    mlflow.set_tracking_uri(None)
-    mlflow.tracking.fluent._active_experiment_id = None
-    os.environ.pop("MLFLOW_EXPERIMENT_ID", None)
-
-
-@pytest.fixture
-def work_folder(tmp_path, monkeypatch):
-    while mlflow.active_run():
-        mlflow.end_run()
-    _forget_mlflow_state()
-    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path / "work"))
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    yield tmp_path / "work"
-    while mlflow.active_run():
-        mlflow.end_run()
-    _forget_mlflow_state()
-
-
 def _readout():
     cohort = _cohort()
     srm = abtest.sample_ratio_check(_ab().assignments, world.ab_test(THREE_ARMS, split=(45, 45, 10)))

@@ -33,26 +33,6 @@ def _model():
     return make_churn_model().fit(split.X_train, split.y_train)
 
 
-def _forget_mlflow_state():
-    mlflow.set_tracking_uri(None)  # also removes MLFLOW_TRACKING_URI, which set_tracking_uri exports
-    mlflow.tracking.fluent._active_experiment_id = None
-    os.environ.pop("MLFLOW_EXPERIMENT_ID", None)
-
-
-@pytest.fixture
-def work_folder(tmp_path, monkeypatch):
-    """A fresh course work folder, no MLFLOW_TRACKING_URI, and MLflow's global state reset afterwards."""
-    while mlflow.active_run():
-        mlflow.end_run()
-    _forget_mlflow_state()
-    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path / "work"))
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    yield tmp_path / "work"
-    while mlflow.active_run():
-        mlflow.end_run()
-    _forget_mlflow_state()
-
-
 # --- where runs live ---------------------------------------------------------------------------
 
 

@@ -77,3 +77,20 @@ def test_the_readmes_total_is_the_sum_of_its_table():
     lessons, exercises = sum(lesson for lesson, _ in times), sum(exercise or 0 for _, exercise in times)
     hours = [int(number) for number in total.groups()]
     assert (hours[0] * 60 + hours[1], hours[2] * 60 + hours[3]) == (lessons, exercises)
+
+
+GUIDE_ROW = re.compile(r"^\| \[(?:\d\d · [^\]]+|exercise \d\d)\]\(\.\./((?:notebooks|exercises)/\d\d_[\w]+\.ipynb)\) \(([^)]*)\) "
+                       r"\| (\d+) min \| (\d+) min \|", re.MULTILINE)
+
+
+def test_the_instructor_guides_table_is_what_the_estimate_says():
+    guide = (ROOT / "instructor" / "README.md").read_text(encoding="utf-8")
+    rows = {path: (detail, int(estimate), int(stated)) for path, detail, estimate, stated in GUIDE_ROW.findall(guide)}
+    notebooks = [path.relative_to(ROOT).as_posix() for path in reading_time.course_notebooks()]
+    assert sorted(rows) == sorted(notebooks), "the guide's agenda table lists every lesson and exercise"
+    for path, (detail, estimate, stated) in rows.items():
+        found = reading_time.estimate(ROOT / path)
+        assert estimate == round(found.minutes), f"{path}: the guide says {estimate} min, tools/reading_time.py {found.minutes:.0f}"
+        assert stated == reading_time.stated_minutes(ROOT / path), f"{path}: the guide's stated time is not the notebook's"
+        if path.startswith("notebooks/"):
+            assert detail == f"{found.markdown_words:,} · {found.code_cells} · {found.charts}", path

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -19,10 +20,26 @@ def _mlflow_settings_stay_with_their_test():
     later in the same worker inherits that environment: left behind, a test's server address would send
     a lesson's runs to a server that is gone. Each test's MLflow variables are put back when it ends."""
     before = {name: value for name, value in os.environ.items() if name.startswith("MLFLOW_")}
+    uri_before = _mlflow_tracking_uri_in_process()
     yield
     for name in [name for name in os.environ if name.startswith("MLFLOW_") and name not in before]:
         del os.environ[name]
     os.environ.update(before)
+    # MLflow also keeps the tracking URI in the process: a test that pointed it at its own server (since
+    # stopped) would send the next test's reads there (seen: records.latest_fairness_review after the
+    # brief's cohort-server test, in the same worker).
+    if "mlflow" in sys.modules and _mlflow_tracking_uri_in_process() != uri_before:
+        from mlflow.tracking._tracking_service import utils
+
+        utils._tracking_uri = uri_before
+
+
+def _mlflow_tracking_uri_in_process():
+    if "mlflow" not in sys.modules:
+        return None
+    from mlflow.tracking._tracking_service import utils
+
+    return utils._tracking_uri
 
 
 def _forget_mlflow_state() -> None:

@@ -27,8 +27,10 @@ def _mlflow_settings_stay_with_their_test():
     os.environ.update(before)
     # MLflow also keeps the tracking URI in the process: a test that pointed it at its own server (since
     # stopped) would send the next test's reads there (seen: records.latest_fairness_review after the
-    # brief's cohort-server test, in the same worker).
-    if "mlflow" in sys.modules and _mlflow_tracking_uri_in_process() != uri_before:
+    # brief's cohort-server test, in the same worker). Only a server address is put back: a local store
+    # set by a module-scoped fixture during a test must stay for that module's later tests.
+    uri_now = _mlflow_tracking_uri_in_process()
+    if uri_now != uri_before and str(uri_now).startswith(("http://", "https://")):
         from mlflow.tracking._tracking_service import utils
 
         utils._tracking_uri = uri_before

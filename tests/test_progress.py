@@ -1,0 +1,321 @@
+"""Progress events (churnlab/progress.py) and the instructor's progress page (instructor/progress.py).
+
+- Without a cohort server nothing is recorded anywhere (no thread, no request, no file) and a check is
+  not slower (measured against the same check with the recording call removed).
+- With the server down, a check prints exactly what it prints without one, as fast.
+- On a local MLflow server (a free loopback port), real checks, hints and solutions arrive as events,
+  named by the course's own sentence and never carrying the answer.
+- The page: several learners with planted outcomes, read back from the page in headless Chromium.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from churnlab import progress
+from local_servers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
+
+REPO = Path(__file__).resolve().parents[1]
+RIGHT, PERCENTAGE, STAYED = 0.2654, 26.54, 0.7346  # lesson 01, q1 (the base rate): right, and two named mistakes
+
+
+def _instructor_progress():
+    sys.path.insert(0, str(REPO / "instructor"))
+    try:
+        if "instructor_progress" in sys.modules:
+            return sys.modules["instructor_progress"]
+        spec = importlib.util.spec_from_file_location("instructor_progress", REPO / "instructor" / "progress.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(REPO / "instructor"))
+
+
+@pytest.fixture
+def fresh_progress(monkeypatch):
+    """progress's module state reset before and after (recorder, hints seen, turned off)."""
+    for name, value in [("_recorder", None), ("_seen", {}), ("_last_mistake", None), ("_turned_off", False)]:
+        monkeypatch.setattr(progress, name, value)
+    monkeypatch.delenv(progress.OFF_VARIABLE, raising=False)
+    yield
+    if progress._recorder is not None:
+        progress._recorder._waiting.clear()  # a test's unsent events go nowhere else
+
+
+def _q1():
+    from churnlab.exercises.lesson01 import q1
+
+    return q1
+
+
+def _progress_threads():
+    return [thread for thread in threading.enumerate() if thread.name == "churnlab-progress"]
+
+
+# --- what an event says ------------------------------------------------------------------------------------------
+
+def test_recording_needs_a_cohort_server_and_a_user(fresh_progress):
+    server = {"MLFLOW_TRACKING_URI": "https://mlflow.example.org", "MLFLOW_TRACKING_USERNAME": "ana"}
+    assert progress.enabled(server)
+    assert not progress.enabled({})
+    assert not progress.enabled({**server, "MLFLOW_TRACKING_URI": "sqlite:///work/mlflow.db"})
+    assert not progress.enabled({**server, "MLFLOW_TRACKING_URI": "/home/ana/mlruns"})
+    assert not progress.enabled({**server, "MLFLOW_TRACKING_USERNAME": ""})
+    for off in ("off", "OFF", "0", "no", "false"):
+        assert not progress.enabled({**server, progress.OFF_VARIABLE: off})
+    progress.turn_off()
+    assert not progress.enabled(server)
+    progress.turn_on()
+    assert progress.enabled(server)
+
+
+def test_a_mistake_is_named_by_the_course_sentence_never_by_the_answer():
+    from churnlab.exercises.core import Mistake
+
+    q1 = _q1()
+    names = []
+    for answer in (PERCENTAGE, 26.3, 0.31):  # two different wrong percentages: one mistake; then no known mistake
+        try:
+            q1.grade(answer)
+        except Mistake as mistake:
+            names.append((progress.mistake_name(mistake), progress.is_named(mistake)))
+    percentage = "… looks like a percentage. Give the rate as a fraction between 0 and 1 (divide by 100)."
+    assert names[0] == names[1] == (percentage, True)
+    assert names[2] == ("churn_rate is …. It should be the share of all customers who left, between 0 and 1.", False)
+    assert not any(typed in name for name, _ in names for typed in ("26.54", "26.3", "0.31"))
+    assert progress.section_of(q1) == "Lesson 01, section 1 (Frame the problem)"
+    assert progress.lesson_of(q1) == "01"
+
+
+@pytest.mark.parametrize("message, outcome", [
+    ("✅ q1: correct! 26.5% of customers left", "correct"),
+    ("❌ q1: not quite. That is the share of customers who stayed", "mistake"),
+    ("❌ q1: I could not check this answer (KeyError).", "wrong"),
+    ("❌ q1: q1.check() takes 1 answer(s), for churn_rate; it got 2.", "wrong"),
+    ("✏️ q1: not attempted yet. Replace each ____", "not attempted"),
+])
+def test_outcome_of_a_check(message, outcome):
+    assert progress.outcome_of(message) == outcome
+
+
+# --- no cohort server: nothing recorded, nothing slower -------------------------------------------------------------
+
+def _median_seconds(call, repeat=7, number=30) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            call()
+        times.append((time.perf_counter() - start) / number)
+    return statistics.median(times)
+
+
+def test_without_a_cohort_server_nothing_is_recorded_anywhere_and_no_check_is_slower(fresh_progress, monkeypatch, tmp_path,
+                                                                                    capsys):
+    import urllib.request
+
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "ana")  # a user name alone is not a cohort server
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path / "work"))
+    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: pytest.fail("a request was made"))
+    q1 = _q1()
+    before = set(threading.enumerate())
+    for answer in (RIGHT, PERCENTAGE, STAYED, "____"):
+        q1.check(answer)
+    q1.hint(), q1.hint(2), q1.solution()
+    assert progress._recorder is None and not _progress_threads() and set(threading.enumerate()) <= before
+    assert progress._seen == {} and progress._last_mistake is None
+    assert not (tmp_path / "work").exists() or not any((tmp_path / "work").rglob("*"))
+
+    # The same checks, with the recording calls removed: what a check costed before progress events existed.
+    capsys.readouterr()
+    with_hook = _median_seconds(lambda: [q1.check(answer) for answer in (RIGHT, PERCENTAGE, STAYED)])
+    with monkeypatch.context() as patch:
+        patch.setattr(progress, "record", lambda *a, **k: None)
+        patch.setattr(progress, "remember_mistake", lambda *a, **k: None)
+        without_hook = _median_seconds(lambda: [q1.check(answer) for answer in (RIGHT, PERCENTAGE, STAYED)])
+    capsys.readouterr()
+    disabled_call = _median_seconds(lambda: progress.record(q1, "check", "✅ q1: correct!"), number=2000)
+    print(f"3 checks: {with_hook * 1e3:.3f} ms with the hook, {without_hook * 1e3:.3f} ms without; "
+          f"one disabled record() {disabled_call * 1e6:.2f} µs")
+    assert disabled_call < 50e-6  # one environment look-up
+    assert with_hook <= without_hook * 1.10 + 50e-6, (with_hook, without_hook)
+
+
+def test_with_the_server_down_a_check_prints_the_same_and_is_as_fast(fresh_progress, monkeypatch, capsys):
+    q1 = _q1()
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    q1.check(PERCENTAGE)
+    alone = capsys.readouterr()
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "ana")
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "a-password-long-enough")
+    q1.check(PERCENTAGE)
+    down = capsys.readouterr()
+    assert down.out == alone.out and down.err == alone.err == ""
+    seconds = _median_seconds(lambda: q1.check(PERCENTAGE), repeat=5, number=10)
+    assert seconds < 0.05, seconds  # the request happens in the background
+    assert not progress._recorder.flush(timeout=1.0)  # the events wait in memory
+    assert len(progress._recorder._waiting) >= 2
+    assert capsys.readouterr().err == ""
+
+
+# --- on a server ----------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cohort")
+    port = free_port()
+    command = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{folder / 'server.db'}",
+               "--artifacts-destination", str(folder / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
+               "--workers", "1"]
+    with running_server(command, folder / "server.log", f"http://127.0.0.1:{port}/health", "mlflow server", 300, cwd=folder):
+        from mlflow import MlflowClient
+
+        url = f"http://127.0.0.1:{port}"
+        client = MlflowClient(tracking_uri=url)
+        for learner in ("ana", "ben", "chen", "dan", "eve"):
+            client.create_experiment(f"churn-lab-practice-{learner}")
+        yield url
+
+
+def test_checks_hints_and_solutions_arrive_as_events(fresh_progress, server, monkeypatch, capsys):
+    from mlflow import MlflowClient
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", server)
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "ana")
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "not-checked-by-this-server")
+    q1 = _q1()
+    q1.check("____")
+    q1.check(PERCENTAGE)
+    q1.hint()
+    q1.check(STAYED)
+    q1.hint(2)
+    q1.check(RIGHT)
+    q1.solution()
+    printed = capsys.readouterr()
+    assert progress._recorder.flush(timeout=30), "events not sent"
+    events = [event for event in progress.read_events(MlflowClient(tracking_uri=server)) if event["learner"] == "ana"]
+    assert [(event["do"], event.get("outcome")) for event in events] == [
+        ("check", "not attempted"), ("check", "mistake"), ("hint", None), ("check", "mistake"), ("hint", None),
+        ("check", "correct"), ("solution", None)]
+    assert {event["lesson"] for event in events} == {"01"} and {event["q"] for event in events} == {"q1"}
+    assert [event["hints"] for event in events] == [0, 0, 1, 1, 2, 2, 2]
+    assert [event["solution"] for event in events] == [False] * 6 + [True]
+    assert events[1]["mistake"].endswith("looks like a percentage. Give the rate as a fraction between 0 and 1 (divide by 100).")
+    assert events[3]["mistake"] == "That is the share of customers who stayed (\"No\"). The churn rate is the share who left."
+    assert events[1]["see"] == "Lesson 01, section 1 (Frame the problem)"
+    assert printed.err == ""
+    # One run per learner and lesson, in the learner's practice experiment; never an answer in it.
+    client = MlflowClient(tracking_uri=server)
+    experiment = client.get_experiment_by_name("churn-lab-practice-ana")
+    runs = client.search_runs([experiment.experiment_id])
+    assert [run.info.run_name for run in runs] == ["progress: lesson 01"]
+    stored = json.dumps(runs[0].data.tags)
+    assert "26.54" not in stored and "0.7346" not in stored and "0.2654" not in stored
+    assert not runs[0].data.metrics and not runs[0].data.params
+
+
+def test_turned_off_in_one_line_nothing_arrives(fresh_progress, server, monkeypatch, capsys):
+    from mlflow import MlflowClient
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", server)
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "eve")
+    progress.turn_off()
+    _q1().check(PERCENTAGE)
+    assert progress._recorder is None
+    assert not [event for event in progress.read_events(MlflowClient(tracking_uri=server)) if event["learner"] == "eve"]
+
+
+# --- the instructor's page ---------------------------------------------------------------------------------------
+
+def _plant(server: str, learner: str, events: list[dict]) -> None:
+    recorder = progress.Recorder(url=server, username=learner, flush_seconds=0.1)
+    for lesson, event in events:
+        recorder.add(lesson, event)
+    assert recorder.flush(timeout=30)
+
+
+def _check(q, outcome, t, mistake=None, hints=0, solution=False):
+    event = {"q": q, "do": "check", "outcome": outcome, "hints": hints, "solution": solution, "t": t}
+    if mistake:
+        event.update(mistake=mistake, see="Lesson 05, section 5 (compare runs)")
+    return "05", event
+
+
+LOWEST = "That run has the *lowest* expected profit: without DESC, order_by puts the lowest first."
+ROC = "That run has the best ROC-AUC, but the question asks for the best expected profit."
+
+
+@pytest.fixture(scope="module")
+def page(server, tmp_path_factory):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    now = time.time()
+    ago = lambda minutes: now - minutes * 60  # noqa: E731
+    _plant(server, "ben", [_check("q1", "correct", ago(9)), _check("q2", "mistake", ago(8), LOWEST),
+                           ("05", {"q": "q2", "do": "hint", "hints": 2, "solution": False, "t": ago(7)}),
+                           _check("q2", "correct", ago(6), hints=2)])
+    _plant(server, "chen", [_check("q1", "correct", ago(12)), _check("q2", "mistake", ago(5), LOWEST),
+                            _check("q2", "mistake", ago(4), LOWEST), _check("q2", "wrong", ago(3)),
+                            _check("q2", "mistake", ago(2), ROC)])
+    _plant(server, "dan", [_check("q1", "mistake", ago(45), LOWEST), _check("q1", "correct", ago(40))])
+    folder = tmp_path_factory.mktemp("page")
+    instructor_progress = _instructor_progress()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_AUTH_ADMIN_PASSWORD", "not-checked-by-this-server")
+        code = instructor_progress.main(["--url", server, "--out", str(folder / "progress.html")])
+    assert code == 0
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser_page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        requests = []
+        browser_page.on("request", lambda request: requests.append(request.url))
+        browser_page.goto((folder / "progress.html").as_uri())
+        browser_page.wait_for_load_state("load")
+        yield browser_page, requests
+        chromium.close()
+
+
+def _cell(browser_page, learner, question):
+    cell = browser_page.locator(f'#grid td[data-learner="{learner}"][data-question="05 {question}"]')
+    return cell.get_attribute("data-state"), cell.inner_text().strip()
+
+
+def test_the_page_shows_each_learners_state(page):
+    browser_page, requests = page
+    assert requests == [browser_page.url], "the page fetches nothing"
+    assert _cell(browser_page, "ben", "q1") == ("solved", "✅")
+    assert _cell(browser_page, "ben", "q2") == ("solved", "✅ 💡2")
+    assert _cell(browser_page, "chen", "q2") == ("failed", "❌")
+    assert _cell(browser_page, "dan", "q2") == ("none", "–")
+    learners = browser_page.locator("#grid tbody th").all_inner_texts()
+    assert {"ben", "chen", "dan", "eve"} <= set(learners)  # eve has a practice experiment, no event on lesson 05
+
+
+def test_the_page_ranks_the_named_mistakes_with_the_section_to_revisit(page):
+    browser_page, _ = page
+    first = browser_page.locator('#mistakes tr[data-mistake-rank="1"] td').all_inner_texts()
+    assert first[1] == "05 q2" and first[2] == LOWEST and first[3] == "2" and first[4] == "3"
+    assert first[5] == "Lesson 05, section 5 (compare runs)" and first[6] == "stop the room"
+    questions = browser_page.locator("#mistakes tbody tr td:nth-child(2)").all_inner_texts()
+    assert sorted(question for question in questions if question.startswith("05")) == ["05 q1", "05 q2", "05 q2"]
+
+
+def test_the_page_says_who_is_stuck(page):
+    browser_page, _ = page
+    stuck = browser_page.locator("#stuck li").all_inner_texts()
+    assert any(line.startswith("chen: 4 failed checks on lesson 05 q2") for line in stuck), stuck
+    assert any(line.startswith("dan: no event for 40 min") for line in stuck), stuck
+    assert not any(line.startswith("ben") for line in stuck), stuck

@@ -55,7 +55,7 @@ from functools import cache
 from typing import Any
 
 __all__ = [
-    "OFF_VARIABLE", "Recorder", "enabled", "events_from_run", "is_named", "mistake_name", "read_events", "record",
+    "OFF_VARIABLE", "Recorder", "enabled", "events_from_run", "is_named", "make_event", "mistake_name", "read_events", "record",
     "turn_off", "turn_on",
 ]
 
@@ -180,6 +180,22 @@ def is_named(mistake: BaseException) -> bool:
     return not _raise_site(mistake)[1]
 
 
+def make_event(question: str, action: str, outcome: str | None = None, mistake: str | None = None, see: str | None = None,
+               hints: int = 0, solution: bool = False, t: float | None = None) -> dict:
+    """One event as ``record`` builds it (for tests and the load test, which have no Question object).
+
+    ``question``: "q2"; ``action``: "check", "hint" or "solution"; ``outcome`` (checks only): one of ``OUTCOMES``;
+    ``mistake``/``see``: a named mistake and the lesson section to revisit; ``t``: seconds since the epoch (now).
+    """
+    event = {"q": question, "do": action, "hints": int(hints), "solution": bool(solution),
+             "t": round(time.time() if t is None else t, 3)}
+    if action == "check":
+        event["outcome"] = outcome or "wrong"
+        if mistake:
+            event.update(mistake=mistake, see=see or "")
+    return event
+
+
 # --- recording --------------------------------------------------------------------------------------------------
 
 @dataclass
@@ -208,7 +224,7 @@ class Recorder:
     _count: int = 0
 
     @classmethod
-    def from_environment(cls, environ=None) -> "Recorder":
+    def from_environment(cls, environ=None) -> Recorder:
         environ = os.environ if environ is None else environ
         return cls(url=environ["MLFLOW_TRACKING_URI"].strip().rstrip("/"),
                    username=environ["MLFLOW_TRACKING_USERNAME"].strip(),
@@ -253,7 +269,7 @@ class Recorder:
                 self._send(batch)
                 self.sent += len(batch)
                 pause = 0.0 if self._waiting else self.flush_seconds
-            except Exception:  # server down, refused, slow: keep the events, try again later, say nothing
+            except Exception:  # noqa: BLE001 - server down, refused, slow: keep the events, retry later, say nothing
                 self.failures += 1
                 with self._lock:
                     self._waiting.extendleft(reversed(batch))
@@ -351,7 +367,7 @@ def record(question: Any, action: str, message: str = "", step: int = 0) -> None
         if _recorder is None or _recorder.url != os.environ["MLFLOW_TRACKING_URI"].strip().rstrip("/"):
             _recorder = Recorder.from_environment()
         _recorder.add(lesson, event)
-    except Exception:  # recording must never disturb a check
+    except Exception:  # noqa: BLE001 - recording must never disturb a check
         _last_mistake = None
 
 
@@ -359,7 +375,7 @@ def record(question: Any, action: str, message: str = "", step: int = 0) -> None
 def _send_the_rest() -> None:
     """At the kernel's end: a last, short chance to send what waits (never holds the kernel up long)."""
     if _recorder is not None:
-        _recorder.flush(timeout=3.0)
+        _recorder.flush(timeout=2.0)
 
 
 # --- reading (the instructor's side) ------------------------------------------------------------------------

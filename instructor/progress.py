@@ -26,10 +26,10 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cohortlib  # noqa: E402
+import cohortlib
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the course's package, from this checkout
-from churnlab import progress  # noqa: E402
+from churnlab import progress
 
 PAGE_FILE = "progress.html"
 STUCK_FAILED_CHECKS = 3

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import statistics
 import sys
 import threading
@@ -19,9 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
+from local_servers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
 
 from churnlab import progress
-from local_servers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
 
 REPO = Path(__file__).resolve().parents[1]
 RIGHT, PERCENTAGE, STAYED = 0.2654, 26.54, 0.7346  # lesson 01, q1 (the base rate): right, and two named mistakes
@@ -263,7 +262,7 @@ def page(server, tmp_path_factory):
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     now = time.time()
-    ago = lambda minutes: now - minutes * 60  # noqa: E731
+    ago = lambda minutes: now - minutes * 60
     _plant(server, "ben", [_check("q1", "correct", ago(9)), _check("q2", "mistake", ago(8), LOWEST),
                            ("05", {"q": "q2", "do": "hint", "hints": 2, "solution": False, "t": ago(7)}),
                            _check("q2", "correct", ago(6), hints=2)])
@@ -319,3 +318,38 @@ def test_the_page_says_who_is_stuck(page):
     assert any(line.startswith("chen: 4 failed checks on lesson 05 q2") for line in stuck), stuck
     assert any(line.startswith("dan: no event for 40 min") for line in stuck), stuck
     assert not any(line.startswith("ben") for line in stuck), stuck
+
+
+def test_reset_removes_the_progress_events_and_keeps_the_learners_runs(tmp_path, monkeypatch, capsys):
+    """reset_cohort.py --yes archives the folder without the progress runs and page (a stopped SQLite cohort)."""
+    from mlflow.entities import RunTag, ViewType
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+    sys.path.insert(0, str(REPO / "instructor"))
+    try:
+        spec = importlib.util.spec_from_file_location("instructor_reset_cohort", REPO / "instructor" / "reset_cohort.py")
+        reset_cohort = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(reset_cohort)
+    finally:
+        sys.path.remove(str(REPO / "instructor"))
+    cohort = tmp_path / "cohort"
+    reset_cohort.cohortlib.make_cohort_folder(cohort)
+    reset_cohort.cohortlib.write_auth_config(cohort)
+    (cohort / "progress.html").write_text("<p>ana: ❌</p>")
+    store = SqlAlchemyStore(reset_cohort.cohortlib.sqlite_backend(cohort), (cohort / "artifacts").as_uri())
+    experiment_id = store.create_experiment("churn-lab-practice-ana")
+    kept = store.create_run(experiment_id, "ana", 0, [], "model C=0.3").info.run_id
+    for lesson in ("01", "05"):
+        store.create_run(experiment_id, "ana", 0, [RunTag(progress.TAG, lesson), RunTag("event.1.a.1", "{}")],
+                         f"progress: lesson {lesson}")
+    store.engine.dispose()
+
+    assert reset_cohort.main(["--data-dir", str(cohort)]) == 0
+    assert "remove the learners' progress events" in capsys.readouterr().out
+    assert reset_cohort.main(["--data-dir", str(cohort), "--yes"]) == 0
+    assert "removed the learners' progress events (2 progress run(s))" in capsys.readouterr().out
+    [archive] = tmp_path.glob("cohort-archive-*")
+    assert not (archive / "progress.html").exists()
+    store = SqlAlchemyStore(reset_cohort.cohortlib.sqlite_backend(archive), (archive / "artifacts").as_uri())
+    runs = store.search_runs([experiment_id], "", ViewType.ALL)
+    assert [run.info.run_id for run in runs] == [kept]

@@ -402,10 +402,8 @@ def read_events(client: Any) -> list[dict]:
     The learner is read from the experiment's name (``churn-lab-practice-<name>``, which only that
     learner may write), not from what the run says about itself.
     """
-    from mlflow.entities import ViewType
-
-    experiments = {experiment.experiment_id: experiment.name
-                   for experiment in client.search_experiments(view_type=ViewType.ACTIVE_ONLY, max_results=50000)}
+    experiments = {experiment.experiment_id: experiment.name  # active ones: MLflow's default
+                   for experiment in client.search_experiments(max_results=50000)}
     events: list[dict] = []
     ids = list(experiments)
     for start in range(0, len(ids), 100):

@@ -136,19 +136,28 @@ def test_without_a_cohort_server_nothing_is_recorded_anywhere_and_no_check_is_sl
     assert progress._seen == {} and progress._last_mistake is None
     assert not (tmp_path / "work").exists() or not any((tmp_path / "work").rglob("*"))
 
-    # The same checks, with the recording calls removed: what a check costed before progress events existed.
-    capsys.readouterr()
-    with_hook = _median_seconds(lambda: [q1.check(answer) for answer in (RIGHT, PERCENTAGE, STAYED)])
-    with monkeypatch.context() as patch:
-        patch.setattr(progress, "record", lambda *a, **k: None)
-        patch.setattr(progress, "remember_mistake", lambda *a, **k: None)
-        without_hook = _median_seconds(lambda: [q1.check(answer) for answer in (RIGHT, PERCENTAGE, STAYED)])
+    # The same checks, with the recording calls removed: what a check cost before progress events existed.
+    # Alternated round by round, and the fastest round of each kept: the machine's other work only slows rounds down.
+    def three_checks():
+        for answer in (RIGHT, PERCENTAGE, STAYED):
+            q1.check(answer)
+
+    with_hook, without_hook = [], []
+    for _ in range(9):
+        with_hook.append(_median_seconds(three_checks, repeat=1, number=20))
+        with monkeypatch.context() as patch:
+            patch.setattr(progress, "record", lambda *a, **k: None)
+            patch.setattr(progress, "remember_mistake", lambda *a, **k: None)
+            without_hook.append(_median_seconds(three_checks, repeat=1, number=20))
     capsys.readouterr()
     disabled_call = _median_seconds(lambda: progress.record(q1, "check", "✅ q1: correct!"), number=2000)
-    print(f"3 checks: {with_hook * 1e3:.3f} ms with the hook, {without_hook * 1e3:.3f} ms without; "
-          f"one disabled record() {disabled_call * 1e6:.2f} µs")
-    assert disabled_call < 50e-6  # one environment look-up
-    assert with_hook <= without_hook * 1.10 + 50e-6, (with_hook, without_hook)
+    with capsys.disabled():
+        print(f"\n3 checks: {min(with_hook) * 1e3:.3f} ms with the recording calls, {min(without_hook) * 1e3:.3f} ms "
+              f"without; one record() without a server: {disabled_call * 1e6:.2f} µs")
+    # A check makes at most two such calls: less than 2 % of what the check itself costs.
+    assert 2 * disabled_call < 0.02 * min(without_hook) / 3, (disabled_call, without_hook)
+    # And end to end, within what the machine's noise allows (a request made while checking would take milliseconds).
+    assert min(with_hook) <= min(without_hook) * 1.25 + 300e-6, (with_hook, without_hook)
 
 
 def test_with_the_server_down_a_check_prints_the_same_and_is_as_fast(fresh_progress, monkeypatch, capsys):

@@ -210,18 +210,18 @@ class Recorder:
 
     url: str
     username: str
-    password: str = ""
-    token: str = ""
+    password: str = field(default="", repr=False)
+    token: str = field(default="", repr=False)
     flush_seconds: float = FLUSH_SECONDS
-    sent: int = 0
-    failures: int = 0
-    _waiting: deque = field(default_factory=lambda: deque(maxlen=MAX_WAITING))
-    _runs: dict = field(default_factory=dict)
-    _experiment_id: str | None = None
-    _lock: threading.Condition = field(default_factory=threading.Condition)
-    _thread: threading.Thread | None = None
-    _in_flight: int = 0
-    _count: int = 0
+    sent: int = field(default=0, init=False)  # events stored so far
+    failures: int = field(default=0, init=False)  # requests that failed (the events were kept and sent again)
+    _waiting: deque = field(default_factory=lambda: deque(maxlen=MAX_WAITING), init=False, repr=False)
+    _runs: dict = field(default_factory=dict, init=False, repr=False)
+    _experiment_id: str | None = field(default=None, init=False, repr=False)
+    _lock: threading.Condition = field(default_factory=threading.Condition, init=False, repr=False)
+    _thread: threading.Thread | None = field(default=None, init=False, repr=False)
+    _in_flight: int = field(default=0, init=False, repr=False)
+    _count: int = field(default=0, init=False, repr=False)
 
     @classmethod
     def from_environment(cls, environ=None) -> Recorder:

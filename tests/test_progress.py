@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import statistics
 import sys
 import threading
@@ -362,3 +363,67 @@ def test_reset_removes_the_progress_events_and_keeps_the_learners_runs(tmp_path,
     store = SqlAlchemyStore(reset_cohort.cohortlib.sqlite_backend(archive), (archive / "artifacts").as_uri())
     runs = store.search_runs([experiment_id], "", ViewType.ALL)
     assert [run.info.run_id for run in runs] == [kept]
+
+
+@pytest.mark.skipif(os.environ.get("CHURNLAB_INSTRUCTOR_SMOKE") != "1",
+                    reason="starts the cohort server with basic auth (~1 min); set CHURNLAB_INSTRUCTOR_SMOKE=1 to run")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # raised inside MLflow's imports, not ours
+def test_on_the_cohort_recipe_with_basic_auth(fresh_progress, tmp_path, monkeypatch, capsys):
+    """Learners added by add_learners.py record with their own password; the admin's page reads them; off means off."""
+    import csv
+    import signal
+    import subprocess
+
+    pytest.importorskip("flask_wtf", reason="MLflow's basic auth needs the extra: pip install 'mlflow[auth]'")
+    sys.path.insert(0, str(REPO / "instructor"))
+    try:
+        import add_learners
+        import cohortlib
+    finally:
+        sys.path.remove(str(REPO / "instructor"))
+    data_dir = tmp_path / "cohort"
+    cohortlib.make_cohort_folder(data_dir)
+    cohortlib.write_auth_config(data_dir)
+    port = cohortlib.free_port()
+    url = f"http://127.0.0.1:{port}"
+    admin_password = cohortlib.new_password()
+    secrets_ = {"MLFLOW_FLASK_SERVER_SECRET_KEY": "s" * 32, "MLFLOW_AUTH_ADMIN_PASSWORD": admin_password}
+    for name, value in [("MLFLOW_AUTH_ADMIN_PASSWORD", admin_password), ("MLFLOW_TRACKING_URI", url),
+                        ("MLFLOW_TRACKING_USERNAME", "unset"), ("MLFLOW_TRACKING_PASSWORD", "unset"),
+                        ("MLFLOW_LOGGING_LEVEL", "WARNING"), (progress.OFF_VARIABLE, "off")]:
+        monkeypatch.setenv(name, value)  # add_learners.py sets the admin's: put them back afterwards
+    with open(data_dir / cohortlib.LOG_FILE, "w") as log:
+        server = subprocess.Popen(cohortlib.server_command(data_dir, port=port, workers=1),
+                                  env=cohortlib.server_environment(data_dir, secrets_),
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        cohortlib.wait_until_healthy(url, timeout=300, process=server)
+        (tmp_path / "learners.txt").write_text("ana\nben\n")
+        assert add_learners.main([str(tmp_path / "learners.txt"), "--url", url, "--data-dir", str(data_dir)]) == 0
+        with open(data_dir / cohortlib.CREDENTIALS_FILE) as file:
+            passwords = {row["username"]: row["password"] for row in csv.DictReader(file)}
+        capsys.readouterr()
+        q1 = _q1()
+        for learner, answers in [("ana", (PERCENTAGE, RIGHT)), ("ben", (STAYED,))]:
+            monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
+            monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", learner)
+            monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", passwords[learner])
+            monkeypatch.setenv(progress.OFF_VARIABLE, "off" if learner == "ben" else "on")  # ben's one line
+            for answer in answers:
+                q1.check(answer)
+        assert progress._recorder.flush(timeout=60) and progress._recorder.failures == 0
+        assert progress._recorder.username == "ana"
+        out = tmp_path / "progress.html"
+        assert _instructor_progress().main(["--url", url, "--out", str(out)]) == 0
+        page = out.read_text()
+        assert 'data-learner="ana" data-question="01 q1" data-state="solved"' in page
+        assert 'data-learner="ben" data-question="01 q1" data-state="none"' in page
+        assert "looks like a percentage" in page and "26.54" not in page
+        assert oct(out.stat().st_mode & 0o777) == "0o600"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()

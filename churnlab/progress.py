@@ -222,6 +222,7 @@ class Recorder:
     _thread: threading.Thread | None = field(default=None, init=False, repr=False)
     _in_flight: int = field(default=0, init=False, repr=False)
     _count: int = field(default=0, init=False, repr=False)
+    _hurry: bool = field(default=False, init=False, repr=False)
 
     @classmethod
     def from_environment(cls, environ=None) -> Recorder:
@@ -243,6 +244,7 @@ class Recorder:
         """Send what waits now; True when everything queued so far is stored."""
         deadline = time.monotonic() + timeout
         with self._lock:
+            self._hurry = True  # also when the thread is not waiting yet: it then skips its pause
             self._lock.notify_all()
             while self._waiting or self._in_flight:
                 left = deadline - time.monotonic()
@@ -256,7 +258,9 @@ class Recorder:
         pause = self.flush_seconds
         while True:
             with self._lock:
-                self._lock.wait(pause)
+                if not self._hurry:
+                    self._lock.wait(pause)
+                self._hurry = False
                 batch = [self._waiting.popleft() for _ in range(min(BATCH_SIZE, len(self._waiting)))]
                 self._in_flight = len(batch)
             if not batch:

@@ -122,46 +122,52 @@ def _median_seconds(call, repeat=7, number=30) -> float:
 
 def test_without_a_cohort_server_nothing_is_recorded_anywhere_and_no_check_is_slower(fresh_progress, monkeypatch, tmp_path,
                                                                                     capsys):
+    """Nothing recorded, and no check slower: the recording call returns after one environment look-up.
+
+    "Not slower" is shown by what the call does, not by timing it (timed asserts fail on a busy machine):
+    every step recording takes fails this test if it is reached. The times are printed for the report.
+    """
     import urllib.request
 
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "ana")  # a user name alone is not a cohort server
     monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path / "work"))
-    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: pytest.fail("a request was made"))
     q1 = _q1()
-    before = set(threading.enumerate())
-    for answer in (RIGHT, PERCENTAGE, STAYED, "____"):
-        q1.check(answer)
-    q1.hint(), q1.hint(2), q1.solution()
-    assert progress._recorder is None and not _progress_threads() and set(threading.enumerate()) <= before
-    assert progress._seen == {} and progress._last_mistake is None
-    assert not (tmp_path / "work").exists() or not any((tmp_path / "work").rglob("*"))
+    untimed = {"without": [], "with": []}
 
-    # The same checks, with the recording calls removed: what a check cost before progress events existed.
-    # Alternated round by round, and the fastest round of each kept: the machine's other work only slows rounds down.
     def three_checks():
         for answer in (RIGHT, PERCENTAGE, STAYED):
             q1.check(answer)
 
-    with_hook, without_hook = [], []
-    for _ in range(9):
-        with_hook.append(_median_seconds(three_checks, repeat=1, number=20))
+    for _ in range(5):  # what a check cost before progress events existed, alternated with what it costs now
         with monkeypatch.context() as patch:
             patch.setattr(progress, "record", lambda *a, **k: None)
             patch.setattr(progress, "remember_mistake", lambda *a, **k: None)
-            without_hook.append(_median_seconds(three_checks, repeat=1, number=20))
+            untimed["without"].append(_median_seconds(three_checks, repeat=1, number=10))
+        untimed["with"].append(_median_seconds(three_checks, repeat=1, number=10))
+
+    def reached(*args, **kwargs):
+        pytest.fail("recording went further than its first look-up without a cohort server")
+
+    for step in ("lesson_of", "outcome_of", "mistake_name", "is_named", "section_of", "Recorder"):
+        monkeypatch.setattr(progress, step, reached)
+    monkeypatch.setattr(urllib.request, "urlopen", reached)
+    monkeypatch.setattr(threading, "Thread", reached)
+    before = set(threading.enumerate())
     capsys.readouterr()
-    disabled_call = _median_seconds(lambda: progress.record(q1, "check", "✅ q1: correct!"), number=2000)
+    for answer in (RIGHT, PERCENTAGE, STAYED, "____", (1, 2)):
+        q1.check(*answer) if isinstance(answer, tuple) else q1.check(answer)
+    q1.hint(), q1.hint(2), q1.solution()
+    assert capsys.readouterr().out.count("q1") >= 8
+    assert progress._recorder is None and not _progress_threads() and set(threading.enumerate()) <= before
+    assert progress._seen == {} and progress._last_mistake is None
+    assert not (tmp_path / "work").exists() or not any((tmp_path / "work").rglob("*"))
     with capsys.disabled():
-        print(f"\n3 checks: {min(with_hook) * 1e3:.3f} ms with the recording calls, {min(without_hook) * 1e3:.3f} ms "
-              f"without; one record() without a server: {disabled_call * 1e6:.2f} µs")
-    # A check makes at most two such calls: less than 2 % of what the check itself costs.
-    assert 2 * disabled_call < 0.02 * min(without_hook) / 3, (disabled_call, without_hook)
-    # And end to end, within what the machine's noise allows (a request made while checking would take milliseconds).
-    assert min(with_hook) <= min(without_hook) * 1.25 + 300e-6, (with_hook, without_hook)
+        print(f"\n3 checks, fastest of 5 rounds: {min(untimed['with']) * 1e3:.3f} ms with the recording calls, "
+              f"{min(untimed['without']) * 1e3:.3f} ms without")
 
 
-def test_with_the_server_down_a_check_prints_the_same_and_is_as_fast(fresh_progress, monkeypatch, capsys):
+def test_with_the_server_down_a_check_prints_the_same_and_never_waits(fresh_progress, monkeypatch, capsys):
     q1 = _q1()
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     q1.check(PERCENTAGE)
@@ -169,13 +175,21 @@ def test_with_the_server_down_a_check_prints_the_same_and_is_as_fast(fresh_progr
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")  # nothing listens there
     monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "ana")
     monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "a-password-long-enough")
+    calls = []
+    real_call = progress.Recorder._call
+
+    def call_from(recorder, endpoint, body=None):
+        calls.append(threading.current_thread().name)
+        return real_call(recorder, endpoint, body)
+
+    monkeypatch.setattr(progress.Recorder, "_call", call_from)
     q1.check(PERCENTAGE)
+    q1.hint()
     down = capsys.readouterr()
-    assert down.out == alone.out and down.err == alone.err == ""
-    seconds = _median_seconds(lambda: q1.check(PERCENTAGE), repeat=5, number=10)
-    assert seconds < 0.05, seconds  # the request happens in the background
+    assert down.out.startswith(alone.out) and down.err == alone.err == ""
     assert not progress._recorder.flush(timeout=1.0)  # the events wait in memory
-    assert len(progress._recorder._waiting) >= 2
+    assert len(progress._recorder._waiting) == 2 and progress._recorder.failures >= 1
+    assert calls and set(calls) == {"churnlab-progress"}  # every request from the background thread, none from the check
     assert capsys.readouterr().err == ""
 
 

@@ -50,3 +50,22 @@ def running_server(command: list[str], log_path: Path, ready_url: str, name: str
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+# axe-core's WCAG 2.x A/AA and best-practice rules; what must not appear on a page the course writes.
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+AXE_BLOCKING = {"serious", "critical"}
+
+
+def axe_blocking_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on an open Playwright ``page``, one readable line each.
+
+    axe-core's script comes from the axe-playwright-python wheel (a test extra) and is injected into the page,
+    so the page itself still loads nothing."""
+    from importlib import resources
+
+    axe = pytest.importorskip("axe_playwright_python", reason="axe-core is not installed (pip install axe-playwright-python)")
+    page.evaluate(resources.files(axe).joinpath("axe.min.js").read_text(encoding="utf-8"))
+    result = page.evaluate("rules => axe.run(document, {runOnly: {type: 'tag', values: rules}})", AXE_RULES)
+    return [f"{v['impact']}: {v['id']} ({v['help']}) at {[node['target'] for node in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in AXE_BLOCKING]

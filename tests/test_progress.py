@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from local_servers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
+from local_servers import CHROMIUM, CHROMIUM_ARGS, axe_blocking_violations, free_port, running_server
 
 from churnlab import progress
 
@@ -314,6 +314,11 @@ def page(server, tmp_path_factory):
 def _cell(browser_page, learner, question):
     cell = browser_page.locator(f'#grid td[data-learner="{learner}"][data-question="05 {question}"]')
     return cell.get_attribute("data-state"), cell.inner_text().strip()
+
+
+def test_the_page_has_no_serious_accessibility_violation(page):
+    violations = axe_blocking_violations(page[0])
+    assert not violations, "\n".join(violations)
 
 
 def test_the_page_shows_each_learners_state(page):

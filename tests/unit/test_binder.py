@@ -15,7 +15,7 @@ from pathlib import Path
 
 from churnlab.data import DATA_FILE_IN_COURSE, find_course_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import course_config  # noqa: E402  (tools/ is a folder of scripts, not a package)
 # Files that would make repo2docker ignore requirements.txt or build another way.

@@ -508,7 +508,7 @@ def _open_in_chromium(path: Path, screenshot: str) -> dict:
 
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
-    shots = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+    shots = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

@@ -20,7 +20,7 @@ import pytest
 
 from local_servers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LESSON_05 = ROOT / "notebooks" / "05_track_experiments_mlflow.ipynb"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 pytest.importorskip("mlflow", reason="MLflow is not installed")

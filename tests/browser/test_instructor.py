@@ -28,7 +28,7 @@ from types import SimpleNamespace
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 INSTRUCTOR = REPO / "instructor"
 GUIDE = INSTRUCTOR / "README.md"
 SCRIPTS = ["start_server.py", "add_learners.py", "reset_cohort.py", "load_test.py", "check_connection.py"]

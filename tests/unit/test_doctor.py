@@ -273,7 +273,7 @@ def test_python_3_10_is_now_too_old():
 
 def test_the_minimum_python_is_stated_alike_everywhere():
     needed = ".".join(str(part) for part in doctor.MINIMUM_PYTHON)
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     assert f'requires-python = ">={needed}"' in (root / "pyproject.toml").read_text(encoding="utf-8")
     assert f"Python {needed} or newer" in (root / "README.md").read_text(encoding="utf-8")
     assert f"Python {needed} or newer" in (root / "instructor" / "README.md").read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ import pytest
 
 from churnlab import colab
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import course_config  # noqa: E402  (tools/ is not a package)
 

@@ -28,7 +28,7 @@ from churnlab.exercises.core import ____
 
 from answers import Several, answers_of, outcome, printed_check, resolve
 
-EXERCISE_MODULES = sorted(path.stem for path in (Path(__file__).resolve().parent.parent / "churnlab" / "exercises").glob("lesson[0-9][0-9].py"))
+EXERCISE_MODULES = sorted(path.stem for path in (Path(__file__).resolve().parents[2] / "churnlab" / "exercises").glob("lesson[0-9][0-9].py"))
 LESSONS = {name.removeprefix("lesson"): (importlib.import_module(f"churnlab.exercises.{name}"),
                                          importlib.import_module(f"test_exercises_{name}")) for name in EXERCISE_MODULES}
 

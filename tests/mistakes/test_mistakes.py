@@ -21,7 +21,7 @@ matplotlib.use("Agg")
 
 TESTS = Path(__file__).resolve().parent
 # The modules whose functions a learner calls from a notebook.
-LEARNER_MODULES = sorted(f"churnlab.{path.stem}" for path in (TESTS.parent / "churnlab").glob("*.py")
+LEARNER_MODULES = sorted(f"churnlab.{path.stem}" for path in (TESTS.parents[1] / "churnlab").glob("*.py")
                          if path.stem not in ("__init__", "__main__", "errors", "validate", "colab", "doctor", "workspace"))
 BATTERY = [mistake for path in sorted(TESTS.glob("mistakes_*.py"))
            for mistake in importlib.import_module(path.stem).MISTAKES]

@@ -34,7 +34,7 @@ import pytest
 from local_servers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
 from test_markdown import GLOSSARY_LINK, holds_latex
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))  # numbered: the glossary is not a lesson
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))

@@ -1,34 +1,19 @@
 """Lesson 07 questions: right answers pass, each wrong answer a PM plausibly gives gets its own message, odd inputs never crash.
 
-``RIGHT_ANSWERS`` and ``WRONG_ANSWERS`` follow the format the other lessons' test files use (question label ->
-answers; wrong ones as ``(answer, phrase)``); the tests below run them, through the variable and through
-``qN.check(answer)``.
+``RIGHT_ANSWERS`` and ``WRONG_ANSWERS`` are run by tests/exercises/test_exercises_all.py (through the variable and
+through ``qN.check(answer)``), with what every question must do alike; this file adds what is lesson 07's own.
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import math
 
 import numpy as np
-import pandas as pd
-import pytest
 from scipy.stats import chisquare
 
 from churnlab.exercises import lesson07
-from churnlab.exercises.core import ____
-from churnlab.exercises.lesson07 import q1, q2, q3, q4, q5
+from churnlab.exercises.lesson07 import q1, q3
 
-try:  # the shared helper, where the course has it
-    from answers import Several
-except ImportError:  # pragma: no cover - older tests/answers.py
-    class Several(tuple):
-        """The answers to a question with several variables, in the order of ``question.variables``."""
-
-        def __new__(cls, *answers):
-            return super().__new__(cls, answers)
-
-QUESTIONS = {"q1": q1, "q2": q2, "q3": q3, "q4": q4, "q5": q5}
+from answers import Several
 
 # --- the numbers the answers are built from (the same cached simulations the checks read) --------------------
 
@@ -115,96 +100,6 @@ WRONG_ANSWERS = {
         (0.0, "not the dollars per model-only customer"),
     ],
 }
-
-ODD_ANSWERS = {"None": None, "text": "abc", "nan": float("nan"), "list": [1, 2, 3], "DataFrame": pd.DataFrame({"a": [1, 2]}),
-               "True": True, "array": np.array([0.1, 0.2]), "dict": {"x": 1}, "inf": float("inf"), "object": object()}
-ARBITRARY = {"0": 0, "1": 1, "0.5": 0.5, "base rate": 0.2654, "minus one": -1, "a million": 1e6}
-
-
-def _answers(question, value) -> tuple:
-    return tuple(value) if isinstance(value, Several) else (value,)
-
-
-def _outcome(question, value) -> str:
-    return question.outcome(dict(zip(question.variables, _answers(question, value))))
-
-
-def _printed_check(question, value) -> str:
-    with contextlib.redirect_stdout(io.StringIO()) as printed:
-        question.check(*_answers(question, value))
-    return printed.getvalue().strip()
-
-
-RIGHT = [(label, i) for label, answers in RIGHT_ANSWERS.items() for i in range(len(answers))]
-WRONG = [(label, i) for label, answers in WRONG_ANSWERS.items() for i in range(len(answers))]
-
-
-def test_four_questions_and_a_go_further_question():
-    assert lesson07.__all__ == ["q1", "q2", "q3", "q4", "q5", "____"]
-    assert all(len(WRONG_ANSWERS[label]) >= 3 for label in QUESTIONS)
-
-
-@pytest.mark.parametrize("label, index", RIGHT, ids=[f"{label}-{i}" for label, i in RIGHT])
-def test_a_right_answer_passes_in_the_variable_and_given_to_check(label, index):
-    question, value = QUESTIONS[label], RIGHT_ANSWERS[label][index]
-    assert _outcome(question, value).startswith(f"✅ {label}: correct!"), _outcome(question, value)
-    assert _printed_check(question, value).startswith(f"✅ {label}: correct!")
-
-
-@pytest.mark.parametrize("label, index", WRONG, ids=[f"{label}-{i}" for label, i in WRONG])
-def test_a_wrong_answer_gets_its_own_message(label, index):
-    question = QUESTIONS[label]
-    value, phrase = WRONG_ANSWERS[label][index]
-    for shown in (_outcome(question, value), _printed_check(question, value)):
-        assert shown.startswith(f"❌ {label}: not quite."), shown
-        assert phrase in shown, shown
-
-
-@pytest.mark.parametrize("arbitrary", ARBITRARY.values(), ids=ARBITRARY.keys())
-@pytest.mark.parametrize("label", QUESTIONS)
-def test_an_arbitrary_value_never_passes(label, arbitrary):
-    question = QUESTIONS[label]
-    assert _outcome(question, Several(*([arbitrary] * len(question.variables)))).startswith(f"❌ {label}: ")
-
-
-@pytest.mark.parametrize("odd", ODD_ANSWERS.values(), ids=ODD_ANSWERS.keys())
-@pytest.mark.parametrize("label", QUESTIONS)
-def test_odd_answers_get_a_cross_without_raising(label, odd):
-    question = QUESTIONS[label]
-    assert _outcome(question, Several(*([odd] * len(question.variables)))).startswith(f"❌ {label}: ")
-
-
-@pytest.mark.parametrize("label", QUESTIONS)
-def test_blank_and_missing_answers_are_not_attempted(label):
-    question = QUESTIONS[label]
-    assert _outcome(question, Several(*([____] * len(question.variables)))).startswith(f"✏️ {label}: not attempted yet")
-    assert question.outcome({}).startswith(f"✏️ {label}: not attempted yet")
-    right = _answers(question, RIGHT_ANSWERS[label][0])
-    for position in range(len(question.variables)):
-        partly = list(right)
-        partly[position] = ____
-        assert _outcome(question, Several(*partly)).startswith(f"✏️ {label}: not attempted yet")
-
-
-@pytest.mark.parametrize("label", QUESTIONS)
-def test_hints_go_from_a_nudge_to_the_exact_lines(label, capsys):
-    question = QUESTIONS[label]
-    assert len(question.hints) >= 2 and question.solution_code and question.solution_why
-    assert "lesson" in question.hints[0].lower() or label == "q5", "the first hint points to the lesson"
-    for line in question.solution_code.splitlines():
-        assert line.strip() in question.hints[-1], f"the last hint should give the line {line.strip()!r}"
-    assert question.solution_code.splitlines()[0].strip() not in question.hints[0]
-    for step in range(1, len(question.hints) + 1):
-        question.hint(step)
-    question.solution()
-    printed = capsys.readouterr().out
-    assert f"Hint {len(question.hints)} of {len(question.hints)}" in printed and "📖 Solution" in printed
-
-
-def test_the_check_says_how_many_answers_it_takes():
-    too_many = _printed_check(q2, Several(0.1, False, 3))
-    assert too_many.startswith("❌ q2: q2.check() takes 2 answer(s)")
-
 
 def test_the_planted_bucketer_really_breaks_the_split_and_the_fix_is_to_count_customers():
     customers = lesson07.letters_test().assignments.drop_duplicates("customer_id")["arm"].value_counts()

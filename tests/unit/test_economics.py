@@ -195,7 +195,16 @@ def test_top_k_ties_are_broken_by_position():
     assert top_k_profit(y, scores, 3) == pytest.approx(60 - 30)
     # Same customers in another order: same rule, different (but repeatable) campaign.
     assert top_k_profit([1, 1, 0, 0], [0.5, 0.5, 0.5, 0.9], 3) == pytest.approx(120 - 30)
-    assert top_k_profit(y, scores, 3) == top_k_profit(y, scores, 3)
+
+
+def test_top_k_ties_stay_in_position_order_on_a_long_list():
+    # NumPy's default sort is not stable beyond 16 elements: the campaign must still be the first k tied customers.
+    scores = np.full(1_000, 0.5)
+    scores[[10, 500]] = 0.9
+    assert top_k_order(scores)[:5].tolist() == [10, 500, 0, 1, 2]
+    y = np.zeros(1_000, dtype=int)
+    y[[0, 1, 999]] = 1  # churners at the front of the tie, and one at its end that a room of 4 never reaches
+    assert top_k_profit(y, scores, 4) == pytest.approx(2 * 60 - 4 * 10)
 
 
 def test_pandas_inputs_work():

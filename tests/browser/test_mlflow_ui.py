@@ -115,8 +115,6 @@ def test_the_mlflow_ui_shows_runs_and_the_champion(mlflow_server, course_runs):
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(f"{mlflow_server}/#/experiments/{experiment['experiment_id']}/runs")
         page.get_by_text(tracking.EXPERIMENT_NAME).first.wait_for(timeout=60_000)
-        page.wait_for_timeout(3000)
-        page.screenshot(path=str(SCREENSHOTS / "mlflow_ui_runs.png"))
         for name in run_names:
             page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
         page.screenshot(path=str(SCREENSHOTS / "mlflow_ui_runs.png"))

@@ -1,9 +1,9 @@
 """Shared by the exercise tests: what a question says to an answer, and the two outcomes tests expect.
 
-Each ``tests/test_exercises_lessonNN.py`` exposes ``RIGHT_ANSWERS`` (question label -> answers the
+Each ``tests/exercises/test_exercises_lessonNN.py`` exposes ``RIGHT_ANSWERS`` (question label -> answers the
 check must accept) and ``WRONG_ANSWERS`` (question label -> ``(answer, phrase)`` pairs: each answer
 is a mistake a PM plausibly makes, and ``phrase`` is a piece of the message that names it).
-``tests/test_exercises_all.py`` runs them all, through the variable and through ``qN.check(answer)``.
+``tests/exercises/test_exercises_all.py`` runs them all, through the variable and through ``qN.check(answer)``.
 
 An answer is a plain value; ``Several(a, b)`` for a question with two variables; ``Lazy(make)`` for
 an answer that needs the lesson's MLflow store (``make(store)`` builds it when the test runs).

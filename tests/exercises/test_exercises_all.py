@@ -1,7 +1,7 @@
 """What every question of every exercise must do alike.
 
 Each lesson's exercise module ``churnlab/exercises/lessonNN.py`` has its test file
-``tests/test_exercises_lessonNN.py``, which lists ``RIGHT_ANSWERS`` and ``WRONG_ANSWERS``
+``tests/exercises/test_exercises_lessonNN.py``, which lists ``RIGHT_ANSWERS`` and ``WRONG_ANSWERS``
 per question; this file runs them all, and checks that:
 
 - each lesson has questions q1-qN, at least four and the last the optional "go further";
@@ -69,7 +69,7 @@ def test_every_lesson_has_four_questions_and_a_go_further_question(number):
     labels = _labels(module)
     assert len(labels) >= 5 and labels == [f"q{n}" for n in range(1, len(labels) + 1)], number
     assert hasattr(tests, "RIGHT_ANSWERS") and hasattr(tests, "WRONG_ANSWERS"), \
-        f"tests/test_exercises_lesson{number}.py should list RIGHT_ANSWERS and WRONG_ANSWERS per question"
+        f"tests/exercises/test_exercises_lesson{number}.py should list RIGHT_ANSWERS and WRONG_ANSWERS per question"
     assert set(tests.RIGHT_ANSWERS) == set(labels) and set(tests.WRONG_ANSWERS) == set(labels), number
 
 

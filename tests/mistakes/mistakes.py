@@ -1,4 +1,4 @@
-"""The battery of mistaken calls: what every ``tests/mistakes_<module>.py`` file is made of.
+"""The battery of mistaken calls: what every ``tests/mistakes/mistakes_<module>.py`` file is made of.
 
 Each of those files lists, for the public functions of one churnlab module, the
 natural mistakes a learner makes when calling them, as ``Mistake`` entries:
@@ -8,7 +8,7 @@ natural mistakes a learner makes when calling them, as ``Mistake`` entries:
                 lambda course: plots.churn_rate_by(course.customers, "Contract"), "did you mean 'contract'"),
     ]
 
-``tests/test_mistakes.py`` runs every entry and checks that the call raises a
+``tests/mistakes/test_mistakes.py`` runs every entry and checks that the call raises a
 ``CourseError`` (nothing else), that its message holds the expected phrase (what
 to fix; capitals aside), and that it is not the decorator's generic fallback. It also checks that
 every function in a learner-facing module's ``__all__`` is a ``course_function``

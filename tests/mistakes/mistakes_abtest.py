@@ -1,4 +1,4 @@
-"""Natural mistakes with churnlab.abtest and lesson 07's charts, and the phrase each message must hold (format: tests/mistakes.py)."""
+"""Natural mistakes with churnlab.abtest and lesson 07's charts, and the phrase each message must hold (format: tests/mistakes/mistakes.py)."""
 from __future__ import annotations
 
 from functools import cache

@@ -1,4 +1,4 @@
-"""Natural mistakes with churnlab.brief (lesson 09's product brief); format: tests/mistakes.py.
+"""Natural mistakes with churnlab.brief (lesson 09's product brief); format: tests/mistakes/mistakes.py.
 
 None of these calls reads a store: each mistake is caught before the runs are read.
 """

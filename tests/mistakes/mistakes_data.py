@@ -1,4 +1,4 @@
-"""Natural mistakes with churnlab.data (see tests/mistakes.py)."""
+"""Natural mistakes with churnlab.data (see tests/mistakes/mistakes.py)."""
 from churnlab import data
 
 from mistakes import Mistake

@@ -1,4 +1,4 @@
-"""Natural mistakes with churnlab.economics (see tests/mistakes.py)."""
+"""Natural mistakes with churnlab.economics (see tests/mistakes/mistakes.py)."""
 import numpy as np
 
 from churnlab import economics

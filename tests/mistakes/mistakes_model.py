@@ -1,4 +1,4 @@
-"""Natural mistakes with churnlab.model (see tests/mistakes.py)."""
+"""Natural mistakes with churnlab.model (see tests/mistakes/mistakes.py)."""
 from churnlab import model
 
 from mistakes import Mistake

@@ -1,4 +1,4 @@
-"""Natural mistakes with churnlab.monitoring (lesson 08) and the lesson's health figure (format: tests/mistakes.py)."""
+"""Natural mistakes with churnlab.monitoring (lesson 08) and the lesson's health figure (format: tests/mistakes/mistakes.py)."""
 from __future__ import annotations
 
 from functools import cache

@@ -1,4 +1,4 @@
-"""Natural mistakes with ``churnlab.plots``: each must raise a CourseError that says what to fix (see tests/mistakes.py)."""
+"""Natural mistakes with ``churnlab.plots``: each must raise a CourseError that says what to fix (see tests/mistakes/mistakes.py)."""
 from __future__ import annotations
 
 import matplotlib

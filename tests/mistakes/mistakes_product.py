@@ -1,4 +1,4 @@
-"""Natural mistakes with churnlab.product (lesson 09: readiness, metric tree, lifecycle, user stories); format: tests/mistakes.py."""
+"""Natural mistakes with churnlab.product (lesson 09: readiness, metric tree, lifecycle, user stories); format: tests/mistakes/mistakes.py."""
 from __future__ import annotations
 
 from mistakes import Mistake

@@ -1,4 +1,4 @@
-"""Natural mistakes with churnlab.rules (see tests/mistakes.py)."""
+"""Natural mistakes with churnlab.rules (see tests/mistakes/mistakes.py)."""
 from churnlab import rules
 
 from mistakes import Mistake

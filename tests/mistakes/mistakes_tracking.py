@@ -1,4 +1,4 @@
-"""Natural mistakes with churnlab.tracking (see tests/mistakes.py). None of them needs an MLflow store."""
+"""Natural mistakes with churnlab.tracking (see tests/mistakes/mistakes.py). None of them needs an MLflow store."""
 from churnlab import tracking
 from churnlab.economics import CampaignEconomics
 

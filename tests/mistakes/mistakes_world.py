@@ -1,4 +1,4 @@
-"""Natural mistakes with churnlab.world (lessons 07-09), and the phrase each message must hold (format: tests/mistakes.py)."""
+"""Natural mistakes with churnlab.world (lessons 07-09), and the phrase each message must hold (format: tests/mistakes/mistakes.py)."""
 from __future__ import annotations
 
 import numpy as np

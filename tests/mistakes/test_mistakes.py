@@ -1,7 +1,7 @@
 """Every public function a learner may call raises only CourseError, with a message that says what to fix.
 
-The mistakes themselves are listed per module in ``tests/mistakes_<module>.py``
-(see ``tests/mistakes.py``).
+The mistakes themselves are listed per module in ``tests/mistakes/mistakes_<module>.py``
+(see ``tests/mistakes/mistakes.py``).
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def test_every_public_function_is_a_course_function(name):
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_every_public_function_has_mistakes_in_the_battery(name):
-    assert any(m.function == name for m in BATTERY), f"list the natural mistakes of {name} in tests/mistakes_*.py"
+    assert any(m.function == name for m in BATTERY), f"list the natural mistakes of {name} in tests/mistakes/mistakes_*.py"
 
 
 @pytest.mark.parametrize("mistake", BATTERY, ids=[f"{m.function}: {m.what}" for m in BATTERY])

@@ -4,7 +4,7 @@ Fast by default: add_learners.py and check_connection.py are tested against
 stand-ins for MLflow's clients. Two slower checks start a real MLflow server
 with basic auth and are skipped unless asked for:
 
-    CHURNLAB_INSTRUCTOR_SMOKE=1 python -m pytest tests/test_instructor.py   # + load test (2 learners x 1 run) and add_learners.py re-runs (~35 s)
+    CHURNLAB_INSTRUCTOR_SMOKE=1 python -m pytest tests/browser/test_instructor.py   # + load test (2 learners x 1 run) and add_learners.py re-runs (~35 s)
 
 The full load test (30 learners x 5 runs, ~5 minutes) is not part of the suite:
 run ``python instructor/load_test.py`` (see instructor/README.md, section 7).

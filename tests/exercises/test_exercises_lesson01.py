@@ -1,6 +1,6 @@
 """Lesson 01 questions: the right answers pass, and each mistake a PM plausibly makes gets its own message.
 
-``RIGHT_ANSWERS`` and ``WRONG_ANSWERS`` are run by tests/test_exercises_all.py (through the variable and
+``RIGHT_ANSWERS`` and ``WRONG_ANSWERS`` are run by tests/exercises/test_exercises_all.py (through the variable and
 through ``qN.check(answer)``), with what every question must do alike; this file adds what is lesson 01's own.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Lesson 05 questions, against a temporary practice store built like the exercise's set-up.
 
-``RIGHT_ANSWERS`` and ``WRONG_ANSWERS`` are run by tests/test_exercises_all.py (through the variables and
+``RIGHT_ANSWERS`` and ``WRONG_ANSWERS`` are run by tests/exercises/test_exercises_all.py (through the variables and
 through ``qN.check(...)``), with what every question must do alike; their ``Lazy`` answers are built from
 the store. This file adds what is lesson 05's own: the mistakes that change the registry.
 """
@@ -194,7 +194,7 @@ WRONG_ANSWERS = {
         (_with_champion(f"models:/{PRACTICE}/1"), "a fixed version number"),
         (_with_champion(f"models:/{PRACTICE}@Champion"), "case-sensitive"),
         (_with_champion(f"models:/{PRACTICE}@challenger"), "is not the champion's"),
-        # an address that still holds the blank, models:/...@____, is "not attempted" (tests/test_exercises_core.py)
+        # an address that still holds the blank, models:/...@____, is "not attempted" (tests/exercises/test_exercises_core.py)
         (_with_champion("runs:/0123456789abcdef0123456789abcdef/model"), "a run's copy"),
         (_with_champion("models:/m-0123456789abcdef"), "a logged model's id"),
         (_with_champion("champion"), "is not a model address"),

@@ -8,7 +8,7 @@
   text (a paragraph, a list item, a table cell). So where a run holds two
   amounts, each is wrapped in its own element: ``<span>\\$10</span>`` (GitHub
   documents the span too). This static check covers every notebook in
-  ``notebooks/``, ``solutions/`` and ``exercises/``; ``tests/test_browser.py``
+  ``notebooks/``, ``solutions/`` and ``exercises/``; ``tests/browser/test_browser.py``
   checks what JupyterLab really renders.
 - **The glossary** (``notebooks/glossary.ipynb``): one ``### term`` heading per
   term, in alphabetical order, and every ``glossary.ipynb#anchor`` link in any

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -391,50 +390,6 @@ def test_building_the_brief_logs_nothing_and_leaves_the_champion(complete_store)
             assert version.version == complete_store["champion"].version
         finally:
             mlflow.set_tracking_uri(None)
-
-
-# --- a shared cohort server --------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def cohort_server(tmp_path_factory):
-    from local_servers import free_port, running_server
-
-    folder = tmp_path_factory.mktemp("cohort")
-    port = free_port()
-    command = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{folder / 'server.db'}",
-               "--artifacts-destination", str(folder / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
-               "--workers", "1"]
-    with running_server(command, folder / "server.log", f"http://127.0.0.1:{port}/health", "mlflow server", 90, cwd=folder):
-        yield f"http://127.0.0.1:{port}"
-
-
-def test_a_brief_from_a_cohort_server(cohort_server, tmp_path, monkeypatch):
-    import mlflow
-
-    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path))
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", cohort_server)
-    previous = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else None
-    mlflow.set_tracking_uri(None)
-    try:
-        empty = brief.collect_evidence()
-        assert {item.lesson for item in empty.missing} == set(ALL_LESSONS)
-        assert empty.where.startswith("the tracking server set in MLFLOW_TRACKING_URI")
-        log_course_runs(("05", "06", "07"))
-        mlflow.set_tracking_uri(None)  # as a fresh notebook: the reader follows MLFLOW_TRACKING_URI
-        monkeypatch.setenv("MLFLOW_TRACKING_URI", cohort_server)  # MLflow's set_tracking_uri(None) removed it
-        evidence = brief.collect_evidence()
-        files = brief.write_brief(_words(), evidence)
-    finally:
-        mlflow.set_tracking_uri(previous)
-    assert [item.lesson for item in evidence.missing] == ["08"]
-    assert evidence.champion["run_name"] == "model C=0.1" and evidence.comparison["margin"] == pytest.approx(430)
-    assert evidence.fairness["run_name"] == "fairness review"  # its group table came back over HTTP
-    assert evidence.ab_test["has_result"]
-    html = files.html.read_text(encoding="utf-8")
-    assert "$12,650" in html and "$430" in html and "the tracking server set in MLFLOW_TRACKING_URI" in html
-    assert cohort_server not in html, "the brief shows no server address"
-    assert not list(tmp_path.glob("*.db")), "nothing was created locally"
 
 
 # --- the words, the stories, the templates -----------------------------------------------------------------------

@@ -89,7 +89,7 @@ def _run_tests(session: nox.Session, version_set: str, paths: list[str]) -> None
     # Learners' runs must not land in the course folder during tests.
     work = Path(session.create_tmp())
     session.env["CHURNLAB_WORKDIR"] = str(work / "work")
-    session.env.pop("MLFLOW_TRACKING_URI", None)
+    session.env["MLFLOW_TRACKING_URI"] = None  # None: unset even when the outer environment has it (pop would not)
     session.run(python, "-m", "churnlab", "doctor", silent=True)
     if together:
         # One process creates the MLflow store before the notebooks run in parallel (no "table already exists" race).

@@ -9,7 +9,7 @@
 
 The parts are the folders of tests/, by kind:
 
-    unit         tests/unit: the package and the tools, in-process (under a minute)
+    unit         tests/unit: the package and the tools, in-process (about a minute on 2 idle cores)
     checks       tests/mistakes, tests/exercises: every mistaken call gets a CourseError that says what to fix, and
                  every exercise question passes its right answers and names each listed wrong one
     integration  tests/integration: real MLflow stores, notebook kernels and subprocesses

@@ -1,0 +1,349 @@
+"""churnlab.abtest: the shadow month's lists, planning, the readout in order, peeking, and the MLflow records (lesson 07)."""
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from scipy.stats import chisquare  # noqa: E402
+from statsmodels.stats.power import NormalIndPower  # noqa: E402
+from statsmodels.stats.proportion import (  # noqa: E402
+    confint_proportions_2indep, proportion_effectsize, proportions_ztest,
+)
+
+from churnlab import abtest, plots, rules, world  # noqa: E402
+from churnlab.economics import CampaignEconomics  # noqa: E402
+from churnlab.errors import CourseError  # noqa: E402
+from churnlab.exercises.core import course_split  # noqa: E402
+
+
+THREE_ARMS = {"model": "model", "rule": "rule", "hold-out": "none"}
+
+
+@cache
+def _shadow():
+    return world.simulate(months=1, seed=7, policy="rule", labels_as_of="2027-04-01")
+
+
+@cache
+def _ab():
+    return world.simulate(months=3, seed=7, policy=world.ab_test(THREE_ARMS, split=(45, 45, 10)), labels_as_of="2027-06-01")
+
+
+@cache
+def _reviewed():
+    return abtest.customers_under_review(_shadow())
+
+
+@cache
+def _cohort():
+    return abtest.customers_under_review(_ab())
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+# --- the customers a test reads -----------------------------------------------------------------------------
+
+
+def test_customers_under_review_are_exactly_the_reviewed_rows_with_both_lists():
+    shadow, reviewed = _shadow(), _reviewed()
+    under_review = shadow.assignments["up_for_review"].to_numpy()
+    assert len(reviewed) == under_review.sum()
+    assert reviewed["customer_id"].tolist() == shadow.assignments.loc[under_review, "customer_id"].tolist()
+    scores = shadow.predictions.loc[under_review, "churn_score"].to_numpy()
+    assert (reviewed["model_picks"].to_numpy() == (np.nan_to_num(scores, nan=-1) >= shadow.settings["threshold"])).all()
+    assert not reviewed.loc[reviewed["churn_score"].isna(), "model_picks"].any(), "a failed score never picks a customer"
+    rule = rules.month_to_month(shadow.customers.loc[under_review]).to_numpy().astype(bool)
+    assert (reviewed["rule_picks"].to_numpy() == rule).all()
+    expected_lists = np.select([rule & reviewed["model_picks"], reviewed["model_picks"], rule], list(abtest.LISTS[:3]), "neither")
+    assert (reviewed["lists"].to_numpy() == expected_lists).all()
+    assert world.caption(reviewed) == shadow.caption
+
+
+def test_in_the_shadow_month_the_live_rule_contacts_exactly_the_rules_list():
+    reviewed = _reviewed()
+    assert (reviewed["contacted"] == reviewed["rule_picks"]).all()
+    contacted = set(zip(_shadow().contacts["customer_id"], _shadow().contacts["month"]))
+    assert set(zip(reviewed.loc[reviewed["contacted"], "customer_id"], reviewed.loc[reviewed["contacted"], "month"])) == contacted
+
+
+def test_outcomes_and_churn_days_come_from_the_outcome_log():
+    reviewed, shadow = _reviewed(), _shadow()
+    log = shadow.outcomes[shadow.assignments["up_for_review"].to_numpy()]
+    assert reviewed["churned"].tolist() == log["churned"].tolist()
+    left = reviewed["churned"].eq(1)
+    days = reviewed.loc[left, "days_to_churn"]
+    window = (reviewed["label_known_on"] - reviewed["month_start"]).dt.days
+    assert days.notna().all() and (days >= 0).all() and (days < window[left]).all()
+    assert reviewed.loc[~left, "days_to_churn"].isna().all()
+
+
+def test_labels_not_known_yet_stay_empty_and_a_readout_refuses_them():
+    early = world.simulate(months=1, seed=7, policy=world.ab_test(THREE_ARMS, split=(45, 45, 10)))
+    cohort = abtest.customers_under_review(early)
+    assert cohort["churned"].isna().all()
+    with pytest.raises(CourseError, match="labels_as_of"):
+        abtest.compare_arms(cohort, "model", "hold-out")
+
+
+def test_compare_lists_and_traits_describe_the_four_groups():
+    reviewed = _reviewed()
+    lists = abtest.compare_lists(reviewed)
+    assert list(lists.index) == list(abtest.LISTS)
+    assert lists["customers"].sum() == len(reviewed) and math.isclose(lists["share"].sum(), 1.0)
+    assert lists.loc[["both lists", "rule only"], "contacted"].eq(1).all()
+    assert lists.loc[["model only", "neither"], "contacted"].eq(0).all()
+    assert lists.loc["model only", "mean model score"] > lists.loc["rule only", "mean model score"]
+    traits = abtest.traits_by_list(reviewed)
+    contracts = traits[["month-to-month", "one year", "two year"]].sum(axis=1)
+    assert np.allclose(contracts, 1.0)
+    assert traits.loc[["both lists", "rule only"], "month-to-month"].eq(1).all()
+    assert traits.loc[["model only", "neither"], "month-to-month"].eq(0).all()
+
+
+# --- planning -------------------------------------------------------------------------------------------------
+
+
+def test_expected_churn_takes_the_accepted_offers_off_the_leavers():
+    leaving = pd.Series([1, 1, 1, 0, 0, 1, 0, 0, 0, 0])
+    called = pd.Series([True, True, False, True, False, False, False, False, False, False])
+    assert math.isclose(abtest.expected_churn(leaving, called), (4 - 0.3 * 2) / 10)
+    assert math.isclose(abtest.expected_churn(leaving, called & False), 0.4)
+    weaker = CampaignEconomics(acceptance_rate=0.2)
+    assert math.isclose(abtest.expected_churn(leaving, called, weaker), (4 - 0.2 * 2) / 10)
+    scores = pd.Series(np.linspace(0.05, 0.95, 10))
+    assert math.isclose(abtest.expected_churn(scores, scores >= 0.5), (scores.sum() - 0.3 * scores[scores >= 0.5].sum()) / 10)
+
+
+def test_sample_size_is_statsmodels_rounded_up():
+    raw = NormalIndPower().solve_power(effect_size=proportion_effectsize(0.265, 0.194), alpha=0.05, power=0.8)
+    assert abtest.sample_size(0.265, 0.194) == math.ceil(raw)
+    assert abtest.sample_size(0.194, 0.265) == math.ceil(raw)  # two-sided: the order does not matter
+    assert abtest.sample_size(0.265, 0.194, power=0.9) > abtest.sample_size(0.265, 0.194)
+    assert abtest.sample_size(0.265, 0.194, ratio=4.5) < abtest.sample_size(0.265, 0.194)
+
+
+def test_on_the_test_customers_the_campaign_needs_540_and_model_against_rule_over_a_million():
+    split = course_split()
+    model_list = world.course_model().predict_proba(split.X_test)[:, 1] >= CampaignEconomics().break_even_probability
+    table = abtest.sample_size_table(split.y_test, pd.Series(model_list, index=split.X_test.index),
+                                     rules.month_to_month(split.X_test).eq(1))
+    assert table.loc["model campaign vs no campaign", "customers per arm"] == 540
+    assert 1_000_000 < table.loc["model vs rule, all customers", "customers per arm"] < 1_200_000
+    disagree = table.loc["model vs rule, where the lists disagree"]
+    assert math.isclose(disagree["share compared"], 181 / 1409)
+    assert disagree["customers per arm, all"] == math.ceil(disagree["customers per arm"] / disagree["share compared"])
+    assert disagree["customers per arm, all"] < table.loc["model vs rule, all customers", "customers per arm"] / 5
+
+
+def test_the_plan_on_the_shadow_month_asks_for_fewer_customers_where_the_lists_disagree():
+    scored = _reviewed().dropna(subset=["churn_score"])
+    table = abtest.sample_size_table(scored["churn_score"], scored["model_picks"], scored["rule_picks"])
+    assert (table["difference (points)"] < 0).all(), "each campaign lowers churn"
+    all_customers = table.loc["model vs rule, all customers", "customers per arm, all"]
+    assert table.loc["model vs rule, where the lists disagree", "customers per arm, all"] < all_customers / 3
+
+
+# --- the readout ----------------------------------------------------------------------------------------------
+
+
+def test_the_sample_ratio_check_counts_customers_once_and_passes_a_working_split():
+    ab = _ab()
+    check = abtest.sample_ratio_check(ab.assignments, world.ab_test(THREE_ARMS, split=(45, 45, 10)))
+    customers = ab.assignments.drop_duplicates("customer_id")["arm"].value_counts()[["model", "rule", "hold-out"]]
+    expected = customers.sum() * np.array([0.45, 0.45, 0.10])
+    assert math.isclose(check.p_value, chisquare(customers, f_exp=expected).pvalue)
+    assert check.table["customers"].sum() == ab.assignments["customer_id"].nunique()
+    assert not check.mismatch and check.customers_in_two_arms == 0
+    assert "No sign of a sample-ratio mismatch" in check.summary()
+    same = abtest.sample_ratio_check(ab.assignments, {"model": 45, "rule": 45, "hold-out": 10})
+    assert math.isclose(same.p_value, check.p_value)
+    assert math.isclose(abtest.sample_ratio_check(ab.assignments, {"model": 0.45, "rule": 0.45, "hold-out": 0.1}).p_value,
+                        check.p_value)
+
+
+def test_a_broken_bucketer_rings_the_alarm():
+    broken = world.ab_test({"A": "rule", "B": "rule"}, misassigned=0.04)
+    simulation = world.simulate(months=3, seed=11, policy=broken)
+    check = abtest.sample_ratio_check(simulation.assignments, broken)
+    assert check.mismatch and check.p_value < abtest.SRM_ALARM
+    assert "Find the cause before reading any result" in check.summary()
+
+
+def test_a_customer_in_two_arms_rings_the_alarm_even_when_the_counts_look_fine():
+    assignments = pd.DataFrame({"customer_id": ["a", "b", "c", "d", "a", "b", "c", "d"],
+                                "arm": ["A", "B", "A", "B", "B", "A", "A", "B"]})
+    check = abtest.sample_ratio_check(assignments, {"A": 50, "B": 50})
+    assert check.customers_in_two_arms == 2 and check.mismatch
+    assert "not stable" in check.summary()
+
+
+def test_compare_arms_is_statsmodels_effect_interval_and_p_value_with_dollars():
+    cohort = _cohort()
+    result = abtest.compare_arms(cohort, "model", "hold-out")
+    treated, control = cohort[cohort["arm"] == "model"], cohort[cohort["arm"] == "hold-out"]
+    counts = [int(treated["churned"].sum()), int(control["churned"].sum())]
+    sizes = [len(treated), len(control)]
+    assert result.customers == tuple(sizes) and result.churned == tuple(counts)
+    assert math.isclose(result.effect, counts[0] / sizes[0] - counts[1] / sizes[1])
+    low, high = confint_proportions_2indep(counts[0], sizes[0], counts[1], sizes[1], compare="diff")
+    assert math.isclose(result.low, low) and math.isclose(result.high, high)
+    assert math.isclose(result.p_value, proportions_ztest(counts, sizes)[1])
+    assert result.significant and result.effect < 0
+    extra_contacts = treated["contacted"].mean() - control["contacted"].mean()
+    assert math.isclose(result.dollars_per_customer, -200 * result.effect - 10 * extra_contacts)
+    dollars_low, dollars_high = result.dollars_interval
+    assert math.isclose(dollars_low, -200 * high - 10 * extra_contacts) and dollars_low < result.dollars_per_customer < dollars_high
+    summary = result.summary()
+    assert "11.8 percentage points lower in model" in summary and "less than 1 time in a billion" in summary and "p-value below 0.001" in summary
+
+
+def test_the_triggered_comparison_is_clearer_than_the_whole_population():
+    cohort = _cohort()
+    disagree = cohort[cohort["model_picks"] != cohort["rule_picks"]]
+    triggered = abtest.compare_arms(disagree, "model", "rule", trigger="lists disagree")
+    everyone = abtest.compare_arms(cohort, "model", "rule")
+    assert abs(triggered.effect) > abs(everyone.effect)
+    assert triggered.p_value < everyone.p_value
+    assert triggered.summary().startswith("model vs rule (lists disagree")
+
+
+def test_the_true_effect_agrees_with_the_simulators_truth_per_arm():
+    ab, cohort = _ab(), _cohort()
+    by_arm = ab.truth_by_arm
+    weights = by_arm["customers"]
+    true_model = (by_arm["true_effect"] * weights)[by_arm["arm"] == "model"].sum() / weights[by_arm["arm"] == "model"].sum()
+    assert math.isclose(abtest.true_effect(ab, cohort, "model", "hold-out"), -true_model, abs_tol=1e-12)
+    assert abtest.true_effect(ab, cohort, "hold-out", "hold-out") == 0
+    result = abtest.compare_arms(cohort, "model", "hold-out")
+    assert result.low <= abtest.true_effect(ab, cohort, "model", "hold-out") <= result.high
+
+
+def test_the_2_by_2_view_has_each_group_in_each_arm():
+    table = abtest.churn_by_list_and_arm(_cohort())
+    assert list(table.index) == list(abtest.LISTS)
+    assert list(table.columns) == [f"{m}: {arm}" for arm in ("model", "rule", "hold-out") for m in ("churn", "customers")]
+    assert table[[c for c in table.columns if c.startswith("customers")]].to_numpy().sum() == len(_cohort())
+    # without any offer (the hold-out), the model's extra customers leave far more than the rule's
+    assert table.loc["model only", "churn: hold-out"] > 3 * table.loc["rule only", "churn: hold-out"]
+
+
+def test_comparison_table_has_one_row_per_comparison():
+    cohort = _cohort()
+    table = abtest.comparison_table({"campaign": abtest.compare_arms(cohort, "model", "hold-out"),
+                                     "model vs rule": abtest.compare_arms(cohort, "model", "rule")})
+    assert list(table.index) == ["campaign", "model vs rule"]
+    assert (table["effect low"] <= table["effect"]).all() and (table["effect"] <= table["effect high"]).all()
+
+
+# --- peeking --------------------------------------------------------------------------------------------------
+
+
+@cache
+def _peeking():
+    return abtest.aa_peeking(_reviewed(), tests=1000, seed=7)
+
+
+def test_peeking_finds_far_more_winners_than_one_planned_look():
+    result = _peeking()
+    assert result.tests == 1000 and result.customers == len(_reviewed()) and result.days == 90
+    days = result.by_day
+    assert (np.diff(days["found a winner by then"]) >= 0).all()
+    assert (days["found a winner by then"] >= days["significant that day"]).all()
+    assert 0.03 <= result.found_a_winner_at_the_end <= 0.07, "one planned look: about the 5 % signed up for"
+    assert result.found_a_winner_any_day > 0.2, "daily looks: several times more"
+    assert world.caption(days) == _shadow().caption
+
+
+def test_the_vectorised_daily_test_is_proportions_ztest():
+    result, reviewed = _peeking(), _reviewed()
+    in_a = np.random.default_rng(7).random((1000, len(reviewed))) < 0.5  # the same splits aa_peeking draws
+    split = in_a[result.example]
+    days = reviewed["days_to_churn"].to_numpy(dtype=float, na_value=np.nan)
+    for day in (10, 45, 89):
+        left_a = int(np.sum(split & (days <= day)))
+        left_b = int(np.sum(~split & (days <= day)))
+        _, p_value = proportions_ztest([left_a, left_b], [int(split.sum()), int((~split).sum())])
+        assert math.isclose(result.by_day["example p-value"].iloc[day], p_value, rel_tol=1e-9)
+
+
+def test_the_example_is_a_winner_only_a_daily_reader_would_declare():
+    result = _peeking()
+    assert result.example_found_a_winner
+    assert result.by_day["example p-value"].iloc[-1] >= result.alpha
+
+
+def test_peeking_is_the_same_for_the_same_seed_and_needs_one_month():
+    again = abtest.aa_peeking(_reviewed(), tests=1000, seed=7)
+    pd.testing.assert_frame_equal(again.by_day, _peeking().by_day)
+    with pytest.raises(CourseError, match="one month"):
+        abtest.aa_peeking(_cohort())
+
+
+# --- records in MLflow ----------------------------------------------------------------------------------------
+
+
+def _readout():
+    cohort = _cohort()
+    srm = abtest.sample_ratio_check(_ab().assignments, world.ab_test(THREE_ARMS, split=(45, 45, 10)))
+    disagree = cohort[cohort["model_picks"] != cohort["rule_picks"]]
+    return srm, abtest.compare_arms(disagree, "model", "rule"), abtest.compare_arms(cohort, "model", "hold-out")
+
+
+def test_result_metrics_names_and_values():
+    srm, decision, campaign = _readout()
+    metrics = abtest.result_metrics(srm, decision, campaign)
+    comparison_names = ("customers_treatment", "customers_control", "churn_treatment", "churn_control", "effect", "effect_low",
+                        "effect_high", "p_value", "dollars_per_customer", "dollars_per_customer_low", "dollars_per_customer_high")
+    expected = {"srm_p_value", "srm_mismatch", "customers_model", "customers_rule", "customers_hold-out",
+                *comparison_names, *(f"campaign_{name}" for name in comparison_names)}
+    assert set(metrics) == expected
+    assert metrics["effect"] == decision.effect and metrics["campaign_effect"] == campaign.effect
+    assert metrics["srm_mismatch"] == 0.0 and metrics["customers_hold-out"] == srm.table.loc["hold-out", "customers"]
+    assert all(isinstance(value, float) for value in metrics.values())
+    assert set(abtest.result_metrics(srm, decision)) == expected - {f"campaign_{name}" for name in comparison_names}
+
+
+# --- charts ---------------------------------------------------------------------------------------------------
+
+
+def test_the_effects_chart_is_titled_simulated_with_labelled_axes_and_a_legend():
+    cohort = _cohort()
+    comparisons = {"campaign": abtest.compare_arms(cohort, "model", "hold-out"),
+                   "model vs rule": abtest.compare_arms(cohort, "model", "rule")}
+    ax = plots.ab_test_effects(abtest.comparison_table(comparisons), {"campaign": -0.1})
+    assert "Simulated" in ax.get_title(loc="left")
+    assert "percentage points" in ax.get_xlabel() and ax.get_ylabel()
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "interval below 0: fewer leave" in labels and any("true effect" in label for label in labels)
+    rows = dict(zip(ax.get_yticks(), (tick.get_text() for tick in ax.get_yticklabels())))
+    assert [rows[y] for y in sorted(rows, reverse=True)] == ["campaign", "model vs rule"], "the table's order, top down"
+
+
+def test_the_peeking_chart_has_two_titled_simulated_panels():
+    left, right = plots.aa_peeking(_peeking())
+    for ax in (left, right):
+        assert "simulated" in ax.get_title(loc="left").lower()
+        assert ax.get_xlabel() and ax.get_ylabel()
+        assert ax.get_legend() is not None
+    assert "%" in right.get_ylabel() and "0–1" in left.get_ylabel()
+
+
+@pytest.mark.parametrize(("p", "words"), [
+    (0.5, "50% of the time"), (0.03, "about 3.0% of the time"), (0.0005, "less than 1 time in 1,000"),
+    (5.81e-08, "less than 1 time in 10 million"), (1.7e-05, "less than 1 time in 10,000"),
+    (1.15e-11, "less than 1 time in a billion"), (0.0, "less than 1 time in a billion"),
+])
+def test_a_p_value_reads_in_words_never_in_e_notation(p, words):
+    assert abtest.chance_in_words(p) == words

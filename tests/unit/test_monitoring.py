@@ -1,0 +1,303 @@
+"""churnlab.monitoring: PSI against hand-computed cases, the health table against the simulator's truth, the SQL helper's
+messages, the health page, and the MLflow readers."""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from churnlab import monitoring, world
+from churnlab.errors import CourseError
+from churnlab.exercises.core import course_split
+
+INCIDENTS = dict(promotion=400, promotion_from=3, price_rise=0.08, price_rise_from=5,
+                 data_bug=0.3, data_bug_from=7, fiber_competitor=0.6, fiber_competitor_from=9)
+
+
+@pytest.fixture(scope="module")
+def year():
+    from churnlab.exercises.lesson08 import practice_year
+
+    return practice_year()
+
+
+@pytest.fixture(scope="module")
+def health(year):
+    return monitoring.health_table(year)
+
+
+# --- PSI ------------------------------------------------------------------------------------------
+
+
+def test_identical_data_gives_zero():
+    values = pd.Series(np.arange(100.0))
+    assert monitoring.psi(values, values) == 0.0
+    text = pd.Series(["a", "b", "b", "c"])
+    assert monitoring.psi(text, text) == 0.0
+
+
+def test_two_bins_by_hand():
+    # Reference cut at its median (2 bins): half and half. Current: a quarter below, three quarters above.
+    reference = pd.Series([1.0, 2.0, 3.0, 4.0])
+    current = pd.Series([1.0, 3.0, 3.0, 4.0])
+    expected = (0.25 - 0.5) * math.log(0.25 / 0.5) + (0.75 - 0.5) * math.log(0.75 / 0.5)
+    assert monitoring.psi(reference, current, bins=2) == pytest.approx(expected, abs=1e-12)
+
+
+def test_categories_by_hand():
+    reference = pd.Series(["Month-to-month"] * 6 + ["One year"] * 2 + ["Two year"] * 2)
+    current = pd.Series(["Month-to-month"] * 8 + ["One year"] * 1 + ["Two year"] * 1)
+    expected = (0.8 - 0.6) * math.log(0.8 / 0.6) + 2 * (0.1 - 0.2) * math.log(0.1 / 0.2)
+    assert monitoring.psi(reference, current) == pytest.approx(expected, abs=1e-12)
+
+
+def test_an_empty_bin_counts_as_a_tiny_share_not_infinity():
+    reference = pd.Series(["a"] * 10)
+    current = pd.Series(["a"] * 5 + ["b"] * 5)  # 'b' is empty in the reference
+    share = monitoring.EMPTY_BIN_SHARE
+    expected = (0.5 - 1.0) * math.log(0.5 / 1.0) + (0.5 - share) * math.log(0.5 / share)
+    assert monitoring.psi(reference, current) == pytest.approx(expected, abs=1e-12)
+    assert math.isfinite(monitoring.psi(pd.Series(np.arange(100.0)), pd.Series(np.full(100, 1e6))))
+
+
+def test_empty_values_get_a_bin_of_their_own():
+    reference = pd.Series(np.arange(100.0))
+    current = reference.copy()
+    current[:30] = np.nan  # the data bug: 30 % empty; the known values alone would look almost unchanged
+    share = monitoring.EMPTY_BIN_SHARE
+    value = monitoring.psi(reference, current)
+    assert value > 1.5
+    # the empty bin alone contributes (0.3 - 0.0001) ln(0.3 / 0.0001)
+    assert value > (0.3 - share) * math.log(0.3 / share)
+
+
+def test_bins_are_cut_at_the_reference_deciles():
+    reference = pd.Series(np.arange(1000.0))
+    shifted = reference + 100  # a tenth of the way: the lowest decile empties, the top bin doubles
+    share = monitoring.EMPTY_BIN_SHARE
+    expected = (share - 0.1) * math.log(share / 0.1) + (0.2 - 0.1) * math.log(0.2 / 0.1)
+    assert monitoring.psi(reference, shifted) == pytest.approx(expected, abs=1e-9)
+
+
+def test_psi_of_the_course_data_matches_the_lesson():
+    split = course_split()
+    charges = split.X_test["monthly_charges"]
+    assert monitoring.psi(split.X_train["monthly_charges"], charges) == pytest.approx(0.012, abs=0.001)
+    five, ten = monitoring.psi(charges, charges * 1.05), monitoring.psi(charges, charges * 1.10)
+    assert 0.25 < five < ten  # prices up 5 % already reads as "significant"
+    assert monitoring.psi_verdict(0.05) == "little change"
+    assert monitoring.psi_verdict(0.10) == "moderate change"
+    assert monitoring.psi_verdict(0.25) == "significant change"
+
+
+def test_ks_alarms_at_scale_while_psi_stays_put():
+    charges = course_split().X_test["monthly_charges"]
+    table = monitoring.drift_at_sizes(charges, shift=0.02, sizes=[500, 50_000], seed=0)
+    assert table["KS p-value"].iloc[0] > 0.05 and table["KS p-value"].iloc[1] < 1e-6
+    assert table["PSI"].max() < 0.10
+
+
+# --- the label-free estimate -----------------------------------------------------------------------
+
+
+def test_expected_precision_is_the_mean_score_of_the_flagged():
+    scores = pd.Series([0.1, 0.2, 0.5, np.nan, 0.9])
+    assert monitoring.expected_precision(scores, 0.2) == pytest.approx((0.2 + 0.5 + 0.9) / 3)
+    with pytest.raises(CourseError, match="nobody is flagged"):
+        monitoring.expected_precision(scores, 0.95)
+
+
+# --- the health table, against the simulator's truth ------------------------------------------------------
+
+
+def test_health_table_has_one_row_per_month_and_labels_arrive_late(health):
+    assert health.index.tolist() == list(range(1, 13))
+    assert health["realised_precision"].loc[1:10].notna().all()
+    assert health["realised_precision"].loc[11:12].isna().all()
+    assert health.attrs["simulated"]
+
+
+def test_each_planted_incident_shows_where_the_lesson_says(health):
+    found = monitoring.alerts(health)
+    first = found.groupby("signal")["month"].min()
+    assert first["PSI of monthly_charges"] == 5  # price rise
+    assert first["share of rows with an empty input"] == 7  # data bug
+    assert first["PSI of total_charges"] == 7
+    assert first["leaving rate vs reference (relative)"] == 5
+    assert health.loc[9, "leaving_rate"] > 1.4 * health.loc[8, "leaving_rate"]  # the competitor, the month it starts
+    assert (health["psi_internet_service"] < 0.01).all()  # the competitor moves no input
+    assert (health.loc[9:10, "estimated_precision"] - health.loc[5:6, "estimated_precision"].mean()).abs().max() < 0.01
+    assert (health.loc[8:10, "realised_precision"] - health.loc[8:10, "estimated_precision"]).min() > 0.1
+    assert (health.loc[2:6, "realised_precision"] - health.loc[2:6, "estimated_precision"]).abs().max() < 0.05
+    assert not (found["panel"] == "system").any()  # no incident was planted in system health
+
+
+def test_realised_precision_on_the_hold_out_matches_the_truth_without_campaign(year, health):
+    truth = year.truth_by_customer
+    flagged = year.predictions["churn_score"].to_numpy() >= year.settings["threshold"]
+    holdout = year.assignments["arm"].eq("hold-out").to_numpy()
+    for month in (3, 6, 9):
+        rows = flagged & holdout & year.predictions["month"].eq(month).to_numpy()
+        assert health.loc[month, "realised_precision"] == pytest.approx(truth.loc[rows, "churned"].mean())
+        assert health.loc[month, "realised_precision"] == pytest.approx(truth.loc[rows, "churned_without_campaign"].mean())
+
+
+def test_estimated_profit_agrees_with_the_truth_while_the_model_is_calibrated(year, health):
+    truth = year.truth_by_arm.query("arm == 'model'").set_index("month")["expected_profit"]
+    for month in (3, 4):
+        assert health.loc[month, "estimated_profit"] == pytest.approx(truth[month], rel=0.12)
+    assert health.loc[10, "estimated_profit"] < 0.8 * truth[10]  # after the competitor, the scores under-estimate
+
+
+def test_health_table_needs_a_hold_out():
+    no_holdout = world.simulate(months=2, seed=1, customers=300)
+    with pytest.raises(CourseError, match="hold-out"):
+        monitoring.health_table(no_holdout)
+
+
+def test_health_page_is_small_self_contained_and_marks_alerts(health, tmp_path, monkeypatch):
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path))
+    path = monitoring.write_health_page(health)
+    assert path.parent == tmp_path and path.name == "model_health.html"
+    page = path.read_text(encoding="utf-8")
+    assert len(page.encode()) < 400_000
+    assert "<script" not in page and "<link" not in page and "<img" not in page
+    assert not re.search(r"(src|href)=\"https?:|url\(https?:|@import", page)  # nothing to fetch: works offline
+    assert "Simulated" in page or "simulated" in page
+    assert '<tr data-month="7">' in page and 'data-column="empty_share" class="alert"' in page
+    assert page.count("<svg") == 1
+
+
+# --- SQL -------------------------------------------------------------------------------------------
+
+
+def test_sql_answers_over_the_logs(year):
+    result = monitoring.sql("SELECT month, count(*) AS n FROM predictions GROUP BY month ORDER BY month", year)
+    assert result["n"].tolist() == year.predictions.groupby("month").size().tolist()
+    extra = monitoring.sql("SELECT count(*) AS n FROM mine", mine=pd.DataFrame({"a": [1, 2, 3]}))
+    assert int(extra["n"].iloc[0]) == 3
+
+
+@pytest.mark.parametrize("query, phrase", [
+    ("SELECT month churn_score FROM predictions GROUP BY", "syntax error"),
+    ("SELECT month, churn_scor FROM predictions", "did you mean 'churn_score'"),
+    ("SELECT month FROM prediction", "did you mean 'predictions'"),
+    ("SELECT avg(scoring_failed) FROM predictions", "CAST(scoring_failed AS INTEGER)"),
+    ("SELECT month, churn_score FROM predictions GROUP BY month", "GROUP BY"),
+    ("SELECT month FROM predictions JOIN outcomes USING (customer_id)", "which table you mean"),
+    ("SELECT p.nothing FROM predictions AS p", "no column 'nothing'"),
+])
+def test_sql_mistakes_get_a_plain_message(year, query, phrase):
+    with pytest.raises(CourseError) as raised:
+        monitoring.sql(query, year)
+    assert phrase in str(raised.value)
+
+
+def test_a_misspelt_column_lists_only_the_tables_of_the_query(year):
+    with pytest.raises(CourseError) as raised:
+        monitoring.sql("SELECT month, churn_scor FROM predictions", year)
+    assert "predictions: customer_id" in str(raised.value) and "assignments:" not in str(raised.value)
+
+
+# --- retraining rows --------------------------------------------------------------------------------------
+
+
+def test_labelled_rows_join_on_customer_and_month_and_split_by_seat(year):
+    rows = monitoring.labelled_rows(year, [8, 9, 10])
+    assert not rows.duplicated(["customer_id", "month"]).any()
+    assert set(rows["month"]) == {8, 9, 10} and rows["churned"].isin([0, 1]).all()
+    train, test = monitoring.split_by_seat(rows)
+    assert not set(train["customer_id"]) & set(test["customer_id"])
+    assert len(train) + len(test) == len(rows)
+    with pytest.raises(CourseError, match="not known yet"):
+        monitoring.labelled_rows(year, [10, 11])
+
+
+def test_what_to_watch_is_ordered_by_value():
+    table = monitoring.what_to_watch()
+    assert table.index[0].startswith("1. outcomes") and table.index[-1].startswith("6. system")
+    assert table.map(len).max().max() <= 50  # a notebook shows up to 50 characters of a cell before cutting it
+
+
+def test_recall_and_calibration_of_each_cohort_match_the_hold_out_truth(year, health):
+    truth = year.truth_by_customer
+    holdout = year.assignments["arm"].eq("hold-out").to_numpy()
+    scores = year.predictions["churn_score"].to_numpy()
+    for month in (2, 8):
+        rows = holdout & year.predictions["month"].eq(month).to_numpy() & ~np.isnan(scores)
+        churners = truth.loc[rows, "churned"].to_numpy() == 1
+        assert health.loc[month, "realised_recall"] == pytest.approx((scores[rows][churners] >= 1 / 6).mean())
+        assert health.loc[month, "holdout_churn_rate"] == pytest.approx(churners.mean())
+        assert health.loc[month, "holdout_mean_score"] == pytest.approx(scores[rows].mean())
+    assert abs(health.loc[3, "holdout_mean_score"] - health.loc[3, "holdout_churn_rate"]) < 0.04  # calibrated before
+    assert health.loc[10, "holdout_churn_rate"] - health.loc[10, "holdout_mean_score"] > 0.1  # not after the competitor
+    assert health["realised_recall"].loc[11:12].isna().all()
+
+
+def test_psi_by_month_gives_the_same_numbers_as_psi(year):
+    table = monitoring.psi_by_month(year, ["tenure", "contract", "total_charges", "churn_score"], reference_month=2)
+    customers = year.customers.assign(churn_score=year.predictions["churn_score"].to_numpy())
+    for month in (1, 2, 7, 12):
+        for column in table.columns:
+            one = monitoring.psi(customers.loc[customers["month"] == 2, column], customers.loc[customers["month"] == month, column])
+            assert table.loc[month, column] == pytest.approx(one, abs=1e-12)
+
+
+def test_the_health_page_can_reuse_a_drawn_figure(health, tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from churnlab import plots
+
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path))
+    figure = plots.model_health(health).figure
+    reused = monitoring.write_health_page(health, figure=figure).read_text(encoding="utf-8")
+    assert "8. System: scoring latency" in reused
+    plt.close(figure)
+    with pytest.raises(CourseError, match="plots.model_health"):
+        monitoring.write_health_page(health, figure=plt.figure())
+
+
+def test_the_health_figure_follows_the_course_chart_rules(health):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from churnlab import plots
+
+    figure = plots.model_health(health).figure
+    try:
+        assert len(figure.axes) == 8
+        assert "simulated" in figure.get_suptitle().lower()
+        for ax in figure.axes:
+            assert ax.get_title(loc="left") and ax.get_xlabel().strip() and ax.get_ylabel().strip()
+            assert ax.get_legend() is not None
+        figure.canvas.draw()
+        profit_ticks = [t.get_text() for t in figure.axes[1].get_yticklabels() if t.get_text()]
+        assert profit_ticks and all("$" in t for t in profit_ticks)
+        titles = [ax.get_title(loc="left") for ax in figure.axes]
+        assert [t.split(".")[0] for t in titles] == [str(n) for n in range(1, 9)]  # ordered by value, as in what_to_watch
+    finally:
+        plt.close(figure)
+
+
+def test_the_precision_band_and_its_legend_say_the_same_thing(health):
+    """Panel 3 draws the estimate ± 0.10 (10 percentage points, the alert rule): the legend says points, not %."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from churnlab import plots
+
+    figure = plots.model_health(health).figure
+    precision = next(ax for ax in figure.axes if ax.get_title(loc="left").startswith("3."))
+    labels = [text.get_text() for text in precision.get_legend().get_texts()]
+    gap = monitoring.AlertThresholds().precision_gap
+    assert f"alert outside the estimate ±{gap * 100:.0f} points" in labels
+    band = precision.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.max() - band.min() >= 2 * gap - 1e-9  # the band spans ± the gap, in shares
+    plt.close(figure)

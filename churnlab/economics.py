@@ -34,6 +34,7 @@ from churnlab.validate import course_function
 __all__ = [
     "CampaignEconomics",
     "best_threshold",
+    "calibration_table",
     "compare_campaigns",
     "describe_threshold",
     "dollars",
@@ -41,9 +42,13 @@ __all__ = [
     "profit_at_threshold",
     "profit_curve",
     "threshold_table",
+    "top_k_contact_share",
     "top_k_order",
     "top_k_profit",
+    "top_k_profit_per_customer",
 ]
+
+TIES = ("by position", "at random")
 
 
 def _real_number(value, name: str) -> float:
@@ -240,24 +245,66 @@ def top_k_order(churn_scores) -> np.ndarray:
     return np.argsort(-scores, kind="stable")
 
 
-@course_function
-def top_k_profit(y_true, churn_scores, k: int, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> float:
-    """Expected dollars when the team can contact only ``k`` customers: the ``k`` highest scores.
-
-    Capacity, not a threshold, decides who is contacted. Ties at the cut-off
-    are broken by position (see ``top_k_order``). ``k = 0`` contacts nobody ($0);
-    ``k`` at or above the number of customers contacts everyone.
-    """
-    economics = _checked_economics(economics)
-    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", validate.scores)
+def _checked_k(k) -> int:
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Real) or (
         not isinstance(k, numbers.Integral) and not float(k).is_integer()
     ):
         raise EconomicsError(f"k is the number of customers the team can contact: a whole number like 200, not {k!r}.")
     if k < 0:
         raise EconomicsError(f"k is {k}: the team cannot contact a negative number of customers. Use 0 or more.")
-    chosen = top_k_order(scores)[: int(k)]
-    return float(_profit(int(outcomes[chosen].sum()), len(chosen), economics))
+    return int(k)
+
+
+@course_function
+def top_k_contact_share(churn_scores, k: int, ties: str = "by position") -> np.ndarray:
+    """Each customer's share of a contact when the team can call only ``k`` customers (the highest scores).
+
+    1 for customers above the cut, 0 below. Customers tied *at* the cut (a
+    scorecard has only six scores, so many tie) are handled by ``ties``:
+
+    - "by position": the first in ``churn_scores`` are called (see ``top_k_order``): 1 or 0;
+    - "at random": the average over every random order of the tied customers,
+      so each of them gets the same share (e.g. 0.4 when 40 of 100 tied
+      customers can be called). Exact, no randomness, and fair to a rule
+      whose order within a tie means nothing.
+    """
+    scores = validate.scores(churn_scores)
+    k = min(_checked_k(k), len(scores))
+    ties = validate.one_of(ties, "ties", TIES)
+    share = np.zeros(len(scores))
+    share[top_k_order(scores)[:k]] = 1.0
+    if ties == "at random" and 0 < k < len(scores):
+        cut = np.sort(scores)[::-1][k - 1]
+        tied = scores == cut
+        above = int((scores > cut).sum())
+        share[tied] = (k - above) / int(tied.sum())
+    return share
+
+
+@course_function
+def top_k_profit_per_customer(y_true, churn_scores, k: int, economics: CampaignEconomics = DEFAULT_ECONOMICS,
+                              ties: str = "by position") -> np.ndarray:
+    """Expected dollars each customer brings a top-``k`` campaign: share of a contact × (churned × acceptance × value − cost).
+
+    Their sum is ``top_k_profit``; ``churnlab.uncertainty.paired_bootstrap`` turns two of them into an interval.
+    """
+    economics = _checked_economics(economics)
+    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", validate.scores)
+    share = top_k_contact_share(scores, k, ties)
+    return share * (outcomes * economics.saving_per_churner_contacted - economics.cost_per_contact)
+
+
+@course_function
+def top_k_profit(y_true, churn_scores, k: int, economics: CampaignEconomics = DEFAULT_ECONOMICS,
+                 ties: str = "by position") -> float:
+    """Expected dollars when the team can contact only ``k`` customers: the ``k`` highest scores.
+
+    Capacity, not a threshold, decides who is contacted. Ties at the cut-off
+    are broken by position (see ``top_k_order``), or averaged over random
+    orders with ``ties="at random"`` (see ``top_k_contact_share``). ``k = 0``
+    contacts nobody ($0); ``k`` at or above the number of customers contacts everyone.
+    """
+    return float(round(top_k_profit_per_customer(y_true, churn_scores, k, economics, ties).sum(), 6))
 
 
 @course_function
@@ -362,3 +409,34 @@ def compare_campaigns(y_true, campaigns: dict, scores: dict | None = None, econo
             row[label] = int(round(float(_profit(reached, n_contacted, _checked_economics(campaign_economics)))))
         rows.append(row)
     return pd.DataFrame(rows).set_index("campaign")
+
+
+@course_function
+def calibration_table(y_true, churn_scores, band_width: float = 0.1) -> pd.DataFrame:
+    """Is a score a chance? One row per score band (0–0.1, 0.1–0.2, ...; empty bands left out).
+
+    Columns: ``score band``, ``customers``, ``average score``, ``share who churned``
+    (scikit-learn's ``calibration_curve`` with uniform bins gives the same two
+    numbers), and ``low``/``high``: the 95 % Wilson interval of that share (a
+    band of 40 customers is much noisier than one of 400). A calibrated model
+    has each band's average score inside its interval, most of the time.
+    """
+    from churnlab.uncertainty import rate_interval
+
+    outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", validate.scores)
+    if scores.min() < 0 or scores.max() > 1:
+        raise EconomicsError("churn_scores should be probabilities between 0 and 1, like model.predict_proba(X_test)[:, 1]; "
+                             "a calibration table reads scores as chances.")
+    width = validate.number(band_width, "band_width", example="0.1")
+    n_bands = round(1 / width) if width > 0 else 0
+    if not 2 <= n_bands <= 20 or not math.isclose(n_bands * width, 1):
+        raise EconomicsError(f"band_width is {width:g}; use a width that splits 0–1 into 2 to 20 equal bands, like 0.1 or 0.2.")
+    band = np.minimum((scores * n_bands).astype(int), n_bands - 1)  # a score of exactly 1 goes in the top band
+    rows = []
+    for number in np.unique(band):
+        inside = band == number
+        interval = rate_interval(outcomes[inside])
+        rows.append({"score band": f"{number / n_bands:.1f}–{(number + 1) / n_bands:.1f}", "customers": int(inside.sum()),
+                     "average score": float(scores[inside].mean()), "share who churned": interval.estimate,
+                     "low": interval.low, "high": interval.high})
+    return pd.DataFrame(rows)

@@ -37,8 +37,10 @@ __all__ = [
     "new_axes",
     "profit_by_threshold",
     "profit_curves_by_threshold",
+    "profit_gaps",
     "reason_codes",
     "recall_gaps",
+    "reliability",
     "runs_by_profit",
 ]
 
@@ -533,7 +535,11 @@ def campaign_comparison(table: pd.DataFrame, profit_columns: list[str]):
 
     figure, (left, right) = plt.subplots(1, 2, figsize=(WIDE_FIGURE_SIZE[0], 5), layout="constrained",
                                          width_ratios=[1.25, 1])
-    left.scatter(table["recall"], table["precision"], s=40, color="black", zorder=3)
+    # Hollow markers, one shape per kind of campaign: two campaigns at nearly the same spot both stay visible.
+    for prefix, marker, colour in (("model", "^", CHURN_COLOUR), ("scorecard", "s", STAY_COLOUR), ("", "o", "black")):
+        kind = table.index.str.startswith(prefix) if prefix else ~table.index.str.startswith(("model", "scorecard"))
+        left.scatter(table.loc[kind, "recall"], table.loc[kind, "precision"], s=46, marker=marker, facecolors="none",
+                     edgecolors=colour, linewidths=1.4, zorder=3)
     left.set_xlim(0, 1.02)
     left.set_ylim(0, 1)
     label(left, "Precision and recall", "recall (share of churners contacted, 0–1)", "precision (share of contacts who churn, 0–1)")
@@ -554,8 +560,8 @@ def campaign_comparison(table: pd.DataFrame, profit_columns: list[str]):
 
 
 # Where a point's name may go, in points from the point: beside, above, below, then further out.
-LABEL_SPOTS = [(7, 0, "left", "center"), (-7, 0, "right", "center"), (0, 7, "center", "bottom"), (0, -7, "center", "top"),
-               (6, 6, "left", "bottom"), (-6, 6, "right", "bottom"), (6, -6, "left", "top"), (-6, -6, "right", "top")]
+LABEL_SPOTS = [(10, 0, "left", "center"), (-10, 0, "right", "center"), (0, 10, "center", "bottom"), (0, -10, "center", "top"),
+               (8, 8, "left", "bottom"), (-8, 8, "right", "bottom"), (8, -8, "left", "top"), (-8, -8, "right", "top")]
 LABEL_SPOTS += [(dx * 3, dy * 3, ha, va) for dx, dy, ha, va in LABEL_SPOTS if dx or dy]
 LABEL_SPOTS += [(dx * 6, dy * 6, ha, va) for dx, dy, ha, va in LABEL_SPOTS[:8]]
 
@@ -579,19 +585,21 @@ def _label_points(ax, x, y, names) -> list:
                                ha=ha, va=va, fontsize=8, annotation_clip=False)
             box = text.get_window_extent(renderer).expanded(1.04, 1.15)
             inside = (box.x0 >= axes_box.x0 and box.x1 <= axes_box.x1 and box.y0 >= axes_box.y0 and box.y1 <= axes_box.y1)
-            clash = sum(_overlap(box, other) for other in taken)
+            clash = sum(1e5 + _overlap(box, other) for other in taken if _overlap(box, other) > 0)
             clash += sum(_overlap(box, _marker_box(m, radius)) for k, m in enumerate(markers))
+            # No other point right beside a name, or a reader pairs the name with the wrong point.
+            clash += 1e4 * sum(_distance_to_box(m, box) < 2.5 * radius for k, m in enumerate(markers) if k != index)
             cost = clash + (0 if inside else 1e6)
             if best is None or cost < best[0]:
                 if best is not None:
                     best[1].remove()
-                best = (cost, text, box, abs(dx) + abs(dy) > 12)
+                best = (cost, text, box, True)  # every name gets a thin line to its point: no guessing which
             else:
                 text.remove()
             if cost == 0:
                 break
         _, text, box, far = best
-        if far:  # a label moved away from its point gets a thin line back to it
+        if far:
             text.remove()
             text = ax.annotate(text.get_text(), (x[index], y[index]), xytext=text.xyann, textcoords="offset points",
                                ha=text.get_ha(), va=text.get_va(), fontsize=8, annotation_clip=False,
@@ -600,6 +608,12 @@ def _label_points(ax, x, y, names) -> list:
         taken.append(box)
         labels.append(text)
     return labels
+
+
+def _distance_to_box(point, box) -> float:
+    dx = max(box.x0 - point[0], 0.0, point[0] - box.x1)
+    dy = max(box.y0 - point[1], 0.0, point[1] - box.y1)
+    return float(np.hypot(dx, dy))
 
 
 def _marker_box(centre, radius):
@@ -612,6 +626,78 @@ def _overlap(first, second) -> float:
     width = min(first.x1, second.x1) - max(first.x0, second.x0)
     height = min(first.y1, second.y1) - max(first.y0, second.y0)
     return max(width, 0.0) * max(height, 0.0)
+
+
+# --- lessons 03 and 04: how sure we can be (intervals, calibration) -----------------------------------------
+
+VERDICT_COLOURS = {"clear": STAY_COLOUR, "likely but not certain": "#edae49", "a tie within noise": NEUTRAL_COLOUR}
+
+
+@course_function
+def profit_gaps(gaps: dict, ax=None, title: str = "The model's edge in dollars, with 95 % intervals"):
+    """One row per comparison: the gap in dollars (dot) and its interval (line), coloured by what a PM may conclude.
+
+    ``gaps``: name -> an ``Interval`` in dollars from ``churnlab.uncertainty``
+    (``profit_difference`` or ``paired_bootstrap``). The grey line at $0 is "no
+    difference": an interval that crosses it cannot rule out a tie.
+    """
+    from churnlab.uncertainty import Interval
+
+    if not isinstance(gaps, dict) or not gaps:
+        raise CourseError("gaps should be a dictionary: name -> interval, like "
+                          "{'at $10': profit_difference(y_test, model_flags, rule_flags, cheap)}.")
+    for name, gap in gaps.items():
+        if not isinstance(gap, Interval) or gap.kind != "dollars":
+            raise CourseError(f"gaps[{name!r}] should be an interval in dollars from churnlab.uncertainty "
+                              f"(profit_difference or paired_bootstrap), not {validate.kind_of(gap)}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(FIGURE_SIZE[0] + 1, 1.2 + 0.9 * len(gaps)), layout="constrained")
+    ax = _checked_axes(ax, may_be_none=False)
+    rows = np.arange(len(gaps))[::-1]
+    low = min(min(gap.low for gap in gaps.values()), 0)
+    high = max(max(gap.high for gap in gaps.values()), 0)
+    span = (high - low) or 1.0
+    ax.set_xlim(low - 0.05 * span, high + 0.9 * span)  # room for the verdict on the right
+    for row, (name, gap) in zip(rows, gaps.items()):
+        colour = VERDICT_COLOURS[gap.verdict]
+        ax.plot([gap.low, gap.high], [row, row], color=colour, linewidth=4, solid_capstyle="butt")
+        ax.plot([gap.estimate], [row], "o", color="black", markersize=6, zorder=3)
+        ax.annotate(_plain_text(name), (0, row), xytext=(5, 9), textcoords="offset points", xycoords=("axes fraction", "data"),
+                    fontsize=9, fontweight="bold")
+        ax.annotate(_plain_text(f"{gap}: {gap.verdict}"), (gap.high, row), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    ax.axvline(0, color="grey", linewidth=1, linestyle="--")
+    ax.set_yticks(rows, [""] * len(rows))
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(rows.min() - 0.6, rows.max() + 0.8)
+    _dollar_axis(ax.xaxis)
+    return label(ax, _plain_text(title), "difference in expected profit (US dollars)", "comparison")
+
+
+@course_function
+def reliability(table: pd.DataFrame, ax=None):
+    """Calibration chart: in each score band, the share who really churned (dot, with its 95 % interval) against the
+    band's average score. On the dashed diagonal, a score of 0.3 means 30 % churn.
+
+    ``table``: what ``churnlab.economics.calibration_table`` returns.
+    """
+    table = validate.dataframe(table, "table", needs=("average score", "share who churned", "low", "high", "customers"),
+                               example="calibration_table(y_test, churn_scores)")
+    ax = new_axes(ax)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfectly calibrated")
+    x, y = table["average score"].to_numpy(float), table["share who churned"].to_numpy(float)
+    ax.errorbar(x, y, yerr=[y - table["low"].to_numpy(float), table["high"].to_numpy(float) - y], fmt="o-",
+                color=CHURN_COLOUR, ecolor=CHURN_COLOUR, elinewidth=1.2, capsize=3, markersize=5,
+                label="test customers: share who churned, 95 % interval")
+    for xi, yi, n in zip(x, y, table["customers"].to_numpy(int)):
+        ax.annotate(f"{n:,}", (xi, yi), xytext=(-4, 6), textcoords="offset points", ha="right", fontsize=7,
+                    color="dimgrey")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=8, loc="upper left")
+    return label(ax, "Calibration: does a score of 0.3 mean a 30 % chance?",
+                 "average churn score in the band (0–1; small numbers: customers in the band)",
+                 "share who really churned (0–1)")
 
 
 # --- lesson 08: the model-health page ------------------------------------------------------------

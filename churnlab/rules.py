@@ -33,6 +33,7 @@ __all__ = [
     "month_to_month_and_new",
     "risk_points",
     "risk_signals",
+    "whiteboard_rules",
 ]
 
 # The five risk signals of the scorecard, in words (same order as in risk_points).
@@ -123,3 +124,17 @@ RULE_DESCRIPTIONS = {
     "risk_points": "risk points 0–5: month-to-month, tenure < 12, electronic check, fiber optic, no tech support",
     "risk_points_at_least_3": "contact customers with 3 or more of the 5 risk points",
 }
+
+
+@course_function
+def whiteboard_rules(X: pd.DataFrame) -> dict[str, pd.Series]:
+    """Every yes/no rule lesson 04 weighs, applied to ``X``: name -> 1/0 per customer.
+
+    The month-to-month rule, month-to-month and new, and the scorecard at each
+    cut-off from 1 to 5 points. Lesson 04 picks the best of them on the
+    training customers, then judges only that one on the test customers.
+    """
+    points = risk_points(X)
+    chosen = {"rule: month-to-month": month_to_month(X), "rule: month-to-month & new": month_to_month_and_new(X)}
+    chosen.update({f"scorecard ≥ {cut} points": _flag(points.ge(cut), f"risk_points_at_least_{cut}") for cut in range(1, 6)})
+    return chosen

@@ -192,9 +192,9 @@ class BreakEvenRicherOffer(Question):
 class TopKProfit(Question):
     variables = ("profit_300_calls",)
     hints = (
-        "Lesson 03, section 6 (when the team can only make k calls): the table above gives the expected profit for each "
+        "Lesson 03, section 7 (when the team can only make k calls): the table above gives the expected profit for each "
         "number of calls, at $10 and at $30 a call.",
-        "Find the row of 300 calls and read the column 'at $30 a call'. Type the dollars as a plain number: no $ sign, "
+        "Find the row of 300 calls and read the column '30-dollar calls'. Type the dollars as a plain number: no $ sign, "
         "no commas, and a minus sign if it is a loss.",
         "Type the number from the table:\n    profit_300_calls = 2820",
     )
@@ -223,7 +223,7 @@ class TopKProfit(Question):
                 raise Mistake(f"That is the row of {k} calls, at $10 a call. Read the row of 300 calls, at $30.")
         if value == ASKED_CALLS:
             raise Mistake("300 is the number of calls. Give the expected profit, in dollars, from the table.")
-        raise Mistake(f"profit_300_calls is {value:,.0f}. Read the row of 300 calls, in the column 'at $30 a call'.")
+        raise Mistake(f"profit_300_calls is {value:,.0f}. Read the row of 300 calls, in the column '30-dollar calls'.")
 
 
 class BestCapacity(Question):

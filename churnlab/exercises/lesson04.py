@@ -1,8 +1,8 @@
 """Exercise questions for lesson 04: ML vs heuristics.
 
 In the notebook: ``from churnlab.exercises.lesson04 import *`` gives
-``q1`` ... ``q5`` and the blank ``____``. Questions 1-4 are for everyone (one
-blank per line, or a value read off a printed table); question 5 is the
+``q1`` ... ``q6`` and the blank ``____``. Questions 1-5 are for everyone (one
+blank per line, or a value or words read off a printed result); question 6 is the
 optional "go further" question, answered with a few lines of pandas.
 """
 from __future__ import annotations
@@ -15,12 +15,12 @@ from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_sco
 
 from churnlab.economics import CampaignEconomics, expected_campaign_profit
 from churnlab.exercises.core import (
-    TYPE_THREE_DECIMALS, Mistake, Question, ____, as_fraction_or_number, close, course_model, course_split, kind_of,
-    reject_if_rounded,
+    TYPE_THREE_DECIMALS, Mistake, Question, ____, as_fraction_or_number, chosen_option, close, course_model, course_split,
+    kind_of, reject_if_rounded,
 )
 from churnlab.rules import flag_risk_points, month_to_month, risk_points
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "____"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "____"]
 
 CHEAP = CampaignEconomics()
 EXPENSIVE = CampaignEconomics(cost_per_contact=30)
@@ -161,7 +161,7 @@ class RuleProfitFromTable(Question):
     variables = ("echeck_profit_30",)
     hints = (
         "Lesson 04, section 3: the table prices every campaign with the same money, at $10 and at $30 a contact.",
-        "In the row 'rule: electronic check', read the column 'profit at $30 a contact'. A loss is a negative profit: keep its "
+        "In the row 'rule: electronic check', read the column 'profit, 30-dollar contacts'. A loss is a negative profit: keep its "
         "minus sign. Type a plain number, without $ sign or commas.",
         "Type the number from the table, minus sign included:\n    echeck_profit_30 = -1860",
     )
@@ -200,7 +200,7 @@ class RuleProfitFromTable(Question):
             raise Mistake("That leaves out the contact cost: every flagged customer is contacted and costs $30.")
         if close(value, reached * EXPENSIVE.value_of_saved_customer - contacted * EXPENSIVE.cost_per_contact, 0.5):
             raise Mistake("Only 30 % of contacted churners accept: multiply the churners by the acceptance rate too.")
-        raise Mistake(f"echeck_profit_30 is {value:,.0f}. Read the row 'rule: electronic check', column 'profit at $30 a contact'.")
+        raise Mistake(f"echeck_profit_30 is {value:,.0f}. Read the row 'rule: electronic check', column 'profit, 30-dollar contacts'.")
 
 
 class ScorecardAuc(Question):
@@ -244,6 +244,56 @@ class ScorecardAuc(Question):
             raise Mistake("That is upside down: more points should mean *more* risk. Score the points themselves.")
         reject_if_rounded(value, expected, "scorecard_auc")
         raise Mistake(f"scorecard_auc is {value:.4g}. Use roc_auc_score(y_test, scorecard_points).")
+
+
+class GapVerdict(Question):
+    """Read an interval: is month-to-month's edge over the scorecard at $10 real?"""
+
+    variables = ("verdict",)
+    first, second = "rule: month-to-month", "scorecard ≥ 3 points"
+    options = {
+        "clear": ("clear", "clearly", "it is clear", "clear win"),
+        "likely but not certain": ("likely but not certain", "likely, but not certain", "likely, not certain",
+                                   "likely but not sure", "likely"),
+        "a tie within noise": ("a tie within noise", "tie within noise", "a tie", "tie", "within noise", "noise"),
+    }
+    hints = (
+        "Lesson 04, section 4 (is the gap real?): clear when the whole interval is on one side of $0; likely but not "
+        "certain when it contains $0 but at least 80 % of the redraws agree with the estimate; a tie within noise otherwise.",
+        "Does the interval printed above contain $0? If it does, look at the share of redraws that favour month-to-month: "
+        "is it 80 % or more?",
+        "The interval runs from below $0 to above it, and 89 % of the redraws favour month-to-month:\n"
+        "    verdict = \"likely but not certain\"",
+    )
+    solution_code = 'verdict = "likely but not certain"'
+    solution_why = (
+        "The interval contains $0, so the edge is not clear; but most redraws (more than 80 %) favour month-to-month. "
+        "A PM may say: the month-to-month rule probably earns a few hundred dollars more than the scorecard at 3 points, "
+        "perhaps about $1,300, perhaps nothing."
+    )
+
+    @staticmethod
+    def gap():
+        from churnlab.uncertainty import profit_difference
+
+        rows = comparison_rows()
+        return profit_difference(course_split().y_test, rows[GapVerdict.first], rows[GapVerdict.second], CHEAP)
+
+    def grade(self, verdict):
+        gap = self.gap()
+        answer = chosen_option(verdict, self.options, "verdict should be the verdict in words, in quotes", "clear",
+                               "one of 'clear', 'likely but not certain' or 'a tie within noise'")
+        favour = f"{gap.share_above_zero:.0%} of the redraws favour month-to-month"
+        if answer == gap.verdict:
+            return (f"Month-to-month minus the scorecard: {gap}; {favour}. The edge is {gap.verdict}: "
+                    "say 'probably a few hundred dollars, perhaps nothing', not 'the rule wins'.")
+        if answer == "clear":
+            raise Mistake(f"Clear needs the whole interval on one side of $0; this one, {gap}, contains $0: "
+                          "a tie is not ruled out.")
+        if answer == "a tie within noise":
+            raise Mistake(f"The interval {gap} contains $0, yes; but {favour}, more than the 80 % the course asks for "
+                          "'likely but not certain'.")
+        raise Mistake(f"The interval is {gap} and {favour}: check each verdict's rule in lesson 04, section 4.")
 
 
 class FibreMonthToMonthRule(Question):
@@ -301,4 +351,5 @@ q1 = ElectronicCheckRule("q1")
 q2 = RuleRecallFromTable("q2")
 q3 = RuleProfitFromTable("q3")
 q4 = ScorecardAuc("q4")
-q5 = FibreMonthToMonthRule("q5")
+q5 = GapVerdict("q5")
+q6 = FibreMonthToMonthRule("q6")

@@ -13,7 +13,7 @@ from churnlab import rules
 from churnlab.data import load_churn
 from churnlab.economics import CampaignEconomics, compare_campaigns, expected_campaign_profit
 from churnlab.exercises import lesson04
-from churnlab.exercises.lesson04 import q1, q2, q3, q4, q5
+from churnlab.exercises.lesson04 import q1, q2, q3, q4, q5, q6
 from churnlab.model import make_churn_model, split_customers
 
 from answers import assert_right
@@ -39,7 +39,8 @@ RIGHT_ANSWERS = {
     "q2": [0.551, recall_score(y_test, echeck)],
     "q3": [-1860, -1860.0, expected_campaign_profit(y_test, echeck, expensive)],
     "q4": [roc_auc_score(y_test, points), 0.815],
-    "q5": [690, expected_campaign_profit(y_test, fibre & monthly, expensive)],
+    "q5": ["likely but not certain", "Likely but not certain", "  likely, not certain ", "likely"],
+    "q6": [690, expected_campaign_profit(y_test, fibre & monthly, expensive)],
 }
 
 WRONG_ANSWERS = {
@@ -90,6 +91,17 @@ WRONG_ANSWERS = {
         (0.5, "scorecard_auc is 0.5"),
     ],
     "q5": [
+        ("clear", "whole interval on one side of $0"),
+        ("Clearly", "whole interval on one side of $0"),
+        ("a tie within noise", "more than the 80 %"),
+        ("tie", "more than the 80 %"),
+        ("month-to-month", "is not one of 'clear'"),
+        ("yes", "is not one of 'clear'"),
+        (490, "the verdict in words, in quotes"),
+        (0.89, "the verdict in words, in quotes"),
+        (True, "the verdict in words, in quotes"),
+    ],
+    "q6": [
         (-690, "wrong sign"),
         (expected_campaign_profit(y_test, fibre & monthly, cheap), "profit at $10"),
         (expected_campaign_profit(y_test, fibre, expensive), "fibre optic alone"),
@@ -109,7 +121,7 @@ def learner_namespace() -> dict:
             "expected_campaign_profit": expected_campaign_profit, "expensive": expensive}
 
 
-@pytest.mark.parametrize("question", [q1, q2, q3, q4, q5], ids=lambda q: q.label)
+@pytest.mark.parametrize("question", [q1, q2, q3, q4, q5, q6], ids=lambda q: q.label)
 def test_the_solution_code_run_as_a_learner_would_is_right(question):
     namespace = learner_namespace()
     exec(question.solution_code, namespace)
@@ -117,16 +129,22 @@ def test_the_solution_code_run_as_a_learner_would_is_right(question):
 
 
 def test_exports():
-    assert lesson04.__all__ == ["q1", "q2", "q3", "q4", "q5", "____"]
+    assert lesson04.__all__ == ["q1", "q2", "q3", "q4", "q5", "q6", "____"]
 
 
 def test_the_table_in_the_notebook_prints_what_the_checks_want():
     campaigns = lesson04.comparison_rows()
-    table = compare_campaigns(y_test, campaigns, economics={"profit at $10 a contact": cheap, "profit at $30 a contact": expensive})
+    table = compare_campaigns(y_test, campaigns, economics={"profit, 10-dollar contacts": cheap, "profit, 30-dollar contacts": expensive})
     row = table.loc["rule: electronic check"]
-    assert f"{row['recall']:.3f}" == "0.551" and row["profit at $30 a contact"] == -1860
-    assert table.loc["model ≥ 0.500", "profit at $30 a contact"] == 3000
+    assert f"{row['recall']:.3f}" == "0.551" and row["profit, 30-dollar contacts"] == -1860
+    assert table.loc["model ≥ 0.500", "profit, 30-dollar contacts"] == 3000
 
 
 def test_q3_says_the_rule_loses_money():
     assert "The rule loses $1,860 at $30 a contact" in assert_right(q3, -1860)
+
+
+def test_q5_reads_the_interval_the_notebook_prints():
+    gap = lesson04.GapVerdict.gap()
+    assert str(gap) == "$490 [-$330, $1,320]" and gap.verdict == "likely but not certain"
+    assert f"{gap.share_above_zero:.0%}" == "89%"

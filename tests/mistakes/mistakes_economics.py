@@ -40,4 +40,12 @@ MISTAKES = [
             "not one of the campaigns"),
     Mistake("economics.compare_campaigns", "scores where contacts go",
             lambda c: economics.compare_campaigns(c.split.y_test, {"model": c.scores}), "compare them with a threshold"),
+    Mistake("economics.top_k_contact_share", "a tie rule that is not one of the two",
+            lambda c: economics.top_k_contact_share(c.scores, 200, ties="random"), "did you mean 'at random'"),
+    Mistake("economics.top_k_profit_per_customer", "a negative capacity",
+            lambda c: economics.top_k_profit_per_customer(c.split.y_test, c.scores, -5), "negative number"),
+    Mistake("economics.calibration_table", "risk points instead of probabilities",
+            lambda c: economics.calibration_table(c.split.y_test, c.scores * 5), "probabilities between 0 and 1"),
+    Mistake("economics.calibration_table", "a band width that does not split 0-1",
+            lambda c: economics.calibration_table(c.split.y_test, c.scores, 0.3), "2 to 20 equal bands"),
 ]

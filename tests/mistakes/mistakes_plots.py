@@ -152,4 +152,10 @@ MISTAKES = [
             lambda course: plots.campaign_comparison({"everyone": 1}, ["profit at $10 ($)"]), "compare_campaigns"),
     Mistake("plots.campaign_comparison", "no profit columns",
             lambda course: plots.campaign_comparison(_comparison(course), []), "a list of the table's profit columns"),
+    Mistake("plots.profit_gaps", "profits instead of intervals",
+            lambda course: plots.profit_gaps({"model": 12640}), "interval in dollars"),
+    Mistake("plots.profit_gaps", "one interval without a name",
+            lambda course: plots.profit_gaps([1, 2]), "dictionary"),
+    Mistake("plots.reliability", "the scores instead of the calibration table",
+            lambda course: plots.reliability(course.scores), "calibration_table"),
 ]

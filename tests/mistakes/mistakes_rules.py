@@ -19,4 +19,6 @@ MISTAKES = [
             lambda course: rules.flag_risk_points(course.split.X_test, at_least=2.5), "whole number"),
     Mistake("rules.flag_risk_points", "a misspelt argument",
             lambda course: rules.flag_risk_points(course.split.X_test, atleast=3), "did you mean 'at_least'"),
+    Mistake("rules.whiteboard_rules", "the outcomes instead of the customers' table",
+            lambda course: rules.whiteboard_rules(course.split.y_test), "X_test"),
 ]

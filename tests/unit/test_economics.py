@@ -324,3 +324,51 @@ def test_dollars():
     assert dollars(-3450) == "-$3,450"
     assert dollars(-0.2) == "$0"
     assert dollars(0) == "$0"
+
+
+# --- ties at the cut, and calibration (lessons 03-04) ----------------------------------------------------
+
+
+def test_top_k_ties_at_random_share_the_calls_among_the_tied_customers():
+    # Scores 3, 2, 2, 2, 1: two calls go to the 3 and to one of the three 2s, on average 1/3 of a call each.
+    from churnlab.economics import top_k_contact_share, top_k_profit_per_customer
+
+    scores = [3, 2, 2, 2, 1]
+    assert top_k_contact_share(scores, 2).tolist() == [1, 1, 0, 0, 0]
+    assert top_k_contact_share(scores, 2, ties="at random") == pytest.approx([1, 1 / 3, 1 / 3, 1 / 3, 0])
+    assert top_k_contact_share(scores, 4, ties="at random").tolist() == [1, 1, 1, 1, 0]
+    assert top_k_contact_share(scores, 0, ties="at random").tolist() == [0] * 5
+    # Churners are the 1st and the 3rd: 1 churner for sure, and on average 1/3 of the tied group's one churner.
+    y = [1, 0, 1, 0, 0]
+    assert top_k_profit(y, scores, 2, ties="at random") == pytest.approx((1 + 1 / 3) * 60 - 2 * 10)
+    assert top_k_profit_per_customer(y, scores, 2, ties="at random").sum() == pytest.approx(top_k_profit(y, scores, 2, ties="at random"))
+
+
+def test_top_k_ties_at_random_is_the_average_over_random_orders():
+    from churnlab.economics import top_k_contact_share
+
+    rng = np.random.default_rng(0)
+    scores = rng.integers(0, 4, 60)
+    average = np.zeros(60)
+    for _ in range(3000):
+        order = rng.permutation(60)
+        shuffled = top_k_contact_share(scores[order], 25)  # by position, in a random order
+        average[order] += shuffled / 3000
+    assert average == pytest.approx(top_k_contact_share(scores, 25, ties="at random"), abs=0.03)
+
+
+def test_calibration_table_matches_scikit_learn_and_gives_each_band_its_interval():
+    from sklearn.calibration import calibration_curve
+
+    from churnlab.economics import calibration_table
+
+    rng = np.random.default_rng(1)
+    scores = rng.random(2000)
+    y = (rng.random(2000) < scores).astype(int)
+    table = calibration_table(y, scores)
+    share, average = calibration_curve(y, scores, n_bins=10)
+    assert table["share who churned"].to_numpy() == pytest.approx(share)
+    assert table["average score"].to_numpy() == pytest.approx(average)
+    assert table["customers"].sum() == 2000
+    assert (table["low"] <= table["share who churned"]).all() and (table["share who churned"] <= table["high"]).all()
+    assert table["score band"].iloc[0] == "0.0–0.1"

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from churnlab import load_churn, plots  # noqa: E402
 from churnlab.economics import CampaignEconomics, compare_campaigns, profit_curve  # noqa: E402
@@ -140,7 +141,8 @@ def test_lesson_04_points_carry_their_names_without_overlap(scored):
     names = [text for text in left.texts]
     assert sorted(t.get_text() for t in names) == sorted(plots._plain_text(name) for name in table.index)
     assert left.get_legend() is None, "the points are named directly; a legend would repeat them"
-    boxes = [text.get_window_extent(renderer) for text in names]
+    # The words themselves (an annotation's own extent also spans its thin line back to the point).
+    boxes = [Text.get_window_extent(text, renderer) for text in names]
     axes_box = left.get_window_extent(renderer)
     for number, box in enumerate(boxes):
         assert axes_box.x0 <= box.x0 and box.x1 <= axes_box.x1 and axes_box.y0 <= box.y0 and box.y1 <= axes_box.y1
@@ -187,3 +189,19 @@ def test_plots_are_course_functions_with_friendly_errors():
     assert plots.__all__ and all(getattr(getattr(plots, name), "course_function", False) for name in plots.__all__)
     with pytest.raises(CourseError, match="did you mean 'contract'"):
         plots.churn_rate_by(load_churn(), "Contract")
+
+
+def test_profit_gaps_and_reliability_charts_read_in_dollars_and_shares(scored):
+    from churnlab.economics import calibration_table
+    from churnlab.uncertainty import Interval
+
+    y_test, scores = scored
+    ax = plots.profit_gaps({"at $10: model minus rule": Interval(420, -110, 920, share_above_zero=0.94),
+                            "at $30: model minus rule": Interval(570, 100, 1200, share_above_zero=0.99)})
+    ax.figure.canvas.draw()
+    texts = [t.get_text().replace("\\", "") for t in ax.texts]
+    assert "$420 [-$110, $920]: likely but not certain" in texts and "$570 [$100, $1,200]: clear" in texts
+    assert "dollars" in ax.get_xlabel() and ax.get_title(loc="left")
+    ax = plots.reliability(calibration_table(y_test, scores))
+    assert "0–1" in ax.get_xlabel() and "0–1" in ax.get_ylabel() and ax.get_title(loc="left")
+    plt.close("all")

@@ -53,7 +53,6 @@ __all__ = [
     "model_without",
     "policy_table",
     "predictability",
-    "profit_change",
     "readable",
     "review_metrics",
     "threshold_for_recall",
@@ -293,13 +292,6 @@ def describe_gaps(gap_table) -> str:
 # --- calibration within groups ------------------------------------------------------------------------
 
 
-def _share_interval(count: int, total: int) -> tuple[float, float]:
-    from statsmodels.stats.proportion import proportion_confint
-
-    low, high = proportion_confint(count, total, alpha=0.05, method="wilson")
-    return float(low), float(high)
-
-
 @course_function
 def calibration_by_group(y_true, churn_scores, in_group, bands: int = 5) -> pd.DataFrame:
     """A reliability table per side of a group: in each score band, the average score next to the share who churned.
@@ -309,10 +301,12 @@ def calibration_by_group(y_true, churn_scores, in_group, bands: int = 5) -> pd.D
     ``strategy="quantile"``, whose numbers these are). A calibrated model's
     average score matches the share who churned in every band ("of customers
     scored about 0.3, about 30 % churn"), in every group. ``low``/``high`` is
-    the 95 % interval of that share (Wilson's formula): a band's noise, large
-    when the band holds few customers.
+    the 95 % interval of that share (Wilson's formula, ``uncertainty.rate_interval``):
+    a band's noise, large when the band holds few customers.
     """
     from sklearn.calibration import calibration_curve
+
+    from churnlab.uncertainty import rate_interval
 
     outcomes = validate.outcomes(y_true)
     scores = validate.scores(churn_scores)
@@ -330,48 +324,14 @@ def calibration_by_group(y_true, churn_scores, in_group, bands: int = 5) -> pd.D
         # the same bands as calibration_curve (its quantile edges), to count each band's customers
         edges = np.percentile(s_here, np.linspace(0, 100, bands + 1))
         band_of = np.searchsorted(edges[1:-1], s_here, side="right")
-        counts = np.bincount(band_of, minlength=bands)
-        positives = np.bincount(band_of, weights=y_here, minlength=bands)
-        used = counts > 0
-        for band, (n, k, mean, share) in enumerate(zip(counts[used], positives[used], average, churned), start=1):
-            low, high = _share_interval(int(k), int(n))
+        used = np.flatnonzero(np.bincount(band_of, minlength=bands))  # calibration_curve skips empty bands too
+        for band, (band_id, mean, share) in enumerate(zip(used, average, churned), start=1):
+            interval = rate_interval(y_here[band_of == band_id])
+            n, low, high = int((band_of == band_id).sum()), interval.low, interval.high
             rows.append({"who": _member_words(column, member) if column in GROUPS else ("group" if member else "others"),
                          "band": band, "customers": int(n), "average score": float(mean), "churned": float(share),
                          "low": low, "high": high})
     return pd.DataFrame(rows)
-
-
-# --- dollars, with their noise -------------------------------------------------------------------------
-
-
-@course_function
-def profit_change(y_true, contacted, contacted_before, economics: CampaignEconomics = DEFAULT_ECONOMICS,
-                  n_boot: int = 2000, random_state: int = 0) -> pd.Series:
-    """The change in expected profit of one campaign over another on the same customers, with its 95 % interval.
-
-    ``contacted`` and ``contacted_before``: True for each customer the new and
-    the old campaign contact. The interval is a *paired* bootstrap over
-    customers: ``n_boot`` times, draw the customers again with replacement and
-    recompute the change on the same draw for both campaigns (seeded with
-    ``random_state``, so the same numbers every run). It shows the noise of
-    judging on these customers, not that of the training customers.
-    Returns ``change``, ``low`` and ``high``, in dollars.
-    """
-    from churnlab.economics import expected_campaign_profit
-
-    if not isinstance(economics, CampaignEconomics):
-        raise CourseError(f"economics should be a CampaignEconomics(...), not {validate.kind_of(economics)}.")
-    outcomes = validate.outcomes(y_true)
-    new = _checked_members(contacted, y_true, "contacted")
-    old = _checked_members(contacted_before, y_true, "contacted_before")
-    n_boot = validate.whole_number(n_boot, "n_boot", low=100, example="2000")
-    random_state = validate.whole_number(random_state, "random_state", low=0, example="0")
-    per_customer = (economics.acceptance_rate * economics.value_of_saved_customer * outcomes - economics.cost_per_contact)
-    difference = (new.astype(float) - old.astype(float)) * per_customer
-    draws = np.random.default_rng(random_state).multinomial(len(difference), np.full(len(difference), 1 / len(difference)), size=n_boot)
-    low, high = np.percentile(draws @ difference, [2.5, 97.5])
-    change = expected_campaign_profit(outcomes, new, economics) - expected_campaign_profit(outcomes, old, economics)
-    return pd.Series({"change": float(change), "low": float(low), "high": float(high)}, name="profit change ($)")
 
 
 # --- mitigation: thresholds per group -----------------------------------------------------------------------

@@ -116,11 +116,11 @@ def customer_groups(customers, index=None) -> pd.DataFrame:
     return table.loc[wanted]
 
 
-def _checked_groups(groups, y_true, name: str = "groups") -> pd.DataFrame:
+def _checked_groups(groups, y_true, name: str = "groups", reference_name: str = "y_true") -> pd.DataFrame:
     groups = validate.dataframe(groups, name, example="fairness.customer_groups(customers, X_test.index)")
     if groups.empty or groups.shape[1] == 0:
         raise CourseError(f"{name} has no group columns. Use fairness.customer_groups(customers, X_test.index).")
-    validate.same_customers(y_true, groups, "y_true", name)
+    validate.same_customers(y_true, groups, reference_name, name)
     for column in groups.columns:
         values = groups[column]
         if not pd.api.types.is_numeric_dtype(values) or not values.isin((0, 1)).all():
@@ -512,8 +512,11 @@ def predictability(X_train, train_groups, X_test, test_groups, inputs=None) -> p
 
     X_train = validate.dataframe(X_train, "X_train", example="X_train (from split_customers)")
     X_test = validate.dataframe(X_test, "X_test", example="X_test (from split_customers)")
-    train_groups = _checked_groups(train_groups, X_train.index.to_series(), "train_groups")
-    test_groups = _checked_groups(test_groups, X_test.index.to_series(), "test_groups")
+    train_groups = _checked_groups(train_groups, X_train.index.to_series(), "train_groups", "X_train")
+    test_groups = _checked_groups(test_groups, X_test.index.to_series(), "test_groups", "X_test")
+    if list(train_groups.columns) != list(test_groups.columns):
+        raise CourseError("train_groups and test_groups should have the same group columns: make both with "
+                          "fairness.customer_groups(customers, X_train.index) and (customers, X_test.index).")
     kept = [c for c in X_train.columns if c not in GROUP_INPUTS and c not in GROUPS] if inputs is None else list(inputs)
     rows = []
     for column in train_groups.columns:

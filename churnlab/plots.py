@@ -23,6 +23,7 @@ from churnlab.validate import course_function
 __all__ = [
     "aa_peeking",
     "ab_test_effects",
+    "calibration_by_group",
     "campaign_comparison",
     "campaign_confusion_matrix",
     "churn_rate_by",

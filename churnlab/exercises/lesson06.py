@@ -258,7 +258,7 @@ class LevelUpCost(Question):
         value = as_fraction_or_number(level_up_cost, "level_up_cost")
         if close(value, expected, 0.5):
             return (f"Levelling up changes the expected profit by {dollars(expected)} to nearly close the partner "
-                    "gap: a small price, within the noise of 1,409 customers, but it uses the partner column at decision "
+                    "gap: a small price (likely a loss, but its 95 % interval includes zero), and it uses the partner column at decision "
                     "time, as the champion already does through its inputs (ask legal about both).")
         if expected != 0 and close(value, -expected, 0.5):
             raise Mistake("Right size, wrong sign: levelling up *lowers* the expected profit. Compute "

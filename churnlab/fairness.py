@@ -506,6 +506,7 @@ def predictability(X_train, train_groups, X_test, test_groups, inputs=None) -> p
     all (a coin), 1.0 = perfectly. ``low``/``high``: its 95 % interval (Hanley
     and McNeil's formula).
     """
+    from sklearn.base import clone
     from sklearn.metrics import roc_auc_score
 
     from churnlab.model import make_churn_model
@@ -518,14 +519,16 @@ def predictability(X_train, train_groups, X_test, test_groups, inputs=None) -> p
         raise CourseError("train_groups and test_groups should have the same group columns: make both with "
                           "fairness.customer_groups(customers, X_train.index) and (customers, X_test.index).")
     kept = [c for c in X_train.columns if c not in GROUP_INPUTS and c not in GROUPS] if inputs is None else list(inputs)
+    recipe = make_churn_model()
+    prepare = recipe[0]
+    prepare.transformers = [(name, step, [c for c in used if c in kept]) for name, step, used in prepare.transformers]
+    # the inputs are prepared once (the slow part); one logistic regression per group learns from them
+    prepared_train, prepared_test = prepare.fit_transform(X_train), prepare.transform(X_test)
     rows = []
     for column in train_groups.columns:
-        recipe = make_churn_model()
-        prepare = recipe[0]
-        prepare.transformers = [(name, step, [c for c in used if c in kept]) for name, step, used in prepare.transformers]
-        recipe.fit(X_train, train_groups[column].to_numpy())
+        learner = clone(recipe[-1]).fit(prepared_train, train_groups[column].to_numpy())
         truth = test_groups[column].to_numpy()
-        auc = float(roc_auc_score(truth, recipe.predict_proba(X_test)[:, 1]))
+        auc = float(roc_auc_score(truth, learner.predict_proba(prepared_test)[:, 1]))
         low, high = _auc_interval(auc, int(truth.sum()), int((1 - truth).sum()))
         rows.append({"group": column, "who": _member_words(column, 1), "ROC-AUC": auc, "low": low, "high": high})
     return pd.DataFrame(rows).set_index("group")

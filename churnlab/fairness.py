@@ -40,8 +40,10 @@ from churnlab.validate import course_function
 
 __all__ = [
     "GROUPS",
+    "GROUP_INPUTS",
     "REVIEW_TABLE",
     "REVIEW_TAGS",
+    "calibration_by_group",
     "customer_groups",
     "describe_gaps",
     "equal_recall_thresholds",
@@ -50,6 +52,7 @@ __all__ = [
     "how_groups_differ",
     "model_without",
     "policy_table",
+    "predictability",
     "readable",
     "review_metrics",
     "threshold_for_recall",
@@ -76,6 +79,9 @@ GROUPS: dict[str, Group] = {
         Group("dependents", "with dependents", "without dependents"),
     )
 }
+
+# The group columns the champion reads as inputs (sex is left out of the model, lesson 02).
+GROUP_INPUTS = ("senior_citizen", "partner", "dependents")
 
 REVIEW_TAGS = {"churnlab.lesson": "06", "churnlab.kind": "fairness_review"}
 REVIEW_TABLE = "fairness/by_group.csv"
@@ -110,11 +116,11 @@ def customer_groups(customers, index=None) -> pd.DataFrame:
     return table.loc[wanted]
 
 
-def _checked_groups(groups, y_true, name: str = "groups") -> pd.DataFrame:
+def _checked_groups(groups, y_true, name: str = "groups", reference_name: str = "y_true") -> pd.DataFrame:
     groups = validate.dataframe(groups, name, example="fairness.customer_groups(customers, X_test.index)")
     if groups.empty or groups.shape[1] == 0:
         raise CourseError(f"{name} has no group columns. Use fairness.customer_groups(customers, X_test.index).")
-    validate.same_customers(y_true, groups, "y_true", name)
+    validate.same_customers(y_true, groups, reference_name, name)
     for column in groups.columns:
         values = groups[column]
         if not pd.api.types.is_numeric_dtype(values) or not values.isin((0, 1)).all():
@@ -283,6 +289,51 @@ def describe_gaps(gap_table) -> str:
     return "\n".join(lines)
 
 
+# --- calibration within groups ------------------------------------------------------------------------
+
+
+@course_function
+def calibration_by_group(y_true, churn_scores, in_group, bands: int = 5) -> pd.DataFrame:
+    """A reliability table per side of a group: in each score band, the average score next to the share who churned.
+
+    Each side (the group, 1, and everyone else, 0) is cut into ``bands``
+    score bands of about equal size (scikit-learn's ``calibration_curve`` with
+    ``strategy="quantile"``, whose numbers these are). A calibrated model's
+    average score matches the share who churned in every band ("of customers
+    scored about 0.3, about 30 % churn"), in every group. ``low``/``high`` is
+    the 95 % interval of that share (Wilson's formula, ``uncertainty.rate_interval``):
+    a band's noise, large when the band holds few customers.
+    """
+    from sklearn.calibration import calibration_curve
+
+    from churnlab.uncertainty import rate_interval
+
+    outcomes = validate.outcomes(y_true)
+    scores = validate.scores(churn_scores)
+    validate.same_customers(y_true, churn_scores, "y_true", "churn_scores")
+    members = _checked_members(in_group, y_true)
+    bands = validate.whole_number(bands, "bands", low=2, example="5")
+    column = getattr(in_group, "name", None)
+    rows = []
+    for member in (1, 0):
+        here = members == bool(member)
+        if not here.any():
+            continue
+        y_here, s_here = outcomes[here], scores[here]
+        churned, average = calibration_curve(y_here, s_here, n_bins=bands, strategy="quantile")
+        # the same bands as calibration_curve (its quantile edges), to count each band's customers
+        edges = np.percentile(s_here, np.linspace(0, 100, bands + 1))
+        band_of = np.searchsorted(edges[1:-1], s_here, side="right")
+        used = np.flatnonzero(np.bincount(band_of, minlength=bands))  # calibration_curve skips empty bands too
+        for band, (band_id, mean, share) in enumerate(zip(used, average, churned), start=1):
+            interval = rate_interval(y_here[band_of == band_id])
+            n, low, high = int((band_of == band_id).sum()), interval.low, interval.high
+            rows.append({"who": _member_words(column, member) if column in GROUPS else ("group" if member else "others"),
+                         "band": band, "customers": int(n), "average score": float(mean), "churned": float(share),
+                         "low": low, "high": high})
+    return pd.DataFrame(rows)
+
+
 # --- mitigation: thresholds per group -----------------------------------------------------------------------
 
 
@@ -408,27 +459,79 @@ def policy_table(y_true, churn_scores, in_group, policies: dict,
 
 
 @course_function
-def model_without(X_train, y_train, column: str):
-    """The course's churn model trained without ``column``: the same recipe, one input fewer.
+def model_without(X_train, y_train, columns, C: float | None = None):
+    """The champion's recipe trained without ``columns`` (one name or a list): the same recipe, fewer inputs.
 
-    For the question "if we leave the group's column out, is the model blind to
-    the group?": score the test customers with it and compare the groups again.
+    For two questions: "if we leave the group's column out, is the model blind
+    to the group?" (score the test customers and compare the groups again), and
+    "what does using the group columns earn us?" (compare its campaign with the
+    champion's). ``C`` defaults to the champion's setting (``model.CHAMPION_C``).
+    """
+    from churnlab.model import CHAMPION_C, make_churn_model
+
+    X_train = validate.dataframe(X_train, "X_train", example="X_train (from split_customers)")
+    names = [columns] if isinstance(columns, str) else columns
+    if not isinstance(names, (list, tuple, pd.Index)) or not names:
+        raise CourseError(f"columns should be a column's name or a list of names, like ['senior_citizen', 'partner'], "
+                          f"not {validate.kind_of(columns)}.")
+    if "female" in names and "female" not in X_train.columns:
+        raise CourseError("The model never sees 'female' (lesson 02 left it out), so there is nothing to remove. "
+                          "Compare women and men with fairness.group_metrics instead.")
+    names = [validate.column(X_train, name, "column", "X_train") for name in names]
+    outcomes = validate.outcomes(y_train, "y_train")
+    validate.same_customers(X_train, y_train, "X_train", "y_train")
+    recipe = make_churn_model(C=CHAMPION_C if C is None else C)
+    prepare = recipe[0]
+    prepare.transformers = [(name, step, [c for c in used if c not in names]) for name, step, used in prepare.transformers]
+    return recipe.fit(X_train, outcomes)
+
+
+def _auc_interval(auc: float, positives: int, negatives: int) -> tuple[float, float]:
+    """95 % interval of a ROC-AUC by Hanley and McNeil's (1982) standard error: a formula, no random numbers."""
+    q1, q2 = auc / (2 - auc), 2 * auc ** 2 / (1 + auc)
+    variance = (auc * (1 - auc) + (positives - 1) * (q1 - auc ** 2) + (negatives - 1) * (q2 - auc ** 2)) / (positives * negatives)
+    half = 1.96 * math.sqrt(max(variance, 0.0))
+    return max(0.0, auc - half), min(1.0, auc + half)
+
+
+@course_function
+def predictability(X_train, train_groups, X_test, test_groups, inputs=None) -> pd.DataFrame:
+    """How well the model's inputs pick out each group: the strength of the proxies, in one number per group.
+
+    For each group column of ``train_groups``, a logistic regression (the
+    course's recipe) learns to tell the group's members from the others using
+    ``inputs`` (default: every input of the model except the group columns it
+    reads, ``GROUP_INPUTS``), on the training customers; its ROC-AUC on the test
+    customers says how well those inputs stand in for the group: 0.5 = not at
+    all (a coin), 1.0 = perfectly. ``low``/``high``: its 95 % interval (Hanley
+    and McNeil's formula).
     """
     from sklearn.base import clone
+    from sklearn.metrics import roc_auc_score
 
     from churnlab.model import make_churn_model
 
     X_train = validate.dataframe(X_train, "X_train", example="X_train (from split_customers)")
-    if column == "female" and "female" not in X_train.columns:
-        raise CourseError("The model never sees 'female' (lesson 02 left it out), so there is nothing to remove. "
-                          "Compare women and men with fairness.group_metrics instead.")
-    column = validate.column(X_train, column, "column", "X_train")
-    outcomes = validate.outcomes(y_train, "y_train")
-    validate.same_customers(X_train, y_train, "X_train", "y_train")
-    recipe = clone(make_churn_model())
+    X_test = validate.dataframe(X_test, "X_test", example="X_test (from split_customers)")
+    train_groups = _checked_groups(train_groups, X_train.index.to_series(), "train_groups", "X_train")
+    test_groups = _checked_groups(test_groups, X_test.index.to_series(), "test_groups", "X_test")
+    if list(train_groups.columns) != list(test_groups.columns):
+        raise CourseError("train_groups and test_groups should have the same group columns: make both with "
+                          "fairness.customer_groups(customers, X_train.index) and (customers, X_test.index).")
+    kept = [c for c in X_train.columns if c not in GROUP_INPUTS and c not in GROUPS] if inputs is None else list(inputs)
+    recipe = make_churn_model()
     prepare = recipe[0]
-    prepare.transformers = [(name, step, [c for c in used if c != column]) for name, step, used in prepare.transformers]
-    return recipe.fit(X_train, outcomes)
+    prepare.transformers = [(name, step, [c for c in used if c in kept]) for name, step, used in prepare.transformers]
+    # the inputs are prepared once (the slow part); one logistic regression per group learns from them
+    prepared_train, prepared_test = prepare.fit_transform(X_train), prepare.transform(X_test)
+    rows = []
+    for column in train_groups.columns:
+        learner = clone(recipe[-1]).fit(prepared_train, train_groups[column].to_numpy())
+        truth = test_groups[column].to_numpy()
+        auc = float(roc_auc_score(truth, learner.predict_proba(prepared_test)[:, 1]))
+        low, high = _auc_interval(auc, int(truth.sum()), int((1 - truth).sum()))
+        rows.append({"group": column, "who": _member_words(column, 1), "ROC-AUC": auc, "low": low, "high": high})
+    return pd.DataFrame(rows).set_index("group")
 
 
 @course_function

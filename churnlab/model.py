@@ -6,6 +6,7 @@ Lesson 02 builds this recipe step by step; later lessons call
 from __future__ import annotations
 
 import warnings
+from functools import cache
 from typing import NamedTuple
 
 import pandas as pd
@@ -22,8 +23,8 @@ from churnlab.errors import CourseError
 from churnlab.validate import course_function
 
 __all__ = [
-    "CATEGORICAL_FEATURES", "CustomerSplit", "FEATURES", "NUMERIC_FEATURES", "RANDOM_STATE", "TEST_SHARE",
-    "churn_label", "feature_weights", "features_and_label", "make_churn_model", "split_customers",
+    "CATEGORICAL_FEATURES", "CHAMPION_C", "CustomerSplit", "FEATURES", "NUMERIC_FEATURES", "RANDOM_STATE", "TEST_SHARE",
+    "champion_model", "churn_label", "feature_weights", "features_and_label", "make_churn_model", "split_customers",
 ]
 
 # scikit-learn before 1.7 (Colab ships 1.6.1) passes an option, iprint, that SciPy 1.18 no longer
@@ -34,6 +35,7 @@ warnings.filterwarnings("ignore", message=SCIPY_IPRINT_WARNING)
 
 RANDOM_STATE = 42
 TEST_SHARE = 0.2
+CHAMPION_C = 0.1  # the setting lesson 05 registers as champion (the lead's decision 1); lessons 02-04 keep C = 1.0
 
 # Gender is left out on purpose: it should not decide who gets a retention offer.
 EXCLUDED_FROM_FEATURES = ("customer_id", "churn", "female")
@@ -121,3 +123,18 @@ def feature_weights(model) -> pd.Series:
                           "(make_churn_model().fit(X_train, y_train)); this model has no weights per column.")
     names = model[0].get_feature_names_out()
     return pd.Series(model[-1].coef_[0], index=[name.split("__")[-1] for name in names], name="weight")
+
+
+@cache
+def champion_model():
+    """The champion of lesson 05: ``make_churn_model(C=0.1)`` fitted on the course split's training customers.
+
+    Exactly the model lesson 05 registers as ``churn-model@champion`` (same
+    recipe, same customers, same seed: the same scores), fitted once per
+    session. Lessons 06-08 review and use it. Do not refit the returned model:
+    it is shared by every caller in the session.
+    """
+    from churnlab.data import load_churn
+
+    split = split_customers(load_churn())
+    return make_churn_model(C=CHAMPION_C).fit(split.X_train, split.y_train)

@@ -23,6 +23,7 @@ from churnlab.validate import course_function
 __all__ = [
     "aa_peeking",
     "ab_test_effects",
+    "calibration_by_group",
     "campaign_comparison",
     "campaign_confusion_matrix",
     "churn_rate_by",
@@ -911,7 +912,7 @@ def aa_peeking(result, ax=None):
 
 # --- lesson 06: fairness and explanations ------------------------------------------------------------
 # Public (course functions, with their mistakes listed in tests/mistakes_fairness.py and tests/mistakes_explain.py):
-# recall_gaps, global_explanations, reason_codes.
+# recall_gaps, calibration_by_group, global_explanations, reason_codes.
 
 from churnlab.errors import CourseError  # noqa: E402  (this section's own imports: it is appended to the module)
 from churnlab.validate import course_function  # noqa: E402
@@ -957,6 +958,31 @@ def recall_gaps(gap_table: pd.DataFrame, ax=None):
 
 
 @course_function
+def calibration_by_group(table: pd.DataFrame, ax=None):
+    """A reliability chart: in each score band, the share who churned against the average score, one line per side of a group.
+
+    ``table`` comes from ``churnlab.fairness.calibration_by_group``; each point's
+    vertical line is the 95 % interval of the share who churned. On the
+    diagonal, a score means what it says ("scored 0.3, 30 % churn").
+    """
+    table = _checked_table(table, "table", ("who", "average score", "churned", "low", "high"),
+                           "fairness.calibration_by_group(y_test, churn_scores, groups['senior_citizen'])")
+    ax = new_axes(_checked_ax(ax))
+    ax.plot([0, 1], [0, 1], color="black", linewidth=0.8, linestyle="--", label="perfectly calibrated")
+    for (who, rows), colour, marker in zip(table.groupby("who", sort=False), (CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR), "os^"):
+        x, y = rows["average score"].to_numpy(), rows["churned"].to_numpy()
+        ax.errorbar(x, y, yerr=[y - rows["low"].to_numpy(), rows["high"].to_numpy() - y], fmt=f"{marker}-", color=colour,
+                    capsize=3, label=f"{who} ({rows['customers'].sum():,} customers)" if "customers" in rows else who)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.legend(fontsize=8, loc="upper left")
+    return label(ax, "Does a score mean the same churn chance in both groups?",
+                 "average churn score in the band (%)", "share who churned, with 95 % interval (%)")
+
+
+@course_function
 def global_explanations(importance: pd.DataFrame, dependence: pd.DataFrame, top: int = 8, observed: pd.Series | None = None):
     """Two panels: which inputs the model leans on (permutation importance) and how risk moves with one input.
 
@@ -997,7 +1023,7 @@ def global_explanations(importance: pd.DataFrame, dependence: pd.DataFrame, top:
 
 @course_function
 def reason_codes(codes: pd.DataFrame, churn_scores: pd.Series, customers: list):
-    """One panel per customer: the reasons that raise their churn score, in log-odds; teal = we can act on it.
+    """One panel per customer: the reasons that raise their churn score, in points of churn probability; teal = we control it.
 
     ``codes`` from ``churnlab.explain.reason_codes``; ``churn_scores``: a score per
     customer id (for the panel titles); ``customers``: the ids to draw (one to four).
@@ -1006,7 +1032,7 @@ def reason_codes(codes: pd.DataFrame, churn_scores: pd.Series, customers: list):
 
     from churnlab import validate
 
-    codes = _checked_table(codes, "codes", ("reason", "log_odds", "actionable"), "explain.reason_codes(model, X_train, X_test)")
+    codes = _checked_table(codes, "codes", ("reason", "points", "actionable"), "explain.reason_codes(model, X_train, X_test)")
     if not isinstance(churn_scores, pd.Series):
         raise CourseError("churn_scores should be a score per customer id (a Series), like "
                           f"pd.Series(churn_scores, index=X_test.index), not {validate.kind_of(churn_scores)}.")
@@ -1022,11 +1048,13 @@ def reason_codes(codes: pd.DataFrame, churn_scores: pd.Series, customers: list):
     for ax, customer in zip(axes, customers):
         reasons = codes.loc[customer].iloc[::-1]
         colours = [STAY_COLOUR if act else NEUTRAL_COLOUR for act in reasons["actionable"]]
-        ax.barh([_plain_text(r) for r in reasons["reason"]], reasons["log_odds"].to_numpy(), color=colours)
-        label(ax, f"{customer}: score {float(churn_scores[customer]):.2f}", "raises churn risk by (log-odds)", "reason")
-    axes[-1].legend(handles=[Patch(color=STAY_COLOUR, label="we can act on it"), Patch(color=NEUTRAL_COLOUR, label="we cannot")],
-                    fontsize=8, loc="lower right")
-    figure.suptitle("Why these customers are on the call list: their top reasons", fontweight="bold")
+        ax.barh([_plain_text(r) for r in reasons["reason"]], reasons["points"].to_numpy(), color=colours)
+        label(ax, f"{customer}: score {float(churn_scores[customer]):.2f}", "adds to churn probability (points)", "reason")
+    figure.legend(handles=[Patch(color=STAY_COLOUR, label="the company controls it"), Patch(color=NEUTRAL_COLOUR, label="it does not")],
+                  fontsize=8, loc="outside lower center", ncols=2)
+    baseline = codes.attrs.get("baseline_probability")
+    start = f" (each bar: from the baseline customer's {baseline:.0%})" if baseline is not None else ""
+    figure.suptitle(f"Why these customers are on the call list: their top reasons{start}", fontweight="bold")
     return axes
 
 

@@ -17,12 +17,14 @@ from churnlab.economics import CampaignEconomics, dollars
 from churnlab.exercises.core import (
     Mistake, Question, ____, as_fraction_or_number, close, course_model, course_split, kind_of, reject_if_rounded,
 )
+from churnlab.model import CHAMPION_C, champion_model
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "____"]
 
 ECONOMICS = CampaignEconomics()
 BREAK_EVEN = ECONOMICS.break_even_probability
-REASON_CUSTOMER = "C2489"  # on the call list, with an actionable top reason
+REASON_CUSTOMER = "C2223"  # on the call list, with a top reason the company controls
+FIRST_MODEL_C = 1.0  # the model of lessons 02-04: a learner who rebuilds it reviews the wrong model
 
 
 @cache
@@ -40,9 +42,10 @@ def _groups(part: str = "test") -> pd.DataFrame:
 
 
 @cache
-def _scores(part: str = "test", C: float = 1.0) -> np.ndarray:
+def _scores(part: str = "test", C: float = CHAMPION_C) -> np.ndarray:
     split = course_split()
-    return course_model(C).predict_proba(split.X_test if part == "test" else split.X_train)[:, 1]
+    model = champion_model() if C == CHAMPION_C else course_model(C)  # the review is of lesson 05's champion
+    return model.predict_proba(split.X_test if part == "test" else split.X_train)[:, 1]
 
 
 def _y(part: str = "test") -> pd.Series:
@@ -51,12 +54,12 @@ def _y(part: str = "test") -> pd.Series:
 
 
 @cache
-def _gaps(part: str = "test", C: float = 1.0, threshold: float = 0.5) -> pd.DataFrame:
+def _gaps(part: str = "test", C: float = CHAMPION_C, threshold: float = 0.5) -> pd.DataFrame:
     table = fairness.group_metrics(_y(part), _scores(part, C), _groups(part), [threshold])
     return fairness.gaps(table, ECONOMICS).set_index("group")
 
 
-def _gap(group: str, threshold: float, measure: str = "recall gap", part: str = "test", C: float = 1.0) -> float:
+def _gap(group: str, threshold: float, measure: str = "recall gap", part: str = "test", C: float = CHAMPION_C) -> float:
     return float(_gaps(part, C, threshold).loc[group, measure])
 
 
@@ -82,7 +85,7 @@ class PartnerRecallGap(Question):
         expected = _gap("partner", 0.5)
         value = as_fraction_or_number(partner_recall_gap, "partner_recall_gap")
         if close(value, expected):
-            row = _gaps("test", 1.0, 0.5).loc["partner"]
+            row = _gaps("test", CHAMPION_C, 0.5).loc["partner"]
             return (f"At 0.5 the campaign reaches {row['recall (group)']:.0%} of the churners with a partner against "
                     f"{row['recall (others)']:.0%} of those without: about {row['churners behind']:.0f} of them are left behind.")
         if close(value, -expected):
@@ -102,6 +105,9 @@ class PartnerRecallGap(Question):
                 raise Mistake(f"That is the gap for {other}. Use the partner column: groups['partner'].")
         if close(value, _gap("partner", 0.5, part="train")):
             raise Mistake("That was measured on the training customers. Judge the campaign on the test customers (y_test, churn_scores).")
+        if close(value, _gap("partner", 0.5, C=FIRST_MODEL_C)):
+            raise Mistake("That is the gap of the first model of lessons 02-04 (C = 1.0). The review is of the champion "
+                          "lesson 05 registered (C = 0.1): run the set-up cell, which scores the test customers with champion_model().")
         reject_if_rounded(value, expected, "partner_recall_gap")
         raise Mistake(f"partner_recall_gap is {value:.4g}. Compute recall per partner group at threshold 0.5, then "
                       "subtract: with a partner (1) minus without (0).")
@@ -141,12 +147,13 @@ class RealGaps(Question):
     )
     solution_why = (
         "Their 95 % intervals stay on one side of zero, so chance alone is an unlikely explanation. The women's "
-        "interval includes 0: a gap of a few customers that the data cannot tell from noise."
+        "interval includes 0: a gap of a few customers that the data cannot tell from noise (the lesson's bootstrap "
+        "calls it 'likely but not certain': keep watching it, do not act on it)."
     )
 
     def grade(self, real_gaps):
         chosen = _as_group_set(real_gaps)
-        gaps = _gaps("test", 1.0, BREAK_EVEN)
+        gaps = _gaps("test", CHAMPION_C, BREAK_EVEN)
         expected = set(gaps.index[gaps["beyond noise"]])
         if chosen == expected:
             return ("The gaps for seniors, customers with a partner and customers with dependents are real; the one "
@@ -215,13 +222,14 @@ class FittingDefinition(Question):
 
 
 @cache
-def _policies(group: str, part: str = "train", base: float = BREAK_EVEN) -> dict:
-    return fairness.equal_recall_thresholds(_y(part), _scores(part), _groups(part)[group] == 1, base)
+def _policies(group: str, part: str = "train", base: float = BREAK_EVEN, C: float = CHAMPION_C) -> dict:
+    return fairness.equal_recall_thresholds(_y(part), _scores(part, C), _groups(part)[group] == 1, base)
 
 
-def _profit_change(group: str, policy: str, choose_on: str = "train", judge_on: str = "test", base: float = BREAK_EVEN) -> float:
-    table = fairness.policy_table(_y(judge_on), _scores(judge_on), _groups(judge_on)[group] == 1,
-                                  _policies(group, choose_on, base), ECONOMICS)
+def _profit_change(group: str, policy: str, choose_on: str = "train", judge_on: str = "test", base: float = BREAK_EVEN,
+                   C: float = CHAMPION_C) -> float:
+    table = fairness.policy_table(_y(judge_on), _scores(judge_on, C), _groups(judge_on)[group] == 1,
+                                  _policies(group, choose_on, base, C), ECONOMICS)
     return float(table.loc[policy, "expected profit ($)"] - table.loc["one threshold", "expected profit ($)"])
 
 
@@ -250,7 +258,8 @@ class LevelUpCost(Question):
         value = as_fraction_or_number(level_up_cost, "level_up_cost")
         if close(value, expected, 0.5):
             return (f"Levelling up changes the expected profit by {dollars(expected)} to nearly close the partner "
-                    "gap: a small price, but it uses the partner column at decision time (ask legal).")
+                    "gap: a small price (likely a loss, but its 95 % interval includes zero), and it uses the partner column at decision "
+                    "time, as the champion already does through its inputs (ask legal about both).")
         if expected != 0 and close(value, -expected, 0.5):
             raise Mistake("Right size, wrong sign: levelling up *lowers* the expected profit. Compute "
                           "'level up' minus 'one threshold' and keep the minus sign.")
@@ -270,15 +279,19 @@ class LevelUpCost(Question):
                           "policy_table(y_test, churn_scores, groups['partner'] == 1, policies).")
         if close(value, _profit_change("partner", "level up", base=0.5), 0.5):
             raise Mistake("That starts from threshold 0.5. The campaign's threshold is the break-even probability, 1/6.")
+        if close(value, _profit_change("partner", "level up", C=FIRST_MODEL_C), 0.5):
+            raise Mistake("That is the price for the first model of lessons 02-04 (C = 1.0). The review is of the champion "
+                          "lesson 05 registered (C = 0.1): use the set-up's model, champion_model().")
         raise Mistake(f"level_up_cost is {value:,.0f}. It should be the expected profit of 'level up' minus that of "
                       "'one threshold', for the partner column.")
 
 
 @cache
-def _reasons(customer: str = REASON_CUSTOMER, reference: str = "train") -> pd.DataFrame:
+def _reasons(customer: str = REASON_CUSTOMER, reference: str = "train", C: float = CHAMPION_C) -> pd.DataFrame:
     split = course_split()
     background = split.X_train if reference == "train" else split.X_test
-    return explain.reason_codes(course_model(), background, split.X_test.loc[[customer]])
+    model = champion_model() if C == CHAMPION_C else course_model(C)
+    return explain.reason_codes(model, background, split.X_test.loc[[customer]])
 
 
 def _reason_list(answer, name: str = "call_reasons") -> list[str]:
@@ -304,14 +317,15 @@ class CallReasons(Question):
     )
     hints = (
         "Lesson 06, section 8: explain.reason_codes lists each customer's reasons, strongest first (rank 1), measured "
-        "from the average training customer. Read the column with the words an agent reads.",
+        "from the baseline customer (the average training inputs). Read the column with the words an agent reads.",
         "The blanks are X_train (the customers the reasons are measured from) and \"reason\" (the column in words). "
         "The two lines:\n    " + solution_code.replace("\n", "\n    "),
     )
     solution_why = (
         "Reason codes rank the inputs that raise a customer's score, after adding up each input's one-hot columns; "
-        "the first is the strongest. They are measured from the average training customer (X_train), the customers "
-        "the model learned from, and read in words, as an agent would."
+        "the first is the strongest. They are measured from the baseline customer, the average of X_train, the customers "
+        "the model learned from, and read in words, as an agent would (the column 'points' says how much each adds "
+        "to the baseline customer's churn probability)."
     )
 
     def grade(self, call_reasons):
@@ -319,12 +333,18 @@ class CallReasons(Question):
         expected = [reason.lower() for reason in _reasons()["reason"]]
         if answer == expected:
             codes = _reasons()
-            can = "something the agent can act on" if codes["actionable"].iloc[0] else "nothing the agent can change"
+            can = "something the company controls" if codes["actionable"].iloc[0] else "nothing the company controls"
             return (f"{REASON_CUSTOMER}'s reasons, strongest first: {', '.join(codes['reason'])}. The first, "
                     f"'{codes['reason'].iloc[0]}', is {can}.")
         if answer == [reason.lower() for reason in _reasons(REASON_CUSTOMER, "test")["reason"]]:
             raise Mistake("Those reasons were measured from the test customers. Measure them from the customers the model "
                           "learned from: explain.reason_codes(model, X_train, ...).")
+        if answer == [reason.lower() for reason in _reasons(C=FIRST_MODEL_C)["reason"]]:
+            raise Mistake("Those are the reasons of the first model of lessons 02-04 (C = 1.0). The review is of the "
+                          "champion lesson 05 registered (C = 0.1): use the set-up's model, champion_model().")
+        if set(answer) <= {words for _, words in explain.STRENGTH_WORDS}:
+            raise Mistake("Those are the strengths in words (how much each reason raises the risk). The question asks for "
+                          "the reasons themselves: the column \"reason\".")
         if sorted(answer) == sorted(expected):
             raise Mistake("The right reasons, in another order. Keep the order of the table: strongest first (rank 1).")
         if set(answer) < set(expected):

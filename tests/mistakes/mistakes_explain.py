@@ -18,6 +18,13 @@ def _importance(course):
     return explain.permutation_importance(course.model, course.split.X_test, course.split.y_test, n_repeats=1)
 
 MISTAKES = [
+    # baseline_probability
+    Mistake("explain.baseline_probability", "the recipe, not yet trained",
+            lambda c: explain.baseline_probability(c.unfitted_model, c.split.X_train), "not trained yet"),
+    Mistake("explain.baseline_probability", "the scores where the model goes",
+            lambda c: explain.baseline_probability(c.scores, c.split.X_train), "its scores, perhaps"),
+    Mistake("explain.baseline_probability", "the training labels instead of the training customers",
+            lambda c: explain.baseline_probability(c.model, c.split.y_train), "should be a table of customers"),
     # contributions
     Mistake("explain.contributions", "the recipe, not yet trained",
             lambda c: explain.contributions(c.unfitted_model, c.split.X_train, c.split.X_test), "not trained yet"),

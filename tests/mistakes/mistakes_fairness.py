@@ -18,6 +18,11 @@ def _table(course):
     return fairness.group_metrics(course.split.y_test, course.scores, _groups(course), [0.5, 1 / 6])
 
 
+@cache
+def _train_groups(course):
+    return fairness.customer_groups(course.customers, course.split.X_train.index)
+
+
 def _with_dependents(course):
     return _groups(course)["dependents"] == 1
 
@@ -94,6 +99,29 @@ MISTAKES = [
             lambda c: fairness.model_without(c.split.X_train, c.split.y_train, "female"), "never sees 'female'"),
     Mistake("fairness.model_without", "test outcomes with training customers",
             lambda c: fairness.model_without(c.split.X_train, c.split.y_test, "senior_citizen"), "5,634 customers but y_train has 1,409"),
+    Mistake("fairness.model_without", "a number where the column names go",
+            lambda c: fairness.model_without(c.split.X_train, c.split.y_train, 3), "a column's name or a list of names"),
+    Mistake("fairness.model_without", "a misspelt name in the list",
+            lambda c: fairness.model_without(c.split.X_train, c.split.y_train, ["senior_citizen", "Partner"]), "did you mean 'partner'"),
+    # predictability
+    Mistake("fairness.predictability", "the test customers' groups with the training customers",
+            lambda c: fairness.predictability(c.split.X_train, _groups(c), c.split.X_test, _train_groups(c)),
+            "X_train has 5,634 customers but train_groups has 1,409"),
+    Mistake("fairness.predictability", "one group column instead of the table",
+            lambda c: fairness.predictability(c.split.X_train, _train_groups(c)["female"], c.split.X_test, _groups(c)["female"]),
+            "should be a table of customers"),
+    Mistake("fairness.predictability", "different group columns for training and test",
+            lambda c: fairness.predictability(c.split.X_train, _train_groups(c)[["female"]], c.split.X_test, _groups(c)),
+            "the same group columns"),
+    # calibration_by_group
+    Mistake("fairness.calibration_by_group", "scores and outcomes swapped",
+            lambda c: fairness.calibration_by_group(c.scores, c.split.y_test, _groups(c)["senior_citizen"]), "should only hold 1 (churned) and 0"),
+    Mistake("fairness.calibration_by_group", "the whole group table instead of one group",
+            lambda c: fairness.calibration_by_group(c.split.y_test, c.scores, _groups(c)), "Pick one column"),
+    Mistake("fairness.calibration_by_group", "the group's name instead of its column",
+            lambda c: fairness.calibration_by_group(c.split.y_test, c.scores, "senior_citizen"), "not the text 'senior_citizen'"),
+    Mistake("fairness.calibration_by_group", "one band",
+            lambda c: fairness.calibration_by_group(c.split.y_test, c.scores, _groups(c)["senior_citizen"], bands=1), "2 or more"),
     # how_groups_differ
     Mistake("fairness.how_groups_differ", "the group column (0/1 numbers) from another table",
             lambda c: fairness.how_groups_differ(c.split.X_train, _groups(c)["senior_citizen"] == 1), "X has 5,634 customers but in_group has 1,409"),
@@ -112,6 +140,11 @@ MISTAKES = [
             lambda c: plots.recall_gaps(_table(c)), "has no column 'recall gap'"),
     Mistake("plots.recall_gaps", "the scores instead of a table",
             lambda c: plots.recall_gaps(c.scores), "should be a table of customers"),
+    Mistake("plots.calibration_by_group", "the gaps table instead of the calibration table",
+            lambda c: plots.calibration_by_group(fairness.gaps(_table(c))), "has no column 'who'"),
+    Mistake("plots.calibration_by_group", "a figure title where the axes go",
+            lambda c: plots.calibration_by_group(fairness.calibration_by_group(c.split.y_test, c.scores, _groups(c)["senior_citizen"]),
+                                                 "Calibration"), "should be a matplotlib chart"),
     Mistake("plots.recall_gaps", "a figure title where the axes go",
             lambda c: plots.recall_gaps(fairness.gaps(_table(c)), "Recall gaps"), "should be a matplotlib chart"),
 ]

@@ -100,8 +100,9 @@ def test_reason_codes_list_only_what_raises_the_risk_strongest_first():
 def test_reason_codes_read_like_an_agent_would_say_them():
     codes = explain.reason_codes(model, X_train, X_test.loc[["C3381", "C2489"]])
     assert list(codes.loc["C3381", "reason"]) == ["1 month with us", "fiber optic internet", "month-to-month contract"]
-    assert list(codes.loc["C3381", "actionable"]) == [False, True, True]
+    assert list(codes.loc["C3381", "actionable"]) == [False, False, True]  # fiber: an association, not a lever
     assert set(explain.ACTIONABLE) >= {"streaming_tv", "streaming_movies"}  # add-ons, as the lesson says
+    assert "internet_service" not in explain.ACTIONABLE and "tenure" not in explain.ACTIONABLE
     assert list(codes.loc["C2489", "reason"])[:2] == ["month-to-month contract", "pays by electronic check"]
 
 
@@ -173,5 +174,24 @@ def test_the_charts_have_titles_labelled_axes_and_units():
     for ax in (left, right, *panels):
         assert ax.get_title(loc="left") and ax.get_xlabel().strip() and ax.get_ylabel().strip()
     assert "0–1" in left.get_xlabel() and "months" in right.get_xlabel() and "%" in right.get_ylabel()
-    assert all("log-odds" in ax.get_xlabel() for ax in panels)
+    assert all("points" in ax.get_xlabel() and "log-odds" not in ax.get_xlabel() for ax in panels)
     assert "C3381" in panels[0].get_title(loc="left")
+
+
+def test_points_are_what_a_reason_alone_adds_to_the_baseline_customers_probability():
+    from churnlab.model import champion_model
+
+    champion = champion_model()
+    codes = explain.reason_codes(champion, X_train, X_test)
+    baseline = explain.baseline_probability(champion, X_train)
+    effects = explain.contributions(champion, X_train, X_test)
+    assert codes.attrs["baseline_probability"] == pytest.approx(baseline)
+    assert baseline == pytest.approx(1 / (1 + np.exp(-effects.attrs["baseline_log_odds"])))
+    expected = 100 * (1 / (1 + np.exp(-(effects.attrs["baseline_log_odds"] + codes["log_odds"]))) - baseline)
+    assert np.allclose(codes["points"], expected) and (codes["points"] > 0).all()
+    # the baseline customer is not the average customer: 16 % against an average score of about 26.5 %
+    assert round(baseline, 3) == 0.163 and round(float(champion.predict_proba(X_train)[:, 1].mean()), 3) == 0.265
+    words = dict(zip(codes["points"].round(6), codes["strength"]))
+    assert all(words[p] == "raises the risk a lot" for p in codes["points"].round(6) if p >= 10)
+    assert all(words[p] == "raises the risk a little" for p in codes["points"].round(6) if p < 3)
+    assert set(codes["strength"]) <= {w for _, w in explain.STRENGTH_WORDS}

@@ -20,14 +20,15 @@ from churnlab import fairness, plots, records, tracking  # noqa: E402
 from churnlab.data import load_churn  # noqa: E402
 from churnlab.economics import CampaignEconomics, profit_at_threshold  # noqa: E402
 from churnlab.errors import CourseError  # noqa: E402
-from churnlab.exercises.core import course_model, course_split  # noqa: E402
+from churnlab.exercises.core import course_split  # noqa: E402
+from churnlab.model import CHAMPION_C, champion_model, make_churn_model  # noqa: E402
 
 import mlflow  # noqa: E402  (after churnlab.tracking, which quiets it)
 
 
 customers = load_churn()
 split = course_split()
-model = course_model()
+model = champion_model()  # lesson 06 reviews lesson 05's champion
 scores = model.predict_proba(split.X_test)[:, 1]
 train_scores = model.predict_proba(split.X_train)[:, 1]
 groups = fairness.customer_groups(customers, split.X_test.index)
@@ -74,7 +75,7 @@ def test_group_metrics_counts_hang_together():
 
 def test_the_figures_the_lesson_states():
     at_half = table[table["threshold"] == 0.5].set_index(["group", "member"])
-    assert round(at_half.loc[("dependents", 1), "recall"], 3) == 0.310 and round(at_half.loc[("dependents", 0), "recall"], 3) == 0.617
+    assert round(at_half.loc[("dependents", 1), "recall"], 3) == 0.296 and round(at_half.loc[("dependents", 0), "recall"], 3) == 0.607
     assert round(at_half.loc[("senior_citizen", 1), "selection rate"], 3) == 0.423
     assert round(at_half.loc[("senior_citizen", 1), "churn rate"], 3) == 0.441
 
@@ -91,10 +92,10 @@ def test_readable_labels_groups_in_words():
 def test_gaps_are_group_minus_others_with_newcombe_intervals():
     row = gap_table[(gap_table["group"] == "dependents") & (gap_table["threshold"] == 0.5)].iloc[0]
     assert row["recall gap"] == pytest.approx(row["recall (group)"] - row["recall (others)"])
-    low, high = confint_proportions_2indep(22, 71, 187, 303, method="newcomb", compare="diff")
+    low, high = confint_proportions_2indep(21, 71, 184, 303, method="newcomb", compare="diff")
     assert (row["recall gap low"], row["recall gap high"]) == pytest.approx((low, high))
     assert row["recall gap low"] < row["recall gap"] < row["recall gap high"]
-    assert row["worse off"] == "with dependents" and row["churners behind"] == pytest.approx((187 / 303 - 22 / 71) * 71)
+    assert row["worse off"] == "with dependents" and row["churners behind"] == pytest.approx((184 / 303 - 21 / 71) * 71)
     assert row["their offers ($)"] == pytest.approx(row["churners behind"] * 60)
 
 
@@ -106,7 +107,7 @@ def test_only_the_sex_gap_is_within_noise():
 
 def test_describe_gaps_reads_each_gap_as_customers_and_dollars():
     text = fairness.describe_gaps(gap_table)
-    assert "recall with dependents 31% vs without dependents 62%: with dependents are 22 churners behind ($1,309 of offers)" in text
+    assert "recall with dependents 30% vs without dependents 61%: with dependents are 22 churners behind ($1,327 of offers)" in text
     assert len(text.splitlines()) == len(gap_table)
 
 
@@ -163,6 +164,60 @@ def test_a_model_without_a_column_never_reads_it():
     assert "senior_citizen" in model[0].get_feature_names_out()[0]  # the course model itself is untouched
 
 
+def test_a_model_without_the_group_inputs_never_reads_them_and_keeps_the_champions_setting():
+    blind = fairness.model_without(split.X_train, split.y_train, list(fairness.GROUP_INPUTS))
+    assert blind[-1].C == CHAMPION_C
+    names = " ".join(blind[0].get_feature_names_out())
+    assert not any(column in names for column in fairness.GROUP_INPUTS)
+    changed = split.X_test.assign(**{column: 1 - split.X_test[column] for column in fairness.GROUP_INPUTS})
+    np.testing.assert_array_equal(blind.predict_proba(split.X_test), blind.predict_proba(changed))
+    assert set(fairness.GROUP_INPUTS) <= set(model[0].feature_names_in_)  # the champion does read them
+
+
+def test_leaving_the_group_inputs_out_costs_nothing_on_the_test_customers():
+    from churnlab import uncertainty
+
+    blind = fairness.model_without(split.X_train, split.y_train, list(fairness.GROUP_INPUTS))
+    change = uncertainty.profit_difference(split.y_test, blind.predict_proba(split.X_test)[:, 1] >= BREAK_EVEN,
+                                           scores >= BREAK_EVEN)
+    assert round(change.estimate) == 230 and change.low >= -10 and change.verdict != uncertainty.TIE  # lesson 06, section 5
+
+
+def test_predictability_sex_is_a_coin_toss_age_and_family_are_not():
+    proxies = fairness.predictability(split.X_train, train_groups, split.X_test, groups)
+    assert list(proxies.index) == list(fairness.GROUPS)
+    assert proxies.loc["female", "low"] < 0.5 + 0.02 and proxies.loc["female", "high"] < 0.55
+    for column in fairness.GROUP_INPUTS:
+        assert proxies.loc[column, "low"] > 0.6, column
+    assert (proxies["low"] <= proxies["ROC-AUC"]).all() and (proxies["ROC-AUC"] <= proxies["high"]).all()
+
+
+def test_the_auc_interval_is_hanley_and_mcneils():
+    # Hanley & McNeil (1982), table 2's example: AUC 0.8, 50 and 50 cases -> standard error about 0.0441
+    low, high = fairness._auc_interval(0.8, 50, 50)
+    assert (high - low) / (2 * 1.96) == pytest.approx(0.0441, abs=5e-4)
+
+
+def test_calibration_by_group_is_scikit_learns_calibration_curve_with_wilson_intervals():
+    from sklearn.calibration import calibration_curve
+    from statsmodels.stats.proportion import proportion_confint
+
+    seniors = groups["senior_citizen"] == 1
+    table = fairness.calibration_by_group(split.y_test, scores, seniors.rename("senior_citizen"), bands=5)
+    assert list(dict.fromkeys(table["who"])) == ["seniors (65+)", "under 65"]
+    for who, members in (("seniors (65+)", seniors.to_numpy()), ("under 65", ~seniors.to_numpy())):
+        rows = table[table["who"] == who]
+        churned, average = calibration_curve(split.y_test[members], scores[members], n_bins=5, strategy="quantile")
+        np.testing.assert_allclose(rows["churned"], churned)
+        np.testing.assert_allclose(rows["average score"], average)
+        assert rows["customers"].sum() == members.sum()
+        counts = (rows["churned"] * rows["customers"]).round().astype(int)
+        low, high = proportion_confint(counts, rows["customers"], method="wilson")
+        np.testing.assert_allclose(rows["low"], low, atol=1e-9)
+        np.testing.assert_allclose(rows["high"], high, atol=1e-9)
+    assert table.loc[table["who"] == "seniors (65+)", "customers"].tolist() == [45, 44, 44, 44, 45]
+
+
 def test_how_groups_differ_finds_the_stand_ins_for_age():
     differences = fairness.how_groups_differ(split.X_train, split.X_train["senior_citizen"] == 1)
     assert differences.loc[0, "trait"] == "fiber optic internet"
@@ -176,7 +231,7 @@ def test_how_groups_differ_finds_the_stand_ins_for_age():
 def test_review_metrics_name_every_gap():
     metrics = fairness.review_metrics(gap_table, BREAK_EVEN)
     assert metrics["recall_gap__dependents"] == pytest.approx(-0.1701, abs=1e-4)
-    assert metrics["recall_gap_at_0.5__dependents"] == pytest.approx(-0.3073, abs=1e-4)
+    assert metrics["recall_gap_at_0.5__dependents"] == pytest.approx(-0.3115, abs=1e-4)
     assert {"recall_gap_low__female", "recall_gap_high__female", "selection_gap__partner", "precision_gap__senior_citizen",
             "churners_behind__dependents", "largest_recall_gap"} <= set(metrics)
     assert metrics["largest_recall_gap"] == pytest.approx(abs(metrics["recall_gap__dependents"]))
@@ -218,7 +273,7 @@ def test_no_review_yet_gives_none(store, monkeypatch):
 def test_the_newest_review_is_read_back_with_its_table(store):
     tracking.setup()
     _log_review(1.0, table)
-    other_scores = course_model(0.1).predict_proba(split.X_test)[:, 1]
+    other_scores = make_churn_model(C=0.01).fit(split.X_train, split.y_train).predict_proba(split.X_test)[:, 1]
     newest = _log_review(0.1, fairness.group_metrics(split.y_test, other_scores, groups, [0.5, BREAK_EVEN]))
     with mlflow.start_run(run_name="not a review", tags={"churnlab.lesson": "06"}):
         pass
@@ -239,6 +294,14 @@ def test_a_review_without_its_table_says_how_to_log_it(store):
 
 
 # --- the chart ----------------------------------------------------------------------------------------------
+
+
+def test_the_calibration_chart_has_a_title_labelled_axes_a_diagonal_and_a_line_per_side():
+    table = fairness.calibration_by_group(split.y_test, scores, groups["senior_citizen"])
+    ax = plots.calibration_by_group(table)
+    assert ax.get_title(loc="left") and "%" in ax.get_xlabel() and "%" in ax.get_ylabel()
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels[0] == "perfectly calibrated" and any("seniors" in label for label in labels) and len(labels) == 3
 
 
 def test_the_gap_chart_has_a_title_labelled_axes_and_one_marker_per_threshold():

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
@@ -129,3 +130,13 @@ def test_only_scipys_iprint_message_is_hidden():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "maxiter_typo" in result.stderr and "iprint" not in result.stderr
+
+
+def test_the_champion_is_exactly_the_model_lesson_05_registers():
+    from churnlab.data import load_churn
+    from churnlab.model import CHAMPION_C, champion_model, make_churn_model, split_customers
+
+    split = split_customers(load_churn())
+    registered = make_churn_model(C=0.1).fit(split.X_train, split.y_train)  # lesson 05's "model C=0.1" run
+    assert CHAMPION_C == 0.1 and champion_model() is champion_model()  # fitted once per session
+    np.testing.assert_array_equal(champion_model().predict_proba(split.X_test), registered.predict_proba(split.X_test))

@@ -129,3 +129,13 @@ def test_only_scipys_iprint_message_is_hidden():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "maxiter_typo" in result.stderr and "iprint" not in result.stderr
+
+
+def test_blas_runs_on_one_thread_once_the_model_module_is_imported():
+    # Several BLAS threads made each fit of the course's small tables 4 times as costly (churnlab/model.py).
+    from threadpoolctl import threadpool_info
+
+    import churnlab.model  # noqa: F401
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas), blas

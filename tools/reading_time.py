@@ -6,9 +6,15 @@
 The method (the instructor guide's section 2 explains it): the notebook's markdown words read at
 130 words a minute (careful reading of a technical text by a non-specialist), 30 s per code cell
 (read it, run it, glance at the output), its printed output read at 130 words a minute, and 45 s
-per chart. An exercise counts its set-up that way, plus 5 minutes per required question (read,
-fill the blanks, check, maybe one hint); the optional "go further" question is not counted.
-No learner was timed: it is an estimate to plan a workshop with, not a measurement.
+per chart. An exercise counts what a learner works through that way (its set-up and its required
+questions' text and cells, not the optional "go further" question, nor the commented-out cells that
+offer a hint), plus 2 minutes per required question (fill the blanks, check, maybe one hint).
+
+It is an estimate to plan a workshop with, not a measurement, and a floor: the times the notebooks
+state may be longer, never shorter (tests/test_reading_time.py). Reviewers who worked through the
+course as a PM would (issue 21) took 17-22 minutes for exercises 01-04, which this method puts at
+17-20 (2 minutes a question; the 5 it used before gave 33-35), and 1.25-1.6 times the estimate
+for lessons 06-09, whose stated times follow those timings.
 """
 from __future__ import annotations
 
@@ -24,12 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 WORDS_PER_MINUTE = 130
 SECONDS_PER_CODE_CELL = 30
 SECONDS_PER_CHART = 45
-MINUTES_PER_QUESTION = 5
+MINUTES_PER_QUESTION = 2
 
 LINK_TARGET = re.compile(r"\]\([^)]*\)")  # a link's address is not read
 HTML_TAG = re.compile(r"<[^>]+>")
 WORD = re.compile(r"[\w$€£%.,'’-]*\w[\w$€£%.,'’-]*")
 QUESTION_CHECK = re.compile(r"^\s*q(\d+)\.check\(", re.MULTILINE)
+QUESTION_HEADING = re.compile(r"^##\s+Question\s+(\d+)\b")
 
 
 def words(text: str) -> int:
@@ -64,23 +71,46 @@ def _output_text(output) -> str:
     return data.get("text/plain", "") if "image/png" not in data else ""
 
 
-def estimate(path: Path) -> Estimate:
-    """The reading-and-running estimate of one notebook (an exercise: of its solved copy's questions too)."""
+def _only_comments(source: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in source.splitlines())
+
+
+def worked_through(cells: list, optional_question: int | None) -> list:
+    """An exercise's cells a learner works through: not the optional question's section (its heading up to the
+    next ``## `` heading), nor cells that only hold comments (``# q1.hint()``, run only when stuck)."""
+    kept, in_optional = [], False
+    for cell in cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            heading = QUESTION_HEADING.match(cell.source)
+            in_optional = bool(heading) and int(heading.group(1)) == optional_question
+        if in_optional or (cell.cell_type == "code" and _only_comments(cell.source)):
+            continue
+        kept.append(cell)
+    return kept
+
+
+def estimate(path: Path, optional_question: int | None = None) -> Estimate:
+    """The reading-and-running estimate of one notebook (an exercise: of its solved copy's outputs too)."""
     notebook = nbformat.read(path, as_version=4)
     cells = [cell for cell in notebook.cells if "solution-only" not in cell.metadata.get("tags", [])]
+    questions = set()
+    if path.parent.name == "exercises":
+        questions = {int(number) for cell in cells if cell.cell_type == "code"
+                     for number in QUESTION_CHECK.findall(cell.source)}
+        optional_question = max(questions, default=None)  # the last one is the optional "go further"
+        questions.discard(optional_question)
+    if optional_question is not None:
+        cells = worked_through(cells, optional_question)
     markdown = sum(words(cell.source) for cell in cells if cell.cell_type == "markdown")
     code = [cell for cell in cells if cell.cell_type == "code"]
     outputs = [output for cell in code for output in cell.get("outputs", [])]
     output_words = sum(words(_output_text(output)) for output in outputs)
     charts = sum("image/png" in output.get("data", {}) for output in outputs)
-    questions = set()
     if path.parent.name == "exercises":
-        questions = {int(number) for cell in code for number in QUESTION_CHECK.findall(cell.source)}
-        questions.discard(max(questions, default=0))  # the last one is the optional "go further"
         # an exercise is read unfilled: its outputs are what the learner produces, so read the solved copy's
         solved = ROOT / "solutions" / path.name
         if solved.exists():
-            solved_estimate = estimate(solved)
+            solved_estimate = estimate(solved, optional_question)
             output_words, charts = solved_estimate.output_words, solved_estimate.charts
     return Estimate(path, markdown, len(code), output_words, charts, len(questions))
 

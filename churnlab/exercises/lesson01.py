@@ -71,7 +71,10 @@ class BaseRate(Question):
         if close(value, _rate_where(_customers()["contract"].eq("Month-to-month")), 1e-3):
             raise Mistake("That is the churn rate of month-to-month customers only (a segment). The base rate counts all customers.")
         reject_if_rounded(value, expected, "churn_rate", "Keep three decimals (or let the code compute it).")
-        raise Mistake(f"churn_rate is {value:.4g}. It should be the share of all customers who left, between 0 and 1.")
+        raise Mistake(
+            f"churn_rate is {value:.4g}, which is not the base rate. Fill the blank with the value `churn` holds for a "
+            "customer who left, in quotes, and let the line compute the share of all customers who left."
+        )
 
 
 class SegmentRateFromChart(Question):
@@ -254,7 +257,11 @@ class NewCustomerChurnRate(Question):
         if close(value, churned.mean()):
             raise Mistake("That is the churn rate of all customers. Keep only the customers with tenure below 6 first.")
         reject_if_rounded(value, expected, "new_customer_churn_rate")
-        raise Mistake(f"new_customer_churn_rate is {value:.4g}: the share of customers with tenure below 6 who churned.")
+        raise Mistake(
+            f"new_customer_churn_rate is {value:.4g}, which is not the churn rate of customers with fewer than 6 months. "
+            "Keep only the customers with tenure below 6 (`.lt(6)`), then take the share of them whose churn is \"Yes\" "
+            "(`.eq(\"Yes\").mean()`)."
+        )
 
 
 q1 = BaseRate("q1")

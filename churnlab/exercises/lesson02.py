@@ -21,6 +21,8 @@ __all__ = ["q1", "q2", "q3", "q4", "q5", "____"]
 
 # Two scores printed with three decimals each: their difference, typed from the table, is off by at most 0.001.
 PRINTED_DIFFERENCE_TOLERANCE = 0.0015
+# One score printed with three decimals, typed as printed.
+PRINTED_TOLERANCE = 0.0006
 
 
 def _test_auc(model) -> float:
@@ -31,6 +33,29 @@ def _test_auc(model) -> float:
 def _train_auc(model) -> float:
     split = course_split()
     return float(roc_auc_score(split.y_train, model.predict_proba(split.X_train)[:, 1]))
+
+
+@cache
+def cross_validated_auc() -> float:
+    """The lesson's cross-validated ROC-AUC: the mean over five stratified folds of the training customers."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    from churnlab.model import make_churn_model
+
+    split = course_split()
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=42)
+    return float(cross_val_score(make_churn_model(), split.X_train, split.y_train, cv=folds, scoring="roc_auc").mean())
+
+
+@cache
+def _auc_without_tenure() -> float:
+    """The lesson's model trained and scored with tenure and total charges blanked out (section 8)."""
+    from churnlab.model import make_churn_model
+
+    split = course_split()
+    blank = {"tenure": 0, "total_charges": 0}
+    model = make_churn_model().fit(split.X_train.assign(**blank), split.y_train)
+    return float(roc_auc_score(split.y_test, model.predict_proba(split.X_test.assign(**blank))[:, 1]))
 
 
 @cache
@@ -155,7 +180,10 @@ class BaselineAccuracy(Question):
                 "and 'stays' is right for every customer who stayed."
             )
         reject_if_rounded(value, expected, "baseline_accuracy", "Type the division itself, or three decimals.")
-        raise Mistake(f"baseline_accuracy is {value:.4g}: it should be the share of test customers who stayed.")
+        raise Mistake(
+            f"baseline_accuracy is {value:.4g}, which is not the baseline's accuracy. The baseline is right for every test "
+            "customer who stayed: divide that count, printed above, by the number of test customers."
+        )
 
 
 class HeldOutRocAuc(Question):
@@ -193,8 +221,22 @@ class HeldOutRocAuc(Question):
             raise Mistake("You scored yes/no predictions (predict). ROC-AUC needs the churn probabilities, churn_scores.")
         if close(value, 1 - expected):
             raise Mistake("That is upside down: column 0 is the probability of *staying*. Column 1 is churning.")
+        if close(value, cross_validated_auc(), PRINTED_TOLERANCE):
+            raise Mistake(
+                "That is the mean ROC-AUC of the five cross-validation folds (lesson 02, section 5), each scored on a part "
+                "of the *training* customers. This question asks for the score on the test customers: fill the blanks "
+                "and let roc_auc_score compute it."
+            )
+        if close(value, _auc_without_tenure(), PRINTED_TOLERANCE):
+            raise Mistake(
+                "That is the model trained without tenure and total charges (lesson 02, section 8). This question asks "
+                "for the course model, with every column, on the test customers."
+            )
         reject_if_rounded(value, expected, "test_auc")
-        raise Mistake(f"test_auc is {value:.4g}. Score the test customers: roc_auc_score(y_test, churn_scores).")
+        raise Mistake(
+            f"test_auc is {value:.4g}, which is not the model's ROC-AUC on the test customers. Fill the blanks with the "
+            "test customers' traits and the scores, and let the line compute it: roc_auc_score(y_test, churn_scores)."
+        )
 
 
 class OverfittingGap(Question):
@@ -230,7 +272,10 @@ class OverfittingGap(Question):
         if close(value, _train_auc(model) - _test_auc(model), PRINTED_DIFFERENCE_TOLERANCE):
             raise Mistake("That is the logistic regression's gap. The question asks about the unlimited decision tree.")
         reject_if_rounded(value, expected, "tree_gap", "Subtract the two numbers as printed, with their three decimals.")
-        raise Mistake(f"tree_gap is {value:.4g}: the tree's training ROC-AUC minus its test ROC-AUC, from the table.")
+        raise Mistake(
+            f"tree_gap is {value:.4g}, which is not the tree's gap. In the table, take the unlimited tree's row: "
+            "its training ROC-AUC minus its test ROC-AUC, as printed."
+        )
 
 
 class StrongestRiskTrait(Question):

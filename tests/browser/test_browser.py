@@ -5,9 +5,10 @@ loopback port, protected by a one-off password (so no token is ever printed in
 a log). For each lesson the browser opens the notebook, runs all cells, waits
 for the kernel to finish, and checks: no error output, every plot rendered as
 an image, the final recap visible, and no text typeset as mathematics in a
-markdown cell whose source holds no LaTeX (an unescaped "$10 … $30" would be).
-The solved exercises and the glossary are opened (not run) and checked for
-mathematics too, and the glossary's headings must carry the anchors that the
+markdown cell whose source holds no LaTeX (an unescaped "$10 … $30" would be),
+nor in any output (JupyterLab typesets HTML outputs too: a table header
+"profit at $10 ($)" would be). The solved exercises and the glossary are opened
+(not run) and checked for mathematics too, their stored outputs included, and the glossary's headings must carry the anchors that the
 lessons' glossary links use.
 
 Screenshots go to ``test-artifacts/screenshots/``: one with the recap in view,
@@ -153,7 +154,8 @@ def test_markdown_shows_no_maths_where_the_source_has_none(browser, jupyterlab, 
         relative = f"{path.parent.name}/{path.name}"
         notebook = _open(page, jupyterlab[0], relative, code_cells=sum(c.cell_type == "code" for c in stored.cells))
         time.sleep(TYPESETTING["seconds"])  # long enough for the control page's real LaTeX to be typeset
-        assert not _maths_without_latex(notebook, stored), f"{relative}: cells typeset as maths: {_maths_without_latex(notebook, stored)}"
+        typeset = _maths_without_latex(notebook, stored)
+        assert not typeset, f"{relative}: cells {typeset} show typeset maths (markdown, or a code cell's outputs)"
         _screenshot_pages(page, notebook, f"{path.parent.name}-{path.stem}")
     finally:
         page.close()
@@ -217,13 +219,14 @@ def _open(page, base_url: str, relative_path: str, code_cells: int):
 
 
 def _maths_without_latex(notebook, stored) -> list[int]:
-    """Indices of markdown cells that show typeset maths although their source holds no LaTeX."""
+    """Indices of cells that show typeset maths: markdown cells whose source holds no LaTeX, and code cells (their
+    outputs: the course never means an output to show a formula; the code itself is never typeset)."""
     counts = notebook.locator(".jp-Notebook").evaluate(
         "(root, selector) => Array.from(root.querySelectorAll(':scope > .jp-Cell, .jp-WindowedPanel-viewport > .jp-Cell'))"
         ".map(cell => cell.querySelectorAll(selector).length)", MATH)
     assert len(counts) == len(stored.cells), f"found {len(counts)} cells on the page, the file has {len(stored.cells)}"
     return [index for index, (cell, count) in enumerate(zip(stored.cells, counts))
-            if cell.cell_type == "markdown" and count and not holds_latex(cell.source)]
+            if count and (cell.cell_type == "code" or not holds_latex(cell.source))]
 
 
 def _screenshot_pages(page, notebook, name: str) -> None:
@@ -269,7 +272,8 @@ def _run_all_and_check(page, base_url: str, lesson: Path) -> None:
     images = notebook.locator(".jp-RenderedImage img")
     assert images.count() >= _expected_images(lesson), f"{lesson.name}: some plots did not render as images"
     typeset = _maths_without_latex(notebook, stored)
-    assert not typeset, f"{lesson.name}: markdown cells {typeset} show typeset maths; write dollars as \\$10"
+    assert not typeset, (f"{lesson.name}: cells {typeset} show typeset maths; in markdown write dollars as \\$10, "
+                         "in an output keep at most one $ per table header or cell")
 
     _accept_kernel_dialog(page)
     _screenshot_pages(page, notebook, lesson.stem)

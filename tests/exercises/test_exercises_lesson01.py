@@ -54,8 +54,8 @@ WRONG_ANSWERS = {
         (0.27, "looks like a rounded number"),
         ("0.265", "Remove the quotes"),
         ("26.5%", "26.5 % is 0.265"),
-        (0.5, "churn_rate is 0.5"),
-        (1, "churn_rate is 1"),
+        (0.5, "churn_rate is 0.5, which is not the base rate"),
+        (1, "churn_rate is 1, which is not the base rate"),
     ],
     "q2": [
         (45, "looks like a percentage"),
@@ -103,7 +103,8 @@ WRONG_ANSWERS = {
         (churned[tenure.lt(6)].sum(), "the number of new customers who left"),
         (churned.mean(), "the churn rate of all customers"),
         (0.54, "looks like a rounded number"),
-        (0.5, "new_customer_churn_rate is 0.5"),
+        (0.5, "new_customer_churn_rate is 0.5, which is not the churn rate of customers with fewer than 6 months"),
+        (0.3, "new_customer_churn_rate is 0.3, which is not the churn rate of customers with fewer than 6 months"),
     ],
 }
 

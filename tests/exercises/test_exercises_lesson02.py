@@ -63,8 +63,8 @@ WRONG_ANSWERS = {
         ((split.y_train == 0).mean(), "computed on the training customers"),
         (0.73, "looks like a rounded number"),
         ("0.735", "Remove the quotes"),
-        (0.5, "baseline_accuracy is 0.5"),
-        (1, "baseline_accuracy is 1"),
+        (0.5, "baseline_accuracy is 0.5, which is not the baseline's accuracy"),
+        (1, "baseline_accuracy is 1, which is not the baseline's accuracy"),
     ],
     "q3": [
         (test_auc * 100, "looks like a percentage"),
@@ -73,7 +73,10 @@ WRONG_ANSWERS = {
         (roc_auc_score(split.y_test, model.predict(split.X_test)), "yes/no predictions"),
         (roc_auc_score(split.y_test, model.predict_proba(split.X_test)[:, 0]), "column 0"),
         (0.84, "looks like a rounded number"),
-        (0.5, "test_auc is 0.5"),
+        (0.846, "mean ROC-AUC of the five cross-validation folds"),  # lesson 02, section 5: not the test score
+        (lesson02.cross_validated_auc(), "mean ROC-AUC of the five cross-validation folds"),
+        (0.818, "trained without tenure and total charges"),  # lesson 02, section 8
+        (0.5, "test_auc is 0.5, which is not the model's ROC-AUC on the test customers"),
     ],
     "q4": [
         (0.652 - 1.000, "wrong sign"),
@@ -83,8 +86,9 @@ WRONG_ANSWERS = {
         (34.8, "looks like a percentage"),
         (0.35, "looks like a rounded number"),
         ("0.348", "Remove the quotes"),
-        (0.5, "tree_gap is 0.5"),
-        (0, "tree_gap is 0"),
+        (0.5, "tree_gap is 0.5, which is not the tree's gap"),
+        (0.3, "tree_gap is 0.3, which is not the tree's gap"),
+        (0, "tree_gap is 0, which is not the tree's gap"),
     ],
     "q5": [
         ("tenure", "most *negative* weight"),
@@ -126,6 +130,10 @@ def test_q1_each_blank_left_at_a_wrong_value_changes_what_the_check_sees():
 def test_q2_the_printed_counts_give_the_answer():
     assert int((split.y_test == 0).sum()) == 1035 and len(split.y_test) == 1409
     assert "73.5% accuracy, while catching 0 of 374 churners" in assert_right(q2, 1035 / 1409)
+
+
+def test_q3_the_cross_validated_mean_is_the_one_the_lesson_prints():
+    assert f"{lesson02.cross_validated_auc():.3f}" == "0.846"
 
 
 def test_q4_the_printed_table_and_the_check_agree():

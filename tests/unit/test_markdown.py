@@ -10,6 +10,12 @@
   documents the span too). This static check covers every notebook in
   ``notebooks/``, ``solutions/`` and ``exercises/``; ``tests/browser/test_browser.py``
   checks what JupyterLab really renders.
+- **Dollar signs in stored outputs.** JupyterLab typesets HTML and markdown
+  outputs too, not only markdown cells: a table header "profit at $10 ($)"
+  shows as an italic formula. MathJax pairs two ``$`` within one run of text
+  between tags (a table header or cell, a paragraph), so no run of an HTML
+  output may hold two unescaped ``$``; markdown outputs follow the markdown
+  rules above.
 - **The glossary** (``notebooks/glossary.ipynb``): one ``### term`` heading per
   term, in alphabetical order, and every ``glossary.ipynb#anchor`` link in any
   notebook points at one of them.
@@ -18,6 +24,7 @@
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -38,6 +45,9 @@ LATEX_COMMAND = re.compile(r"\\[A-Za-z]+|[_^]\{")
 OWN_ELEMENT = re.compile(r"<span>.*?</span>|\*\*[^*\n]+?\*\*", re.DOTALL)
 ESCAPED_DOLLAR = re.compile(r"(?<!\\)\\\$")
 GLOSSARY_LINK = re.compile(r"\]\(\s*(?:\.\./notebooks/|\./)?glossary\.ipynb#([^)\s]*)\s*\)")
+# What MathJax never typesets in an HTML output, and the tags that end a run of text.
+HTML_NOT_TYPESET = re.compile(r"<(style|script|pre|code|textarea)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+HTML_TAG = re.compile(r"<[^>]*>")
 # Stored outputs must not show where the authors ran the notebook.
 MACHINE_PATHS = re.compile(r"/tmp/|(?<!sqlite://)/work/|/root/|/home/|site-packages|/Users/|[A-Z]:\\\\")
 
@@ -95,6 +105,28 @@ def dollar_problems(markdown: str) -> list[str]:
     return problems
 
 
+def html_dollar_problems(markup: str) -> list[str]:
+    """Runs of text in an HTML output that MathJax would typeset: two unescaped ``$`` between the same tags.
+
+    MathJax reads the page's text, so ``&#36;`` counts as a ``$``; it pairs delimiters only within one run
+    (a tag ends it), and never looks inside <pre>, <code>, <style> or <script>.
+    """
+    runs = (html.unescape(run) for run in HTML_TAG.split(HTML_NOT_TYPESET.sub(" ", markup)))
+    return [f"a table header, cell or text with two $, typeset as maths: {run.strip()[:70]!r}"
+            for run in runs if len(UNESCAPED_DOLLAR.findall(run)) >= 2]
+
+
+def output_dollar_problems(output: dict) -> list[str]:
+    """Dollar signs JupyterLab would typeset in one stored output (its HTML or markdown; plain text is never typeset)."""
+    data = output.get("data", {})
+    joined = {key: "".join(value) if isinstance(value, list) else value for key, value in data.items()}
+    if "text/html" in joined:  # JupyterLab shows the richest: HTML wins over markdown and plain text
+        return html_dollar_problems(joined["text/html"])
+    if "text/markdown" in joined:
+        return dollar_problems(joined["text/markdown"])
+    return []
+
+
 def glossary_anchors() -> list[str]:
     """The glossary's terms as link anchors: each ``### term`` heading, spaces as hyphens."""
     return [heading.replace(" ", "-") for heading in glossary_headings()]
@@ -119,6 +151,11 @@ def test_the_checks_see_what_a_renderer_sees():
     assert dollar_problems("`$10` and ```\n$20 $30\n```") == []  # code is shown as typed
     assert math_spans("first $10\n\nthen $30") == []  # a blank line ends a paragraph, and a formula with it
     assert holds_latex("the area is $\\pi r^{2}$") and not holds_latex("from $10 to $30")
+    assert html_dollar_problems("<th>profit at $10 ($)</th>")  # the two $ of one header pair into a formula
+    assert html_dollar_problems("<td>from &#36;10 to &#36;30</td>")  # an entity is a $ once the page is read
+    assert html_dollar_problems("<th>profit at $10</th><th>cost ($)</th><pre>$1 $2</pre><style>a{}</style>") == []
+    assert output_dollar_problems({"data": {"text/markdown": "from $10 to $30", "text/plain": "x"}})
+    assert output_dollar_problems({"data": {"text/plain": "from $10 to $30"}}) == []  # plain text is shown as typed
     assert GLOSSARY_LINK.findall("[threshold](glossary.ipynb#threshold) and [ROC-AUC](../notebooks/glossary.ipynb#roc-auc)") \
         == ["threshold", "roc-auc"]
 
@@ -128,6 +165,14 @@ def test_dollar_signs_in_markdown_are_escaped(path):
     problems = [f"cell {index}: {problem}" for index, cell in enumerate(_cells(path)) if cell["cell_type"] == "markdown"
                 for problem in dollar_problems(_source(cell))]
     assert not problems, "write dollars as \\$10 in markdown:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", WITH_STORED_OUTPUTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_dollar_signs_in_stored_outputs_are_not_typeset(path):
+    problems = [f"cell {index}: {problem}" for index, cell in enumerate(_cells(path))
+                for output in cell.get("outputs", []) for problem in output_dollar_problems(output)]
+    assert not problems, ("JupyterLab typesets HTML outputs too: keep at most one $ per table header or cell "
+                          "(\"profit at 10 dollars ($)\" or \"profit ($)\"), then re-run the notebook:\n" + "\n".join(problems))
 
 
 def test_the_glossary_is_a_page_of_terms_in_alphabetical_order():

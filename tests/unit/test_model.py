@@ -140,3 +140,13 @@ def test_the_champion_is_exactly_the_model_lesson_05_registers():
     registered = make_churn_model(C=0.1).fit(split.X_train, split.y_train)  # lesson 05's "model C=0.1" run
     assert CHAMPION_C == 0.1 and champion_model() is champion_model()  # fitted once per session
     np.testing.assert_array_equal(champion_model().predict_proba(split.X_test), registered.predict_proba(split.X_test))
+
+
+def test_blas_runs_on_one_thread_once_the_model_module_is_imported():
+    # Several BLAS threads made each fit of the course's small tables 4 times as costly (churnlab/model.py).
+    from threadpoolctl import threadpool_info
+
+    import churnlab.model  # noqa: F401
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas), blas

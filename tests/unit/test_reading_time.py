@@ -94,3 +94,19 @@ def test_the_instructor_guides_table_is_what_the_estimate_says():
         assert stated == reading_time.stated_minutes(ROOT / path), f"{path}: the guide's stated time is not the notebook's"
         if path.startswith("notebooks/"):
             assert detail == f"{found.markdown_words:,} · {found.code_cells} · {found.charts}", path
+
+
+def test_an_exercise_leaves_out_its_optional_question_and_its_hint_cells(tmp_path):
+    cells = [new_markdown_cell("# Exercise\n\nRead me."),
+             new_markdown_cell("## Question 1 · Base rate\n\nTwo words."),
+             new_code_cell("answer = ____\nq1.check()"), new_code_cell("# q1.hint()\n# q1.solution()"),
+             new_markdown_cell("## Question 2 · Go further\n\nMany words here, not counted."),
+             new_code_cell("answer = ____\nq2.check()"), new_code_cell("# q2.hint()"),
+             new_markdown_cell("## Done\n\nBye.")]
+    path = tmp_path / "exercises" / "99_x.ipynb"
+    path.parent.mkdir()
+    nbformat.write(new_notebook(cells=cells), path)
+    found = reading_time.estimate(path)
+    # "Exercise Read me." + "Question 1 · Base rate Two words." + "Done Bye.": the optional section and hints left out
+    assert (found.markdown_words, found.code_cells, found.questions) == (3 + 6 + 2, 1, 1)
+    assert found.minutes == pytest.approx(11 / 130 + 30 / 60 + reading_time.MINUTES_PER_QUESTION)

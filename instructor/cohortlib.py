@@ -288,7 +288,8 @@ def postgres_max_connections(workers: int, environ=os.environ) -> int:
     return workers * RUN_STORE_ENGINES_PER_WORKER * (pool_size + max_overflow) + POSTGRES_SPARE_CONNECTIONS
 
 
-def server_environment(data_dir: Path, secrets_: dict[str, str], base=None, backend: str = "postgresql") -> dict[str, str]:
+def server_environment(data_dir: Path, secrets_: dict[str, str], base=None, backend: str = "sqlite") -> dict[str, str]:
+    """The server's environment: the secrets, the auth config, no client settings; for PostgreSQL, the pool's size."""
     env = dict(os.environ if base is None else base)
     env.update(secrets_)
     if backend == "postgresql":

@@ -21,6 +21,11 @@ processes and PostgreSQL's, at its peak) and the most database connections
 open at once. Exit code 0 only if nothing was lost, no request failed (not
 even one that the MLflow client's retries recovered) and every check passed.
 
+When the course has progress events (churnlab.progress), every learner also
+records exercise 05's events around each run (a wrong check, a hint, a correct
+check: 3 per run) in the background, as a notebook does, and the test reads
+them back as instructor/progress.py does: none may be lost (--no-events skips).
+
 --cpu-burners N adds N processes that only spin the CPU while the learners log:
 the machine is busy with other work, as on a shared server or a laptop that
 also runs the room's notebooks.
@@ -59,6 +64,29 @@ METRICS = ("roc_auc", "precision", "recall", "f1", "expected_profit")
 CURVE_STEPS = 10
 PLOT_PATH = "plots/coefficients.png"
 CHAMPION_ALIAS = "champion"  # churnlab.tracking.CHAMPION_ALIAS: lesson 05 registers its champion under it
+EVENT_LESSON = "05"
+
+
+def progress_module():
+    """churnlab.progress when this copy of the course has it (progress events, instructor/progress.py), else None."""
+    repo = str(Path(__file__).resolve().parents[1])
+    if repo not in sys.path:
+        sys.path.append(repo)
+    try:
+        from churnlab import progress
+    except ImportError:
+        return None
+    return progress if hasattr(progress, "Recorder") and hasattr(progress, "read_events") else None
+
+
+def planned_events(run_index: int) -> list[dict]:
+    """What a learner's exercise 05 records around one run: a wrong check, a hint, then a correct check."""
+    question = f"q{run_index + 1}"
+    return [
+        {"q": question, "do": "check", "outcome": "wrong", "hints": 0, "solution": False},
+        {"q": question, "do": "hint", "hints": 1, "solution": False},
+        {"q": question, "do": "check", "outcome": "correct", "hints": 1, "solution": False},
+    ]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -80,8 +108,13 @@ def _training_data(seed: int):
     return X, y
 
 
-def learner_process(username, password, url, experiment_id, runs, barrier, results, pip_requirements):
-    """One learner: wait for the start signal, then log ``runs`` runs back to back; report each."""
+def learner_process(username, password, url, experiment_id, runs, barrier, results, pip_requirements, with_events=False):
+    """One learner: wait for the start signal, then log ``runs`` runs back to back; report each.
+
+    with_events: also record exercise 05's progress events (three per run) the way a learner's
+    notebook does (churnlab.progress.Recorder: in the background, batched), and report whether
+    all of them reached the server.
+    """
     import matplotlib.pyplot as plt
     import mlflow
     import mlflow.sklearn
@@ -90,6 +123,8 @@ def learner_process(username, password, url, experiment_id, runs, barrier, resul
     os.environ["MLFLOW_TRACKING_USERNAME"] = username
     os.environ["MLFLOW_TRACKING_PASSWORD"] = password
     mlflow.set_tracking_uri(url)
+    recorder = progress_module().Recorder(url=url, username=username, password=password) if with_events else None
+    events_added = 0
     try:
         barrier.wait(timeout=300)
     except Exception as error:  # noqa: BLE001 - reported, not raised
@@ -100,6 +135,10 @@ def learner_process(username, password, url, experiment_id, runs, barrier, resul
         steps = {}
         run_id = None
         try:
+            if recorder is not None:
+                for event in planned_events(index):
+                    recorder.add(EVENT_LESSON, {**event, "t": round(time.time(), 3)})
+                    events_added += 1
             C = [0.01, 0.1, 1.0, 10.0, 100.0][index % 5]
             X, y = _training_data(seed=index)
             model = LogisticRegression(C=C, max_iter=500).fit(X, y)
@@ -135,6 +174,11 @@ def learner_process(username, password, url, experiment_id, runs, barrier, resul
         except Exception as error:  # noqa: BLE001 - every failure is counted in the report
             results.put({"learner": username, "run": index, "ok": False, "run_id": run_id,
                          "error": f"{type(error).__name__}: {str(error)[:300]}", "seconds": time.perf_counter() - started})
+    if recorder is not None:
+        # A notebook sends its last events in the background; here the learner waits for them, bounded.
+        flushed = recorder.flush(timeout=300)
+        results.put({"learner": username, "events_added": events_added, "flushed": flushed,
+                     "failed_requests": recorder.failures})
 
 
 # --- checks as the admin --------------------------------------------------------------------
@@ -198,6 +242,26 @@ def verify_runs(url: str, learners: dict, runs: int, load_one_model: bool = True
         loaded = int(len(model.predict(X[:5])) == 5)
     return {"found": found, "complete": complete, "registered": registered, "problems": problems,
             "sample_model_loaded_and_predicted": loaded}
+
+
+def verify_events(url: str, learners: dict, runs: int) -> dict:
+    """Read every learner's progress events back as the instructor's page does, and compare with what was sent."""
+    from mlflow import MlflowClient
+
+    progress = progress_module()
+    stored = progress.read_events(MlflowClient(tracking_uri=url))
+    expected_each = sorted((e["q"], e["do"], e.get("outcome", "")) for index in range(runs) for e in planned_events(index))
+    found = lost = 0
+    problems = []
+    for username in learners:
+        mine = sorted((e["q"], e["do"], e.get("outcome", "")) for e in stored
+                      if e.get("learner") == username and e.get("lesson") == EVENT_LESSON)
+        found += len(mine)
+        missing = len(expected_each) - sum(min(mine.count(item), expected_each.count(item)) for item in set(expected_each))
+        lost += missing
+        if mine != expected_each:
+            problems.append(f"{username}: {len(mine)} events stored, {missing} missing, expected {len(expected_each)}")
+    return {"events_found": found, "events_lost": lost, "event_problems": problems[:5]}
 
 
 def permission_checks(url: str, learners: dict) -> list[dict]:
@@ -395,7 +459,7 @@ def _on_alarm(signum, frame):
 
 
 def run_load_test(learner_count: int, runs: int, backend: str, workers: int, keep: bool, timeout: int,
-                  cpu_burners: int = 0) -> dict:
+                  cpu_burners: int = 0, events: bool = True) -> dict:
     import secrets
 
     import matplotlib
@@ -418,6 +482,9 @@ def run_load_test(learner_count: int, runs: int, backend: str, workers: int, kee
     report = {"learners": learner_count, "runs_per_learner": runs, "backend": backend, "workers": workers,
               "cores": os.cpu_count(), "mlflow": mlflow.__version__, "cpu_burners": cpu_burners,
               "load_average_before": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}
+    with_events = events and progress_module() is not None
+    report["events"] = ("recorded" if with_events else
+                        "off (--no-events)" if not events else "not in this copy of the course (no churnlab.progress)")
     try:
         secrets_ = {"MLFLOW_FLASK_SERVER_SECRET_KEY": secrets.token_hex(32),
                     "MLFLOW_AUTH_ADMIN_PASSWORD": cohortlib.new_password()}
@@ -460,7 +527,8 @@ def run_load_test(learner_count: int, runs: int, backend: str, workers: int, kee
         results = context.Queue()
         for name, info in learners.items():
             child = context.Process(target=learner_process, daemon=True,
-                                    args=(name, info["password"], url, info["experiment_id"], runs, barrier, results, pip_requirements))
+                                    args=(name, info["password"], url, info["experiment_id"], runs, barrier, results,
+                                          pip_requirements, with_events))
             child.start()
             children.append(child)
         for _ in range(cpu_burners):
@@ -472,8 +540,10 @@ def run_load_test(learner_count: int, runs: int, backend: str, workers: int, kee
         server_cpu_before = process_group_cpu_seconds(server.pid)
         load_started = time.monotonic()
         outcomes = []
-        while len(outcomes) < learner_count * runs:
-            outcomes.append(results.get(timeout=max(1, timeout - (time.monotonic() - wall_started))))
+        event_reports = []
+        while len(outcomes) < learner_count * runs or (with_events and len(event_reports) < learner_count):
+            message = results.get(timeout=max(1, timeout - (time.monotonic() - wall_started)))
+            (event_reports if "events_added" in message else outcomes).append(message)
         load_seconds = time.monotonic() - load_started
         server_cpu_after = process_group_cpu_seconds(server.pid)
         report["load_average_during"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
@@ -503,6 +573,14 @@ def run_load_test(learner_count: int, runs: int, backend: str, workers: int, kee
                                     for step in ("params_metrics", "plot", "model", "register")
                                     if any(step in o["steps"] for o in ok)},
         })
+        if with_events:
+            verified_events = verify_events(url, learners, runs)
+            report.update({
+                "events_sent": sum(r["events_added"] for r in event_reports),
+                "events_not_flushed": sum(not r["flushed"] for r in event_reports),
+                "event_requests_retried": sum(r["failed_requests"] for r in event_reports),
+                **verified_events,
+            })
         verified = verify_runs(url, learners, runs)
         report.update({
             "runs_found": verified["found"],
@@ -559,6 +637,8 @@ def passed(report: dict) -> bool:
         and report.get("runs_complete") == report.get("runs_attempted")
         and report.get("runs_found") == report.get("runs_attempted")
         and report.get("champions_registered") == report.get("learners")
+        and (report.get("events") != "recorded" or (report.get("events_lost") == 0
+                                                    and report.get("events_found") == report.get("events_sent")))
         and all(check["passed"] for check in report.get("permission_checks", []))
         # A server error that the client's retries hid still counts: the store is at its limit.
         and report.get("server_log", {}).get("http_5xx", 1) == 0
@@ -597,6 +677,10 @@ def format_report(report: dict) -> str:
             f"({_per_run(report['server_cpu_seconds'], report['runs_logged'])} s per run; the rest went to the "
             "simulated learners, which share this machine)",
             f"  champions registered  {report.get('champions_registered')} of {report['learners']}",
+            f"  progress events       {report.get('events')}" + (
+                f": {report.get('events_found')} of {report.get('events_sent')} stored, lost {report.get('events_lost')}, "
+                f"{report.get('event_requests_retried')} batch request(s) retried by the recorder"
+                if report.get("events") == "recorded" else ""),
             f"  model reloaded        {'yes' if report.get('sample_model_loaded_and_predicted') else 'no'}",
             f"  server log            {report.get('server_log')}",
         ]
@@ -608,7 +692,7 @@ def format_report(report: dict) -> str:
                 f"({peak['postgres_processes']} processes); {peak['total_pss_mb']:.0f} MB counting shared pages once (PSS)")
             if report["backend"] == "postgresql":
                 lines.append(f"  database connections  {peak['postgres_connections']} open at the peak")
-        for problem in report.get("incomplete_samples", []):
+        for problem in report.get("incomplete_samples", []) + report.get("event_problems", []):
             lines.append(f"  incomplete: {problem}")
         for check in report.get("permission_checks", []):
             verdict = "PASS" if check["passed"] else "FAIL"
@@ -629,6 +713,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=int, default=600, help="hard limit in seconds for the whole test (default 600)")
     parser.add_argument("--cpu-burners", type=int, default=0,
                         help="processes that only spin the CPU during the load: a busy machine (default 0; at most 8)")
+    parser.add_argument("--no-events", action="store_true",
+                        help="do not record exercise 05's progress events (recorded by default when the course has them)")
     parser.add_argument("--json", type=Path, help="also write the report as JSON to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary cohort folder (server log, stores)")
     args = parser.parse_args(argv)
@@ -646,7 +732,7 @@ def main(argv=None) -> int:
     for name, value in cohortlib.CLIENT_RETRY_SETTINGS.items():  # the learners' clients: the guide's settings
         os.environ.setdefault(name, value)
     report = run_load_test(args.learners, args.runs, args.backend, args.workers, args.keep, args.timeout,
-                           args.cpu_burners)
+                           args.cpu_burners, not args.no_events)
     print(format_report(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))

@@ -268,6 +268,10 @@ def test_load_test_report_math():
               "permission_checks": [{"passed": True}], "server_log": {"http_5xx": 0, "database_locked": 0}}
     assert load_test.passed(report)
     assert not load_test.passed({**report, "champions_registered": 1})
+    with_events = {**report, "events": "recorded", "events_sent": 6, "events_found": 6, "events_lost": 0}
+    assert load_test.passed(with_events)
+    assert not load_test.passed({**with_events, "events_found": 5, "events_lost": 1})
+    assert [event["do"] for event in load_test.planned_events(0)] == ["check", "hint", "check"]
     assert not load_test.passed({**report, "server_log": {"http_5xx": 1, "database_locked": 0}})
     assert not load_test.passed({**report, "runs_lost": 1})
     assert not load_test.passed({**report, "permission_checks": [{"passed": False}]})

@@ -6,7 +6,7 @@ with basic auth and are skipped unless asked for:
 
     CHURNLAB_INSTRUCTOR_SMOKE=1 python -m pytest tests/test_instructor.py   # + load test (2 learners x 1 run, SQLite) and add_learners.py re-runs (~35 s)
 
-The full load test (50 learners x 5 runs on PostgreSQL, 10-20 minutes) is not part of the suite:
+The full load test (50 learners x 5 runs on PostgreSQL, 15-35 minutes on 2 cores) is not part of the suite:
 run ``python instructor/load_test.py`` (see instructor/README.md, section 7).
 """
 from __future__ import annotations
@@ -193,6 +193,14 @@ def test_the_pool_covers_the_threads_mlflow_serves_requests_with():
     # Two engines per worker on the run store: the tracking store's and the registry's own.
     assert TrackingStore._engine_map is not RegistryStore._engine_map
     assert cohortlib.RUN_STORE_ENGINES_PER_WORKER == 2
+
+
+def test_learners_lines_give_a_busy_server_time_before_a_retry():
+    add_learners = _load("add_learners")
+    lines = add_learners.learner_instructions("https://mlflow.example.org", "ben_k", "k7mq-2xha-p9tw-c4ne")
+    assert "MLFLOW_HTTP_REQUEST_TIMEOUT=300" in lines and "$env:MLFLOW_HTTP_REQUEST_TIMEOUT='300'" in lines
+    assert cohortlib.CLIENT_RETRY_SETTINGS["MLFLOW_HTTP_REQUEST_TIMEOUT"] == str(cohortlib.LEARNER_REQUEST_TIMEOUT)
+    assert f"MLFLOW_HTTP_REQUEST_TIMEOUT={cohortlib.LEARNER_REQUEST_TIMEOUT}" in GUIDE.read_text(encoding="utf-8")
 
 
 def test_load_test_watches_the_servers_memory():

@@ -270,9 +270,10 @@ def write_credentials(path: Path, learners: list[Learner], url: str) -> dict[str
 def learner_instructions(url: str, username: str, password: str) -> str:
     """What one learner pastes into a terminal before starting JupyterLab (macOS/Linux, then Windows)."""
     return (
-        f"export MLFLOW_TRACKING_URI={url} MLFLOW_TRACKING_USERNAME={username} MLFLOW_TRACKING_PASSWORD='{password}'\n"
+        f"export MLFLOW_TRACKING_URI={url} MLFLOW_TRACKING_USERNAME={username} MLFLOW_TRACKING_PASSWORD='{password}'"
+        f" MLFLOW_HTTP_REQUEST_TIMEOUT={cohortlib.LEARNER_REQUEST_TIMEOUT}\n"
         f"  (Windows PowerShell: $env:MLFLOW_TRACKING_URI='{url}'; $env:MLFLOW_TRACKING_USERNAME='{username}'; "
-        f"$env:MLFLOW_TRACKING_PASSWORD='{password}')"
+        f"$env:MLFLOW_TRACKING_PASSWORD='{password}'; $env:MLFLOW_HTTP_REQUEST_TIMEOUT='{cohortlib.LEARNER_REQUEST_TIMEOUT}')"
     )
 
 

@@ -32,6 +32,29 @@ DEFAULT_PORT = 5000
 # MLflow's default is 4 uvicorn workers. On a 2-core machine the load test measured 2 as
 # fast as 4 (the work is CPU-bound: password hashing, plots, model files).
 DEFAULT_WORKERS = 2
+# Sizing for 50 learners (instructor/README.md, section 7). Each server worker runs MLflow's request
+# handlers in a pool of at most 40 threads (anyio's default), and each handler may hold one database
+# connection from each of the two SQLAlchemy engines a worker opens on the run store (tracking and
+# model registry). SQLAlchemy's default pool (5 + 10 overflow) made handlers queue for a connection and
+# fail after 30 s ("QueuePool limit of size 5 overflow 10 reached") with 50 learners on a busy machine:
+# the pool now covers every thread, so a request waits for the CPU, never for a connection.
+HANDLER_THREADS_PER_WORKER = 40
+RUN_STORE_ENGINES_PER_WORKER = 2
+DEFAULT_POOL_SIZE = 10  # connections each engine keeps open
+DEFAULT_MAX_OVERFLOW = 30  # opened under load, closed after: pool + overflow = the handler threads
+# PostgreSQL's own sessions (3 reserved for its superuser) plus the instructor's scripts and a psql.
+POSTGRES_SPARE_CONNECTIONS = 20
+# What the learners' MLflow clients do when a request fails (MLflow's own settings): MLflow's 7 retries
+# with exponential backoff (2, 4, 8 ... s, about 4 minutes in all) on 408/429/5xx and dropped
+# connections, but 300 s per request instead of 120: with 50 learners on a busy 2-core machine one
+# "create run" waited over 120 s, the client gave up and retried, and the server made the run twice
+# (a run left RUNNING with nothing in it). A retry is only safe once the first try has surely failed.
+LEARNER_REQUEST_TIMEOUT = 300
+CLIENT_RETRY_SETTINGS = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "7",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "2",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": str(LEARNER_REQUEST_TIMEOUT),
+}
 ADMIN_USERNAME = "admin"
 MIN_PASSWORD_LENGTH = 12  # MLflow's basic-auth rule (mlflow.utils.validation._validate_password)
 
@@ -243,9 +266,40 @@ def server_command(
     return command
 
 
-def server_environment(data_dir: Path, secrets_: dict[str, str], base=None) -> dict[str, str]:
+def pool_settings(environ=os.environ) -> tuple[int, int]:
+    """(pool size, max overflow) of each run-store engine: the instructor's MLFLOW_SQLALCHEMYSTORE_* or ours."""
+    values = []
+    for name, default in (("MLFLOW_SQLALCHEMYSTORE_POOL_SIZE", DEFAULT_POOL_SIZE),
+                          ("MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW", DEFAULT_MAX_OVERFLOW)):
+        text = environ.get(name, "").strip()
+        if not text:
+            values.append(default)
+            continue
+        try:
+            value = int(text)
+        except ValueError:
+            raise CohortError(f"{name}={text!r} is not a whole number: unset it to use {default}.") from None
+        if value < 1:  # MLflow ignores 0 and uses SQLAlchemy's default (5 / 10) instead
+            raise CohortError(f"{name}={text!r}: use 1 or more (MLflow ignores 0), or unset it to use {default}.")
+        values.append(value)
+    return values[0], values[1]
+
+
+def postgres_max_connections(workers: int, environ=os.environ) -> int:
+    """PostgreSQL's max_connections for this server: every worker's engines full, plus spare sessions."""
+    pool_size, max_overflow = pool_settings(environ)
+    return workers * RUN_STORE_ENGINES_PER_WORKER * (pool_size + max_overflow) + POSTGRES_SPARE_CONNECTIONS
+
+
+def server_environment(data_dir: Path, secrets_: dict[str, str], base=None, backend: str = "sqlite") -> dict[str, str]:
+    """The server's environment: the secrets, the auth config, no client settings; for PostgreSQL, the pool's size."""
     env = dict(os.environ if base is None else base)
     env.update(secrets_)
+    if backend == "postgresql":
+        # SQLite keeps SQLAlchemy's default pool: more connections there only means more "database is locked".
+        pool_size, max_overflow = pool_settings(env)
+        env["MLFLOW_SQLALCHEMYSTORE_POOL_SIZE"] = str(pool_size)
+        env["MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW"] = str(max_overflow)
     # MLflow sends anonymous usage telemetry by default; a course server keeps learners' use to itself.
     env.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
     # The job runner (six extra processes) serves MLflow's GenAI features, which the course does not use.
@@ -315,11 +369,15 @@ def _as_postgres_user(command: list[str]) -> list[str]:
     return command
 
 
-def start_postgres(data_dir: Path, port: int) -> str:
+def start_postgres(data_dir: Path, port: int, max_connections: int | None = None) -> str:
     """Start (creating on first use) a private PostgreSQL cluster in data_dir/postgres on 127.0.0.1:port.
 
+    max_connections: at least what the server's pools may open (postgres_max_connections; default:
+    for DEFAULT_WORKERS). A cluster left running with fewer (a crashed server's) is restarted.
     Returns the SQLAlchemy URI for ``--backend-store-uri``. Idempotent.
     """
+    if max_connections is None:
+        max_connections = postgres_max_connections(DEFAULT_WORKERS)
     cluster = data_dir / "postgres"
     log = data_dir / "postgres.log"
     running_as_root = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -353,8 +411,10 @@ def start_postgres(data_dir: Path, port: int) -> str:
             _as_postgres_user([_pg_bin("initdb"), "-D", str(cluster), "-U", "mlflow", "--auth=trust", "-E", "UTF8"]),
             check=True, stdout=subprocess.DEVNULL,
         )
+    if postgres_is_running(data_dir) and _postgres_setting(cluster, "max_connections") not in (None, max_connections):
+        stop_postgres(data_dir)  # no server uses it (start_server.py checked): start it again, sized for this one
     if not postgres_is_running(data_dir):
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {cluster} -c max_connections=200"
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {cluster} -c max_connections={max_connections}"
         started = subprocess.run(
             _as_postgres_user([_pg_bin("pg_ctl"), "-D", str(cluster), "-l", str(log), "-o", options, "-w", "start"]),
             stdout=subprocess.DEVNULL,
@@ -371,6 +431,23 @@ def start_postgres(data_dir: Path, port: int) -> str:
             raise CohortError(f"Could not create the mlflow database: {created.stderr.strip()}")
     # psycopg2 named explicitly: SQLAlchemy 2.1's default PostgreSQL driver is psycopg 3.
     return f"postgresql+psycopg2://mlflow@127.0.0.1:{port}/mlflow"
+
+
+def _postgres_setting(cluster: Path, name: str) -> int | None:
+    """An integer setting of the running cluster (read from its pid file's port), or None if unreadable."""
+    import psycopg2
+
+    try:
+        port = int((cluster / "postmaster.pid").read_text().splitlines()[3])
+        db = psycopg2.connect(host="127.0.0.1", port=port, user="mlflow", dbname="postgres", connect_timeout=5)
+        try:
+            with db.cursor() as cursor:
+                cursor.execute(f"SHOW {name}")
+                return int(cursor.fetchone()[0])
+        finally:
+            db.close()
+    except (OSError, IndexError, ValueError, psycopg2.Error):
+        return None
 
 
 def postgres_is_running(data_dir: Path) -> bool:

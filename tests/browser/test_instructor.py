@@ -4,9 +4,9 @@ Fast by default: add_learners.py and check_connection.py are tested against
 stand-ins for MLflow's clients. Two slower checks start a real MLflow server
 with basic auth and are skipped unless asked for:
 
-    CHURNLAB_INSTRUCTOR_SMOKE=1 python -m pytest tests/browser/test_instructor.py   # + load test (2 learners x 1 run) and add_learners.py re-runs (~35 s)
+    CHURNLAB_INSTRUCTOR_SMOKE=1 python -m pytest tests/browser/test_instructor.py   # + load test (2 learners x 1 run, SQLite) and add_learners.py re-runs (~35 s)
 
-The full load test (30 learners x 5 runs, ~5 minutes) is not part of the suite:
+The full load test (50 learners x 5 runs on PostgreSQL, 15-35 minutes on 2 cores) is not part of the suite:
 run ``python instructor/load_test.py`` (see instructor/README.md, section 7).
 """
 from __future__ import annotations
@@ -152,6 +152,68 @@ def test_server_environment_keeps_client_settings_out(tmp_path):
     assert env["MLFLOW_DISABLE_TELEMETRY"] == "true"
 
 
+def test_server_environment_sizes_the_postgresql_pool_only(tmp_path):
+    secrets_ = {"MLFLOW_AUTH_ADMIN_PASSWORD": "p" * 12}
+    env = cohortlib.server_environment(tmp_path, secrets_, base={}, backend="postgresql")
+    assert env["MLFLOW_SQLALCHEMYSTORE_POOL_SIZE"] == str(cohortlib.DEFAULT_POOL_SIZE)
+    assert env["MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW"] == str(cohortlib.DEFAULT_MAX_OVERFLOW)
+    own = cohortlib.server_environment(tmp_path, secrets_, backend="postgresql",
+                                       base={"MLFLOW_SQLALCHEMYSTORE_POOL_SIZE": "4", "MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW": "6"})
+    assert (own["MLFLOW_SQLALCHEMYSTORE_POOL_SIZE"], own["MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW"]) == ("4", "6")
+    # SQLite keeps SQLAlchemy's default pool: more writers there only means more "database is locked".
+    assert "MLFLOW_SQLALCHEMYSTORE_POOL_SIZE" not in cohortlib.server_environment(tmp_path, secrets_, base={})
+
+
+def test_postgresql_max_connections_bound_every_pool():
+    """The 50-learner failure: handlers queued for one of 5 + 10 connections and gave up after 30 s."""
+    pool_size, max_overflow = cohortlib.pool_settings({})
+    assert pool_size + max_overflow >= cohortlib.HANDLER_THREADS_PER_WORKER  # no handler thread waits for a connection
+    for workers in (1, 2, 4):
+        needed = workers * cohortlib.RUN_STORE_ENGINES_PER_WORKER * (pool_size + max_overflow)
+        assert cohortlib.postgres_max_connections(workers, {}) >= needed + 3  # PostgreSQL reserves 3 for its superuser
+    small = {"MLFLOW_SQLALCHEMYSTORE_POOL_SIZE": "5", "MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW": "10"}
+    assert cohortlib.postgres_max_connections(2, small) == 2 * cohortlib.RUN_STORE_ENGINES_PER_WORKER * 15 + 20
+    for bad in ("0", "ten"):  # MLflow silently ignores 0: say so instead
+        with pytest.raises(cohortlib.CohortError, match="MLFLOW_SQLALCHEMYSTORE_POOL_SIZE"):
+            cohortlib.pool_settings({"MLFLOW_SQLALCHEMYSTORE_POOL_SIZE": bad})
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # raised inside MLflow's server imports, not ours
+def test_the_pool_covers_the_threads_mlflow_serves_requests_with():
+    """MLflow's server runs its Flask handlers through anyio's default thread limiter: the pool is sized on it."""
+    anyio = pytest.importorskip("anyio")
+
+    async def threads():
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    assert anyio.run(threads) == cohortlib.HANDLER_THREADS_PER_WORKER
+    from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as RegistryStore
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore as TrackingStore
+
+    # Two engines per worker on the run store: the tracking store's and the registry's own.
+    assert TrackingStore._engine_map is not RegistryStore._engine_map
+    assert cohortlib.RUN_STORE_ENGINES_PER_WORKER == 2
+
+
+def test_learners_lines_give_a_busy_server_time_before_a_retry():
+    add_learners = _load("add_learners")
+    lines = add_learners.learner_instructions("https://mlflow.example.org", "ben_k", "k7mq-2xha-p9tw-c4ne")
+    assert "MLFLOW_HTTP_REQUEST_TIMEOUT=300" in lines and "$env:MLFLOW_HTTP_REQUEST_TIMEOUT='300'" in lines
+    assert cohortlib.CLIENT_RETRY_SETTINGS["MLFLOW_HTTP_REQUEST_TIMEOUT"] == str(cohortlib.LEARNER_REQUEST_TIMEOUT)
+    assert f"MLFLOW_HTTP_REQUEST_TIMEOUT={cohortlib.LEARNER_REQUEST_TIMEOUT}" in GUIDE.read_text(encoding="utf-8")
+
+
+def test_load_test_watches_the_servers_memory():
+    if not Path("/proc/self/smaps_rollup").exists():
+        pytest.skip("Linux only")
+    load_test = _load("load_test")
+    watch = load_test.ServerWatch(os.getpgid(0), None, None)
+    watch.sample()
+    peak = watch.stop()
+    assert peak["server_processes"] >= 1 and 10 < peak["server_rss_mb"] == peak["total_rss_mb"]
+    assert peak["postgres_processes"] == 0 and peak["postgres_connections"] == 0
+
+
 def test_start_server_refuses_without_secrets(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
     result = subprocess.run([sys.executable, str(INSTRUCTOR / "start_server.py"), "--data-dir", str(tmp_path)],
@@ -209,9 +271,15 @@ def test_load_test_report_math():
     load_test = _load("load_test")
     assert load_test.percentile([5, 1, 3, 2, 4], 0.5) == 3
     assert load_test.percentile(list(range(1, 101)), 0.95) == 95
-    report = {"runs_attempted": 2, "runs_logged": 2, "runs_found": 2, "runs_complete": 2, "runs_lost": 0, "errors": 0,
+    report = {"learners": 2, "runs_attempted": 2, "runs_logged": 2, "runs_found": 2, "runs_complete": 2, "runs_lost": 0,
+              "errors": 0, "champions_registered": 2,
               "permission_checks": [{"passed": True}], "server_log": {"http_5xx": 0, "database_locked": 0}}
     assert load_test.passed(report)
+    assert not load_test.passed({**report, "champions_registered": 1})
+    with_events = {**report, "events": "recorded", "events_sent": 6, "events_found": 6, "events_lost": 0}
+    assert load_test.passed(with_events)
+    assert not load_test.passed({**with_events, "events_found": 5, "events_lost": 1})
+    assert [event["do"] for event in load_test.planned_events(0)] == ["check", "hint", "check"]
     assert not load_test.passed({**report, "server_log": {"http_5xx": 1, "database_locked": 0}})
     assert not load_test.passed({**report, "runs_lost": 1})
     assert not load_test.passed({**report, "permission_checks": [{"passed": False}]})

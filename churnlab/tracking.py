@@ -291,17 +291,24 @@ def _start_session() -> str:
     return _session_id
 
 
+def _session_tags(session_id: str, role: str | None) -> dict:
+    tags = {SESSION_TAG: session_id}
+    if role is not None:
+        tags[ROLE_TAG] = validate.text(role, "role", example="'candidate'")
+    return tags
+
+
 @course_function
-def session_filter(**tags) -> str:
+def session_filter(role: str | None = None) -> str:
     """The ``filter_string`` that keeps the runs of this session (since the last ``tracking.setup()``).
 
-    ``mlflow.search_runs(experiment_names=[...], filter_string=tracking.session_filter())``.
-    Extra tags narrow it further: ``session_filter(**{"churnlab.role": "candidate"})``,
-    or combine it with ``and``: ``f"params.kind = 'rule' and {tracking.session_filter()}"``.
+    ``mlflow.search_runs(experiment_names=[...], filter_string=tracking.session_filter())``;
+    combine it with ``and``: ``f"params.kind = 'rule' and {tracking.session_filter()}"``.
+    ``role``: keep only the runs whose tag ``churnlab.role`` has that value, e.g. ``"candidate"``.
     """
     if _session_id is None:
         raise CourseError("No session yet: run tracking.setup() first (the set-up cell), then log runs and search them.")
-    return _tags_filter({SESSION_TAG: _session_id, **tags})
+    return _tags_filter(_session_tags(_session_id, role))
 
 
 @dataclass(frozen=True)
@@ -314,11 +321,11 @@ class TrackingSetup:
     started_ms: int = 0  # when setup() ran, in MLflow's time unit (ms); this session's runs are session_filter()'s
     session_id: str = ""  # the tag SESSION_TAG on every run started since setup() (not printed in lessons)
 
-    def session_filter(self, **tags) -> str:
-        """The ``filter_string`` that keeps the runs started since this ``setup()``: see ``tracking.session_filter``."""
+    def session_filter(self, role: str | None = None) -> str:
+        """The ``filter_string`` that keeps the runs started since this ``setup()`` (``role``: see ``tracking.session_filter``)."""
         if not self.session_id:
             raise CourseError("This set-up has no session: call tracking.setup() to get one.")
-        return _tags_filter({SESSION_TAG: self.session_id, **tags})
+        return _tags_filter(_session_tags(self.session_id, role))
 
     @property
     def on_a_server(self) -> bool:

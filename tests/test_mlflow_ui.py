@@ -155,7 +155,7 @@ def test_the_lessons_directions_lead_to_the_runs_and_the_champion(mlflow_server,
 
         page.keyboard.press("Escape")  # MLflow 3.9 opens a popover ("experiment type detected") over the page
         # the left-hand menu's registry link: "Model registry", or "Models" in older versions (not the experiment's Models tab)
-        registry = page.locator('a[href$="#/models"]').filter(has_text=re.compile(r"^\s*(Model registry|Models)\s*$"))
+        registry = page.locator('a[href*="models"]:not([href*="experiments"])')
         registry.first.click()
         page.get_by_text(tracking.MODEL_NAME, exact=True).first.wait_for(timeout=60_000)
         page.get_by_text(tracking.MODEL_NAME, exact=True).first.click()

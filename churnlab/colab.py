@@ -37,7 +37,7 @@ def _installed(name: str) -> str | None:
 
 
 def requirement_for(package: str, requirements_txt: Path = REQUIREMENTS_TXT) -> str:
-    """The line of requirements.txt for ``package`` (``mlflow>=3.7,<4``): one source for every install."""
+    """The line of requirements.txt for ``package`` (``mlflow>=3.9,<4``): one source for every install."""
     for line in requirements_txt.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if re.match(rf"^{re.escape(package)}(?![\w.-])", line, re.IGNORECASE):

@@ -16,6 +16,12 @@ otherwise repeat:
 - ``log_decision_plots()``, ``log_churn_model()``, ``register_champion()``:
   MLflow calls with the course's choices filled in (see each docstring).
 - ``measure_logging_overhead()``: seconds that logging adds to a run.
+- ``session_filter()``: the ``filter_string`` that keeps this session's runs. Each
+  ``setup()`` starts a session: a random id that MLflow writes as the tag
+  ``churnlab.session`` on every run ``mlflow.start_run`` creates afterwards (through
+  MLflow's ``MLFLOW_RUN_CONTEXT`` default tags). "This session's runs" is that tag,
+  never a start time: other notebooks logging to the same experiment at the same
+  moment (a second tab, the test suite's parallel workers) carry their own id.
 
 MLflow is imported lazily: importing this module first sets the environment
 variables that keep MLflow quiet, which only work before ``import mlflow``.
@@ -43,9 +49,9 @@ from churnlab.validate import course_function
 from churnlab.workspace import course_relative, work_dir
 
 __all__ = [
-    "CHAMPION_ALIAS", "EXPERIMENT_NAME", "MODEL_NAME", "PRACTICE_EXPERIMENT_NAME", "PRACTICE_MODEL_NAME", "TrackingSetup",
-    "data_params", "decision_metrics", "economics_params", "log_churn_model", "log_decision_plots",
-    "measure_logging_overhead", "register_champion", "setup",
+    "CHAMPION_ALIAS", "EXPERIMENT_NAME", "MODEL_NAME", "PRACTICE_EXPERIMENT_NAME", "PRACTICE_MODEL_NAME", "ROLE_TAG",
+    "SESSION_TAG", "TrackingSetup", "data_params", "decision_metrics", "economics_params", "log_churn_model",
+    "log_decision_plots", "measure_logging_overhead", "register_champion", "session_filter", "setup",
 ]
 # Packages Colab lacks that this module's functions import when they run (see churnlab.colab.notebook_needs).
 COLAB_NEEDS = ("mlflow",)
@@ -69,6 +75,8 @@ MODEL_NAME = "churn-model" + learner_suffix()
 PRACTICE_MODEL_NAME = "churn-model-practice" + learner_suffix()  # the exercises' champion: the lesson's alias never moves
 CHAMPION_ALIAS = "champion"
 STORE_FILE = "mlflow.db"
+SESSION_TAG = "churnlab.session"  # set on every run started after setup(): which notebook session logged it
+ROLE_TAG = "churnlab.role"  # what a run is for, e.g. "candidate" for exercise 05's candidates
 ARTIFACTS_FOLDER = "mlflow-artifacts"
 
 # Set before ``import mlflow`` (an instructor's own values win): no INFO lines, no
@@ -244,6 +252,65 @@ def prepare_store(
     return uri
 
 
+# --- this session's runs ----------------------------------------------------------------------
+
+_session_id: str | None = None  # set by setup(); the tag SESSION_TAG of every run started since
+
+
+def _filter_value(value: object) -> str:
+    text = str(value)
+    if "'" in text:
+        raise CourseError(f"A tag value in a filter cannot contain a single quote ('): {text!r}.")
+    return f"'{text}'"
+
+
+def _tags_filter(tags: dict) -> str:
+    return " and ".join(f"tags.`{key}` = {_filter_value(value)}" for key, value in tags.items())
+
+
+def _start_session() -> str:
+    """A new session id, which MLflow then writes as the tag ``churnlab.session`` on every run it starts.
+
+    MLflow adds the tags in the environment variable ``MLFLOW_RUN_CONTEXT`` (a JSON object)
+    to every run that ``mlflow.start_run`` creates; tags already there (an instructor's) are kept.
+    Runs made with ``MlflowClient().create_run`` do not get them.
+    """
+    import json
+    import uuid
+
+    global _session_id
+    _session_id = uuid.uuid4().hex[:12]  # 12 characters: never mistaken for a 32-character run id
+    try:
+        tags = json.loads(os.environ.get("MLFLOW_RUN_CONTEXT", "") or "{}")
+    except ValueError:
+        tags = {}
+    if not isinstance(tags, dict):
+        tags = {}
+    tags[SESSION_TAG] = _session_id
+    os.environ["MLFLOW_RUN_CONTEXT"] = json.dumps(tags)
+    return _session_id
+
+
+def _session_tags(session_id: str, role: str | None) -> dict:
+    tags = {SESSION_TAG: session_id}
+    if role is not None:
+        tags[ROLE_TAG] = validate.text(role, "role", example="'candidate'")
+    return tags
+
+
+@course_function
+def session_filter(role: str | None = None) -> str:
+    """The ``filter_string`` that keeps the runs of this session (since the last ``tracking.setup()``).
+
+    ``mlflow.search_runs(experiment_names=[...], filter_string=tracking.session_filter())``;
+    combine it with ``and``: ``f"params.kind = 'rule' and {tracking.session_filter()}"``.
+    ``role``: keep only the runs whose tag ``churnlab.role`` has that value, e.g. ``"candidate"``.
+    """
+    if _session_id is None:
+        raise CourseError("No session yet: run tracking.setup() first (the set-up cell), then log runs and search them.")
+    return _tags_filter(_session_tags(_session_id, role))
+
+
 @dataclass(frozen=True)
 class TrackingSetup:
     """Where this notebook's runs go."""
@@ -251,7 +318,14 @@ class TrackingSetup:
     tracking_uri: str
     experiment_name: str
     experiment_id: str
-    started_ms: int = 0  # when setup() ran, in MLflow's time unit (ms): filter this session's runs with it
+    started_ms: int = 0  # when setup() ran, in MLflow's time unit (ms); this session's runs are session_filter()'s
+    session_id: str = ""  # the tag SESSION_TAG on every run started since setup() (not printed in lessons)
+
+    def session_filter(self, role: str | None = None) -> str:
+        """The ``filter_string`` that keeps the runs started since this ``setup()`` (``role``: see ``tracking.session_filter``)."""
+        if not self.session_id:
+            raise CourseError("This set-up has no session: call tracking.setup() to get one.")
+        return _tags_filter(_session_tags(self.session_id, role))
 
     @property
     def on_a_server(self) -> bool:
@@ -303,6 +377,8 @@ def setup(experiment_name: str = EXPERIMENT_NAME) -> TrackingSetup:
     Afterwards every ``mlflow.start_run()`` in this notebook logs to that
     experiment. Equivalent to ``mlflow.set_tracking_uri(...)`` plus
     ``mlflow.set_experiment(...)``, with the store created safely first.
+    Each call starts a new session: the runs started afterwards carry its id in
+    the tag ``churnlab.session``, and ``session_filter()`` finds them.
     """
     experiment_name = validate.text(experiment_name, "experiment_name", example="tracking.EXPERIMENT_NAME")
     _quiet_mlflow()
@@ -311,7 +387,8 @@ def setup(experiment_name: str = EXPERIMENT_NAME) -> TrackingSetup:
     uri = prepare_store(tracking_uri(), (experiment_name,))
     mlflow.set_tracking_uri(uri)  # the model registry follows the tracking URI
     experiment = mlflow.set_experiment(experiment_name)
-    return TrackingSetup(uri, experiment_name, experiment.experiment_id, started_ms=int(time.time() * 1000))
+    return TrackingSetup(uri, experiment_name, experiment.experiment_id, started_ms=int(time.time() * 1000),
+                         session_id=_start_session())
 
 
 # --- what each run logs -------------------------------------------------------------------
@@ -436,7 +513,7 @@ def log_churn_model(model, X, name: str = "model"):
     """Log a fitted churn pipeline in the active run; returns MLflow's ``ModelInfo``.
 
     The same as ``mlflow.sklearn.log_model(model, name=name, signature=...,
-    pip_requirements=..., skops_trusted_types=...)`` with the course's
+    pip_requirements=..., serialization_format="skops", skops_trusted_types=...)`` with the course's
     choices: a signature from a few rows of ``X``, pinned requirements
     (inferring them takes seconds), and skops, the safe file format.
     """
@@ -454,6 +531,7 @@ def log_churn_model(model, X, name: str = "model"):
         name=name,
         signature=churn_model_signature(X.head(20), scores),
         pip_requirements=pip_requirements(),
+        serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_SKOPS,  # older MLflow 3 releases default to cloudpickle
         skops_trusted_types=SKOPS_TRUSTED_TYPES,
     )
 

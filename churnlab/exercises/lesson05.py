@@ -7,6 +7,11 @@ practice model (``churnlab.tracking.PRACTICE_MODEL_NAME``) from the store that
 ``tracking.setup(...)`` pointed MLflow at, so the lesson's champion never moves.
 Questions 1-4 are scaffolds (one blank per line); question 5 is the optional
 "go further" question.
+
+Question 2 ranks this session's **candidates** only: the runs the set-up cell logged
+with the tag ``churnlab.role = "candidate"``, and the learner's question 1 run once
+its check has passed (the check adds that tag). A try that went wrong stays in the
+practice experiment but never changes question 2's answer.
 """
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ CHALLENGER_ALIAS = "challenger"
 CHAMPION_ADDRESS = f"models:/{tracking.PRACTICE_MODEL_NAME}@{tracking.CHAMPION_ALIAS}"
 LESSON_ADDRESS = f"models:/{tracking.MODEL_NAME}@{tracking.CHAMPION_ALIAS}"
 OTHER_SETTINGS = (0.01, 0.03, 0.1, 1.0, 3.0, 30.0)  # C values a learner may train by mistake
+CANDIDATE_ROLE = "candidate"  # the tag churnlab.role of the runs question 2 ranks
 
 
 def _scores(C: float) -> np.ndarray:
@@ -50,13 +56,33 @@ def _looks_like_run_id(text: str) -> bool:
     return len(text) == 32 and all(ch in "0123456789abcdef" for ch in text)
 
 
-def _practice_runs():
+def _practice_runs(filter_string: str = ""):
     import mlflow
 
-    runs = mlflow.search_runs(experiment_names=[tracking.PRACTICE_EXPERIMENT_NAME])
-    if runs.empty or "metrics.expected_profit" not in runs:
-        raise Mistake("The practice experiment has no runs with an expected profit yet: run the set-up cells above first.")
+    return mlflow.search_runs(experiment_names=[tracking.PRACTICE_EXPERIMENT_NAME], filter_string=filter_string)
+
+
+def _candidate_runs():
+    """This session's candidates (set-up runs, and question 1's run once checked); Mistake if there are none."""
+    from churnlab.errors import CourseError
+
+    try:
+        runs = _practice_runs(tracking.session_filter(role=CANDIDATE_ROLE))
+    except CourseError:
+        runs = None
+    if runs is None or runs.empty or "metrics.expected_profit" not in runs:
+        raise Mistake("This session has no runs among its candidates yet (runs tagged churnlab.role = candidate, with an "
+                      "expected profit): run the set-up cells above first, tracking.setup and then the cell that logs them.")
     return runs
+
+
+def _mark_candidate(run_id: str) -> None:
+    """Question 1's run, once checked, joins the candidates question 2 ranks (if it was logged in this session)."""
+    from mlflow import MlflowClient
+
+    run = MlflowClient().get_run(run_id)
+    if run.data.tags.get(tracking.SESSION_TAG) == tracking._session_id:
+        MlflowClient().set_tag(run_id, tracking.ROLE_TAG, CANDIDATE_ROLE)
 
 
 def _aliased_run_C(alias: str = tracking.CHAMPION_ALIAS, model_name: str = tracking.PRACTICE_MODEL_NAME) -> tuple[int, float]:
@@ -168,9 +194,10 @@ class LogYourRun(Question):
                 "threshold you logged."
             )
         logged = metrics["expected_profit"]
+        _mark_candidate(run_id)
         return (
             f"your run records C = 0.3 and threshold {threshold:.3f}, and an expected profit of ${logged:,.0f}. "
-            "Anyone can now find, compare and redo it."
+            "Anyone can now find, compare and redo it; it is now one of this session's candidates (tag churnlab.role)."
         )
 
 
@@ -182,6 +209,7 @@ class BestRunName(Question):
         "The cell, filled in:\n"
         "    runs = mlflow.search_runs(\n"
         "        experiment_names=[tracking.PRACTICE_EXPERIMENT_NAME],\n"
+        "        filter_string=candidates,\n"
         "        order_by=[\"metrics.expected_profit DESC\"],\n"
         "    )\n"
         "    best_run_name = runs[\"tags.mlflow.runName\"].iloc[0]",
@@ -189,13 +217,15 @@ class BestRunName(Question):
     solution_code = (
         "runs = mlflow.search_runs(\n"
         "    experiment_names=[tracking.PRACTICE_EXPERIMENT_NAME],\n"
+        "    filter_string=candidates,\n"
         '    order_by=["metrics.expected_profit DESC"],\n'
         ")\n"
         'best_run_name = runs["tags.mlflow.runName"].iloc[0]'
     )
     solution_why = (
         "order_by sorts the runs by a metric (DESC: highest first), so the first row is the most profitable run; "
-        "its name is in the column tags.mlflow.runName. The same query, with another metric, ranks by anything logged."
+        "its name is in the column tags.mlflow.runName. The filter keeps this session's candidates, so a try that went "
+        "wrong (or an earlier session's run) cannot top the table. The same query, with another metric, ranks by anything logged."
     )
 
     def grade(self, best_run_name):
@@ -203,19 +233,34 @@ class BestRunName(Question):
             raise Mistake("That is a whole column of names. Keep the first row, the most profitable run: .iloc[0].")
         if not isinstance(best_run_name, str):
             raise Mistake(f"best_run_name should be the run's name as text, like 'model C=1.0', not {kind_of(best_run_name)}.")
-        runs = _practice_runs()
         name = best_run_name.strip()
         if _looks_like_run_id(name):
             raise Mistake("That is a run id. Give the run's name, from the column tags.mlflow.runName.")
+        runs = _candidate_runs()
         profit = runs.groupby("tags.mlflow.runName")["metrics.expected_profit"].max().dropna()
         if name not in profit.index:
             same_but_case = [known for known in profit.index if known.lower() == name.lower()]
             if same_but_case:
                 raise Mistake(f"Run names are matched exactly, capitals too: the run is named {same_but_case[0]!r}.")
-            raise Mistake(f"No run in the practice experiment is named {name!r}. Copy the name from tags.mlflow.runName.")
+            everything = _practice_runs()
+            if "tags.mlflow.runName" in everything and name in set(everything["tags.mlflow.runName"].dropna()):
+                raise Mistake(
+                    f"{name!r} is in the practice experiment but is not one of this session's candidates (a try that went "
+                    "wrong, or a run from an earlier session). Keep filter_string=candidates in the query."
+                )
+            raise Mistake(f"No candidate run in the practice experiment is named {name!r}. Copy the name from tags.mlflow.runName.")
         best = profit.max()
         if profit[name] == best:
             return f"{name} earns the most, ${best:,.0f} of expected profit: the first candidate for the champion."
+        everything = _practice_runs()
+        if "metrics.expected_profit" in everything and everything["metrics.expected_profit"].notna().any():
+            top = everything.loc[everything["metrics.expected_profit"].idxmax()]
+            if top["tags.mlflow.runName"] == name and top["metrics.expected_profit"] > best:
+                raise Mistake(
+                    f"The run named {name!r} that tops the whole experiment (${top['metrics.expected_profit']:,.0f}) is not a "
+                    f"candidate: a try that went wrong, or another session's run. Among the candidates, {name} earns "
+                    f"${profit[name]:,.0f}. Keep filter_string=candidates in the query."
+                )
         if profit[name] == profit.min():
             raise Mistake("That run has the *lowest* expected profit: without DESC, order_by puts the lowest first. "
                           "Use \"metrics.expected_profit DESC\".")
@@ -223,7 +268,7 @@ class BestRunName(Question):
             best_auc = runs.loc[runs["metrics.roc_auc"].idxmax(), "tags.mlflow.runName"]
             if name == best_auc:
                 raise Mistake("That run has the best ROC-AUC, but the question asks for the best expected profit.")
-        raise Mistake(f"{name} earns ${profit[name]:,.0f}; another run earns more. Order by \"metrics.expected_profit DESC\".")
+        raise Mistake(f"{name} earns ${profit[name]:,.0f}; another candidate earns more. Order by \"metrics.expected_profit DESC\".")
 
 
 class RuleRecallFromRun(Question):

@@ -30,10 +30,14 @@ ECONOMICS = CampaignEconomics()
 THRESHOLD = ECONOMICS.break_even_probability
 
 
-def _log_run(run_name: str, C=None, *, scores_of=None, with_model=False, params=None, metrics=True, experiment_id=None):
+CANDIDATE = {tracking.ROLE_TAG: lesson05.CANDIDATE_ROLE}
+
+
+def _log_run(run_name: str, C=None, *, scores_of=None, with_model=False, params=None, metrics=True, experiment_id=None,
+             tags=None):
     """Log a run as a learner's cell would; ``scores_of`` is the C of the model whose metrics are logged."""
     split = course_split()
-    with mlflow.start_run(run_name=run_name, experiment_id=experiment_id) as run:
+    with mlflow.start_run(run_name=run_name, experiment_id=experiment_id, tags=tags) as run:
         logged = {"kind": "model", "C": C, "threshold": THRESHOLD} if params is None else params
         if logged:
             mlflow.log_params(logged)
@@ -50,21 +54,23 @@ def practice_store(workdir):
     """The exercise's practice experiment and model, in a fresh store under ``workdir``.
 
     Like the set-up cells: the C = 0.1 and C = 0.01 models (with their models), the two rules, the champion
-    (C = 0.1). Like a learner's cells: question 1's run, question 5's challenger, and a few attempts that went
-    wrong (their metrics never beat the best run nor fall below the worst, so questions 2 and 3 keep their answers).
+    (C = 0.1), all tagged as candidates. Like a learner's cells: question 1's run (tagged as a candidate, as its
+    passed check does), question 5's challenger, and attempts that went wrong, untagged: one, a real C = 30
+    model named "model C=0.3", earns more than every candidate (the issue-21 case: it must not change q2's answer).
     """
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CHURNLAB_WORKDIR", str(workdir))
         patch.delenv("MLFLOW_TRACKING_URI", raising=False)
         tracking.setup(tracking.PRACTICE_EXPERIMENT_NAME)
         split = course_split()
-        ids = {C: _log_run(f"model C={C}", C, with_model=True) for C in (0.1, 0.01)}
+        ids = {C: _log_run(f"model C={C}", C, with_model=True, tags=CANDIDATE) for C in (0.1, 0.01)}
         for run_name, rule in [("rule: month-to-month", "month_to_month"), ("rule: month-to-month and new", "month_to_month_and_new")]:
-            with mlflow.start_run(run_name=run_name):
+            with mlflow.start_run(run_name=run_name, tags=CANDIDATE):
                 mlflow.log_params({"kind": "rule", "rule": rule, "threshold": 1})
                 mlflow.log_metrics(tracking.decision_metrics(split.y_test, rules.RULES[rule](split.X_test), 1, ECONOMICS))
         champion = tracking.register_champion(ids[0.1], PRACTICE)
         ids[0.3] = _log_run("model C=0.3", 0.3)
+        lesson05._mark_candidate(ids[0.3])  # what question 1's passed check does
         challenger_run = _log_run("model C=0.3 (challenger)", 0.3, with_model=True)
         challenger = tracking.register_champion(challenger_run, PRACTICE, alias="challenger")
         tracking.prepare_store(experiment_names=(tracking.EXPERIMENT_NAME,))
@@ -76,6 +82,9 @@ def practice_store(workdir):
             "C as text": _log_run("model C=0.3", params={"C": "small"}, metrics=False),
             "C = 0.03": _log_run("model C=0.3", 0.03),
             "C = 30": _log_run("model C=0.3", 30.0, scores_of=0.3),
+            "trained with C = 30": _log_run("model C=0.3", 30.0),  # earns more than any candidate
+            # a candidate of an earlier session (its own session tag): not one of this session's candidates
+            "earlier session": _log_run("model C=3", 3.0, tags={tracking.SESSION_TAG: "0123456789ab", **CANDIDATE}),
             "metrics of C = 1": _log_run("model C=0.3", 0.3, scores_of=1.0),
             "metrics of C = 0.01": _log_run("model C=0.3", 0.3, scores_of=0.01),  # the same profit as C = 0.3
             "capital M": _log_run("Model C=0.3", 0.3),
@@ -168,11 +177,14 @@ WRONG_ANSWERS = {
     "q2": [
         (_run_id(0.1), "That is a run id"),
         ("rule: month-to-month and new", "*lowest* expected profit"),
-        ("model C=0.3", "best ROC-AUC"),
+        # the real C = 0.3 run is a candidate (q1 passed), but a try trained with C = 30 under its name tops the experiment
+        ("model C=0.3", "is not a candidate"),
+        ("model C=3", "not one of this session's candidates"),  # an earlier session's candidate
+        ("Model C=0.3", "not one of this session's candidates"),  # a try that went wrong
         ("rule: month-to-month", "another run earns more"),
         ("model C=0.01", "another run earns more"),
         ("Model C=0.1", "matched exactly, capitals too"),
-        ("model C=42", "No run in the practice experiment is named"),
+        ("model C=42", "No candidate run in the practice experiment is named"),
         (12650, "as text"),
         (Lazy(lambda store: mlflow.search_runs(experiment_names=[tracking.PRACTICE_EXPERIMENT_NAME])["tags.mlflow.runName"],
               "the whole column"), "a whole column of names"),
@@ -238,6 +250,31 @@ def test_q2_without_runs_says_to_run_the_cells_above(tmp_path, monkeypatch, prac
         assert "no runs" in outcome(q2, "model C=0.1")
     finally:
         mlflow.set_tracking_uri(previous)
+
+
+def test_q2_a_wrong_try_that_earns_more_does_not_change_the_answer(practice):
+    """Issue 21: a run trained with C = 30 but named "model C=0.3" earns more than every candidate."""
+    wrong_try = mlflow.get_run(practice["attempts"]["trained with C = 30"]).data.metrics["expected_profit"]
+    best_candidate = mlflow.get_run(practice["ids"][0.1]).data.metrics["expected_profit"]
+    assert wrong_try > best_candidate  # else this test proves nothing
+    assert outcome(q2, "model C=0.1").startswith("✅") and f"${best_candidate:,.0f}" in outcome(q2, "model C=0.1")
+    assert f"${wrong_try:,.0f}" in outcome(q2, "model C=0.3")  # named, and refused
+    assert not outcome(q2, "model C=0.3").startswith("✅")
+
+
+def test_q2_reads_only_this_sessions_candidates(practice):
+    session = tracking._session_id
+    try:
+        tracking._session_id = "another-one"  # a new set-up (tracking.setup) before the candidates were logged again
+        assert "no runs among its candidates" in outcome(q2, "model C=0.1")
+    finally:
+        tracking._session_id = session
+
+
+def test_q1_marks_only_its_own_sessions_run_as_a_candidate(practice):
+    assert mlflow.get_run(practice["ids"][0.3]).data.tags[tracking.ROLE_TAG] == lesson05.CANDIDATE_ROLE
+    for name in ("trained with C = 30", "capital M"):
+        assert tracking.ROLE_TAG not in mlflow.get_run(practice["attempts"][name]).data.tags
 
 
 def test_q3_the_rule_recall_is_what_the_run_logged(practice):

@@ -336,3 +336,33 @@ def test_names_carry_the_learner_on_a_shared_server_only(monkeypatch):
     monkeypatch.delenv("MLFLOW_TRACKING_USERNAME")
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "https://mlflow.example.org")
     assert tracking.learner_suffix() == ""
+
+
+def test_each_setup_starts_a_session_whose_runs_session_filter_finds(work_folder, monkeypatch):
+    """Issue 21: "this session's runs" is a tag every run carries, not a start time; other sessions' runs stay out."""
+    import mlflow
+
+    monkeypatch.setenv("MLFLOW_RUN_CONTEXT", '{"team": "growth"}')  # an instructor's default tags are kept
+    first = tracking.setup()
+    with mlflow.start_run(run_name="first session"):
+        pass
+    second = tracking.setup()
+    with mlflow.start_run(run_name="second session", tags={tracking.ROLE_TAG: "candidate"}):
+        pass
+    with mlflow.start_run(run_name="second session, no role"):
+        pass
+    assert first.session_id != second.session_id and len(second.session_id) == 12
+
+    def names(filter_string):
+        return sorted(mlflow.search_runs(experiment_names=[tracking.EXPERIMENT_NAME], filter_string=filter_string)["tags.mlflow.runName"])
+
+    assert names(first.session_filter()) == ["first session"]
+    assert names(tracking.session_filter()) == names(second.session_filter()) == ["second session", "second session, no role"]
+    assert names(second.session_filter(role="candidate")) == ["second session"]
+    assert mlflow.search_runs(experiment_names=[tracking.EXPERIMENT_NAME])["tags.team"].eq("growth").all()
+
+
+def test_session_filter_before_setup_says_to_run_setup(monkeypatch):
+    monkeypatch.setattr(tracking, "_session_id", None)
+    with pytest.raises(CourseError, match="tracking.setup"):
+        tracking.session_filter()

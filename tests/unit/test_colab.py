@@ -34,7 +34,7 @@ class RecordingRun:
 
 
 def test_requirements_come_from_requirements_txt():
-    assert colab.requirement_for("mlflow") == "mlflow>=3.7,<4"
+    assert colab.requirement_for("mlflow") == "mlflow>=3.9,<4"
     assert colab.requirement_for("fairlearn").startswith("fairlearn>=")
     with pytest.raises(LookupError):
         colab.requirement_for("not-a-course-package")

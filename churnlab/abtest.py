@@ -41,10 +41,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from churnlab import validate
+from churnlab._base import validate
 from churnlab.economics import DEFAULT_ECONOMICS, CampaignEconomics
-from churnlab.errors import CourseError
-from churnlab.validate import course_function
+from churnlab._base.errors import CourseError
+from churnlab._base.tags import run_tags
+from churnlab._base.validate import course_function
+from churnlab import world
+from churnlab.economics import _checked_economics, dollars
+from churnlab.rules import RULES
 
 __all__ = [
     "ArmComparison",
@@ -72,9 +76,9 @@ __all__ = [
     "true_effect",
 ]
 
-LESSON_TAG, KIND_TAG, PLAN_RUN_TAG = "churnlab.lesson", "churnlab.kind", "churnlab.plan_run_id"
-PLAN_TAGS = {LESSON_TAG: "07", KIND_TAG: "ab_test_plan"}
-RESULT_TAGS = {LESSON_TAG: "07", KIND_TAG: "ab_test_result"}
+PLAN_RUN_TAG = "churnlab.plan_run_id"
+PLAN_TAGS = run_tags("07", "ab_test_plan")
+RESULT_TAGS = run_tags("07", "ab_test_result")
 # What a plan run must hold (its parameters): the plan written before any data.
 PLAN_PARAMS = ("arms", "split", "unit", "assignment", "trigger", "decision_metric", "guardrails", "alpha", "power",
                "minimum_detectable_effect", "customers_per_arm", "decision_rule")
@@ -86,8 +90,6 @@ TRAITS = ("contract", "tenure", "internet_service", "payment_method")
 
 
 def _simulation(value, name: str = "simulation"):
-    from churnlab import world
-
     return world._checked_simulation(value, name)
 
 
@@ -116,9 +118,6 @@ def customers_under_review(simulation, threshold: float | None = None, rule: str
     live in their arm), ``churned`` (left within the horizon; empty until the label is known),
     ``churned_on`` and ``days_to_churn`` (days from the 1st of the month to the day they left).
     """
-    from churnlab import world
-    from churnlab.rules import RULES
-
     simulation = _simulation(simulation)
     cut = world._checked_threshold(threshold)
     cut = simulation.settings["threshold"] if cut is None else cut
@@ -226,16 +225,8 @@ def traits_by_list(reviewed) -> pd.DataFrame:
 
 
 def _shares(values, name: str) -> np.ndarray:
-    array = validate._one_value_per_customer(values, name)
-    if array.dtype == bool:
-        array = array.astype(np.float64)
-    if array.dtype.kind not in "iuf":
-        raise CourseError(f"{name} should hold numbers between 0 and 1 (a 1/0 outcome or a churn score) per customer, "
-                          "not texts: use y_test or the model's churn scores.")
-    array = array.astype(np.float64)
-    if np.isnan(array).any():
-        raise CourseError(f"{name} has {int(np.isnan(array).sum())} empty (NaN) values: drop those customers first "
-                          "(a failed score, a label not known yet).")
+    """Per customer, a 1/0 outcome or a chance of leaving: numbers between 0 and 1, none empty."""
+    array = validate.scores(values, name)
     if array.size == 0:
         raise CourseError(f"{name} is empty: it needs at least one customer.")
     if array.min() < 0 or array.max() > 1:
@@ -254,8 +245,6 @@ def expected_churn(chance_of_leaving, contacted, economics: CampaignEconomics = 
     (leavers − acceptance × leavers contacted) ÷ customers. No one contacted: the churn
     without a campaign.
     """
-    from churnlab.economics import _checked_economics
-
     economics = _checked_economics(economics)
     leaving = _shares(chance_of_leaving, "chance_of_leaving")
     chosen = validate.flags(contacted, "contacted")
@@ -265,11 +254,9 @@ def expected_churn(chance_of_leaving, contacted, economics: CampaignEconomics = 
 
 def _rate(value, name: str) -> float:
     rate = validate.number(value, name, example="0.265")
-    if 1 < rate <= 100:
-        raise CourseError(f"{name} is {rate:g}: that looks like a percentage. Give churn as a share between 0 and 1 "
-                          f"({rate:g} % is {rate / 100:g}).")
     if not 0 < rate < 1:
-        raise CourseError(f"{name} is {rate:g}; a churn rate is a share strictly between 0 and 1, like 0.265.")
+        raise CourseError(f"{name} is {rate:g}; a churn rate is a share strictly between 0 and 1, like 0.265."
+                          + validate.percentage_hint(rate))
     return rate
 
 
@@ -381,8 +368,6 @@ class SampleRatioCheck:
 
 
 def _planned_split(split) -> dict[str, float]:
-    from churnlab import world
-
     if isinstance(split, world.ABTest):
         return {name: share / 100 for name, share in zip(split.names, split.buckets)}
     if not isinstance(split, dict):
@@ -475,8 +460,6 @@ class ArmComparison:
 
     def summary(self) -> str:
         """The result in plain words (the p-value too: never in e-notation)."""
-        from churnlab.economics import dollars
-
         t_rate, c_rate = self.churn_rate
         direction = "lower" if self.effect < 0 else "higher"
         level = f"{self.confidence:.0%}"
@@ -536,7 +519,6 @@ def compare_arms(cohort, treatment: str, control: str, economics: CampaignEconom
     kept minus $10 per extra contact (``economics``). ``trigger`` names the customers
     compared, for the summary.
     """
-    from churnlab.economics import _checked_economics
     from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
     table = _cohort(cohort, "cohort", needs=("arm", "churned", "contacted"))

@@ -37,6 +37,7 @@ from churnlab.economics import DEFAULT_ECONOMICS, CampaignEconomics
 from churnlab.errors import CourseError
 from churnlab.explain import _words_for
 from churnlab.validate import course_function
+from churnlab._base.tags import run_tags
 
 __all__ = [
     "GROUPS",
@@ -77,7 +78,7 @@ GROUPS: dict[str, Group] = {
     )
 }
 
-REVIEW_TAGS = {"churnlab.lesson": "06", "churnlab.kind": "fairness_review"}
+REVIEW_TAGS = run_tags("06", "fairness_review")
 REVIEW_TABLE = "fairness/by_group.csv"
 
 _MEASURES = ("customers", "churners", "contacted", "churners reached", "selection rate", "recall", "precision",

@@ -6,6 +6,7 @@ Lesson 02 builds this recipe step by step; later lessons call
 from __future__ import annotations
 
 import warnings
+from functools import cache
 from typing import NamedTuple
 
 import pandas as pd
@@ -16,10 +17,10 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from churnlab import validate
-from churnlab.data import DATA_DICTIONARY
-from churnlab.errors import CourseError
-from churnlab.validate import course_function
+from churnlab._base import validate
+from churnlab.data import DATA_DICTIONARY, load_churn
+from churnlab._base.errors import CourseError
+from churnlab._base.validate import course_function
 
 __all__ = [
     "CATEGORICAL_FEATURES", "CustomerSplit", "FEATURES", "NUMERIC_FEATURES", "RANDOM_STATE", "TEST_SHARE",
@@ -121,3 +122,21 @@ def feature_weights(model) -> pd.Series:
                           "(make_churn_model().fit(X_train, y_train)); this model has no weights per column.")
     names = model[0].get_feature_names_out()
     return pd.Series(model[-1].coef_[0], index=[name.split("__")[-1] for name in names], name="weight")
+
+
+# --- the lessons' shared split and model, made once per session ------------------------------------------------
+# Not course functions: the exercise checks, the simulator and monitoring reuse them, so every part of the
+# course judges the same customers with the same model.
+
+
+@cache
+def course_split() -> CustomerSplit:
+    """The lessons' train/test split of the course data, made once per session for every check."""
+    return split_customers(load_churn())
+
+
+@cache
+def course_model(C: float = 1.0):
+    """The lessons' churn model (regularisation ``C``), fitted once on the course split's training part."""
+    split = course_split()
+    return make_churn_model(C=C).fit(split.X_train, split.y_train)

@@ -35,6 +35,7 @@ __all__ = [
     "metrics_by_threshold",
     "model_health",
     "new_axes",
+    "plot_truth",
     "profit_by_threshold",
     "profit_curves_by_threshold",
     "reason_codes",
@@ -643,11 +644,11 @@ def model_health(table: pd.DataFrame, thresholds=None):
     Dashed lines are alert thresholds; red circles mark alerts. Returns the first axes
     (``.figure`` is the whole page); end the cell with ``plt.show()``.
     """
-    from churnlab import monitoring
+    from churnlab.monitoring import drift, health  # not the package: its page module draws with this chart
 
-    table = monitoring._checked_health(table)
-    limits = monitoring._checked_thresholds(thresholds)
-    found = monitoring.alerts(table, limits)
+    table = health._checked_health(table)
+    limits = health._checked_thresholds(thresholds)
+    found = health.alerts(table, limits)
     by_panel = {panel: set(group["month"]) for panel, group in found.groupby("panel")}
     months = table.index.to_numpy()
     reference = int(table.attrs.get("reference_month", months.min()))
@@ -695,11 +696,11 @@ def model_health(table: pd.DataFrame, thresholds=None):
     label(ax, "4. Output drift: scores and share flagged", MONTH_AXIS_LABEL, "score or share (0–1)")
 
     ax = axes[4]  # input drift
-    for position, column in enumerate(monitoring.TOP_INPUTS):
+    for position, column in enumerate(drift.TOP_INPUTS):
         ax.plot(months, table[f"psi_{column}"], marker="o", markersize=3, color=f"C{position}", label=column.replace("_", " "))
-    worst = table[[f"psi_{c}" for c in monitoring.TOP_INPUTS]].max(axis=1)
+    worst = table[[f"psi_{c}" for c in drift.TOP_INPUTS]].max(axis=1)
     _alert_dots(ax, months, worst, by_panel.get("input drift", set()))
-    ax.axhline(monitoring.PSI_BANDS[0], color=NEUTRAL_COLOUR, linestyle=":", linewidth=1, label="0.10: moderate")
+    ax.axhline(drift.PSI_BANDS[0], color=NEUTRAL_COLOUR, linestyle=":", linewidth=1, label="0.10: moderate")
     ax.axhline(limits.psi, color="black", linestyle="--", linewidth=1, label=f"alert: {limits.psi:g}")
     ax.set_yscale("symlog", linthresh=0.1)
     ax.set_ylim(0, max(1.0, float(worst.max()) * 2))
@@ -740,6 +741,38 @@ def model_health(table: pd.DataFrame, thresholds=None):
 
 # --- lesson 07: testing in production (simulated A/B and A/A tests) ---------------------------------------
 
+
+
+@course_function
+def plot_truth(simulation, ax=None):
+    """Line chart of the simulated truth by month: churn within the horizon with and without the campaign.
+
+    Dashed vertical lines mark where each incident (knob) starts. The title says
+    "Simulated". Returns the axes; end the cell with ``plt.show()``.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    from churnlab.world import _checked_simulation  # lazy: lessons 01-05 draw charts without loading the simulator
+
+    simulation = _checked_simulation(simulation)
+    truth = simulation.truth
+    ax = new_axes(ax)
+    ax.plot(truth["month"], truth["churn_rate_without_campaign"], marker="o", color=CHURN_COLOUR,
+            label="would have left without the campaign")
+    ax.plot(truth["month"], truth["churn_rate"], marker="o", color=STAY_COLOUR, label="left (with the campaign)")
+    ax.plot(truth["month"], truth["true_churn_probability"], linestyle=":", color="black",
+            label="true churn probability (mean)")
+    for _, incident in simulation.incidents.iterrows():
+        ax.axvline(incident["from_month"], color=NEUTRAL_COLOUR, linestyle="--", linewidth=1)
+        ax.annotate(incident["incident"].split(" (")[0], (incident["from_month"], 0.02), xycoords=("data", "axes fraction"),
+                    rotation=90, va="bottom", ha="right", fontsize=8, color="dimgray")
+    ax.set_ylim(0, max(0.5, float(truth[["churn_rate_without_campaign", "churn_rate"]].max().max()) + 0.15))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize=8, loc="upper left")
+    horizon = simulation.settings["horizon_months"]
+    return label(ax, "Simulated months: who really left (the truth)", MONTH_AXIS_LABEL,
+                       f"customers who leave within {horizon} months (%)")
 
 
 @course_function

@@ -20,9 +20,10 @@ from mistakes import COURSE
 matplotlib.use("Agg")
 
 TESTS = Path(__file__).resolve().parent
-# The modules whose functions a learner calls from a notebook.
-LEARNER_MODULES = sorted(f"churnlab.{path.stem}" for path in (TESTS.parent / "churnlab").glob("*.py")
-                         if path.stem not in ("__init__", "__main__", "errors", "validate", "colab", "doctor", "workspace"))
+# The modules whose functions a learner calls from a notebook: modules and packages (monitoring/) of churnlab.
+PACKAGE_DIR = TESTS.parent / "churnlab"
+LEARNER_MODULES = sorted(f"churnlab.{path.stem}" for path in [*PACKAGE_DIR.glob("*.py"), *(p.parent for p in PACKAGE_DIR.glob("*/__init__.py"))]
+                         if not path.stem.startswith("_") and path.stem not in ("errors", "validate", "colab", "doctor", "workspace", "exercises"))
 BATTERY = [mistake for path in sorted(TESTS.glob("mistakes_*.py"))
            for mistake in importlib.import_module(path.stem).MISTAKES]
 

@@ -29,12 +29,39 @@ contacts): on contacted customers the offer itself changes the outcome.
 """
 from __future__ import annotations
 
-from churnlab.monitoring.drift import EMPTY_BIN_SHARE, PSI_BANDS, TOP_INPUTS, drift_at_sizes, psi, psi_by_month, psi_verdict  # noqa: F401
-from churnlab.monitoring.health import AlertThresholds, DEFAULT_THRESHOLDS, HOLDOUT_ARM, alerts, expected_precision, health_table, what_to_watch  # noqa: F401
-from churnlab.monitoring.page import HEALTH_PAGE_FILE, write_health_page  # noqa: F401
+from churnlab.monitoring.drift import (  # noqa: F401
+    EMPTY_BIN_SHARE,
+    PSI_BANDS,
+    TOP_INPUTS,
+    drift_at_sizes,
+    psi,
+    psi_by_month,
+    psi_verdict,
+)
+from churnlab.monitoring.health import (  # noqa: F401
+    DEFAULT_THRESHOLDS,
+    HOLDOUT_ARM,
+    AlertThresholds,
+    alerts,
+    expected_precision,
+    health_table,
+    what_to_watch,
+)
+from churnlab.monitoring.page import (  # noqa: F401
+    HEALTH_PAGE_FILE,
+    write_health_page,
+)
+from churnlab.monitoring.retrain import (  # noqa: F401
+    compare_models,
+    ensure_champion,
+    labelled_rows,
+    latest_monitoring_plan,
+    latest_retrain,
+    log_monitoring_plan,
+    log_retrain,
+    split_by_seat,
+)
 from churnlab.monitoring.sql import sql  # noqa: F401
-from churnlab.monitoring.retrain import compare_models, ensure_champion, labelled_rows, latest_monitoring_plan, latest_retrain, log_monitoring_plan, log_retrain, split_by_seat  # noqa: F401
-from churnlab.monitoring.page import _THRESHOLD_WORDS  # noqa: F401  (read by churnlab.brief)
 
 __all__ = [
     "AlertThresholds",

@@ -12,7 +12,13 @@ from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
 from churnlab.economics import CampaignEconomics, _checked_economics
-from churnlab.monitoring.drift import TOP_INPUTS, _checked_month, _checked_simulation, _model_inputs, psi_by_month
+from churnlab.monitoring.drift import (
+    TOP_INPUTS,
+    _checked_month,
+    _checked_simulation,
+    _model_inputs,
+    psi_by_month,
+)
 
 HOLDOUT_ARM = "hold-out"
 _SHARE_THRESHOLDS = ("flagged_change", "empty_share", "precision_gap", "failure_share")

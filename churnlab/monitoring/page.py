@@ -12,7 +12,12 @@ from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
 from churnlab.monitoring.drift import TOP_INPUTS
-from churnlab.monitoring.health import AlertThresholds, _checked_health, _checked_thresholds, alerts
+from churnlab.monitoring.health import (
+    AlertThresholds,
+    _checked_health,
+    _checked_thresholds,
+    alerts,
+)
 from churnlab.workspace import work_dir
 
 HEALTH_PAGE_FILE = "model_health.html"
@@ -140,7 +145,9 @@ def write_health_page(table, thresholds=None, filename: str = HEALTH_PAGE_FILE, 
     """
     import matplotlib.pyplot as plt
 
-    from churnlab import plots  # only to draw the chart the caller did not pass: plots sits above monitoring
+    from churnlab import (
+        plots,  # only to draw the chart the caller did not pass: plots sits above monitoring
+    )
 
     table = _checked_health(table)
     limits = _checked_thresholds(thresholds)

@@ -8,12 +8,16 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
+from churnlab import tracking
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
-from churnlab._base.validate import course_function
-from churnlab import tracking
 from churnlab._base.tags import run_tags, tags_filter
-from churnlab.economics import CampaignEconomics, _checked_economics, expected_campaign_profit
+from churnlab._base.validate import course_function
+from churnlab.economics import (
+    CampaignEconomics,
+    _checked_economics,
+    expected_campaign_profit,
+)
 from churnlab.model import course_model, course_split
 from churnlab.monitoring.drift import _checked_month, _checked_simulation, _model_inputs
 from churnlab.monitoring.health import HOLDOUT_ARM, _checked_thresholds, _holdout

@@ -10,7 +10,6 @@ from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
 from churnlab.monitoring.drift import _checked_simulation
 
-
 # --- SQL over the logs -------------------------------------------------------------------------------------------
 
 _LOG_NAMES = ("customers", "predictions", "contacts", "outcomes", "assignments")

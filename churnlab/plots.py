@@ -634,27 +634,8 @@ def _alert_dots(ax, months, values, alert_months):
                    linewidths=2, zorder=5, label="alert")
 
 
-@course_function
-def model_health(table: pd.DataFrame, thresholds=None):
-    """The model-health page as one figure: eight monthly panels with their alert thresholds and alerts.
-
-    ``table``: ``churnlab.monitoring.health_table(year)``. Panels, most valuable first:
-    customers leaving, campaign profit, precision (estimated vs realised), the score
-    distribution and share flagged, input drift (PSI), data quality, volume, latency.
-    Dashed lines are alert thresholds; red circles mark alerts. Returns the first axes
-    (``.figure`` is the whole page); end the cell with ``plt.show()``.
-    """
-    from churnlab.monitoring import drift, health  # not the package: its page module draws with this chart
-
-    table = health._checked_health(table)
-    limits = health._checked_thresholds(thresholds)
-    found = health.alerts(table, limits)
-    by_panel = {panel: set(group["month"]) for panel, group in found.groupby("panel")}
-    months = table.index.to_numpy()
-    reference = int(table.attrs.get("reference_month", months.min()))
-    base = table.loc[reference]
-    figure, grid = plt.subplots(4, 2, figsize=(11, 13), layout="constrained")
-    axes = grid.ravel()
+def _business_panels(axes, table, months, reference, base, limits, by_panel):
+    """The health page's panels 1-2: customers leaving and the campaign's profit."""
     percent = PercentFormatter(1.0, decimals=0)
 
     ax = axes[0]  # outcomes
@@ -672,6 +653,11 @@ def model_health(table: pd.DataFrame, thresholds=None):
     ax.axhline(0, color="black", linestyle="--", linewidth=1, label="alert: below $0")
     _dollar_axis(ax.yaxis)
     label(ax, "2. Business: campaign profit per month", MONTH_AXIS_LABEL, "expected profit (US dollars)")
+
+
+def _model_panels(axes, table, months, reference, base, limits, by_panel, top_inputs, psi_bands):
+    """Panels 3-5: precision, the scores and share flagged, input drift (PSI)."""
+    percent = PercentFormatter(1.0, decimals=0)
 
     ax = axes[2]  # precision
     ax.plot(months, table["estimated_precision"], marker="o", linestyle=":", color=NEUTRAL_COLOUR,
@@ -696,15 +682,20 @@ def model_health(table: pd.DataFrame, thresholds=None):
     label(ax, "4. Output drift: scores and share flagged", MONTH_AXIS_LABEL, "score or share (0–1)")
 
     ax = axes[4]  # input drift
-    for position, column in enumerate(drift.TOP_INPUTS):
+    for position, column in enumerate(top_inputs):
         ax.plot(months, table[f"psi_{column}"], marker="o", markersize=3, color=f"C{position}", label=column.replace("_", " "))
-    worst = table[[f"psi_{c}" for c in drift.TOP_INPUTS]].max(axis=1)
+    worst = table[[f"psi_{c}" for c in top_inputs]].max(axis=1)
     _alert_dots(ax, months, worst, by_panel.get("input drift", set()))
-    ax.axhline(drift.PSI_BANDS[0], color=NEUTRAL_COLOUR, linestyle=":", linewidth=1, label="0.10: moderate")
+    ax.axhline(psi_bands[0], color=NEUTRAL_COLOUR, linestyle=":", linewidth=1, label="0.10: moderate")
     ax.axhline(limits.psi, color="black", linestyle="--", linewidth=1, label=f"alert: {limits.psi:g}")
     ax.set_yscale("symlog", linthresh=0.1)
     ax.set_ylim(0, max(1.0, float(worst.max()) * 2))
     label(ax, f"5. Input drift: PSI against month {reference}", MONTH_AXIS_LABEL, "PSI (0 = no change; log scale above 0.1)")
+
+
+def _data_and_system_panels(axes, table, months, reference, base, limits, by_panel):
+    """Panels 6-8: empty inputs, customers scored, scoring latency."""
+    percent = PercentFormatter(1.0, decimals=0)
 
     ax = axes[5]  # data quality
     ax.plot(months, table["empty_share"], marker="o", color=CHURN_COLOUR, label="rows with an empty input")
@@ -730,6 +721,33 @@ def model_health(table: pd.DataFrame, thresholds=None):
     _alert_dots(ax, months, table["latency_p99_ms"], by_panel.get("system", set()))
     ax.set_ylim(0, max(limits.latency_p99_ms, float(table["latency_p99_ms"].max())) * 1.3)
     label(ax, "8. System: scoring latency", MONTH_AXIS_LABEL, "latency (milliseconds)")
+
+
+@course_function
+def model_health(table: pd.DataFrame, thresholds=None):
+    """The model-health page as one figure: eight monthly panels with their alert thresholds and alerts.
+
+    ``table``: ``churnlab.monitoring.health_table(year)``. Panels, most valuable first:
+    customers leaving, campaign profit, precision (estimated vs realised), the score
+    distribution and share flagged, input drift (PSI), data quality, volume, latency.
+    Dashed lines are alert thresholds; red circles mark alerts. Returns the first axes
+    (``.figure`` is the whole page); end the cell with ``plt.show()``.
+    """
+    from churnlab.monitoring import drift, health  # not the package: its page module draws with this chart
+
+    table = health._checked_health(table)
+    limits = health._checked_thresholds(thresholds)
+    found = health.alerts(table, limits)
+    by_panel = {panel: set(group["month"]) for panel, group in found.groupby("panel")}
+    months = table.index.to_numpy()
+    reference = int(table.attrs.get("reference_month", months.min()))
+    base = table.loc[reference]
+    figure, grid = plt.subplots(4, 2, figsize=(11, 13), layout="constrained")
+    axes = grid.ravel()
+    shared = (months, reference, base, limits, by_panel)
+    _business_panels(axes, table, *shared)
+    _model_panels(axes, table, *shared, drift.TOP_INPUTS, drift.PSI_BANDS)
+    _data_and_system_panels(axes, table, *shared)
 
     for ax in axes:
         _month_axis(ax)

@@ -32,3 +32,7 @@ def issues_url() -> str:
     except OSError:
         match = None
     return f"{match.group(1).rstrip('/')}/issues" if match else "the course repository's issues page"
+
+
+for _error in (CourseError, ChurnDataError, CourseBug):  # shown by their learner-facing address, churnlab.errors
+    _error.__module__ = "churnlab.errors"

@@ -7,7 +7,8 @@ MLFLOW_TRACKING_USERNAME, MLFLOW_TRACKING_PASSWORD) in the same terminal,
 before starting JupyterLab. It checks, in order: the variables are set, the
 server answers, your password is accepted, and your own experiment exists and
 accepts a run (it logs one run named 'connection-check' and deletes it). It
-says what to fix at the first problem.
+says what to fix at the first problem, and what the exercises record for the
+instructor's progress page while connected (and how to turn that off).
 
 Instructors, before the workshop, with two test accounts: add
 --check-isolation OTHER_LEARNER to also check that this account cannot write
@@ -24,9 +25,16 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cohortlib  # noqa: E402
+import cohortlib
 
 VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")
+PROGRESS_NOTE = (
+    "While connected, each exercise check(), hint() and solution() also records, in your own practice experiment, "
+    "the lesson, the question, whether the check passed (or which common mistake it spotted), how many hints you saw "
+    "and when, for your instructor's progress page: never your answer or your code. To turn it off, run "
+    "`export CHURNLAB_PROGRESS=off` here before starting JupyterLab (Windows: $env:CHURNLAB_PROGRESS='off'), or in a "
+    "notebook: from churnlab import progress; progress.turn_off()"
+)
 
 
 def host_refused_message(url: str) -> str:
@@ -171,6 +179,7 @@ def main(argv=None) -> int:
         print(f"❌ {error}")
         return 1
     print("Ready: start JupyterLab from this terminal, so the notebooks see these settings.")
+    print(PROGRESS_NOTE)
     return 0
 
 

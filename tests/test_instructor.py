@@ -31,7 +31,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 INSTRUCTOR = REPO / "instructor"
 GUIDE = INSTRUCTOR / "README.md"
-SCRIPTS = ["start_server.py", "add_learners.py", "reset_cohort.py", "load_test.py", "check_connection.py"]
+SCRIPTS = ["start_server.py", "add_learners.py", "reset_cohort.py", "load_test.py", "check_connection.py", "progress.py"]
 SLOW = pytest.mark.skipif(
     os.environ.get("CHURNLAB_INSTRUCTOR_SMOKE") != "1",
     reason="starts a real MLflow server (~15 s); set CHURNLAB_INSTRUCTOR_SMOKE=1 to run",

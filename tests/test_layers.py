@@ -10,16 +10,18 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "churnlab"
 
-# Bottom first. A name is a module or a folder (every module in it); a module imports only from its own layer
-# or below at module level (an import inside a function may run up, but never closes a circle).
+# Bottom first. A name is a module or a folder (every module in it, unless a module of it is named on its own);
+# a module imports only from its own layer or below at module level (an import inside a function may run up,
+# but never closes a circle).
 LAYERS = [
     ("_base", "errors", "validate"),  # errors, the blank, the argument checks; errors/validate: their old addresses
-    ("colab", "data"),
+    ("colab", "data", "progress"),  # progress: the events a cohort server records
     ("workspace", "rules", "economics", "model"),
+    ("plots.style", "plots.basics"),  # lessons 01-05's charts: tracking logs them, monitoring's page draws with the style
     ("explain", "tracking"),
     ("fairness", "world", "product"),
     ("abtest", "monitoring"),
-    ("plots",),
+    ("plots",),  # plots.launch, the launch lessons' charts, and the package that gathers all the charts
     ("records",),
     ("brief",),
     ("_notebook",),  # how errors and scaffolds behave in a notebook
@@ -40,8 +42,13 @@ MODULES = _modules()
 
 
 def _layer(module: str) -> int:
-    parts = module.split(".")[1:] or ["__init__"]
-    return next((number for number, names in enumerate(LAYERS) if parts[0] in names), -1)
+    name = module.removeprefix("churnlab").removeprefix(".") or "__init__"
+    while name:  # the longest name the table knows: plots.style, else plots
+        found = [number for number, names in enumerate(LAYERS) if name in names]
+        if found:
+            return found[0]
+        name = name.rpartition(".")[0]
+    return -1
 
 
 def _imports(path: Path) -> list[tuple[str, bool]]:

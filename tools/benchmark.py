@@ -3,6 +3,7 @@
     python tools/benchmark.py            # every notebook in notebooks/ and solutions/, 3 runs each
     python tools/benchmark.py --runs 5 notebooks/02_first_churn_model.ipynb
     python tools/benchmark.py --suite    # also time the test suite (pytest, this environment)
+    python tools/benchmark.py --functions  # only the package functions a lesson calls on every customer
 
 For each notebook it reports, as medians over the runs:
 - run all: a fresh kernel executing the notebook top to bottom (what a learner waits for);
@@ -95,7 +96,11 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--suite", action="store_true", help="also time the whole pytest suite in this environment")
+    parser.add_argument("--functions", action="store_true", help="only time the package's per-customer functions")
     args = parser.parse_args()
+    if args.functions:
+        report_function_speeds()
+        return 0
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
     os.environ.setdefault("CHURNLAB_WORKDIR", tempfile.mkdtemp(prefix="churnlab-bench-"))
 
@@ -126,6 +131,37 @@ def main() -> int:
         tail = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "no output"
         print(f"\ntest suite (one version set): {time.perf_counter() - started:.0f} s wall; {tail}")
     return 0
+
+
+def report_function_speeds(repeats: int = 5) -> None:
+    """Best-of-``repeats`` seconds of the package functions lessons call on every test customer.
+
+    A report, not a test: timings on a shared 2-core machine vary too much to assert on."""
+    import numpy as np
+
+    from churnlab import explain
+    from churnlab.economics import profit_curve
+    from churnlab.exercises.core import course_model, course_split
+
+    split, model = course_split(), course_model()
+    rng = np.random.default_rng(1)
+    outcomes, scores = rng.integers(0, 2, 20_000), rng.random(20_000)
+    calls = {
+        f"explain.reason_codes, {len(split.X_test):,} customers (lesson 06)":
+            lambda: explain.reason_codes(model, split.X_train, split.X_test),
+        "economics.profit_curve, 20,000 customers (lessons 03-04)": lambda: profit_curve(outcomes, scores),
+    }
+    print("| function | best of %d (s) |\n|---|---|" % repeats)
+    for name, call in calls.items():
+        call()  # warm-up: first calls pay one-off imports
+        best = min(_seconds(call) for _ in range(repeats))
+        print(f"| {name} | {best:.3f} |")
+
+
+def _seconds(call) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

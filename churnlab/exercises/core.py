@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from churnlab import progress
 from churnlab._base.blank import Blank, holds_blank
 from churnlab._base.validate import kind_of  # noqa: F401  (the exercise modules import it from here)
 from churnlab._notebook.scaffold import install_scaffold_support, skip_unfilled_statements  # noqa: F401
@@ -153,13 +154,15 @@ class Question:
         ``q1.check(0.265)`` checks the value you give it.
         """
         if not answer:
-            print(self.outcome(_caller_namespace()))
+            message = self.outcome(_caller_namespace())
         elif len(answer) == len(self.variables):
-            print(self.outcome(dict(zip(self.variables, answer))))
+            message = self.outcome(dict(zip(self.variables, answer)))
         else:
             names = ", ".join(self.variables)
-            print(f"❌ {self.label}: {self.label}.check() takes {len(self.variables)} answer(s), for {names}; it got "
-                  f"{len(answer)}. Set {names} in the cell above and run {self.label}.check() with nothing between the brackets.")
+            message = (f"❌ {self.label}: {self.label}.check() takes {len(self.variables)} answer(s), for {names}; it got "
+                       f"{len(answer)}. Set {names} in the cell above and run {self.label}.check() with nothing between the brackets.")
+        print(message)
+        progress.record(self, "check", message)  # on a cohort server only; never the answer
 
     def hint(self, step: int = 1) -> None:
         """Print a hint; ``hint(2)`` gives a stronger one."""
@@ -167,6 +170,7 @@ class Question:
             print(f"💡 {self.label}: no hint for this one; try q.solution().")
             return
         asked, step = step, _clamp_step(step, len(self.hints))
+        progress.record(self, "hint", step=step)
         more = f" For more, run {self.label}.hint({step + 1})." if step < len(self.hints) else ""
         beyond = isinstance(asked, (int, float)) and asked > len(self.hints) and len(self.hints) > 1
         heading = f"There are only {len(self.hints)} hints; here is the last one:" if beyond else f"Hint {step} of {len(self.hints)}:"
@@ -176,6 +180,7 @@ class Question:
         """Print the solution code and why it is right."""
         code = textwrap.indent(self.solution_code.strip(), "    ")
         print(f"📖 Solution to {self.label}:\n{code}\n\nWhy: {self.solution_why}")
+        progress.record(self, "solution")
 
     # --- used by check() and by the tests ------------------------------------------
     def outcome(self, namespace: dict[str, Any]) -> str:
@@ -197,6 +202,7 @@ class Question:
         try:
             return f"✅ {self.label}: correct! {self.grade(*answers)}"
         except Mistake as mistake:
+            progress.remember_mistake(mistake)  # its name goes in the progress event, when one is recorded
             return f"❌ {self.label}: not quite. {mistake} (Stuck? {self.label}.hint())"
         except Exception as error:  # a learner's answer must never crash the checker
             return (

@@ -7,7 +7,8 @@ Modules are named after the course's nouns:
 - ``churnlab.exercises``: the auto-checked exercise questions;
 - ``churnlab.doctor``: the pre-flight check (``python -m churnlab doctor``).
 """
-from churnlab.errors import ChurnDataError, CourseError, install_friendly_errors
+from churnlab._base.errors import ChurnDataError, CourseError
+from churnlab._notebook.explainers import install_friendly_errors
 
 __version__ = "0.1.0"
 __all__ = ["ChurnDataError", "CourseError", "data_dictionary", "load_churn", "__version__"]

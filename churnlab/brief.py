@@ -26,9 +26,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from churnlab import validate
-from churnlab.errors import CourseError
-from churnlab.validate import course_function
+from churnlab._base import validate
+from churnlab._base.errors import CourseError
+from churnlab._base.tags import KIND_TAG, LESSON_TAG, run_tags, tags_filter
+from churnlab._base.validate import course_function
+from churnlab import fairness, monitoring, product, records, tracking
+from churnlab.monitoring.page import _THRESHOLD_WORDS
+from churnlab.product import UserStory
+from churnlab.workspace import work_dir
 
 __all__ = ["BRIEF_FILES", "BriefFiles", "BriefWords", "Evidence", "Missing", "collect_evidence", "render", "words",
            "write_brief"]
@@ -88,8 +93,6 @@ def words(product: str = "", problem: str = "", decision_owner: str = "", users:
 
     A field left empty shows in the brief as a prompt saying what to write there.
     """
-    from churnlab.product import UserStory
-
     given = {"product": product, "problem": problem, "decision_owner": decision_owner, "users": users,
              "readiness": readiness, "risks": risks, "privacy": privacy}
     for name, value in given.items():
@@ -173,8 +176,8 @@ def _run_facts(run) -> dict:
     params, metrics = dict(run.data.params), dict(run.data.metrics)
     return {
         "run_name": run.info.run_name, "run_id": run.info.run_id, "params": params, "metrics": metrics,
-        "lesson": run.data.tags.get("churnlab.lesson", "05" if params.get("kind") in ("model", "rule") else ""),
-        "kind": run.data.tags.get("churnlab.kind", params.get("kind", "")),
+        "lesson": run.data.tags.get(LESSON_TAG, "05" if params.get("kind") in ("model", "rule") else ""),
+        "kind": run.data.tags.get(KIND_TAG, params.get("kind", "")),
         "threshold": _number(params, "threshold"), "C": _number(params, "C"),
         "expected_profit": metrics.get("expected_profit"), "customers_contacted": metrics.get("customers_contacted"),
         "precision": metrics.get("precision"), "recall": metrics.get("recall"), "roc_auc": metrics.get("roc_auc"),
@@ -230,8 +233,6 @@ def _read_comparison(client, experiment_id: str, champion: dict | None) -> dict 
 
 
 def _read_fairness(client, experiment_name: str) -> dict | None:
-    from churnlab import fairness, records
-
     review = records.latest_fairness_review(experiment_name)
     if review is None:
         return None
@@ -251,8 +252,6 @@ def _read_fairness(client, experiment_name: str) -> dict | None:
 
 
 def _read_ab_test(experiment_name: str) -> dict | None:
-    from churnlab import records
-
     record = records.latest_ab_test(experiment_name)
     if record is None:
         return None
@@ -272,7 +271,7 @@ def _read_ab_test(experiment_name: str) -> dict | None:
 
 
 def _newest_run(client, experiment_id: str, kind: str, extra: str = ""):
-    condition = f"tags.`churnlab.lesson` = '08' and tags.`churnlab.kind` = '{kind}'" + extra
+    condition = tags_filter(run_tags("08", kind)) + extra
     runs = client.search_runs([experiment_id], condition, order_by=["attributes.start_time DESC"], max_results=1)
     return runs[0] if runs else None
 
@@ -283,9 +282,6 @@ def _newest_run_name(client, experiment_id: str, kind: str, extra: str = "") -> 
 
 
 def _read_monitoring(client, experiment_id: str) -> tuple[dict | None, dict | None]:
-    from churnlab import monitoring
-    from churnlab.monitoring import _THRESHOLD_WORDS
-
     plan = monitoring.latest_monitoring_plan()
     retrain = monitoring.latest_retrain()
     if plan is not None:
@@ -301,8 +297,6 @@ def _read_monitoring(client, experiment_id: str) -> tuple[dict | None, dict | No
 
 
 def _store_words(uri: str, experiment_name: str) -> str:
-    from churnlab import tracking
-
     experiment = f"experiment {experiment_name!r}"
     if tracking._local_sqlite_file(uri) is None:
         return f"the tracking server set in MLFLOW_TRACKING_URI, {experiment}"
@@ -320,8 +314,6 @@ def collect_evidence(experiment_name: str | None = None) -> Evidence:
     store, no experiment or no runs, every section is reported missing, with the lesson to run.
     ``experiment_name``: default the course's, ``tracking.EXPERIMENT_NAME``.
     """
-    from churnlab import tracking
-
     name = tracking.EXPERIMENT_NAME if experiment_name is None else validate.text(experiment_name, "experiment_name",
                                                                                  example="tracking.EXPERIMENT_NAME")
     where = _store_words(tracking._reading_uri(), name)
@@ -438,8 +430,6 @@ def _environment(kind: str):
 
 
 def _context(brief_words: BriefWords, evidence: Evidence) -> dict:
-    from churnlab import product
-
     stories = brief_words.stories or tuple(product.example_stories())
     course = product.churn_campaign_numbers()  # computed from the course data: shown only where lesson 05's runs are missing
     course["edge"] = course["model_profit"] - course["best_rule_profit"]
@@ -503,8 +493,6 @@ def write_brief(brief_words, evidence=None) -> BriefFiles:
     double-clicking, or send it. Print the paths with ``churnlab.workspace.shown_path``.
     Re-running overwrites both files; nothing is logged in MLflow.
     """
-    from churnlab.workspace import work_dir
-
     brief_words = _checked_words(brief_words)
     evidence = _checked_evidence(evidence)
     folder = work_dir()

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from churnlab import validate
-from churnlab.errors import ChurnDataError, CourseError
-from churnlab.validate import course_function
+from churnlab._base import validate
+from churnlab._base.errors import ChurnDataError, CourseError
+from churnlab._base.validate import course_function
 
 __all__ = ["COLUMN_NAMES", "Column", "DATA_DICTIONARY", "data_dictionary", "load_churn", "with_made_up_exit_survey"]
 

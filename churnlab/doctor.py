@@ -23,7 +23,7 @@ from packaging.specifiers import SpecifierSet
 
 from churnlab.colab import COLAB_LACKS
 from churnlab.data import CHURN_CSV, REPO_ROOT, expected_checksum, file_checksum, load_churn
-from churnlab.errors import CourseError
+from churnlab._base.errors import CourseError
 from churnlab.workspace import course_relative, work_dir
 
 MINIMUM_PYTHON = (3, 11)

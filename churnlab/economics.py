@@ -15,7 +15,7 @@ contact pays off when the customer's churn probability is above the
 
 The functions take the true outcomes ``y_true`` (1 = churned, 0 = stayed) and
 either the list of contacted customers or churn scores (higher = riskier).
-Every problem with an input raises ``EconomicsError`` with a message that says
+Every problem with an input raises ``CourseError`` with a message that says
 what to fix.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from churnlab import validate
-from churnlab.errors import EconomicsError
+from churnlab.errors import CourseError
 from churnlab.validate import course_function
 
 __all__ = [
@@ -51,18 +51,6 @@ __all__ = [
 TIES = ("by position", "at random")
 
 
-def _real_number(value, name: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise EconomicsError(
-            f"{name} should be a number, like 10 or 0.3, but it is {value!r} ({type(value).__name__}). "
-            "Remove any quotes, $ or % signs."
-        )
-    number = float(value)
-    if math.isnan(number) or math.isinf(number):
-        raise EconomicsError(f"{name} is {number}; it needs a real, finite number.")
-    return number
-
-
 def _checked_threshold(threshold, scores: np.ndarray) -> float:
     if isinstance(threshold, numbers.Real) and not isinstance(threshold, (bool, np.bool_)) and threshold == math.inf:
         return math.inf  # "contact nobody", what best_threshold returns when no threshold pays
@@ -83,28 +71,23 @@ class CampaignEconomics:
     cost_per_contact: float = 10.0
 
     def __post_init__(self):
-        value = _real_number(self.value_of_saved_customer, "value_of_saved_customer")
-        acceptance = _real_number(self.acceptance_rate, "acceptance_rate")
-        cost = _real_number(self.cost_per_contact, "cost_per_contact")
+        value = validate.number(self.value_of_saved_customer, "value_of_saved_customer", example="200")
+        acceptance = validate.number(self.acceptance_rate, "acceptance_rate", example="0.3")
+        cost = validate.number(self.cost_per_contact, "cost_per_contact", example="10")
         if value <= 0:
-            raise EconomicsError(
+            raise CourseError(
                 f"value_of_saved_customer is {value:g}: keeping a customer must be worth more than $0, "
                 "or no campaign can ever pay off. Use a positive dollar amount, like 200."
             )
         if cost < 0:
-            raise EconomicsError(
+            raise CourseError(
                 f"cost_per_contact is {cost:g}: a contact cannot cost less than $0. "
                 "Use 0 or a positive dollar amount, like 10."
             )
-        if acceptance > 1 and acceptance <= 100:
-            raise EconomicsError(
-                f"acceptance_rate is {acceptance:g}: that looks like a percentage. "
-                f"Give it as a fraction between 0 and 1 ({acceptance:g} % is {acceptance / 100:g})."
-            )
         if not 0 < acceptance <= 1:
-            raise EconomicsError(
+            raise CourseError(
                 f"acceptance_rate is {acceptance:g}; it is a share of contacted churners, so it must be "
-                "above 0 and at most 1 (0.3 means 30 % accept the offer)."
+                "above 0 and at most 1 (0.3 means 30 % accept the offer)." + validate.percentage_hint(acceptance)
             )
         # Store plain floats, so numpy numbers or ints give the same object (and the same repr).
         object.__setattr__(self, "value_of_saved_customer", value)
@@ -132,7 +115,7 @@ DEFAULT_ECONOMICS = CampaignEconomics()
 
 def _checked_economics(economics) -> CampaignEconomics:
     if not isinstance(economics, CampaignEconomics):
-        raise EconomicsError(
+        raise CourseError(
             f"economics should be a CampaignEconomics(...), not {validate.kind_of(economics)}. "
             "Example: CampaignEconomics(value_of_saved_customer=200, acceptance_rate=0.3, cost_per_contact=10)."
         )
@@ -249,9 +232,9 @@ def _checked_k(k) -> int:
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Real) or (
         not isinstance(k, numbers.Integral) and not float(k).is_integer()
     ):
-        raise EconomicsError(f"k is the number of customers the team can contact: a whole number like 200, not {k!r}.")
+        raise CourseError(f"k is the number of customers the team can contact: a whole number like 200, not {k!r}.")
     if k < 0:
-        raise EconomicsError(f"k is {k}: the team cannot contact a negative number of customers. Use 0 or more.")
+        raise CourseError(f"k is {k}: the team cannot contact a negative number of customers. Use 0 or more.")
     return int(k)
 
 
@@ -384,10 +367,10 @@ def compare_campaigns(y_true, campaigns: dict, scores: dict | None = None, econo
     economics = economics or {"expected profit ($)": DEFAULT_ECONOMICS}
     outcomes = validate.outcomes(y_true)
     if outcomes.size == 0 or outcomes.min() == outcomes.max():
-        raise EconomicsError("Comparing campaigns needs both churners and loyal customers in y_true.")
+        raise CourseError("Comparing campaigns needs both churners and loyal customers in y_true.")
     unknown = [name for name in scores if name not in campaigns]
     if unknown:
-        raise EconomicsError(f"scores has {unknown[0]!r}, which is not one of the campaigns: use the same names.")
+        raise CourseError(f"scores has {unknown[0]!r}, which is not one of the campaigns: use the same names.")
     rows = []
     for name, contacted in campaigns.items():
         _, chosen = _checked_pair(y_true, contacted, f"campaign {name!r}", validate.flags)
@@ -421,22 +404,24 @@ def calibration_table(y_true, churn_scores, band_width: float = 0.1) -> pd.DataF
     band of 40 customers is much noisier than one of 400). A calibrated model
     has each band's average score inside its interval, most of the time.
     """
-    from churnlab.uncertainty import rate_interval
+    from scipy.stats import binomtest  # scipy.stats is slow to import: only lesson 03's calibration needs it
 
     outcomes, scores = _checked_pair(y_true, churn_scores, "churn_scores", validate.scores)
     if scores.min() < 0 or scores.max() > 1:
-        raise EconomicsError("churn_scores should be probabilities between 0 and 1, like model.predict_proba(X_test)[:, 1]; "
+        raise CourseError("churn_scores should be probabilities between 0 and 1, like model.predict_proba(X_test)[:, 1]; "
                              "a calibration table reads scores as chances.")
     width = validate.number(band_width, "band_width", example="0.1")
     n_bands = round(1 / width) if width > 0 else 0
     if not 2 <= n_bands <= 20 or not math.isclose(n_bands * width, 1):
-        raise EconomicsError(f"band_width is {width:g}; use a width that splits 0–1 into 2 to 20 equal bands, like 0.1 or 0.2.")
+        raise CourseError(f"band_width is {width:g}; use a width that splits 0–1 into 2 to 20 equal bands, like 0.1 or 0.2.")
     band = np.minimum((scores * n_bands).astype(int), n_bands - 1)  # a score of exactly 1 goes in the top band
     rows = []
     for number in np.unique(band):
         inside = band == number
-        interval = rate_interval(outcomes[inside])
-        rows.append({"score band": f"{number / n_bands:.1f}–{(number + 1) / n_bands:.1f}", "customers": int(inside.sum()),
-                     "average score": float(scores[inside].mean()), "share who churned": interval.estimate,
-                     "low": interval.low, "high": interval.high})
+        churned, customers = int(outcomes[inside].sum()), int(inside.sum())
+        # the Wilson interval, as churnlab.uncertainty.rate_interval gives it (that module builds on this one)
+        interval = binomtest(churned, customers).proportion_ci(confidence_level=0.95, method="wilson")
+        rows.append({"score band": f"{number / n_bands:.1f}–{(number + 1) / n_bands:.1f}", "customers": customers,
+                     "average score": float(scores[inside].mean()), "share who churned": churned / customers,
+                     "low": float(interval.low), "high": float(interval.high)})
     return pd.DataFrame(rows)

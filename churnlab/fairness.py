@@ -37,6 +37,7 @@ from churnlab.economics import DEFAULT_ECONOMICS, CampaignEconomics
 from churnlab.errors import CourseError
 from churnlab.explain import _words_for
 from churnlab.validate import course_function
+from churnlab._base.tags import run_tags
 
 __all__ = [
     "GROUPS",
@@ -83,7 +84,7 @@ GROUPS: dict[str, Group] = {
 # The group columns the champion reads as inputs (sex is left out of the model, lesson 02).
 GROUP_INPUTS = ("senior_citizen", "partner", "dependents")
 
-REVIEW_TAGS = {"churnlab.lesson": "06", "churnlab.kind": "fairness_review"}
+REVIEW_TAGS = run_tags("06", "fairness_review")
 REVIEW_TABLE = "fairness/by_group.csv"
 
 _MEASURES = ("customers", "churners", "contacted", "churners reached", "selection rate", "recall", "precision",

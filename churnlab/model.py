@@ -18,10 +18,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from churnlab import validate
-from churnlab.data import DATA_DICTIONARY
-from churnlab.errors import CourseError
-from churnlab.validate import course_function
+from churnlab._base import validate
+from churnlab.data import DATA_DICTIONARY, load_churn
+from churnlab._base.errors import CourseError
+from churnlab._base.validate import course_function
 
 __all__ = [
     "CATEGORICAL_FEATURES", "CHAMPION_C", "CustomerSplit", "FEATURES", "NUMERIC_FEATURES", "RANDOM_STATE", "TEST_SHARE",
@@ -132,6 +132,24 @@ def feature_weights(model) -> pd.Series:
     return pd.Series(model[-1].coef_[0], index=[name.split("__")[-1] for name in names], name="weight")
 
 
+# --- the lessons' shared split and model, made once per session ------------------------------------------------
+# Not course functions: the exercise checks, the simulator and monitoring reuse them, so every part of the
+# course judges the same customers with the same model.
+
+
+@cache
+def course_split() -> CustomerSplit:
+    """The lessons' train/test split of the course data, made once per session for every check."""
+    return split_customers(load_churn())
+
+
+@cache
+def course_model(C: float = 1.0):
+    """The lessons' churn model (regularisation ``C``), fitted once on the course split's training part."""
+    split = course_split()
+    return make_churn_model(C=C).fit(split.X_train, split.y_train)
+
+
 @cache
 def champion_model():
     """The champion of lesson 05: ``make_churn_model(C=0.1)`` fitted on the course split's training customers.
@@ -141,7 +159,5 @@ def champion_model():
     session. Lessons 06-08 review and use it. Do not refit the returned model:
     it is shared by every caller in the session.
     """
-    from churnlab.data import load_churn
-
-    split = split_customers(load_churn())
+    split = course_split()
     return make_churn_model(C=CHAMPION_C).fit(split.X_train, split.y_train)

@@ -27,9 +27,13 @@ from functools import cache
 
 import pandas as pd
 
-from churnlab import validate
-from churnlab.errors import CourseError
-from churnlab.validate import course_function
+from churnlab._base import validate
+from churnlab._base.errors import CourseError
+from churnlab._base.validate import course_function
+from churnlab import rules
+from churnlab.data import load_churn
+from churnlab.economics import DEFAULT_ECONOMICS, dollars, expected_campaign_profit
+from churnlab.model import course_model, course_split  # fitted once per session, shared with the checks
 
 __all__ = [
     "EDGE_CASES", "READINESS_CRITERIA", "UserStory", "churn_campaign_numbers", "churn_readiness", "edge_cases",
@@ -72,11 +76,6 @@ def readiness_questions() -> pd.DataFrame:
 @cache
 def _churn_facts() -> dict:
     """The churn campaign's readiness numbers: real customers, the course model against lesson 04's rules."""
-    from churnlab import rules
-    from churnlab.data import load_churn
-    from churnlab.economics import DEFAULT_ECONOMICS, expected_campaign_profit
-    from churnlab.exercises.core import course_model, course_split  # fitted once per session, shared with the checks
-
     customers = load_churn()
     split = course_split()
     threshold = DEFAULT_ECONOMICS.break_even_probability
@@ -124,8 +123,6 @@ def churn_readiness() -> pd.DataFrame:
     break-even threshold against the best of lesson 04's rules, on the 1,409 test customers,
     with the course economics ($200 a saved customer, 30 % accept, $10 a contact).
     """
-    from churnlab.economics import dollars
-
     facts = _churn_facts()
     edge = facts["model_profit"] - facts["best_rule_profit"]
     # One dollar amount per cell: JupyterLab typesets the text between two $ of one HTML table cell as maths.

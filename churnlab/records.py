@@ -27,6 +27,7 @@ from churnlab.abtest import PLAN_RUN_TAG, PLAN_TAGS, RESULT_TAGS
 from churnlab.fairness import REVIEW_TABLE, REVIEW_TAGS
 from churnlab.errors import CourseError
 from churnlab.validate import course_function
+from churnlab._base.tags import tags_filter
 
 __all__ = ["ABTestRecord", "FairnessReview", "latest_ab_test", "latest_fairness_review"]
 # Packages Colab lacks that this module's functions import when they run (see churnlab.colab.notebook_needs).
@@ -166,7 +167,7 @@ def latest_fairness_review(experiment_name: str | None = None) -> FairnessReview
     uri, client, experiment = tracking._stored_experiment(experiment_name)
     if experiment is None:
         return None
-    tags = " and ".join(f"tags.`{key}` = '{value}'" for key, value in REVIEW_TAGS.items())
+    tags = tags_filter(REVIEW_TAGS)
     runs = client.search_runs([experiment.experiment_id], filter_string=tags, order_by=["attributes.start_time DESC"],
                               max_results=1)
     if not runs:

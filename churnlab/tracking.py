@@ -306,9 +306,10 @@ def session_filter(role: str | None = None) -> str:
     combine it with ``and``: ``f"params.kind = 'rule' and {tracking.session_filter()}"``.
     ``role``: keep only the runs whose tag ``churnlab.role`` has that value, e.g. ``"candidate"``.
     """
+    tags = _session_tags(_session_id or "", role)  # a mistaken role is named first, session or not
     if _session_id is None:
         raise CourseError("No session yet: run tracking.setup() first (the set-up cell), then log runs and search them.")
-    return _tags_filter(_session_tags(_session_id, role))
+    return _tags_filter(tags)
 
 
 @dataclass(frozen=True)

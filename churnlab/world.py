@@ -228,7 +228,7 @@ Lesson 09, the numbers of a product brief::
 
     year = world.simulate(months=12, seed=9)
     year.truth[["month", "customers_contacted", "churners_saved", "realised_profit"]]
-    world.plot_truth(year)
+    plots.plot_truth(year)
 """
 from __future__ import annotations
 
@@ -241,10 +241,14 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from churnlab import validate
+from churnlab._base import validate
+from churnlab._base.errors import CourseError
+from churnlab._base.validate import course_function
+from churnlab.data import DATA_DICTIONARY, load_churn
 from churnlab.economics import DEFAULT_ECONOMICS, CampaignEconomics
-from churnlab.errors import CourseError
-from churnlab.validate import course_function
+from churnlab.model import FEATURES, course_split
+from churnlab.model import course_model as _course_model
+from churnlab.rules import RULES
 
 __all__ = [
     "ABTest",
@@ -266,7 +270,6 @@ __all__ = [
     "contact_nobody",
     "contact_top_k",
     "course_model",
-    "plot_truth",
     "simulate",
     "truth_probability",
     "truth_weights",
@@ -332,8 +335,6 @@ _UNITS = {"tenure": "per month", "monthly_charges": "per dollar a month", "total
 @cache
 def _real():
     """The real customers, their profile columns, static truth log-odds and the promotion pool."""
-    from churnlab.data import DATA_DICTIONARY, load_churn
-
     customers = load_churn()
     columns = [c.name for c in DATA_DICTIONARY if c.name not in ("customer_id", "churn")]
     static = np.full(len(customers), TRUTH_INTERCEPT)
@@ -451,8 +452,6 @@ _POLICY_WORDS = {"none": "contact_nobody()", "rule": "contact_by_rule()", "model
 
 
 def _rule_names() -> list[str]:
-    from churnlab.rules import RULES
-
     return [name for name in RULES if name != "risk_points"]
 
 
@@ -460,11 +459,9 @@ def _checked_threshold(threshold) -> float | None:
     if threshold is None:
         return None
     value = validate.number(threshold, "threshold", example="0.2")
-    if 1 < value <= 100:
-        raise CourseError(f"threshold is {value:g}: that looks like a percentage. A model score is between 0 and 1 "
-                          f"({value:g} % is {value / 100:g}).")
     if not 0 <= value <= 1:
-        raise CourseError(f"threshold is {value:g}; a model score is between 0 and 1, so use a threshold like 0.2.")
+        raise CourseError(f"threshold is {value:g}; a model score is between 0 and 1, so use a threshold like 0.2."
+                          + validate.percentage_hint(value))
     return value
 
 
@@ -609,20 +606,16 @@ def bucket(customer_ids, salt: str = "churn-lab-ab") -> pd.Series:
 def course_model(C: float = 1.0):
     """The course model (``make_churn_model(C)`` trained on the course split's training customers), fitted once per session.
 
-    The same cached object as ``churnlab.exercises.core.course_model``: a notebook that
+    The same cached object as ``churnlab.model.course_model``: a notebook that
     uses both pays for one fit.
     """
-    from churnlab.exercises.core import course_model as cached
-
     value = validate.number(C, "C", example="1.0")
     if value <= 0:
         raise CourseError(f"C is {value:g}; it must be above 0 (smaller C, simpler model), like 1.0.")
-    return cached(value)
+    return _course_model(value)
 
 
 def _model_columns(model, name: str) -> list[str]:
-    from churnlab.model import FEATURES
-
     columns = [str(c) for c in getattr(model, "feature_names_in_", FEATURES)]
     known = set(_real()["columns"])
     missing = [c for c in columns if c not in known]
@@ -940,8 +933,6 @@ def _decide(policy: Policy, members: np.ndarray, scores: np.ndarray, inputs: pd.
         return contacted
     if policy.kind == "rule":
         if policy.rule not in rule_flags:
-            from churnlab.rules import RULES
-
             rule_flags[policy.rule] = RULES[policy.rule](inputs).to_numpy().astype(bool)
         return members & rule_flags[policy.rule]
     scored = members & ~np.isnan(scores)
@@ -1398,8 +1389,6 @@ def calibration_table(simulation: SimulatedMonths, month: int = 1, threshold: fl
     """
     from sklearn.metrics import roc_auc_score
 
-    from churnlab.exercises.core import course_split
-
     simulation = _checked_simulation(simulation)
     last = simulation.settings["months"]
     month = validate.whole_number(month, "month", low=1, example="1")
@@ -1437,35 +1426,3 @@ def calibration_table(simulation: SimulatedMonths, month: int = 1, threshold: fl
         row(f"simulated month {month}", scores[ok], observed[ok], without[ok]),
     ]).set_index("customers")
     return _simulated(table, simulation.caption)
-
-
-@course_function
-def plot_truth(simulation: SimulatedMonths, ax=None):
-    """Line chart of the simulated truth by month: churn within the horizon with and without the campaign.
-
-    Dashed vertical lines mark where each incident (knob) starts. The title says
-    "Simulated". Returns the axes; end the cell with ``plt.show()``.
-    """
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
-
-    from churnlab import plots
-
-    simulation = _checked_simulation(simulation)
-    truth = simulation.truth
-    ax = plots.new_axes(ax)
-    ax.plot(truth["month"], truth["churn_rate_without_campaign"], marker="o", color=plots.CHURN_COLOUR,
-            label="would have left without the campaign")
-    ax.plot(truth["month"], truth["churn_rate"], marker="o", color=plots.STAY_COLOUR, label="left (with the campaign)")
-    ax.plot(truth["month"], truth["true_churn_probability"], linestyle=":", color="black",
-            label="true churn probability (mean)")
-    for _, incident in simulation.incidents.iterrows():
-        ax.axvline(incident["from_month"], color=plots.NEUTRAL_COLOUR, linestyle="--", linewidth=1)
-        ax.annotate(incident["incident"].split(" (")[0], (incident["from_month"], 0.02), xycoords=("data", "axes fraction"),
-                    rotation=90, va="bottom", ha="right", fontsize=8, color="dimgray")
-    ax.set_ylim(0, max(0.5, float(truth[["churn_rate_without_campaign", "churn_rate"]].max().max()) + 0.15))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(fontsize=8, loc="upper left")
-    horizon = simulation.settings["horizon_months"]
-    return plots.label(ax, "Simulated months: who really left (the truth)", "month after launch (1 = January 2027)",
-                       f"customers who leave within {horizon} months (%)")

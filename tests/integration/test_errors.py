@@ -6,7 +6,7 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from churnlab.errors import explain
+from churnlab._notebook.explainers import explain
 
 
 def _error_of(call):
@@ -389,3 +389,32 @@ def test_a_variable_holding_the_address_typed_in_quotes_is_explained(mlflow_stor
     error = _error_of(lambda: mlflow_store.sklearn.load_model("model_address"))
     explanation = explain(error, {"model_address": model_address})
     assert "remove the quotes" in explanation and "load_model(model_address)" in explanation
+
+
+class _Shell:
+    """Just enough of IPython's shell for the notebook hook."""
+
+    user_ns: dict = {}
+
+    def __init__(self):
+        self.tracebacks = []
+
+    def showtraceback(self, exc_tuple, tb_offset=None):
+        self.tracebacks.append(exc_tuple)
+
+
+def test_the_notebook_hook_shows_a_course_errors_cause_and_a_course_bugs_traceback(capsys):
+    from churnlab._notebook.explainers import _show_error
+    from churnlab.errors import CourseBug, CourseError
+
+    shell = _Shell()
+    try:
+        raise CourseError("threshold is 50; give a share.") from ValueError("could not convert")
+    except CourseError as error:
+        _show_error(shell, type(error), error, error.__traceback__)
+    shown = capsys.readouterr().out
+    assert "🛑 CourseError: threshold is 50" in shown and "because of ValueError: could not convert" in shown
+    assert shell.tracebacks == [], "a learner's mistake gets no traceback"
+    bug = CourseBug("plots.churn_rate_by stopped with KeyError: 'x'. This is a bug in the course's package")
+    _show_error(shell, CourseBug, bug, None)
+    assert "🐞" in capsys.readouterr().out and len(shell.tracebacks) == 1, "the course's bug keeps its traceback"

@@ -7,6 +7,8 @@ from mistakes import Mistake
 MONEY = CampaignEconomics()
 
 MISTAKES = [
+    Mistake("tracking.session_filter", "the role as a number", lambda c: tracking.session_filter(role=1), "role"),
+    Mistake("tracking.session_filter", "a list of roles", lambda c: tracking.session_filter(role=["candidate"]), "role"),
     Mistake("tracking.setup", "the experiment name unquoted (a number)", lambda c: tracking.setup(5), "in quotes"),
     Mistake("tracking.data_params", "an argument it does not take", lambda c: tracking.data_params(c.customers),
             "more values than it takes"),

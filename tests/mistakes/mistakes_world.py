@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 from mistakes import Mistake
 
-from churnlab import world
+from churnlab import plots, world
 
 
 def _year():
@@ -114,7 +114,7 @@ MISTAKES = [
     Mistake("world.caption", "a table the simulator did not make", lambda course: world.caption(course.customers),
             "does not carry the 'simulated' mark"),
     Mistake("world.caption", "nothing", lambda course: world.caption(None), "result of world.simulate"),
-    Mistake("world.plot_truth", "the truth table instead of the simulation", lambda course: world.plot_truth(_year().truth),
+    Mistake("plots.plot_truth", "the truth table instead of the simulation", lambda course: plots.plot_truth(_year().truth),
             "not one of its tables"),
     Mistake("world.truth_probability", "a table without the customers' columns",
             lambda course: world.truth_probability(pd.DataFrame({"tenure": [1]})), "has no column"),

@@ -20,10 +20,11 @@ from mistakes import COURSE
 matplotlib.use("Agg")
 
 TESTS = Path(__file__).resolve().parent
-# The modules whose functions a learner calls from a notebook.
-LEARNER_MODULES = sorted(f"churnlab.{path.stem}" for path in (TESTS.parents[1] / "churnlab").glob("*.py")
-                         if path.stem not in ("__init__", "__main__", "errors", "validate", "colab", "doctor", "workspace",
-                                              "progress"))  # progress: called by the checks; a learner only turns it off
+# The modules whose functions a learner calls from a notebook: modules and packages (monitoring/) of churnlab.
+PACKAGE_DIR = TESTS.parents[1] / "churnlab"
+LEARNER_MODULES = sorted(f"churnlab.{path.stem}" for path in [*PACKAGE_DIR.glob("*.py"), *(p.parent for p in PACKAGE_DIR.glob("*/__init__.py"))]
+                         if not path.stem.startswith("_") and path.stem not in ("errors", "validate", "colab", "doctor", "workspace", "exercises",
+                                                                                     "progress"))  # progress: called by the checks; a learner only turns it off
 BATTERY = [mistake for path in sorted(TESTS.glob("mistakes_*.py"))
            for mistake in importlib.import_module(path.stem).MISTAKES]
 

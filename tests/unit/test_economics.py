@@ -14,7 +14,7 @@ from churnlab.economics import (
     top_k_order,
     top_k_profit,
 )
-from churnlab.errors import CourseError, EconomicsError
+from churnlab.errors import CourseError
 
 # Six customers, scores highest first; churners are the 1st, 2nd and 4th.
 Y = [1, 1, 0, 1, 0, 0]
@@ -59,15 +59,14 @@ def test_economics_is_frozen():
         ({"cost_per_contact": float("inf")}, "finite number"),
         ({"cost_per_contact": "10"}, "should be a number"),
         ({"value_of_saved_customer": "$200"}, "should be a number"),
-        ({"acceptance_rate": True}, "should be a number"),
-        ({"acceptance_rate": None}, "should be a number"),
+        ({"acceptance_rate": True}, "should be one number"),
+        ({"acceptance_rate": None}, "should be one number"),
     ],
 )
 def test_bad_economics_are_rejected_with_a_clear_message(kwargs, phrase):
-    with pytest.raises(EconomicsError) as error:
+    with pytest.raises(CourseError) as error:
         CampaignEconomics(**kwargs)
     assert phrase in str(error.value)
-    assert isinstance(error.value, CourseError) and isinstance(error.value, ValueError)
 
 
 def test_acceptance_of_exactly_one_is_fine():
@@ -303,11 +302,11 @@ def test_compare_campaigns_by_hand():
 
 
 def test_compare_campaigns_rejects_mismatches():
-    with pytest.raises(EconomicsError, match="not one of the campaigns"):
+    with pytest.raises(CourseError, match="not one of the campaigns"):
         compare_campaigns(Y, {"a": [1] * 6}, scores={"b": SCORES})
     with pytest.raises(CourseError, match="has 2"):
         compare_campaigns(Y, {"a": [1, 0]})
-    with pytest.raises(EconomicsError, match="both churners and loyal"):
+    with pytest.raises(CourseError, match="both churners and loyal"):
         compare_campaigns([1, 1], {"a": [1, 0]})
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from churnlab import validate
-from churnlab.errors import CourseError
+from churnlab.errors import CourseBug, CourseError
 from churnlab.validate import Blank, course_function
 
 
@@ -109,9 +109,14 @@ def test_course_function_rewords_a_wrong_call():
     assert _campaign("customers", 0.5) == 1.0
 
 
-def test_course_function_turns_an_unforeseen_error_into_a_course_error_naming_the_function():
-    message = _message(lambda: _broken(1))
+def test_course_function_reports_an_unforeseen_error_as_the_course_bug_it_is():
+    with pytest.raises(CourseBug) as raised:
+        _broken(1)
+    message = str(raised.value)
+    assert not isinstance(raised.value, CourseError), "a bug in the package is not the learner's mistake"
     assert "_broken stopped with KeyError" in message and "help(" in message
+    assert "bug in the course's package" in message and "/issues" in message
+    assert isinstance(raised.value.__cause__, KeyError), "the original error and its traceback are kept"
 
 
 def test_course_function_gives_a_blank_back_for_a_blank():

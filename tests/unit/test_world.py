@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from churnlab import load_churn, world  # noqa: E402
+from churnlab import load_churn, plots, world  # noqa: E402
 from churnlab.errors import CourseError  # noqa: E402
 from churnlab.model import features_and_label, make_churn_model  # noqa: E402
 
@@ -476,7 +476,7 @@ def test_a_year_of_seven_thousand_customers_takes_under_a_second():
 
 
 def test_plot_truth_is_titled_simulated_with_labelled_axes(year):
-    ax = world.plot_truth(world.simulate(months=6, seed=2, price_rise=0.1, price_rise_from=3))
+    ax = plots.plot_truth(world.simulate(months=6, seed=2, price_rise=0.1, price_rise_from=3))
     assert "Simulated" in ax.get_title(loc="left")
     assert "month" in ax.get_xlabel() and "%" in ax.get_ylabel()
     assert ax.get_legend() is not None

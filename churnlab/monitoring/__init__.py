@@ -1,0 +1,92 @@
+"""Monitoring a live churn model (lesson 08): drift, delayed labels, a model-health page, SQL over the logs.
+
+A model that passed its A/B test still decays: customers change, prices change,
+competitors move, pipelines break, and churn labels arrive three months late.
+This module holds what a team would build once and read every month:
+
+- ``what_to_watch()``: what to monitor, in order of value (Full Stack Deep Learning,
+  2022, lecture 6), and when each signal is visible.
+- Drift: ``psi`` (the population stability index: about 10 bins cut at the reference
+  data's deciles, empty values in a bin of their own), ``psi_verdict`` (the common
+  bands < 0.10 / 0.10-0.25 / > 0.25: rules of thumb, not tests), ``psi_by_month``,
+  and ``drift_at_sizes`` (why a KS test's p-value alarms on tiny shifts at large volumes).
+- ``expected_precision``: the label-free estimate of precision, the mean score of the
+  flagged customers. It holds while the model stays calibrated; it cannot see a change
+  of behaviour that leaves the inputs where they were.
+- ``health_table``, ``alerts``, ``write_health_page``: one row per month of what a PM
+  checks in thirty seconds, the alerts against ``AlertThresholds``, and a small
+  self-contained HTML page (inline SVG, no script, no external request) in the work folder.
+- ``sql``: DuckDB over the logs, with a friendly message for a syntax error, a misspelt
+  column or table (the tables' columns listed), and DuckDB's common traps.
+- Retraining: ``labelled_rows``, ``split_by_seat``, ``compare_models``; in MLflow:
+  ``ensure_champion``, ``log_monitoring_plan``, ``log_retrain``, and the readers
+  ``latest_monitoring_plan`` and ``latest_retrain`` (for lesson 09's brief).
+
+Everything here reads the **logs** of a simulation (``customers``, ``predictions``,
+``contacts``, ``outcomes``, ``assignments``), never its truth: what a team could compute.
+Realised precision is read on a **hold-out** arm (customers the model scores but nobody
+contacts): on contacted customers the offer itself changes the outcome.
+"""
+from __future__ import annotations
+
+from churnlab.monitoring.drift import (  # noqa: F401
+    EMPTY_BIN_SHARE,
+    PSI_BANDS,
+    TOP_INPUTS,
+    drift_at_sizes,
+    psi,
+    psi_by_month,
+    psi_verdict,
+)
+from churnlab.monitoring.health import (  # noqa: F401
+    DEFAULT_THRESHOLDS,
+    HOLDOUT_ARM,
+    AlertThresholds,
+    alerts,
+    expected_precision,
+    health_table,
+    what_to_watch,
+)
+from churnlab.monitoring.page import (  # noqa: F401
+    HEALTH_PAGE_FILE,
+    write_health_page,
+)
+from churnlab.monitoring.retrain import (  # noqa: F401
+    compare_models,
+    ensure_champion,
+    labelled_rows,
+    latest_monitoring_plan,
+    latest_retrain,
+    log_monitoring_plan,
+    log_retrain,
+    split_by_seat,
+)
+from churnlab.monitoring.sql import sql  # noqa: F401
+
+__all__ = [
+    "AlertThresholds",
+    "DEFAULT_THRESHOLDS",
+    "EMPTY_BIN_SHARE",
+    "HEALTH_PAGE_FILE",
+    "HOLDOUT_ARM",
+    "PSI_BANDS",
+    "TOP_INPUTS",
+    "alerts",
+    "compare_models",
+    "drift_at_sizes",
+    "ensure_champion",
+    "expected_precision",
+    "health_table",
+    "labelled_rows",
+    "latest_monitoring_plan",
+    "latest_retrain",
+    "log_monitoring_plan",
+    "log_retrain",
+    "psi",
+    "psi_by_month",
+    "psi_verdict",
+    "split_by_seat",
+    "sql",
+    "what_to_watch",
+    "write_health_page",
+]

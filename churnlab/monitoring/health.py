@@ -1,0 +1,250 @@
+"""The health of a live model (lesson 08): what to watch, the label-free precision estimate, the month table and
+its alerts against ``AlertThresholds``."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+from churnlab._base import validate
+from churnlab._base.errors import CourseError
+from churnlab._base.validate import course_function
+from churnlab.economics import CampaignEconomics, _checked_economics
+from churnlab.monitoring.drift import (
+    TOP_INPUTS,
+    _checked_month,
+    _checked_simulation,
+    _model_inputs,
+    psi_by_month,
+)
+
+HOLDOUT_ARM = "hold-out"
+_SHARE_THRESHOLDS = ("flagged_change", "empty_share", "precision_gap", "failure_share")
+
+
+@dataclass(frozen=True)
+class AlertThresholds:
+    """When a panel of the health page turns red. Each is a rule of thumb a team agrees on, then tunes.
+
+    - ``leaving_rate_rise``: this month's share of customers leaving, relative to the reference
+      month (0.25 = alert when 25 % higher).
+    - ``volume_change``: customers scored, relative to the reference month (0.20 = ±20 %).
+    - ``flagged_change``: the share of customers flagged, in points away from the reference month.
+    - ``psi``: the PSI of an input or of the score against the reference month.
+    - ``empty_share``: the share of rows with an empty model input.
+    - ``precision_gap``: realised minus estimated precision, either way (known three months late).
+    - ``latency_p99_ms`` and ``failure_share``: the scoring service's 99th-percentile latency
+      and its share of failed calls.
+    """
+
+    leaving_rate_rise: float = 0.25
+    volume_change: float = 0.20
+    flagged_change: float = 0.10
+    psi: float = 0.25
+    empty_share: float = 0.01
+    precision_gap: float = 0.10
+    latency_p99_ms: float = 250.0
+    failure_share: float = 0.01
+
+    def __post_init__(self):
+        for item in fields(self):
+            value = validate.number(getattr(self, item.name), item.name, low=0, example=str(item.default))
+            if item.name in _SHARE_THRESHOLDS:
+                validate.fraction(value, item.name, example=str(item.default))
+
+
+DEFAULT_THRESHOLDS = AlertThresholds()
+
+# --- what to watch ------------------------------------------------------------------------------------------
+
+
+@course_function
+def what_to_watch() -> pd.DataFrame:
+    """What to monitor, most valuable first, with an example from the churn campaign and when it is visible.
+
+    The order is Full Stack Deep Learning's (2022, lecture 6): outcomes and business results,
+    model performance, proxies, data quality, drift, system health. The first rows matter most
+    but arrive last: a churn label is known three months after the prediction.
+    """
+    rows = [
+        ("1. outcomes and business results", "customers leaving; the campaign's profit", "month end; profit 3 months later"),
+        ("2. model performance", "precision, recall, calibration per cohort", "3 months later (label horizon)"),
+        ("3. proxies", "label-free estimate: mean score of flagged", "the day of scoring"),
+        ("4. data quality", "empty or impossible values in the inputs", "the day of scoring"),
+        ("5. drift", "PSI of inputs and scores; share flagged", "the day of scoring"),
+        ("6. system health", "customers scored, latency, failed calls", "the day of scoring"),
+    ]
+    return pd.DataFrame(rows, columns=["what to watch", "in the churn campaign", "visible"]).set_index("what to watch")
+
+
+# --- the label-free estimate -----------------------------------------------------------------------------------
+
+
+@course_function
+def expected_precision(churn_scores, threshold: float = 1 / 6) -> float:
+    """The label-free estimate of precision: the mean score of the customers flagged (score >= ``threshold``).
+
+    If the model is calibrated (a score of 0.4 means 4 in 10 such customers leave), this is
+    the share of flagged customers who will leave, known the day they are scored, three
+    months before the labels. It fails when behaviour changes without the inputs moving: the
+    scores stay the same, so the estimate does too. Empty scores (failed calls) are left out.
+    """
+    listed = not hasattr(churn_scores, "predict_proba") and not isinstance(churn_scores, (str, bytes, dict)) \
+        and churn_scores is not None and np.ndim(churn_scores) == 1
+    scores = validate.scores(pd.Series(churn_scores).dropna() if listed else churn_scores)
+    cut = validate.threshold(threshold, scores)
+    flagged = scores[scores >= cut]
+    if flagged.size == 0:
+        raise CourseError(f"No customer scores at or above {cut:g}: nobody is flagged, so there is no precision to estimate.")
+    return float(flagged.mean())
+
+
+# --- the health table --------------------------------------------------------------------------------------------
+
+
+def _holdout(simulation, holdout_arm: str) -> np.ndarray:
+    arms = simulation.assignments["arm"]
+    if holdout_arm not in set(arms):
+        found = ", ".join(repr(a) for a in sorted(set(arms)))
+        raise CourseError(f"The simulation has no arm {holdout_arm!r} (its arms: {found}). Realised precision is read on a "
+                          "hold-out that nobody contacts: simulate with policy=world.ab_test({'model': 'model', "
+                          "'hold-out': 'none'}, split=(90, 10)).")
+    return arms.eq(holdout_arm).to_numpy()
+
+
+@course_function
+def health_table(simulation, reference_month: int = 1, holdout_arm: str = HOLDOUT_ARM, economics=None) -> pd.DataFrame:
+    """One row per month of what the model-health page shows, computed from the logs only.
+
+    Visible on the day of scoring (or the month's end): ``customers_scored``,
+    ``failure_share``, ``latency_p50_ms``, ``latency_p99_ms``, ``leaving_rate`` (share of the
+    month's customers who left that month), ``share_flagged``, ``mean_score``, ``score_p10``,
+    ``score_p50``, ``score_p90`` (the score distribution), ``psi_score``
+    and ``psi_<input>`` for ``TOP_INPUTS`` (against ``reference_month``), ``empty_share``
+    (rows with an empty model input), ``contacted``, ``estimated_precision`` (mean score of
+    the flagged) and ``estimated_profit`` (dollars, from the contacted customers' scores).
+    Known three months late (empty before): ``realised_precision`` (churn rate of the flagged
+    customers of the hold-out arm, whom nobody contacts), ``realised_recall`` (share of the
+    hold-out's churners the model flagged), ``holdout_churn_rate`` (to set against
+    ``holdout_mean_score``: a calibrated model's mean score matches it) and
+    ``realised_profit`` (the month's contacts valued at the realised precision), with
+    ``holdout_flagged`` (how many customers the precision rests on).
+    """
+    simulation = _checked_simulation(simulation)
+    reference_month = _checked_month(simulation, reference_month, "reference_month")
+    holdout_arm = validate.text(holdout_arm, "holdout_arm", example="'hold-out'")
+    economics = _checked_economics(CampaignEconomics() if economics is None else economics)
+    threshold = simulation.settings["threshold"]
+    predictions, customers, outcomes = simulation.predictions, simulation.customers, simulation.outcomes
+    holdout = _holdout(simulation, holdout_arm)
+    months = predictions["month"].to_numpy()
+    scores = predictions["churn_score"].to_numpy(dtype=float)
+    flagged = scores >= threshold  # a failed call (NaN) is never flagged
+    churned = outcomes["churned"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    left_in_month = (outcomes["churned_on"].dt.to_period("M") == outcomes["month_start"].dt.to_period("M")).to_numpy()
+    empty_input = customers[_model_inputs()].isna().any(axis=1).to_numpy()
+    latency = predictions["latency_ms"].to_numpy(dtype=float)
+    failed = predictions["scoring_failed"].to_numpy(dtype=bool)
+    contacts = simulation.contacts.merge(predictions[["customer_id", "month", "churn_score"]], on=["customer_id", "month"])
+    contacted = contacts.groupby("month")["churn_score"].agg(["size", "mean"])
+    drift = psi_by_month(simulation, list(TOP_INPUTS) + ["churn_score"], reference_month)
+    gain, cost = economics.acceptance_rate * economics.value_of_saved_customer, economics.cost_per_contact
+    rows = []
+    for month in sorted(set(months.tolist())):
+        here = months == month
+        known = here & holdout & flagged
+        labels = churned[known]
+        realised = float(labels.mean()) if labels.size and not np.isnan(labels).any() else math.nan
+        cohort = here & holdout & ~failed
+        cohort_labels = churned[cohort]
+        labelled = cohort_labels.size > 0 and not np.isnan(cohort_labels).any()
+        churners = cohort_labels == 1
+        recall = float(flagged[cohort][churners].mean()) if labelled and churners.any() else math.nan
+        n_contacted = int(contacted["size"].get(month, 0))
+        mean_contacted = float(contacted["mean"].get(month, math.nan))
+        rows.append({
+            "month": month,
+            "customers_scored": int(here.sum()),
+            "failure_share": float(failed[here].mean()),
+            "latency_p50_ms": float(np.percentile(latency[here], 50)),
+            "latency_p99_ms": float(np.percentile(latency[here], 99)),
+            "leaving_rate": float(left_in_month[here].mean()),
+            "share_flagged": float(flagged[here & ~failed].mean()),
+            "mean_score": float(np.nanmean(scores[here])),
+            **{f"score_p{q}": float(np.nanpercentile(scores[here], q)) for q in (10, 50, 90)},
+            "psi_score": float(drift.loc[month, "churn_score"]),
+            **{f"psi_{c}": float(drift.loc[month, c]) for c in TOP_INPUTS},
+            "empty_share": float(empty_input[here].mean()),
+            "contacted": n_contacted,
+            "estimated_precision": float(scores[here & flagged].mean()),
+            "realised_precision": realised,
+            "holdout_flagged": int(known.sum()),
+            "realised_recall": recall,
+            "holdout_mean_score": float(scores[cohort].mean()),
+            "holdout_churn_rate": float(cohort_labels.mean()) if labelled else math.nan,
+            "estimated_profit": n_contacted * (mean_contacted * gain - cost) if n_contacted else 0.0,
+            "realised_profit": n_contacted * (realised * gain - cost) if n_contacted else (0.0 if not math.isnan(realised) else math.nan),
+        })
+    table = pd.DataFrame(rows).set_index("month")
+    table.attrs.update(simulation.customers.attrs)
+    table.attrs["reference_month"] = reference_month
+    return table
+
+
+_HEALTH_COLUMNS = ("customers_scored", "leaving_rate", "share_flagged", "empty_share", "estimated_precision")
+
+
+def _checked_health(table, name: str = "table") -> pd.DataFrame:
+    return validate.dataframe(table, name, needs=_HEALTH_COLUMNS, example="monitoring.health_table(year)")
+
+
+def _checked_thresholds(thresholds) -> AlertThresholds:
+    if thresholds is None:
+        return DEFAULT_THRESHOLDS
+    if not isinstance(thresholds, AlertThresholds):
+        raise CourseError("thresholds should be monitoring.AlertThresholds(...), like AlertThresholds(psi=0.2), "
+                          f"not {validate.kind_of(thresholds)}.")
+    return thresholds
+
+
+@course_function
+def alerts(table, thresholds=None) -> pd.DataFrame:
+    """Every alert of the health table: one row per month and panel whose value crosses its threshold.
+
+    Columns: ``month``, ``panel``, ``signal`` (what crossed), ``value``, ``threshold``.
+    Months without labels yet cannot raise a precision alert: that is the cost of waiting.
+    """
+    table = _checked_health(table)
+    limits = _checked_thresholds(thresholds)
+    reference = int(table.attrs.get("reference_month", table.index.min()))
+    base = table.loc[reference]
+    rows = []
+
+    def check(panel, signal, values, threshold, above=True):
+        for month, value in values.items():
+            if not np.isnan(value) and (value > threshold if above else value < threshold):
+                rows.append((int(month), panel, signal, float(value), float(threshold)))
+
+    check("outcomes", "leaving rate vs reference (relative)", table["leaving_rate"] / base["leaving_rate"] - 1,
+          limits.leaving_rate_rise)
+    check("volume", "customers scored vs reference (relative, either way)",
+          (table["customers_scored"] / base["customers_scored"] - 1).abs(), limits.volume_change)
+    check("scores", "share flagged vs reference (points, either way)", (table["share_flagged"] - base["share_flagged"]).abs(),
+          limits.flagged_change)
+    check("scores", "PSI of the score", table["psi_score"], limits.psi)
+    for column in TOP_INPUTS:
+        if f"psi_{column}" in table:
+            check("input drift", f"PSI of {column}", table[f"psi_{column}"], limits.psi)
+    check("data quality", "share of rows with an empty input", table["empty_share"], limits.empty_share)
+    if "realised_precision" in table:
+        check("precision", "realised minus estimated precision (either way)",
+              (table["realised_precision"] - table["estimated_precision"]).abs(), limits.precision_gap)
+    if "latency_p99_ms" in table:
+        check("system", "latency, 99th percentile (ms)", table["latency_p99_ms"], limits.latency_p99_ms)
+        check("system", "share of failed calls", table["failure_share"], limits.failure_share)
+    result = pd.DataFrame(rows, columns=["month", "panel", "signal", "value", "threshold"])
+    return result.sort_values(["month", "panel"], kind="stable").reset_index(drop=True)
+
+

@@ -1,0 +1,168 @@
+"""The course's chart style: sizes, colours, new axes, titles and labels, dollar axes, and the checks of ``ax``."""
+from __future__ import annotations
+
+import re
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from churnlab._base import validate
+from churnlab._base.errors import CourseError
+from churnlab._base.validate import course_function
+
+FIGURE_SIZE = (7, 4)
+WIDE_FIGURE_SIZE = (11, 4)  # two or three charts side by side
+# The four cells of a campaign's confusion matrix, in customer words: rows = what happened, columns = what we did.
+CUSTOMER_WORDS = (
+    ("loyal customers\nwe leave alone", "loyal customers\nwe bother"),
+    ("churners\nwe miss", "churners\nwe call"),
+)
+CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR = "#d1495b", "#00798c", "#8d99ae"
+MOST_BARS = 30  # a category column with more values than this is a number: use churn_rate_by_bins
+MOST_SIDE_BY_SIDE = 4
+
+
+# --- checking what a learner passes -----------------------------------------------------------------
+
+
+def _checked_axes(ax, name: str = "ax", may_be_none: bool = True):
+    if ax is None and may_be_none:
+        return None
+    if isinstance(ax, Axes):
+        return ax
+    if isinstance(ax, np.ndarray) and ax.size and all(isinstance(a, Axes) for a in ax.flat):
+        raise CourseError(f"{name} holds several charts; pass one of them, e.g. {name}[0].")
+    if ax is plt or getattr(ax, "__name__", "") == "matplotlib.pyplot":
+        raise CourseError(f"{name} should be one chart's axes, not the plt module. Make one with ax = plots.new_axes().")
+    if hasattr(ax, "add_subplot"):
+        raise CourseError(f"{name} should be one chart's axes, but it is a whole figure. Use figure.axes[0], "
+                          "or make axes with ax = plots.new_axes().")
+    if callable(ax):
+        raise CourseError(f"{name} is a function, not a chart's axes: add the brackets, e.g. ax = plots.new_axes().")
+    needed = "one chart's axes, like ax = plots.new_axes()" + (", or left out (a new chart is drawn)" if may_be_none else "")
+    raise CourseError(f"{name} should be a matplotlib chart: {needed}; not {validate.kind_of(ax)}.")
+
+
+def _checked_title(value, name: str) -> str:
+    return _plain_text(validate.text(value, name, example="'Churn rate by contract'"))
+
+
+# --- the charts -------------------------------------------------------------------------------------
+
+
+@course_function
+def new_axes(ax=None):
+    """The axes to draw on: yours, or a fresh figure of the course's size."""
+    ax = _checked_axes(ax)
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=FIGURE_SIZE, layout="constrained")
+    return ax
+
+
+@course_function
+def label(ax, title: str, xlabel: str, ylabel: str):
+    """Give a chart its title and axis labels (with units) in one call. A $ sign shows as typed."""
+    ax = _checked_axes(ax, may_be_none=False)
+    ax.set_title(_checked_title(title, "title"), loc="left", fontweight="bold")
+    ax.set_xlabel(_checked_title(xlabel, "xlabel"))
+    ax.set_ylabel(_checked_title(ylabel, "ylabel"))
+    return ax
+
+
+def _dollar_text(value, _position=None) -> str:
+    amount = f"{abs(value) / 1000:,.4g}k" if abs(value) >= 1000 else f"{abs(value):,.0f}"
+    return f"-${amount}" if value < 0 else f"${amount}"
+
+
+def _exact_dollars(value) -> str:
+    """$12,650 and -$3,450: a bar's label, to the dollar."""
+    return f"-${abs(value):,.0f}" if value < 0 else f"${value:,.0f}"
+
+
+def _dollar_axis(axis):
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(nbins=6))
+    axis.set_major_formatter(FuncFormatter(_dollar_text))
+
+
+def _plain_text(text: str) -> str:
+    """Text shown as typed: a pair of $ signs would otherwise start matplotlib's maths mode."""
+    return re.sub(r"(?<!\\)\$", r"\\$", str(text))
+
+
+# Where a point's name may go, in points from the point: beside, above, below, then further out.
+LABEL_SPOTS = [(10, 0, "left", "center"), (-10, 0, "right", "center"), (0, 10, "center", "bottom"), (0, -10, "center", "top"),
+               (8, 8, "left", "bottom"), (-8, 8, "right", "bottom"), (8, -8, "left", "top"), (-8, -8, "right", "top")]
+LABEL_SPOTS += [(dx * 3, dy * 3, ha, va) for dx, dy, ha, va in LABEL_SPOTS if dx or dy]
+LABEL_SPOTS += [(dx * 6, dy * 6, ha, va) for dx, dy, ha, va in LABEL_SPOTS[:8]]
+
+
+def _label_points(ax, x, y, names) -> list:
+    """Write each point's name next to it where it overlaps no other name, no point and stays inside the axes."""
+    figure = ax.figure
+    figure.canvas.draw()  # lay the figure out first: the labels are placed in its final pixels
+    renderer = figure.canvas.get_renderer()
+    axes_box = ax.get_window_extent(renderer)
+    markers = [ax.transData.transform((px, py)) for px, py in zip(x, y)]
+    radius = 5 * figure.dpi / 72
+    taken = []
+    labels = []
+    # The most crowded points choose first, while there is still room around them.
+    crowding = [sum(np.hypot(*(m - other)) < 60 for other in markers) for m in markers]
+    for index in sorted(range(len(names)), key=lambda i: (-crowding[i], i)):
+        best = None
+        for dx, dy, ha, va in LABEL_SPOTS:
+            text = ax.annotate(names[index], (x[index], y[index]), xytext=(dx, dy), textcoords="offset points",
+                               ha=ha, va=va, fontsize=8, annotation_clip=False)
+            box = text.get_window_extent(renderer).expanded(1.04, 1.15)
+            inside = (box.x0 >= axes_box.x0 and box.x1 <= axes_box.x1 and box.y0 >= axes_box.y0 and box.y1 <= axes_box.y1)
+            clash = sum(1e5 + _overlap(box, other) for other in taken if _overlap(box, other) > 0)
+            clash += sum(_overlap(box, _marker_box(m, radius)) for k, m in enumerate(markers))
+            # No other point right beside a name, or a reader pairs the name with the wrong point.
+            clash += 1e4 * sum(_distance_to_box(m, box) < 2.5 * radius for k, m in enumerate(markers) if k != index)
+            cost = clash + (0 if inside else 1e6)
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cost, text, box, True)  # every name gets a thin line to its point: no guessing which
+            else:
+                text.remove()
+            if cost == 0:
+                break
+        _, text, box, far = best
+        if far:
+            text.remove()
+            text = ax.annotate(text.get_text(), (x[index], y[index]), xytext=text.xyann, textcoords="offset points",
+                               ha=text.get_ha(), va=text.get_va(), fontsize=8, annotation_clip=False,
+                               arrowprops={"arrowstyle": "-", "color": NEUTRAL_COLOUR, "linewidth": 0.8, "shrinkA": 0, "shrinkB": 4})
+        text.set_in_layout(False)
+        taken.append(box)
+        labels.append(text)
+    return labels
+
+
+def _distance_to_box(point, box) -> float:
+    dx = max(box.x0 - point[0], 0.0, point[0] - box.x1)
+    dy = max(box.y0 - point[1], 0.0, point[1] - box.y1)
+    return float(np.hypot(dx, dy))
+
+
+def _marker_box(centre, radius):
+    from matplotlib.transforms import Bbox
+
+    return Bbox.from_extents(centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius)
+
+
+def _overlap(first, second) -> float:
+    width = min(first.x1, second.x1) - max(first.x0, second.x0)
+    height = min(first.y1, second.y1) - max(first.y0, second.y0)
+    return max(width, 0.0) * max(height, 0.0)
+
+
+def _checked_table(table, name: str, needs: tuple[str, ...], made_by: str) -> pd.DataFrame:
+    return validate.dataframe(table, name, needs=needs, example=made_by)
+

@@ -180,9 +180,9 @@ WRONG_ANSWERS = {
         # the real C = 0.3 run is a candidate (q1 passed), but a try trained with C = 30 under its name tops the experiment
         ("model C=0.3", "is not a candidate"),
         ("model C=3", "not one of this session's candidates"),  # an earlier session's candidate
-        ("Model C=0.3", "not one of this session's candidates"),  # a try that went wrong
-        ("rule: month-to-month", "another run earns more"),
-        ("model C=0.01", "another run earns more"),
+        ("Model C=0.3", "capitals too"),  # a try that went wrong: a run named 'model C=0.3' exists
+        ("rule: month-to-month", "another candidate earns more"),
+        ("model C=0.01", "another candidate earns more"),
         ("Model C=0.1", "matched exactly, capitals too"),
         ("model C=42", "No candidate run in the practice experiment is named"),
         (12650, "as text"),

@@ -32,7 +32,9 @@ NOT_COPIED = shutil.ignore_patterns(".git", ".nox", ".venv", "work", "test-artif
                                     ".ipynb_checkpoints", "mlflow.db", "mlruns")
 # Variables that would point the kernel away from the copy (an instructor's server, another work folder).
 CLEARED = ("CHURNLAB_WORKDIR", "MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD",
-           "MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME")
+           "MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME",
+           # lesson 05 sets it for its session tag: a kernel must start its own session, not join the caller's
+           "MLFLOW_RUN_CONTEXT")
 
 
 def course_copy(folder: Path) -> Path:

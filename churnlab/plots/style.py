@@ -28,9 +28,10 @@ CUSTOMER_WORDS = (
 OKABE_ITO = {"black": "#000000", "orange": "#e69f00", "sky blue": "#56b4e9", "bluish green": "#009e73",
              "yellow": "#f0e442", "blue": "#0072b2", "vermillion": "#d55e00", "reddish purple": "#cc79a7"}
 CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR = OKABE_ITO["vermillion"], OKABE_ITO["blue"], "#999999"
-# Every chart's default colours (C0, C1, ...) too, for charts drawn with plain matplotlib in a lesson.
-PALETTE = [OKABE_ITO[name] for name in ("blue", "vermillion", "orange", "bluish green", "sky blue", "reddish purple",
-                                        "yellow", "black")]
+# Every chart's default colours (C0, C1, ...) too, for charts drawn with plain matplotlib in a lesson. The first
+# three stay apart for colour-blind readers; from the fourth on, give lines a marker or style of their own too.
+PALETTE = [OKABE_ITO[name] for name in ("blue", "vermillion", "sky blue", "orange", "bluish green", "reddish purple",
+                                        "black", "yellow")]
 plt.rcParams["axes.prop_cycle"] = cycler(color=PALETTE)
 MOST_BARS = 30  # a category column with more values than this is a number: use churn_rate_by_bins
 MOST_SIDE_BY_SIDE = 4

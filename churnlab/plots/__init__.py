@@ -8,6 +8,7 @@ to fix.
 """
 from __future__ import annotations
 
+from churnlab.plots.alt_text import describe, install_alt_formatter
 from churnlab.plots.basics import (  # noqa: F401
     ADD_ON_WORDS,
     TRAIT_WORDS,
@@ -34,6 +35,8 @@ from churnlab.plots.style import (  # noqa: F401
     MOST_BARS,
     MOST_SIDE_BY_SIDE,
     NEUTRAL_COLOUR,
+    OKABE_ITO,
+    PALETTE,
     STAY_COLOUR,
     WIDE_FIGURE_SIZE,
     _plain_text,
@@ -42,16 +45,38 @@ from churnlab.plots.style import (  # noqa: F401
 )
 
 __all__ = [
-    "aa_peeking", "ab_test_effects", "campaign_comparison", "campaign_confusion_matrix", "churn_rate_by",
-    "churn_rate_by_bins", "confusion_in_customer_words", "confusion_small_multiples", "feature_weights",
-    "global_explanations", "label", "metrics_by_threshold", "model_health", "new_axes", "plot_truth",
-    "profit_by_threshold", "profit_curves_by_threshold", "profit_gaps", "reason_codes", "recall_gaps", "reliability",
-    "runs_by_profit", "calibration_by_group",
+    "aa_peeking",
+    "ab_test_effects",
+    "calibration_by_group",
+    "campaign_comparison",
+    "campaign_confusion_matrix",
+    "churn_rate_by",
+    "churn_rate_by_bins",
+    "confusion_in_customer_words",
+    "confusion_small_multiples",
+    "describe",
+    "feature_weights",
+    "global_explanations",
+    "label",
+    "metrics_by_threshold",
+    "model_health",
+    "new_axes",
+    "plot_truth",
+    "profit_by_threshold",
+    "profit_curves_by_threshold",
+    "profit_gaps",
+    "reason_codes",
+    "recall_gaps",
+    "reliability",
+    "runs_by_profit",
 ]
 # The launch lessons' charts (06-08) need fairness, abtest and monitoring: loaded on first use, so that
 # lessons 01-05, which draw only the charts above, start quickly.
 _LAUNCH_CHARTS = ('model_health', 'plot_truth', 'ab_test_effects', 'aa_peeking', 'recall_gaps', 'calibration_by_group', 'global_explanations',
                  'reason_codes')
+
+
+install_alt_formatter()  # in a notebook: each chart's PNG carries its alt text (see churnlab.plots.alt_text)
 
 
 def __getattr__(name: str):

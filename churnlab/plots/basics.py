@@ -9,6 +9,7 @@ from matplotlib.ticker import PercentFormatter
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
+from churnlab.plots.alt_text import describe
 from churnlab.plots.style import (
     CHURN_COLOUR,
     CUSTOMER_WORDS,
@@ -16,6 +17,7 @@ from churnlab.plots.style import (
     MOST_BARS,
     MOST_SIDE_BY_SIDE,
     NEUTRAL_COLOUR,
+    OKABE_ITO,
     STAY_COLOUR,
     WIDE_FIGURE_SIZE,
     _checked_axes,
@@ -76,6 +78,16 @@ def trait_in_words(name: str) -> str:
             if value == "No internet service":
                 return f"no internet service ({thing} column)"
     return name.replace("_", " ")
+
+
+def _words(text) -> str:
+    """A chart's text as a screen reader should read it: $ signs unescaped, no line breaks."""
+    return " ".join(str(text).replace("\\$", "$").split())
+
+
+def _listed(parts) -> str:
+    parts = list(parts)
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _checked_customers(customers, column):
@@ -158,12 +170,16 @@ def churn_rate_by(customers: pd.DataFrame, column: str, ax=None, overall_line: b
     for y, rate in enumerate(rates.to_numpy()):
         ax.annotate(f"{rate:.0%}", (rate, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
     pretty = column.replace("_", " ")
+    overall_words = f" All customers together: {customers['churn'].eq('Yes').mean():.1%}." if overall_line else ""
+    describe(ax, f"Bar chart of the share of customers who churned, by {pretty}, {len(rates)} bars. "
+                 f"Highest: {_words(rates.index[0])}, {rates.iloc[0]:.0%}; lowest: {_words(rates.index[-1])}, "
+                 f"{rates.iloc[-1]:.0%}.{overall_words}")
     return label(ax, f"Churn rate by {pretty}", "customers who churned (%)", pretty)
 
 
 @course_function
 def feature_weights(weights: pd.Series, top: int = 10, ax=None):
-    """Horizontal bars: the ``top`` largest weights by size, named in plain words; red raises churn risk, teal lowers it.
+    """Horizontal bars: the ``top`` largest weights by size, named in plain words; red raises churn risk, blue lowers it.
 
     ``weights``: ``churnlab.model.feature_weights(model)``, one weight per prepared column.
     """
@@ -187,11 +203,16 @@ def feature_weights(weights: pd.Series, top: int = 10, ax=None):
     colours = [CHURN_COLOUR if w > 0 else STAY_COLOUR for w in strongest.to_numpy()]
     ax.barh([_plain_text(trait_in_words(str(name))) for name in strongest.index], strongest.to_numpy(), color=colours)
     ax.axvline(0, color="black", linewidth=0.8)
-    meaning = [Patch(color=CHURN_COLOUR, label="red: raises churn risk"), Patch(color=STAY_COLOUR, label="teal: lowers churn risk")]
+    meaning = [Patch(color=CHURN_COLOUR, label="red: raises churn risk"), Patch(color=STAY_COLOUR, label="blue: lowers churn risk")]
     if own_figure:  # under the chart, where it covers no bar
         ax.figure.legend(handles=meaning, loc="outside lower center", ncols=2, fontsize=9, frameon=False)
     else:
         ax.legend(handles=meaning, loc="best", fontsize=9)
+    raising, lowering = strongest[strongest > 0][::-1], strongest[strongest < 0][::-1]
+    sides = [f"raise it most: {_listed([trait_in_words(str(n)) for n in raising.index[:3]])}" if len(raising) else "",
+             f"lower it most: {_listed([trait_in_words(str(n)) for n in lowering.index[:3]])}" if len(lowering) else ""]
+    describe(ax, f"Bar chart of the {len(strongest)} customer traits the model leans on most, by weight (log-odds). "
+                 f"Traits that {'; traits that '.join(side for side in sides if side)}.")
     return label(ax, f"The {len(strongest)} traits the model leans on most",
                  "weight (log-odds: > 0 raises churn risk, < 0 lowers it)", "customer trait")
 
@@ -229,6 +250,11 @@ def churn_rate_by_bins(customers: pd.DataFrame, column: str, bins, unit: str, ax
     ax.set_ylim(0, max(0.6, float(rates.max()) + 0.05))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     pretty = column.replace("_", " ")
+    rate_of = dict(zip(labels, rates.to_numpy()))
+    high, low = max(rate_of, key=rate_of.get), min(rate_of, key=rate_of.get)
+    describe(ax, f"Line chart of the share of customers who churned, by {pretty} ({_words(unit)}), {len(labels)} ranges. "
+                 f"Highest at {high}: {rate_of[high]:.0%}; lowest at {low}: {rate_of[low]:.0%}; "
+                 f"from {rates.iloc[0]:.0%} in the first range to {rates.iloc[-1]:.0%} in the last. All customers: {overall:.1%}.")
     return label(ax, f"Churn rate by {pretty}", f"{pretty} ({unit})", "customers who churned (%)")
 
 
@@ -249,7 +275,17 @@ def campaign_confusion_matrix(y_true, contacted, ax=None):
         cmap="Blues", colorbar=False, ax=ax,
     )
     ax.set_xticks([0, 1], ["not contacted", "contacted"])
+    describe(ax, _confusion_words("Campaign outcome", outcomes, chosen))
     return label(ax, "Campaign outcome (customers)", "what the campaign did", "what the customer did")
+
+
+def _confusion_words(title, outcomes, chosen) -> str:
+    outcomes, chosen = np.asarray(outcomes), np.asarray(chosen)
+    caught, missed = int(((outcomes == 1) & (chosen == 1)).sum()), int(((outcomes == 1) & (chosen == 0)).sum())
+    bothered, alone = int(((outcomes == 0) & (chosen == 1)).sum()), int(((outcomes == 0) & (chosen == 0)).sum())
+    return (f"{_words(title)}: a two-by-two table of customers, what we decide against what really happened. "
+            f"Of {caught + missed:,} churners we contact {caught:,} and miss {missed:,}; "
+            f"of {bothered + alone:,} loyal customers we bother {bothered:,} and leave {alone:,} alone.")
 
 
 @course_function
@@ -264,13 +300,18 @@ def profit_by_threshold(curve: pd.DataFrame, chosen_threshold: float, ax=None):
     ax.annotate(f"chosen threshold: {chosen_threshold:.3g}", (chosen_threshold, 1.0), xycoords=("data", "axes fraction"),
                 xytext=(4, -12), textcoords="offset points", fontsize=9)
     _dollar_axis(ax.yaxis)
+    best = curve.loc[curve["expected_profit"].idxmax()]
+    at_chosen = curve.iloc[(curve["threshold"] - chosen_threshold).abs().argmin()]
+    describe(ax, f"Line chart of expected campaign profit in dollars at each threshold. It peaks at "
+                 f"{_exact_dollars(best['expected_profit'])} at threshold {best['threshold']:.2f}; the chosen threshold "
+                 f"{chosen_threshold:.3g} gives {_exact_dollars(at_chosen['expected_profit'])}.")
     return label(ax, "Expected campaign profit by threshold",
                  "threshold (churn score, 0–1: contact customers scoring at or above it)", "expected profit (US dollars)")
 
 
 @course_function
 def runs_by_profit(profit_by_run: pd.Series, ax=None):
-    """Horizontal bars: expected profit (dollars) per run, best on top; runs named "rule…" grey, models teal."""
+    """Horizontal bars: expected profit (dollars) per run, best on top; runs named "rule…" grey, models blue."""
     if isinstance(profit_by_run, pd.DataFrame):
         hint = " e.g. run_table['profit ($)']" if "profit ($)" in profit_by_run.columns else ""
         raise CourseError(f"profit_by_run should be one column of profits, one per run,{hint}; not the whole table.")
@@ -292,7 +333,9 @@ def runs_by_profit(profit_by_run: pd.Series, ax=None):
                     va="center", fontsize=9)
     ax.set_xlim(min(float(ordered.min()), 0.0) * 1.18, max(float(ordered.max()), 0.0) * 1.22 + 1.0)
     _dollar_axis(ax.xaxis)
-    return label(ax, "Expected profit of each run (models teal, rules grey)", "expected campaign profit (US dollars)", "run")
+    describe(ax, f"Bar chart of the expected campaign profit of {len(names)} runs, models blue, rules grey. "
+                 f"Best: {names[-1]}, {_exact_dollars(ordered.iloc[-1])}; worst: {names[0]}, {_exact_dollars(ordered.iloc[0])}.")
+    return label(ax, "Expected profit of each run (models blue, rules grey)", "expected campaign profit (US dollars)", "run")
 
 
 @course_function
@@ -325,6 +368,7 @@ def confusion_in_customer_words(y_true, contacted, ax=None, title: str = "Who th
         # Dark cells get white text: decided on the shared scale, not on this matrix alone.
         text.set_color("white" if image.norm(count) > 0.6 else "black")
     ax.set_xticks([0, 1], ["leave alone", "contact"])
+    describe(ax, _confusion_words(title, outcomes, chosen))
     return label(ax, title, "what we decide (customers)", "what really happened (customers)")
 
 
@@ -353,13 +397,24 @@ def confusion_small_multiples(y_true, churn_scores, thresholds):
                                     most_customers=most)
     figure.colorbar(axes[0].images[0], ax=list(axes), shrink=0.8, label="customers in the cell (same scale for all)")
     figure.suptitle("Moving the threshold trades missed churners for bothered customers", fontweight="bold")
+    churners, loyal = int((outcomes == 1).sum()), int((outcomes == 0).sum())
+    each = [f"at {t:.2f} we contact {int(((scores >= t) & (outcomes == 1)).sum()):,} of {churners:,} churners and bother "
+            f"{int(((scores >= t) & (outcomes == 0)).sum()):,} of {loyal:,} loyal customers" for t in thresholds]
+    describe(figure, f"{len(thresholds)} two-by-two tables of customers side by side, one per threshold, on one colour "
+                     f"scale: {'; '.join(each)}.")
     return axes
 
 
 def _mark_thresholds(ax, marks: dict):
-    colours = ("black", "#edae49", "#66a182", "#8d96a3")
-    for (name, value), colour in zip(marks.items(), colours):
-        ax.axvline(value, color=colour, linestyle="--", linewidth=1.2, label=f"{name} ({value:.3f})")
+    # Each mark its own colour and line style: told apart without colour too.
+    colours = ("black", OKABE_ITO["sky blue"], OKABE_ITO["reddish purple"], OKABE_ITO["orange"])
+    styles = ("--", "-.", ":", (0, (6, 2, 1, 2, 1, 2)))
+    for (name, value), colour, style in zip(marks.items(), colours, styles):
+        ax.axvline(value, color=colour, linestyle=style, linewidth=1.4, label=f"{name} ({value:.3f})")
+
+
+def _marks_words(marks: dict) -> str:
+    return (" Vertical lines mark " + _listed([f"{_words(name)} at {value:.3f}" for name, value in marks.items()]) + ".") if marks else ""
 
 
 @course_function
@@ -383,6 +438,11 @@ def metrics_by_threshold(y_true, churn_scores, ax=None, marks: dict | None = Non
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     ax.legend(fontsize=8, loc="lower left")
+    best = int(np.argmax(f1))
+    describe(ax, f"Line chart of precision (blue), recall (red) and F1 (black) at each threshold from 0 to 1. As the threshold "
+                 f"rises, recall falls from {recall[0]:.2f} to {recall[-1]:.2f} and precision rises from {precision[0]:.2f} "
+                 f"to {precision[-1]:.2f}; F1 is highest, {f1[best]:.2f}, at threshold {thresholds[best]:.2f}."
+                 + _marks_words(marks))
     return label(ax, "Raising the threshold: fewer, surer contacts", "threshold (churn probability, 0–1)", "metric (0–1)")
 
 
@@ -403,7 +463,7 @@ def profit_curves_by_threshold(curves: dict, ax=None, marks: dict | None = None)
     curves = {str(name): _checked_profit_curve(curve, f"the curve {name!r}") for name, curve in curves.items()}
     marks = _checked_marks(marks)
     ax = new_axes(_checked_axes(ax))
-    # First economics teal, second red: the same order as campaign_comparison's bars (lesson 04).
+    # First economics blue, second red: the same order as campaign_comparison's bars (lesson 04).
     for (name, curve), colour in zip(curves.items(), (STAY_COLOUR, CHURN_COLOUR, NEUTRAL_COLOUR)):
         ax.plot(curve["threshold"], curve["expected_profit"], color=colour, label=_plain_text(name))
     ax.axhline(0, color="grey", linewidth=0.8)
@@ -411,6 +471,13 @@ def profit_curves_by_threshold(curves: dict, ax=None, marks: dict | None = None)
     ax.set_xlim(0, 1)
     _dollar_axis(ax.yaxis)
     ax.legend(fontsize=8, loc="upper right")
+    peaks = []
+    for (name, curve), colour in zip(curves.items(), ("blue", "red", "grey")):
+        best = curve.loc[curve["expected_profit"].idxmax()]
+        peaks.append(f"{_words(name)} ({colour}) peaks at {_exact_dollars(best['expected_profit'])} at threshold "
+                     f"{best['threshold']:.2f}")
+    describe(ax, f"Line chart of expected campaign profit in dollars at each threshold, {len(curves)} "
+                 f"{'curve' if len(curves) == 1 else 'curves'}: {'; '.join(peaks)}." + _marks_words(marks))
     return label(ax, "Expected campaign profit at each threshold", "threshold (churn probability, 0–1)", "expected profit (US dollars)")
 
 
@@ -465,12 +532,20 @@ def campaign_comparison(table: pd.DataFrame, profit_columns: list[str]):
     figure.suptitle("Same test customers, same metrics, same money", fontweight="bold")
     _label_points(left, table["recall"].to_numpy(float), table["precision"].to_numpy(float),
                   [_plain_text(name) for name in table.index])
+    names = [_words(name) for name in table.index]
+    best = [f"under {_words(column)}, {names[int(np.argmax(table[column]))]} earns most, "
+            f"{_exact_dollars(table[column].max())}, and {names[int(np.argmin(table[column]))]} least, "
+            f"{_exact_dollars(table[column].min())}" for column in profit_columns]
+    describe(figure, f"Two charts of {len(table)} campaigns on the same test customers. Left, precision against recall: "
+                     f"highest precision {names[int(np.argmax(table['precision']))]} ({table['precision'].max():.2f}), "
+                     f"highest recall {names[int(np.argmax(table['recall']))]} ({table['recall'].max():.2f}). "
+                     f"Right, expected profit: {'; '.join(best)}.")
     return left, right
 
 
 # --- lessons 03 and 04: how sure we can be (intervals, calibration) -----------------------------------------
 
-VERDICT_COLOURS = {"clear": STAY_COLOUR, "likely but not certain": "#edae49", "a tie within noise": NEUTRAL_COLOUR}
+VERDICT_COLOURS = {"clear": STAY_COLOUR, "likely but not certain": OKABE_ITO["orange"], "a tie within noise": NEUTRAL_COLOUR}
 
 
 @course_function
@@ -511,6 +586,9 @@ def profit_gaps(gaps: dict, ax=None, title: str = "The model's edge in dollars, 
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(rows.min() - 0.6, rows.max() + 0.8)
     _dollar_axis(ax.xaxis)
+    rows_words = [f"{_words(name)}: {_words(gap)}, {gap.verdict}" for name, gap in gaps.items()]
+    describe(ax, f"{_words(title)}. One row per comparison, the gap in expected profit in dollars with its 95 % interval "
+                 f"(a tie at $0): {'; '.join(rows_words)}.")
     return label(ax, _plain_text(title), "difference in expected profit (US dollars)", "comparison")
 
 
@@ -535,6 +613,13 @@ def reliability(table: pd.DataFrame, ax=None):
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.legend(fontsize=8, loc="upper left")
+    gaps = y - x
+    worst = int(np.argmax(np.abs(gaps)))
+    inside = int(((table["low"].to_numpy(float) <= x) & (x <= table["high"].to_numpy(float))).sum())
+    describe(ax, f"Calibration chart of {len(x)} score bands: the share who really churned against the band's average score, "
+                 f"with 95 % intervals. {inside} of {len(x)} intervals cross the diagonal (a score means what it says); the "
+                 f"largest gap is {abs(gaps[worst]) * 100:.0f} points, {'more' if gaps[worst] > 0 else 'fewer'} churned than "
+                 f"scored, in the band scoring {x[worst]:.2f} on average.")
     return label(ax, "Calibration: does a score of 0.3 mean a 30 % chance?",
                  "average churn score in the band (0–1; small numbers: customers in the band)",
                  "share who really churned (0–1)")

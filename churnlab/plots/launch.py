@@ -13,6 +13,8 @@ from churnlab._base.validate import course_function
 from churnlab.abtest import PeekingResult
 from churnlab.fairness import GROUPS
 from churnlab.monitoring import drift, health
+from churnlab.plots.alt_text import describe
+from churnlab.plots.basics import _listed, _words
 from churnlab.plots.style import (
     CHURN_COLOUR,
     NEUTRAL_COLOUR,
@@ -40,7 +42,7 @@ def _month_axis(ax):
 def _alert_dots(ax, months, values, alert_months):
     chosen = [(m, v) for m, v in zip(months, values) if m in alert_months and v == v]
     if chosen:
-        ax.scatter([m for m, _ in chosen], [v for _, v in chosen], s=70, facecolors="none", edgecolors="#d1495b",
+        ax.scatter([m for m, _ in chosen], [v for _, v in chosen], s=70, facecolors="none", edgecolors=CHURN_COLOUR,
                    linewidths=2, zorder=5, label="alert")
 
 
@@ -92,8 +94,9 @@ def _model_panels(axes, table, months, reference, base, limits, by_panel, top_in
     label(ax, "4. Output drift: scores and share flagged", MONTH_AXIS_LABEL, "score or share (0–1)")
 
     ax = axes[4]  # input drift
-    for position, column in enumerate(top_inputs):
-        ax.plot(months, table[f"psi_{column}"], marker="o", markersize=3, color=f"C{position}", label=column.replace("_", " "))
+    for position, column in enumerate(top_inputs):  # a marker of its own each: the lines differ in shape, not colour only
+        ax.plot(months, table[f"psi_{column}"], marker="osD^v<>p"[position % 8], markersize=4, color=f"C{position}",
+                label=column.replace("_", " "))
     worst = table[[f"psi_{c}" for c in top_inputs]].max(axis=1)
     _alert_dots(ax, months, worst, by_panel.get("input drift", set()))
     ax.axhline(psi_bands[0], color=NEUTRAL_COLOUR, linestyle=":", linewidth=1, label="0.10: moderate")
@@ -162,6 +165,15 @@ def model_health(table: pd.DataFrame, thresholds=None):
         ax.set_xlim(months.min() - 0.5, months.max() + 0.5)
         ax.legend(fontsize=7, loc="upper left", ncols=2 if ax is axes[4] else 1)
     figure.suptitle(f"Model health, simulated months {months.min()}–{months.max()} (not real customers)", fontweight="bold")
+    if found.empty:
+        verdict = "No panel crosses its alert threshold in any month."
+    else:
+        months_of = found.groupby("panel", sort=False)["month"].apply(lambda m: _listed([str(v) for v in sorted(set(m))]))
+        verdict = "Alerts: " + "; ".join(f"{panel} in month{'s' if ' ' in text else ''} {text}"
+                                         for panel, text in months_of.items()) + "."
+    describe(figure, f"Model-health page, simulated months {months.min()} to {months.max()}: eight line charts by month "
+                     f"(customers leaving, campaign profit, precision, scores and share flagged, input drift, empty inputs, "
+                     f"customers scored, latency), each with its alert threshold. {verdict}")
     return axes[0]
 
 
@@ -192,6 +204,12 @@ def plot_truth(simulation, ax=None):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=8, loc="upper left")
     horizon = simulation.settings["horizon_months"]
+    incidents = list(simulation.incidents["incident"].str.split(" (", regex=False).str[0]) if len(simulation.incidents) else []
+    describe(ax, f"Line chart of the simulated share of customers who leave within {horizon} months, by month "
+                 f"{int(truth['month'].min())} to {int(truth['month'].max())}: without the campaign "
+                 f"{truth['churn_rate_without_campaign'].min():.0%} to {truth['churn_rate_without_campaign'].max():.0%}, "
+                 f"with it {truth['churn_rate'].min():.0%} to {truth['churn_rate'].max():.0%}."
+                 + (f" Incidents start at the dashed lines: {_listed(incidents)}." if incidents else " No incident."))
     return label(ax, "Simulated months: who really left (the truth)", MONTH_AXIS_LABEL,
                        f"customers who leave within {horizon} months (%)")
 
@@ -234,6 +252,11 @@ def ab_test_effects(table: pd.DataFrame, truth: dict | None = None, ax=None):
     ax.set_yticks(positions, [_plain_text(name) for name in table.index])
     ax.set_ylim(-0.7, len(table) - 0.3)
     ax.legend(fontsize=8, loc="lower right")
+    rows = [f"{_words(name)}: {100 * row['effect']:+.1f} points ({100 * row['effect low']:+.1f} to {100 * row['effect high']:+.1f}), "
+            + ("fewer leave" if row["effect high"] < 0 else "more leave" if row["effect low"] > 0 else "cannot tell from chance")
+            for name, row in table.iterrows()]
+    describe(ax, "Simulated A/B test: each comparison's effect on churn in percentage points with its 95 % interval, "
+                 f"treatment minus control. {'; '.join(rows)}." + (" Black crosses: the true effects." if truth else ""))
     return label(ax, "Simulated A/B test: effect on churn with 95 % intervals",
                  "change in churn, treatment minus control (percentage points; < 0: fewer leave)", "comparison")
 
@@ -272,6 +295,12 @@ def aa_peeking(result, ax=None):
     label(right, f"{result.tests:,} simulated A/A tests: share with a 'winner'", "day of the test (days since the 1st of the month)",
           "A/A tests (%)")
     figure.suptitle("Simulated A/A tests: both arms get the same treatment", fontweight="bold")
+    last = days.iloc[-1]
+    describe(figure, f"Two line charts of simulated A/A tests, where both arms get the same treatment. Left: one test's "
+                     f"p-value day by day, below {result.alpha:g} on {int(below.sum())} of {len(days)} days. Right: of "
+                     f"{result.tests:,} tests, peeking daily finds a 'winner' by the last day in {last['found a winner by then']:.0%}, "
+                     f"against {last['significant that day']:.0%} with one look on that day, and the "
+                     f"{result.alpha:.0%} signed up for.")
     return left, right
 
 
@@ -301,6 +330,14 @@ def recall_gaps(gap_table: pd.DataFrame, ax=None):
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
     ax.legend(fontsize=8, loc="lower right")
+    rows = []
+    for _, row in gap_table.iterrows():
+        low, high = 100 * row["recall gap low"], 100 * row["recall gap high"]
+        who = f"{GROUPS[row['group']].members} vs {GROUPS[row['group']].others}" if row["group"] in GROUPS else str(row["group"])
+        rows.append(f"{_words(who)} at threshold {row['threshold']:.3g}: {100 * row['recall gap']:+.0f} points "
+                    f"({low:+.0f} to {high:+.0f}, " + ("within noise" if low <= 0 <= high else "a real gap") + ")")
+    describe(ax, "Chart of each group's recall gap (share of churners reached, group minus others, in percentage points) "
+                 f"with 95 % intervals: {'; '.join(rows)}.")
     return label(ax, "Recall gap by group, with 95 % intervals",
                  "recall gap (% of churners reached: group minus others, percentage points)", "group")
 
@@ -326,6 +363,14 @@ def calibration_by_group(table: pd.DataFrame, ax=None):
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.legend(fontsize=8, loc="upper left")
+    sides = []
+    for who, rows in table.groupby("who", sort=False):
+        gap = (rows["churned"] - rows["average score"]).to_numpy(float)
+        worst = int(np.argmax(np.abs(gap)))
+        sides.append(f"{_words(who)}: largest gap {abs(gap[worst]) * 100:.0f} points "
+                     f"({'more' if gap[worst] > 0 else 'fewer'} churned than scored)")
+    describe(ax, "Calibration chart by group: in each score band, the share who churned against the average score, one "
+                 f"line per side of the group, with 95 % intervals; on the diagonal a score means what it says. {'; '.join(sides)}.")
     return label(ax, "Does a score mean the same churn chance in both groups?",
                  "average churn score in the band (%)", "share who churned, with 95 % interval (%)")
 
@@ -364,12 +409,18 @@ def global_explanations(importance: pd.DataFrame, dependence: pd.DataFrame, top:
     right.legend(fontsize=8, loc="upper right")
     unit = "months" if column == "tenure" else "US dollars" if "charges" in str(column) else "value"
     label(right, f"Average churn risk as {pretty} changes", f"{pretty} ({unit})", "average churn probability (%)")
+    risk = dependence["average churn probability"].to_numpy(float)
+    describe(figure, f"Two charts. Left: the {len(strongest)} inputs the model leans on most, by ROC-AUC lost when shuffled; "
+                     f"most: {_listed([str(c).replace('_', ' ') for c in strongest.index[::-1][:3]])}. Right: the model's average "
+                     f"churn probability as {pretty} goes from {dependence[column].iloc[0]:g} to {dependence[column].iloc[-1]:g} "
+                     f"{unit}: from {risk[0]:.0%} to {risk[-1]:.0%}."
+                     + (" Crosses: the real churn rate of test customers." if observed is not None else ""))
     return left, right
 
 
 @course_function
 def reason_codes(codes: pd.DataFrame, churn_scores: pd.Series, customers: list):
-    """One panel per customer: the reasons that raise their churn score, in points of churn probability; teal = we control it.
+    """One panel per customer: the reasons that raise their churn score, in points of churn probability; blue = we control it.
 
     ``codes`` from ``churnlab.explain.reason_codes``; ``churn_scores``: a score per
     customer id (for the panel titles); ``customers``: the ids to draw (one to four).
@@ -397,4 +448,8 @@ def reason_codes(codes: pd.DataFrame, churn_scores: pd.Series, customers: list):
     baseline = codes.attrs.get("baseline_probability")
     start = f" (each bar: from the baseline customer's {baseline:.0%})" if baseline is not None else ""
     figure.suptitle(f"Why these customers are on the call list: their top reasons{start}", fontweight="bold")
+    each = [f"{customer} (score {float(churn_scores[customer]):.2f}): {_words(codes.loc[customer]['reason'].iloc[0])}, "
+            f"+{codes.loc[customer]['points'].iloc[0]:.0f} points" for customer in customers]
+    describe(figure, f"Bar charts of the top reasons raising {len(customers)} customers' churn scores, in points of churn "
+                     f"probability, blue where the company controls the reason. Top reason: {'; '.join(each)}.")
     return axes

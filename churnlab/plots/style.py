@@ -6,11 +6,13 @@ import re
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import cycler
 from matplotlib.axes import Axes
 
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
+from churnlab.plots.alt_text import install_alt_formatter
 
 FIGURE_SIZE = (7, 4)
 WIDE_FIGURE_SIZE = (11, 4)  # two or three charts side by side
@@ -19,7 +21,18 @@ CUSTOMER_WORDS = (
     ("loyal customers\nwe leave alone", "loyal customers\nwe bother"),
     ("churners\nwe miss", "churners\nwe call"),
 )
-CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR = "#d1495b", "#00798c", "#8d99ae"
+# Okabe & Ito's colour-blind-safe palette (Color Universal Design, 2008): 8 colours that people with the common
+# colour-vision deficiencies still tell apart. tests/unit/test_accessibility.py simulates protanopia and
+# deuteranopia (Machado et al. 2009) on every pair of colours a chart sets side by side and checks they stay
+# apart. Churn is vermillion ("red") and staying blue: never red against green.
+OKABE_ITO = {"black": "#000000", "orange": "#e69f00", "sky blue": "#56b4e9", "bluish green": "#009e73",
+             "yellow": "#f0e442", "blue": "#0072b2", "vermillion": "#d55e00", "reddish purple": "#cc79a7"}
+CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR = OKABE_ITO["vermillion"], OKABE_ITO["blue"], "#999999"
+# Every chart's default colours (C0, C1, ...) too, for charts drawn with plain matplotlib in a lesson. The first
+# three stay apart for colour-blind readers; from the fourth on, give lines a marker or style of their own too.
+PALETTE = [OKABE_ITO[name] for name in ("blue", "vermillion", "sky blue", "orange", "bluish green", "reddish purple",
+                                        "black", "yellow")]
+plt.rcParams["axes.prop_cycle"] = cycler(color=PALETTE)
 MOST_BARS = 30  # a category column with more values than this is a number: use churn_rate_by_bins
 MOST_SIDE_BY_SIDE = 4
 
@@ -59,6 +72,7 @@ def new_axes(ax=None):
     if ax is not None:
         return ax
     _, ax = plt.subplots(figsize=FIGURE_SIZE, layout="constrained")
+    install_alt_formatter()  # the first figure may start the inline backend, which replaces the figure formatter
     return ax
 
 

@@ -80,7 +80,7 @@ def test_profit_axes_read_as_dollars(scored):
 
 
 def test_two_economics_keep_the_colours_of_lesson_04(scored):
-    # Lesson 03's profit curves and lesson 04's profit bars both show $10 in teal and $30 in red.
+    # Lesson 03's profit curves and lesson 04's profit bars both show $10 in blue and $30 in red.
     y_test, scores = scored
     cheap, expensive = CampaignEconomics(), CampaignEconomics(cost_per_contact=30)
     ax = plots.profit_curves_by_threshold({"$10": profit_curve(y_test, scores, cheap),
@@ -98,7 +98,7 @@ def test_feature_weights_speak_plain_english_and_say_what_the_colours_mean(score
     legend = ax.get_legend() or ax.figure.legends[0]
     meanings = {text.get_text(): matplotlib.colors.to_hex(handle.get_facecolor())
                 for text, handle in zip(legend.get_texts(), legend.legend_handles)}
-    assert meanings == {"red: raises churn risk": plots.CHURN_COLOUR, "teal: lowers churn risk": plots.STAY_COLOUR}
+    assert meanings == {"red: raises churn risk": plots.CHURN_COLOUR, "blue: lowers churn risk": plots.STAY_COLOUR}
     bars = {t.get_text(): bar for t, bar in zip(ax.get_yticklabels(), ax.patches)}
     assert matplotlib.colors.to_hex(bars["two-year contract"].get_facecolor()) == plots.STAY_COLOUR
     assert matplotlib.colors.to_hex(bars["fibre-optic internet"].get_facecolor()) == plots.CHURN_COLOUR

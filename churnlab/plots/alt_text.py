@@ -1,0 +1,138 @@
+"""Alt text for the course's charts: a sentence saying what a chart shows and its main message, for screen readers.
+
+Each chart of ``churnlab.plots`` writes its sentence from the numbers it draws (``describe``). When a notebook
+shows a figure, IPython turns it into a PNG with the figure formatter that matplotlib's inline backend registers;
+``install_alt_formatter`` wraps that formatter so the PNG's output metadata carries the sentence::
+
+    {"image/png": "<base64>"}, metadata {"image/png": {"alt": "Bar chart of ..."}}
+
+nbconvert's HTML writes it as the ``<img>``'s ``alt`` attribute. No notebook needs to change: importing
+``churnlab.plots`` installs the wrapper, and every chart function installs it again after drawing (the inline
+backend re-registers its own formatter when it starts, which may be after the import). A figure drawn without
+the course's charts (``plt.plot``, scikit-learn's displays) gets a plainer sentence built from its titles, axis
+labels and legend; one with no text at all gets none. ``describe(ax_or_figure, "...")`` gives any figure its own.
+"""
+from __future__ import annotations
+
+import sys
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure, SubFigure
+
+from churnlab._base import validate
+from churnlab._base.errors import CourseError
+from churnlab._base.validate import course_function
+
+_ATTRIBUTE = "_churnlab_alt_text"
+
+
+@course_function
+def describe(ax_or_figure, text: str):
+    """Give a chart its alt text: one or two sentences saying what it shows and its main message. Returns what you gave.
+
+    On axes, the sentence describes that chart; on a figure, the whole figure (it replaces the charts' own).
+    """
+    if isinstance(ax_or_figure, SubFigure):
+        ax_or_figure = ax_or_figure.figure
+    if not isinstance(ax_or_figure, (Axes, Figure)):
+        raise CourseError("describe needs a chart's axes or a figure, like plots.describe(ax, 'Line chart of ...'), "
+                          f"not {validate.kind_of(ax_or_figure)}.")
+    text = validate.text(text, "text", example="'Line chart of churn by month: it doubles in March.'")
+    setattr(ax_or_figure, _ATTRIBUTE, " ".join(text.split()))
+    install_alt_formatter()
+    return ax_or_figure
+
+
+def alt_text(figure) -> str | None:
+    """The alt text of a figure: its own, else its charts' sentences in order (a plain one from the labels for a
+    chart without one), else None when nothing on it has any text."""
+    own = getattr(figure, _ATTRIBUTE, None)
+    if own:
+        return own
+    parts = []
+    for ax in figure.axes:
+        if not ax.get_visible() or getattr(ax, "_colorbar", None) is not None or ax.get_label() == "<colorbar>":
+            continue
+        parts.append(getattr(ax, _ATTRIBUTE, None) or _plain_description(ax))
+    parts = [part for part in parts if part]
+    title = figure._suptitle.get_text() if getattr(figure, "_suptitle", None) is not None else ""
+    if title and parts:
+        parts.insert(0, f"{_unescaped(title)}.")
+    return " ".join(parts) or None
+
+
+def _unescaped(text: str) -> str:
+    return " ".join(str(text).replace("\\$", "$").split())
+
+
+def _plain_description(ax) -> str | None:
+    """A sentence from a chart's own words (title, axes, legend), for charts drawn outside churnlab.plots."""
+    title, xlabel, ylabel = (_unescaped(t) for t in (ax.get_title(loc="left") or ax.get_title(), ax.get_xlabel(),
+                                                      ax.get_ylabel()))
+    legend = ax.get_legend()
+    entries = [_unescaped(t.get_text()) for t in legend.get_texts()] if legend is not None else []
+    if not (title or xlabel or ylabel):
+        return None
+    sentence = f"Chart: {title}." if title else "Chart without a title."
+    if xlabel and ylabel:
+        sentence += f" It shows {ylabel} against {xlabel}."
+    elif xlabel or ylabel:
+        sentence += f" Axis: {xlabel or ylabel}."
+    if entries:
+        sentence += " Legend: " + "; ".join(entries) + "."
+    return sentence
+
+
+def _with_alt(printer):
+    def figure_with_alt(figure, *args, **kwargs):
+        result = printer(figure, *args, **kwargs)
+        text = alt_text(figure) if result is not None else None
+        if not text:
+            return result
+        data, metadata = result if isinstance(result, tuple) else (result, None)
+        return data, {**(metadata or {}), "alt": text}
+
+    figure_with_alt.churnlab_alt_text = True
+    figure_with_alt.wrapped = printer
+    return figure_with_alt
+
+
+def install_alt_formatter(shell=None) -> bool:
+    """Wrap IPython's PNG formatter of matplotlib figures so each figure's alt text lands in the output's metadata.
+
+    Does nothing outside IPython, or before a figure formatter exists. Safe to call again: it wraps once, and wraps
+    anew when the inline backend has replaced the formatter (``%config InlineBackend.figure_format = 'retina'``).
+    Returns whether the formatter carries alt text now.
+    """
+    if shell is None:
+        if "IPython" not in sys.modules:  # not in a notebook: nothing displays figures
+            return False
+        shell = sys.modules["IPython"].get_ipython()
+    formatters = getattr(getattr(shell, "display_formatter", None), "formatters", None)
+    if not formatters or "image/png" not in formatters:
+        return False
+    png = formatters["image/png"]
+    try:
+        printer = png.lookup_by_type(Figure)
+    except KeyError:  # no PNG formatter for figures (another backend): leave it alone
+        return False
+    if not getattr(printer, "churnlab_alt_text", False):
+        png.for_type(Figure, _with_alt(printer))
+    _watch(shell)
+    return True
+
+
+_WATCHED: set[int] = set()
+
+
+def _watch(shell) -> None:
+    """Before each cell, wrap the formatter again if something replaced it (the inline backend starting late)."""
+    events = getattr(shell, "events", None)
+    if events is None or id(shell) in _WATCHED:
+        return
+    _WATCHED.add(id(shell))
+
+    def rewrap(*_info):
+        install_alt_formatter(shell)
+
+    events.register("pre_run_cell", rewrap)

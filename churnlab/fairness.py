@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from churnlab import tracking, validate
+from churnlab import validate
 from churnlab.economics import DEFAULT_ECONOMICS, CampaignEconomics
 from churnlab.errors import CourseError
 from churnlab.explain import _words_for
@@ -696,6 +696,8 @@ def review_params(model, groups, campaign_threshold: float, thresholds_reviewed=
     ``groups`` the table from ``customer_groups``; ``thresholds_reviewed`` are
     the thresholds reviewed besides the campaign's own.
     """
+    from churnlab.tracking import data_params  # here, not at the top: tracking -> plots -> plots.launch imports fairness
+
     model = validate.fitted_model(model)
     groups = validate.dataframe(groups, "groups", example="fairness.customer_groups(customers, X_test.index)")
     campaign = validate.fraction(campaign_threshold, "campaign_threshold", example="1/6")
@@ -703,7 +705,7 @@ def review_params(model, groups, campaign_threshold: float, thresholds_reviewed=
     setting = getattr(model[-1], "C", None) if hasattr(model, "steps") else getattr(model, "C", None)
     return {"C": setting, "model": "champion", "threshold": campaign,
             "thresholds_reviewed": ", ".join([*(f"{t:g}" for t in others), f"{campaign:.3f}"]),
-            "groups_reviewed": ", ".join(groups.columns), **tracking.data_params()}
+            "groups_reviewed": ", ".join(groups.columns), **data_params()}
 
 
 @course_function

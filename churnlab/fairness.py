@@ -690,14 +690,12 @@ def _metric_key(text: str) -> str:
 
 @course_function
 def review_params(model, groups, campaign_threshold: float, thresholds_reviewed=(0.5,)) -> dict[str, object]:
-    """What the review looked at, as MLflow parameters: the model's setting, the thresholds, the groups, the data.
+    """What the review looked at, as MLflow parameters: the model's setting, the thresholds, the groups (add ``tracking.data_params()`` for the data).
 
     ``model`` is the model reviewed (the champion: its ``C`` is logged),
     ``groups`` the table from ``customer_groups``; ``thresholds_reviewed`` are
     the thresholds reviewed besides the campaign's own.
     """
-    from churnlab.tracking import data_params  # here, not at the top: tracking -> plots -> plots.launch imports fairness
-
     model = validate.fitted_model(model)
     groups = validate.dataframe(groups, "groups", example="fairness.customer_groups(customers, X_test.index)")
     campaign = validate.fraction(campaign_threshold, "campaign_threshold", example="1/6")
@@ -705,7 +703,7 @@ def review_params(model, groups, campaign_threshold: float, thresholds_reviewed=
     setting = getattr(model[-1], "C", None) if hasattr(model, "steps") else getattr(model, "C", None)
     return {"C": setting, "model": "champion", "threshold": campaign,
             "thresholds_reviewed": ", ".join([*(f"{t:g}" for t in others), f"{campaign:.3f}"]),
-            "groups_reviewed": ", ".join(groups.columns), **data_params()}
+            "groups_reviewed": ", ".join(groups.columns)}
 
 
 @course_function

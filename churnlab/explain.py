@@ -24,6 +24,7 @@ up per original column before anything is ranked.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,12 +41,14 @@ from churnlab.validate import course_function
 __all__ = [
     "ACTIONABLE",
     "STRENGTH_WORDS",
+    "DollarSafeTable",
     "baseline_probability",
     "contributions",
     "in_plain_words",
     "partial_dependence",
     "permutation_importance",
     "reason_codes",
+    "reasons_of",
 ]
 
 # Columns the company controls and an agent can offer to change in a retention call: a longer
@@ -289,6 +292,65 @@ def reason_codes(model, X_train, X, top: int = 3) -> pd.DataFrame:
     )
     table.attrs["baseline_probability"] = float(_probability(baseline))
     return table
+
+
+# An amount ($107, $7,133, -$20) or a lone $; only in the text between tags, never inside a tag.
+_AMOUNT = re.compile(r"[-−]?\$(?:[\d,.]*\d)?")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
+def dollar_safe_html(markup: str) -> str:
+    """HTML with every dollar amount in its own ``<span>``: ``pays $107`` becomes ``pays <span>$107</span>``.
+
+    JupyterLab typesets the text between two ``$`` of an HTML output as maths
+    (MathJax pairs two ``$`` of one run of text between tags), so a table cell
+    "from $10 to $30" would show as an italic formula. An amount alone in its
+    element has no partner to pair with; every renderer (JupyterLab, Colab,
+    GitHub, nbconvert) still shows a plain "$107", with no backslash.
+    """
+    parts = _TAG_OR_TEXT.split(markup)
+    return "".join(part if part.startswith("<") else _AMOUNT.sub(lambda m: f"<span>{m.group(0)}</span>", part)
+                   for part in parts)
+
+
+class DollarSafeTable:
+    """A table that shows itself as pandas does, with its HTML's dollar amounts kept out of maths typesetting.
+
+    Plain text (``repr``, ``print``) is the DataFrame's own, "pays $107 a month"
+    as typed; the HTML a notebook shows is the DataFrame's, through
+    ``dollar_safe_html``. ``.table`` is the DataFrame itself.
+    """
+
+    def __init__(self, table: pd.DataFrame):
+        self.table = table
+
+    def __repr__(self) -> str:
+        return repr(self.table)
+
+    def _repr_html_(self) -> str:
+        return dollar_safe_html(self.table._repr_html_())
+
+
+@course_function
+def reasons_of(codes, customers, columns=("reason", "points", "strength", "actionable")) -> DollarSafeTable:
+    """The reason codes of a few ``customers`` (their ids), ready to show: points rounded to one decimal.
+
+    ``codes`` comes from ``reason_codes``. Reasons name amounts ("pays $107 a
+    month", "$7,133 billed so far"), so the table comes as a ``DollarSafeTable``:
+    the same text, and HTML in which JupyterLab typesets no dollar as maths.
+    """
+    codes = validate.dataframe(codes, "codes", needs=tuple(columns),
+                               example="explain.reason_codes(model, X_train, X_test, top=3)")
+    if isinstance(customers, str):
+        customers = [customers]
+    wanted = list(pd.Index(customers))
+    known = codes.index.get_level_values(0)
+    unknown = [customer for customer in wanted if customer not in set(known)]
+    if unknown:
+        raise CourseError(f"customers has ids without reasons in codes, such as {unknown[0]!r}: pass ids from the "
+                          "index of the customers given to reason_codes (e.g. X_test.index).")
+    shown = codes.loc[wanted, list(columns)]
+    return DollarSafeTable(shown.round({"points": 1}) if "points" in shown else shown)
 
 
 def _probability(log_odds):

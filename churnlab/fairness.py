@@ -36,6 +36,7 @@ from churnlab import validate
 from churnlab.economics import DEFAULT_ECONOMICS, CampaignEconomics
 from churnlab.errors import CourseError
 from churnlab.explain import _words_for
+from churnlab.uncertainty import CONFIDENCE, N_RESAMPLES, RATE_DIFFERENCE, SEED, Interval, _percentile_interval, _settings
 from churnlab.validate import course_function
 from churnlab._base.tags import run_tags
 
@@ -45,7 +46,9 @@ __all__ = [
     "REVIEW_TABLE",
     "REVIEW_TAGS",
     "calibration_by_group",
+    "calibration_misses",
     "customer_groups",
+    "describe_calibration",
     "describe_gaps",
     "equal_recall_thresholds",
     "gaps",
@@ -53,9 +56,12 @@ __all__ = [
     "how_groups_differ",
     "model_without",
     "policy_table",
+    "group_sizes",
     "predictability",
     "readable",
+    "recall_gap_change",
     "review_metrics",
+    "review_params",
     "threshold_for_recall",
     "threshold_for_selection_rate",
 ]
@@ -115,6 +121,23 @@ def customer_groups(customers, index=None) -> pd.DataFrame:
         raise CourseError(f"index has customer ids that are not in customers, such as {unknown[0]!r}. "
                           "Use the index of X_train or X_test from split_customers(load_churn()).")
     return table.loc[wanted]
+
+
+@course_function
+def group_sizes(y_true, groups) -> pd.DataFrame:
+    """How many customers and churners each side of each group holds: two rows per group column (in, then the others).
+
+    ``groups`` comes from ``customer_groups``. Count the people before reading
+    any rate: a rate over a few dozen churners moves by points with one customer.
+    """
+    outcomes = validate.outcomes(y_true)
+    groups = _checked_groups(groups, y_true)
+    rows = {}
+    for column in groups.columns:
+        members = groups[column].to_numpy() == 1
+        for member, here in ((1, members), (0, ~members)):
+            rows[_member_words(column, member)] = {"customers": int(here.sum()), "churners": int(outcomes[here].sum())}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("who")
 
 
 def _checked_groups(groups, y_true, name: str = "groups", reference_name: str = "y_true") -> pd.DataFrame:
@@ -333,6 +356,97 @@ def calibration_by_group(y_true, churn_scores, in_group, bands: int = 5) -> pd.D
                          "band": band, "customers": int(n), "average score": float(mean), "churned": float(share),
                          "low": low, "high": high})
     return pd.DataFrame(rows)
+
+
+@course_function
+def calibration_misses(calibration) -> pd.DataFrame:
+    """The bands of a ``calibration_by_group`` table whose 95 % interval misses their own average score.
+
+    A band "misses" when the share who churned is off its average score by more
+    than its noise: the score does not mean its chance there. With many bands,
+    a few misses are expected from luck alone (about one band in twenty at
+    95 %), so read a lone miss as "watch", a pattern of misses as "broken".
+    Returns those rows (empty when every band holds its score).
+    """
+    table = validate.dataframe(calibration, "calibration", needs=("who", "band", "average score", "low", "high"),
+                               example="fairness.calibration_by_group(y_test, churn_scores, groups['senior_citizen'] == 1)")
+    missed = (table["average score"] < table["low"]) | (table["average score"] > table["high"])
+    return table[missed]
+
+
+@course_function
+def describe_calibration(y_true, scores_by_model: dict, groups, bands: int = 5) -> str:
+    """Calibration re-checked band by band, per group and per model: one line each, naming the bands off their score.
+
+    ``scores_by_model`` maps a model's name to its scores of the customers in
+    ``y_true`` (``{"champion": churn_scores, "without group inputs": blind_scores}``);
+    ``groups`` comes from ``customer_groups``. Each side of each group is cut
+    into ``bands`` bands (``calibration_by_group``); a band is "off" when its
+    95 % interval misses its average score (``calibration_misses``).
+    """
+    if not isinstance(scores_by_model, dict) or not scores_by_model:
+        raise CourseError("scores_by_model should be a dict: a model's name -> its churn scores, like "
+                          "{'champion': churn_scores, 'without group inputs': blind_scores}.")
+    groups = _checked_groups(groups, y_true)
+    width = max(len(str(name)) for name in scores_by_model)
+    lines = []
+    for name, scores in scores_by_model.items():
+        for column in groups.columns:
+            table = calibration_by_group(y_true, scores, groups[column] == 1, bands=bands)
+            off = calibration_misses(table)
+            found = "; ".join(f"{row['who']} scored {row['average score']:.2f}, {row['churned']:.0%} churned "
+                              f"[{row['low']:.0%}, {row['high']:.0%}]" for _, row in off.iterrows())
+            lines.append(f"{str(name):<{width}} · {_member_words(column, 1)} / {_member_words(column, 0)}: "
+                         f"{len(off)} of {len(table)} bands off their score" + (f" ({found})" if found else ""))
+    return "\n".join(lines)
+
+
+@course_function
+def recall_gap_change(y_true, churn_scores, other_scores, in_group, threshold: float, confidence: float = CONFIDENCE,
+                      n_resamples: int = N_RESAMPLES, seed: int = SEED) -> Interval:
+    """How much a group's recall gap moves from one model to another, with a paired-bootstrap interval of the change.
+
+    The recall gap is the group's recall minus everyone else's, contacting
+    scores at or above ``threshold``; the change is the gap with
+    ``other_scores`` minus the gap with ``churn_scores`` (in shares; printed in
+    points). Both models score the *same* customers, so each redraw (the
+    customers drawn again with replacement, ``n_resamples`` times, seeded)
+    keeps a customer's outcome, group and both decisions together: what the two
+    models share cancels out, and the interval is that of the change, not of
+    either gap. Reading the two gaps' own intervals side by side would not
+    say whether the change is real. Verdict in the course's words
+    (``uncertainty``): clear, likely but not certain, or a tie within noise.
+    """
+    outcomes = validate.outcomes(y_true)
+    first, second = validate.scores(churn_scores), validate.scores(other_scores, "other_scores")
+    validate.same_customers(y_true, churn_scores, "y_true", "churn_scores")
+    validate.same_customers(y_true, other_scores, "y_true", "other_scores")
+    members = _checked_members(in_group, y_true)
+    cut = validate.fraction(threshold, "threshold", example="1/6")
+    churned = outcomes == 1
+    if not (churned & members).any() or not (churned & ~members).any():
+        raise CourseError("in_group should leave churners on both sides: a recall gap needs churners in the group "
+                          "and outside it. Check the group column (1 = in the group).")
+    confidence, n_resamples, seed = _settings(confidence, n_resamples, seed)
+    # Only churners count in a recall; redraw the customers and keep each churner's four facts together.
+    columns = np.column_stack([churned & members, churned & ~members,
+                               churned & members & (first >= cut), churned & ~members & (first >= cut),
+                               churned & members & (second >= cut), churned & ~members & (second >= cut)]).astype(float)
+
+    def changes_from_totals(totals: np.ndarray) -> np.ndarray:
+        gap_first = totals[..., 2] / totals[..., 0] - totals[..., 3] / totals[..., 1]
+        gap_second = totals[..., 4] / totals[..., 0] - totals[..., 5] / totals[..., 1]
+        return gap_second - gap_first
+
+    # Customers with the same six facts are interchangeable: redraw how many of each kind are picked (a
+    # multinomial count, as uncertainty does for dollars), the same in distribution as redrawing customers.
+    kinds, counts = np.unique(columns, axis=0, return_counts=True)
+    picked = np.random.default_rng(seed).multinomial(len(outcomes), counts / len(outcomes), size=n_resamples)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        redraws = changes_from_totals(picked @ kinds)  # each redraw's six totals
+    redraws = redraws[np.isfinite(redraws)]  # a redraw without churners on one side has no gap (vanishingly rare)
+    estimate = float(changes_from_totals(columns.sum(axis=0)))
+    return _percentile_interval(estimate, redraws, RATE_DIFFERENCE, confidence, "paired bootstrap over customers")
 
 
 # --- mitigation: thresholds per group -----------------------------------------------------------------------
@@ -575,7 +689,25 @@ def _metric_key(text: str) -> str:
 
 
 @course_function
-def review_metrics(gap_table, campaign_threshold: float) -> dict[str, float]:
+def review_params(model, groups, campaign_threshold: float, thresholds_reviewed=(0.5,)) -> dict[str, object]:
+    """What the review looked at, as MLflow parameters: the model's setting, the thresholds, the groups (add ``tracking.data_params()`` for the data).
+
+    ``model`` is the model reviewed (the champion: its ``C`` is logged),
+    ``groups`` the table from ``customer_groups``; ``thresholds_reviewed`` are
+    the thresholds reviewed besides the campaign's own.
+    """
+    model = validate.fitted_model(model)
+    groups = validate.dataframe(groups, "groups", example="fairness.customer_groups(customers, X_test.index)")
+    campaign = validate.fraction(campaign_threshold, "campaign_threshold", example="1/6")
+    others = _checked_thresholds(thresholds_reviewed)
+    setting = getattr(model[-1], "C", None) if hasattr(model, "steps") else getattr(model, "C", None)
+    return {"C": setting, "model": "champion", "threshold": campaign,
+            "thresholds_reviewed": ", ".join([*(f"{t:g}" for t in others), f"{campaign:.3f}"]),
+            "groups_reviewed": ", ".join(groups.columns)}
+
+
+@course_function
+def review_metrics(gap_table, campaign_threshold: float, profit_change: Interval | None = None) -> dict[str, float]:
     """The gaps as MLflow metrics, one per group (``gap_table`` from ``gaps``).
 
     At the campaign threshold: ``recall_gap__<group>`` with its interval
@@ -583,7 +715,10 @@ def review_metrics(gap_table, campaign_threshold: float) -> dict[str, float]:
     ``selection_gap__<group>``, ``precision_gap__<group>`` and
     ``churners_behind__<group>``; at every other threshold reviewed, the
     same names with ``_at_<threshold>`` after the measure (``recall_gap_at_0.5__dependents``).
-    Finally ``largest_recall_gap`` (its size, at the campaign threshold).
+    Finally ``largest_recall_gap`` (its size, at the campaign threshold), and, when
+    ``profit_change`` is given (the ``uncertainty.profit_difference`` of the model
+    without the group inputs minus the champion), ``profit_change_without_group_inputs``
+    with its ``_low`` and ``_high``.
     """
     table = validate.dataframe(gap_table, "gap_table", needs=("group", "threshold", "recall gap"),
                                example="fairness.gaps(fairness.group_metrics(...))")
@@ -601,4 +736,11 @@ def review_metrics(gap_table, campaign_threshold: float) -> dict[str, float]:
                 metrics[_metric_key(f"{key}{at}__{row['group']}")] = float(row[name])
     at_campaign = table[np.isclose(table["threshold"], campaign)]
     metrics["largest_recall_gap"] = float(at_campaign["recall gap"].abs().max())
+    if profit_change is not None:
+        if not isinstance(profit_change, Interval):
+            raise CourseError("profit_change should be the interval from uncertainty.profit_difference(...) "
+                              f"(model without the group inputs minus the champion), not {validate.kind_of(profit_change)}.")
+        metrics.update({"profit_change_without_group_inputs": profit_change.estimate,
+                        "profit_change_without_group_inputs_low": profit_change.low,
+                        "profit_change_without_group_inputs_high": profit_change.high})
     return metrics

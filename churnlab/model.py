@@ -9,11 +9,12 @@ import warnings
 from functools import cache
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
@@ -25,7 +26,8 @@ from churnlab._base.validate import course_function
 
 __all__ = [
     "CATEGORICAL_FEATURES", "CHAMPION_C", "CustomerSplit", "FEATURES", "NUMERIC_FEATURES", "RANDOM_STATE", "TEST_SHARE",
-    "champion_model", "churn_label", "feature_weights", "features_and_label", "make_churn_model", "split_customers",
+    "champion_model", "churn_label", "feature_weights", "features_and_label", "make_churn_model", "out_of_fold_scores",
+    "split_customers",
 ]
 
 # scikit-learn before 1.7 (Colab ships 1.6.1) passes an option, iprint, that SciPy 1.18 no longer
@@ -130,6 +132,29 @@ def feature_weights(model) -> pd.Series:
                           "(make_churn_model().fit(X_train, y_train)); this model has no weights per column.")
     names = model[0].get_feature_names_out()
     return pd.Series(model[-1].coef_[0], index=[name.split("__")[-1] for name in names], name="weight")
+
+
+@course_function
+def out_of_fold_scores(X_train, y_train, C: float = 1.0, folds: int = 5) -> np.ndarray:
+    """A churn score for every training customer from a model that never saw them (cross-validation).
+
+    The training customers are cut into ``folds`` parts (stratified, seed 42);
+    each part is scored by ``make_churn_model(C)`` trained on the other parts.
+    So every customer's score is as honest as a test customer's, and a
+    threshold can be *chosen* on the training customers (the F1-best or the
+    profit-best) and only then *judged* on the test customers: choosing it on
+    the test customers and reporting it on them flatters it (lesson 03).
+    Returns one score per row of ``X_train``, in its order.
+    """
+    X = validate.dataframe(X_train, "X_train", needs=FEATURES, example="X_train from split_customers(load_churn())")
+    y = validate.outcomes(y_train, "y_train")
+    validate.same_customers(X_train, y_train, "X_train", "y_train")
+    folds = validate.whole_number(folds, "folds", low=2, example="5")
+    if folds > min(int(y.sum()), int((1 - y).sum())):
+        raise CourseError(f"folds is {folds}, more than the churners or the loyal customers in y_train: "
+                          "each fold needs some of both. Use 5.")
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=RANDOM_STATE)
+    return cross_val_predict(make_churn_model(C=C), X, y, cv=splitter, method="predict_proba")[:, 1]
 
 
 # --- the lessons' shared split and model, made once per session ------------------------------------------------

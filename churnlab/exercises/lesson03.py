@@ -1,8 +1,8 @@
 """Exercise questions for lesson 03: precision, recall, F1 and the threshold.
 
 In the notebook: ``from churnlab.exercises.lesson03 import *`` gives
-``q1`` ... ``q5`` and the blank ``____``. Questions 1-4 are for everyone (one
-blank per line, or a value read off a printed table or chart); question 5 is
+``q1`` ... ``q6`` and the blank ``____``. Questions 1-5 are for everyone (one
+blank per line, or a value read off a printed table or chart); question 6 is
 the optional "go further" question, answered with a few lines of code.
 """
 from __future__ import annotations
@@ -12,13 +12,13 @@ from functools import cache
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 
-from churnlab.economics import CampaignEconomics, top_k_profit
+from churnlab.economics import CampaignEconomics, calibration_table, top_k_profit
 from churnlab.exercises.core import (
     TYPE_THREE_DECIMALS, Mistake, Question, ____, as_fraction_or_number, close, course_model, course_split,
     reject_if_rounded,
 )
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "____"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "____"]
 
 DEFAULTS = CampaignEconomics()
 EXPENSIVE = CampaignEconomics(cost_per_contact=30)
@@ -27,6 +27,7 @@ ASKED_THRESHOLD = 0.3
 TABLE_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
 CAPACITIES = (100, 200, 300, 400, 500)
 ASKED_CALLS = 300
+ASKED_BAND = "0.4–0.5"  # the one band whose interval misses its score (lesson 03, section 6)
 
 
 @cache
@@ -226,6 +227,61 @@ class TopKProfit(Question):
         raise Mistake(f"profit_300_calls is {value:,.0f}. Read the row of 300 calls, in the column '30-dollar calls'.")
 
 
+@cache
+def _calibration():
+    return calibration_table(_labels(), _scores()).set_index("score band")
+
+
+class ShareWhoChurned(Question):
+    variables = ("churned_040_050",)
+    hints = (
+        "Lesson 03, section 6 (can a score be read as a chance?): each row is a band of scores; 'average score' is what "
+        "the model says, 'share who churned' is what really happened, and low/high is that share's 95 % interval.",
+        "Find the row of the band 0.4–0.5 and read its 'share who churned' column, with the three decimals the table shows.",
+        "Type the number from the table:\n    churned_040_050 = 0.333",
+    )
+    solution_code = "churned_040_050 = 0.333"
+    solution_why = (
+        "In the 0.4–0.5 band the model's average score is 0.454, but only 0.333 of those 120 customers churned, and the "
+        "band's 95 % interval (0.255 to 0.422) stays below the score: here a score overstates the chance. It is one band "
+        "in nine, about what luck alone gives at 95 %, so the lesson reads it as 'watch', not 'broken'."
+    )
+
+    def grade(self, churned_040_050):
+        table = _calibration()
+        row = table.loc[ASKED_BAND]
+        expected = float(row["share who churned"])
+        value = as_fraction_or_number(churned_040_050, "churned_040_050")
+        if close(value, expected):
+            return (
+                f"In the 0.4–0.5 band, {expected:.1%} churned against an average score of {row['average score']:.3f}: "
+                f"the band's interval ({row['low']:.3f} to {row['high']:.3f}) stays below the score, so there a score "
+                "overstates the chance. One band in nine missing is about what luck gives: watch it."
+            )
+        if close(value, expected * 100, 0.05):
+            raise Mistake(f"{value:g} looks like a percentage. Type the share, as the table shows it.")
+        if close(value, row["average score"]):
+            raise Mistake("That is the band's average score: what the model *says*. The question asks what really "
+                          "happened: the 'share who churned' column.")
+        if close(value, row["low"]) or close(value, row["high"]):
+            end = "low" if close(value, row["low"]) else "high"
+            raise Mistake(f"That is the {end} end of the share's 95 % interval. Read the 'share who churned' column itself.")
+        if close(value, 1 - expected):
+            raise Mistake("That is the share who *stayed*. The question asks for the share who churned.")
+        if value == row["customers"]:
+            raise Mistake(f"{value:g} is how many customers the band holds. Give the share of them who churned.")
+        for band, other in table.iterrows():
+            if band != ASKED_BAND and close(value, other["share who churned"]):
+                raise Mistake(f"That is the share who churned in the band {band}, another row. Read the row of 0.4–0.5.")
+            if band != ASKED_BAND and close(value, other["average score"]):
+                raise Mistake(f"That is the average score of the band {band}. Read the row of 0.4–0.5, "
+                              "column 'share who churned'.")
+        if close(value, 0.45, 1e-9) or close(value, 0.4, 1e-9) or close(value, 0.5, 1e-9):
+            raise Mistake(f"{value:g} is a score in the band's name, not an outcome. Read the 'share who churned' column.")
+        reject_if_rounded(value, expected, "churned_040_050", TYPE_THREE_DECIMALS)
+        raise Mistake(f"churned_040_050 is {value:.4g}. Read the 'share who churned' column in the row of 0.4–0.5.")
+
+
 class BestCapacity(Question):
     """Go further: try every number of calls."""
 
@@ -291,4 +347,5 @@ q1 = LoyalBothered("q1")
 q2 = PrecisionFromTable("q2")
 q3 = BreakEvenRicherOffer("q3")
 q4 = TopKProfit("q4")
-q5 = BestCapacity("q5")
+q5 = ShareWhoChurned("q5")
+q6 = BestCapacity("q6")

@@ -16,9 +16,9 @@ from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_sc
 
 from churnlab import plots  # noqa: E402
 from churnlab.data import load_churn  # noqa: E402
-from churnlab.economics import CampaignEconomics, threshold_table, top_k_profit  # noqa: E402
+from churnlab.economics import CampaignEconomics, calibration_table, threshold_table, top_k_profit  # noqa: E402
 from churnlab.exercises import lesson03  # noqa: E402
-from churnlab.exercises.lesson03 import q1, q2, q3, q4, q5  # noqa: E402
+from churnlab.exercises.lesson03 import q1, q2, q3, q4, q5, q6  # noqa: E402
 from churnlab.model import make_churn_model, split_customers  # noqa: E402
 
 from answers import assert_right  # noqa: E402
@@ -29,6 +29,8 @@ model = make_churn_model().fit(split.X_train, split.y_train)
 churn_scores = model.predict_proba(split.X_test)[:, 1]
 economics, expensive = CampaignEconomics(), CampaignEconomics(cost_per_contact=30)
 at_030 = churn_scores >= 0.3
+calibration = calibration_table(y_test, churn_scores).set_index("score band")
+band = calibration.loc["0.4–0.5"]
 
 
 def bothered(threshold: float) -> int:
@@ -44,7 +46,8 @@ RIGHT_ANSWERS = {
     "q2": [0.519, precision_at(0.3), 283 / 545],
     "q3": [0.375, CampaignEconomics(acceptance_rate=0.40, cost_per_contact=30).break_even_probability, 30 / (0.40 * 200)],
     "q4": [2820, 2820.0, top_k_profit(y_test, churn_scores, 300, expensive)],
-    "q5": [324, 324.0],
+    "q5": [0.333, band["share who churned"], 40 / 120],
+    "q6": [324, 324.0],
 }
 
 WRONG_ANSWERS = {
@@ -101,6 +104,22 @@ WRONG_ANSWERS = {
         (0.5, "profit_300_calls is 0"),
     ],
     "q5": [
+        (0.454, "the band's average score"),
+        (band["average score"], "the band's average score"),
+        (0.255, "the low end"),
+        (0.422, "the high end"),
+        (0.667, "the share who *stayed*"),
+        (33.3, "looks like a percentage"),
+        (120, "how many customers the band holds"),
+        (0.318, "in the band 0.3–0.4"),
+        (0.556, "in the band 0.5–0.6"),
+        (0.346, "average score of the band 0.3–0.4"),
+        (0.45, "a score in the band's name"),
+        (0.33, "looks like a rounded number"),
+        ("0.333", "Remove the quotes"),
+        (0, "churned_040_050 is 0"),
+    ],
+    "q6": [
         (300, "another number of calls earns more"),  # the best row of the table, not the best capacity
         (326, "fewer calls earn it too"),
         (3060, "That is the best profit"),
@@ -119,7 +138,7 @@ def learner_namespace() -> dict:
             "top_k_profit": top_k_profit, "expensive": expensive, "np": np}
 
 
-@pytest.mark.parametrize("question", [q1, q2, q3, q4, q5], ids=lambda q: q.label)
+@pytest.mark.parametrize("question", [q1, q2, q3, q4, q5, q6], ids=lambda q: q.label)
 def test_the_solution_code_run_as_a_learner_would_is_right(question):
     namespace = learner_namespace()
     exec(question.solution_code, namespace)
@@ -128,7 +147,7 @@ def test_the_solution_code_run_as_a_learner_would_is_right(question):
 
 
 def test_exports():
-    assert lesson03.__all__ == ["q1", "q2", "q3", "q4", "q5", "____"]
+    assert lesson03.__all__ == ["q1", "q2", "q3", "q4", "q5", "q6", "____"]
 
 
 def test_q1_the_chart_shows_the_number_the_check_wants():
@@ -148,6 +167,15 @@ def test_q4_the_table_prints_the_profit_the_check_wants():
     assert int(top_k_profit(y_test, churn_scores, 300, expensive)) == 2820
 
 
-def test_q5_several_capacities_tie_and_the_smallest_is_asked():
+def test_q5_the_table_prints_the_share_the_check_wants_and_its_interval_misses_the_score():
+    table = calibration.round(3)
+    assert table.loc["0.4–0.5", "share who churned"] == 0.333 and table.loc["0.4–0.5", "customers"] == 120
+    assert band["high"] < band["average score"]  # the one band whose interval misses its score, as the lesson says
+    others = calibration.drop(index="0.4–0.5")
+    assert ((others["low"] <= others["average score"]) & (others["average score"] <= others["high"])).all()
+    assert "33.3% churned against an average score of 0.454" in assert_right(q5, 0.333)
+
+
+def test_q6_several_capacities_tie_and_the_smallest_is_asked():
     profits = np.array([top_k_profit(y_test, churn_scores, k, expensive) for k in range(len(y_test) + 1)])
     assert np.flatnonzero(profits == profits.max()).tolist()[:2] == [324, 326]

@@ -99,3 +99,11 @@ MISTAKES = [
             lambda c: plots.reason_codes(explain.contributions(c.model, c.split.X_train, c.split.X_test), c.scores, ["C3381"]),
             "has no column 'reason'"),
 ]
+
+MISTAKES += [
+    Mistake("explain.reasons_of", "customers not in the codes",
+            lambda course: explain.reasons_of(explain.reason_codes(course.model, course.split.X_train, course.split.X_test),
+                                              ["nobody"]), "'nobody'"),
+    Mistake("explain.reasons_of", "the scores instead of the codes",
+            lambda course: explain.reasons_of(course.scores, ["C3252"]), "codes"),
+]

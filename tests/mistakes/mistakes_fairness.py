@@ -148,3 +148,20 @@ MISTAKES = [
     Mistake("plots.recall_gaps", "a figure title where the axes go",
             lambda c: plots.recall_gaps(fairness.gaps(_table(c)), "Recall gaps"), "should be a matplotlib chart"),
 ]
+
+MISTAKES += [
+    Mistake("fairness.group_sizes", "the groups and the outcomes swapped",
+            lambda course: fairness.group_sizes(_groups(course), course.split.y_test), "y_true"),
+    Mistake("fairness.recall_gap_change", "a group everyone belongs to",
+            lambda course: fairness.recall_gap_change(course.split.y_test, course.scores, course.scores,
+                                                      _groups(course)["dependents"] >= 0, 1 / 6), "churners on both sides"),
+    Mistake("fairness.recall_gap_change", "the group's name instead of its flags",
+            lambda course: fairness.recall_gap_change(course.split.y_test, course.scores, course.scores, "dependents", 1 / 6),
+            "not the text"),
+    Mistake("fairness.calibration_misses", "the scores instead of a calibration table",
+            lambda course: fairness.calibration_misses(course.scores), "calibration"),
+    Mistake("fairness.describe_calibration", "one model's scores instead of a dict",
+            lambda course: fairness.describe_calibration(course.split.y_test, course.scores, _groups(course)), "should be a dict"),
+    Mistake("fairness.review_params", "the scores instead of the model",
+            lambda course: fairness.review_params(course.scores, _groups(course), 1 / 6), "its scores, perhaps"),
+]

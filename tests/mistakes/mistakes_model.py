@@ -37,3 +37,12 @@ def _tree(course):
 
     return make_pipeline(model.make_churn_model()[0], DecisionTreeClassifier(max_depth=2, random_state=0)).fit(
         course.split.X_train, course.split.y_train)
+
+MISTAKES += [
+    Mistake("model.out_of_fold_scores", "the test customers' features with the training labels",
+            lambda course: model.out_of_fold_scores(course.split.X_test, course.split.y_train), "X_train"),
+    Mistake("model.out_of_fold_scores", "the labels first", lambda course: model.out_of_fold_scores(course.split.y_train,
+            course.split.X_train), "X_train"),
+    Mistake("model.out_of_fold_scores", "one fold", lambda course: model.out_of_fold_scores(course.split.X_train,
+            course.split.y_train, folds=1), "folds"),
+]

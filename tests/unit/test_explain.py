@@ -195,3 +195,44 @@ def test_points_are_what_a_reason_alone_adds_to_the_baseline_customers_probabili
     assert all(words[p] == "raises the risk a lot" for p in codes["points"].round(6) if p >= 10)
     assert all(words[p] == "raises the risk a little" for p in codes["points"].round(6) if p < 3)
     assert set(codes["strength"]) <= {w for _, w in explain.STRENGTH_WORDS}
+
+
+# --- dollars in the reason table's HTML (JupyterLab typesets $...$ in HTML outputs as maths) ------------------------
+
+
+def _runs_with_two_dollars(markup: str) -> list[str]:
+    """Runs of text between tags holding two $ or more: what MathJax would pair into a formula."""
+    import re
+
+    return [run for run in re.split(r"<[^>]*>", markup) if run.count("$") >= 2]
+
+
+def test_dollar_safe_html_puts_each_amount_in_its_own_element_and_leaves_tags_alone():
+    markup = '<td class="x">from $10 to $30</td><td>pays $107 a month</td><td>$7,133 billed so far, -$20 back</td>'
+    safe = explain.dollar_safe_html(markup)
+    assert safe == ('<td class="x">from <span>$10</span> to <span>$30</span></td><td>pays <span>$107</span> a month</td>'
+                    '<td><span>$7,133</span> billed so far, <span>-$20</span> back</td>')
+    assert _runs_with_two_dollars(markup) and not _runs_with_two_dollars(safe)
+    assert explain.dollar_safe_html("<th>no money here</th>") == "<th>no money here</th>"
+
+
+def test_the_reason_table_shows_dollars_as_typed_in_text_and_safely_in_html():
+    split, model = course_split(), course_model(0.1)
+    codes = explain.reason_codes(model, split.X_train, split.X_test, top=3)
+    shown = explain.reasons_of(codes, ["C3252", "C4825"])  # lesson 06: "pays $107 a month", "$7,133 billed so far"
+    assert isinstance(shown, explain.DollarSafeTable)
+    assert list(shown.table.columns) == ["reason", "points", "strength", "actionable"]
+    assert shown.table.equals(codes.loc[["C3252", "C4825"], ["reason", "points", "strength", "actionable"]].round({"points": 1}))
+    text, markup = repr(shown), shown._repr_html_()
+    assert text == repr(shown.table) and "pays $107 a month" in text and "$7,133 billed so far" in text
+    assert "pays <span>$107</span> a month" in markup and "<span>$7,133</span> billed so far" in markup
+    assert not _runs_with_two_dollars(markup) and markup.count("$") == text.count("$")
+    assert markup.replace("<span>", "").replace("</span>", "") == shown.table._repr_html_()  # nothing else changes
+
+
+def test_reasons_of_unknown_customers_says_which():
+    split, model = course_split(), course_model(0.1)
+    codes = explain.reason_codes(model, split.X_train, split.X_test.iloc[:20], top=3)
+    with pytest.raises(CourseError, match="'nobody'"):
+        explain.reasons_of(codes, ["nobody"])
+    assert len(explain.reasons_of(codes, codes.index[0][0]).table) >= 1  # one id alone works too

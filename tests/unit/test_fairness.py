@@ -309,3 +309,92 @@ def test_the_gap_chart_has_a_title_labelled_axes_and_one_marker_per_threshold():
     assert ax.get_title(loc="left") and "percentage points" in ax.get_xlabel() and ax.get_ylabel()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["threshold 0.5", "threshold 0.167"]
     assert [t.get_text().split("\n")[0] for t in ax.get_yticklabels()] == ["seniors (65+)", "women", "with a partner", "with dependents"]
+
+
+# --- issue 21 leftovers: group sizes, paired changes of a gap, calibration re-checked, the review's parameters -------
+
+
+blind_scores = fairness.model_without(split.X_train, split.y_train, list(fairness.GROUP_INPUTS)).predict_proba(split.X_test)[:, 1]
+
+
+def test_group_sizes_count_each_side_of_each_group():
+    sizes = fairness.group_sizes(split.y_test, groups)
+    assert list(sizes.columns) == ["customers", "churners"] and len(sizes) == 2 * len(fairness.GROUPS)
+    assert sizes.loc["seniors (65+)"].tolist() == [222, 98] and sizes.loc["with dependents"].tolist() == [431, 71]
+    for column, group in fairness.GROUPS.items():  # both sides add up to every test customer and churner
+        assert sizes.loc[[group.members, group.others]].sum().tolist() == [len(split.y_test), int(split.y_test.sum())]
+
+
+def _recall_gap(y, s, members, threshold):
+    churned, reached = y == 1, s >= threshold
+    return reached[members & churned].mean() - reached[~members & churned].mean()
+
+
+def test_recall_gap_change_is_the_difference_of_the_two_gaps_with_a_paired_bootstrap_interval():
+    y = split.y_test.to_numpy()
+    members = (groups["dependents"] == 1).to_numpy()
+    change = fairness.recall_gap_change(split.y_test, scores, blind_scores, groups["dependents"] == 1, BREAK_EVEN)
+    expected = _recall_gap(y, blind_scores, members, BREAK_EVEN) - _recall_gap(y, scores, members, BREAK_EVEN)
+    assert change.estimate == pytest.approx(expected) and round(100 * change.estimate, 1) == 6.0  # lesson 06, section 5
+    assert change.low < change.estimate < change.high and change.verdict == "clear"
+    assert change.method == "paired bootstrap over customers" and str(change).startswith("+6.0 points [")
+    # the same as redrawing customers one by one (a slow, plain paired bootstrap), within the bootstrap's own noise
+    rng = np.random.default_rng(0)
+    plain = []
+    for _ in range(2000):
+        i = rng.integers(0, len(y), len(y))
+        plain.append(_recall_gap(y[i], blind_scores[i], members[i], BREAK_EVEN) - _recall_gap(y[i], scores[i], members[i], BREAK_EVEN))
+    low, high = np.quantile(plain, [0.025, 0.975])
+    assert change.low == pytest.approx(low, abs=0.01) and change.high == pytest.approx(high, abs=0.01)
+    # paired: far narrower than the two gaps' own intervals would suggest
+    unpaired = gap_table[(gap_table["group"] == "dependents") & np.isclose(gap_table["threshold"], BREAK_EVEN)].iloc[0]
+    assert change.high - change.low < unpaired["recall gap high"] - unpaired["recall gap low"]
+
+
+def test_recall_gap_change_is_zero_for_the_same_model_and_seeded():
+    same = fairness.recall_gap_change(split.y_test, scores, scores, groups["partner"] == 1, BREAK_EVEN)
+    assert same.estimate == 0 and same.low == 0 and same.high == 0 and same.verdict == "a tie within noise"
+    first = fairness.recall_gap_change(split.y_test, scores, blind_scores, groups["partner"] == 1, BREAK_EVEN)
+    again = fairness.recall_gap_change(split.y_test, scores, blind_scores, groups["partner"] == 1, BREAK_EVEN)
+    assert first == again and round(100 * first.estimate, 1) == 3.6 and first.verdict == "clear"
+
+
+def test_recall_gap_change_needs_churners_on_both_sides():
+    everyone = pd.Series(1, index=split.y_test.index)
+    with pytest.raises(CourseError, match="churners on both sides"):
+        fairness.recall_gap_change(split.y_test, scores, blind_scores, everyone == 1, BREAK_EVEN)
+
+
+def test_calibration_misses_are_the_bands_whose_interval_misses_their_score():
+    calibration = fairness.calibration_by_group(split.y_test, scores, groups["senior_citizen"] == 1, bands=5)
+    missed = fairness.calibration_misses(calibration)
+    assert missed[["who", "band"]].values.tolist() == [["under 65", 4]]  # lesson 06, section 4
+    assert ((missed["average score"] < missed["low"]) | (missed["average score"] > missed["high"])).all()
+    kept = calibration.drop(missed.index)
+    assert ((kept["low"] <= kept["average score"]) & (kept["average score"] <= kept["high"])).all()
+
+
+def test_describe_calibration_names_the_bands_off_their_score_per_model_and_group():
+    text = fairness.describe_calibration(split.y_test, {"champion": scores, "without group inputs": blind_scores}, groups)
+    lines = text.splitlines()
+    assert len(lines) == 2 * len(fairness.GROUPS)
+    assert lines[0].startswith("champion             · seniors (65+) / under 65: 1 of 10 bands off their score (under 65")
+    assert "without group inputs · seniors (65+) / under 65: 2 of 10 bands off their score (seniors (65+) scored 0.23, 36% churned" in text
+    assert "without group inputs · with dependents / without dependents: 0 of 10 bands off their score" in text
+    with pytest.raises(CourseError, match="should be a dict"):
+        fairness.describe_calibration(split.y_test, scores, groups)
+
+
+def test_review_params_and_metrics_hold_what_the_lesson_logged():
+    from churnlab import uncertainty
+
+    params = fairness.review_params(model, groups, BREAK_EVEN, thresholds_reviewed=[0.5])
+    assert params["C"] == CHAMPION_C and params["model"] == "champion" and params["thresholds_reviewed"] == "0.5, 0.167"
+    assert params["groups_reviewed"] == "senior_citizen, female, partner, dependents"
+    change = uncertainty.profit_difference(split.y_test, blind_scores >= BREAK_EVEN, scores >= BREAK_EVEN)
+    metrics = fairness.review_metrics(gap_table, BREAK_EVEN, profit_change=change)
+    assert metrics["profit_change_without_group_inputs"] == change.estimate
+    assert metrics["profit_change_without_group_inputs_low"] == change.low
+    assert "profit_change_without_group_inputs" not in fairness.review_metrics(gap_table, BREAK_EVEN)
+    with pytest.raises(CourseError, match="profit_difference"):
+        fairness.review_metrics(gap_table, BREAK_EVEN, profit_change=230.0)

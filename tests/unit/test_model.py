@@ -150,3 +150,22 @@ def test_blas_runs_on_one_thread_once_the_model_module_is_imported():
 
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == 1 for pool in blas), blas
+
+
+def test_out_of_fold_scores_come_from_models_that_never_saw_the_customer(split):
+    from sklearn.model_selection import StratifiedKFold
+
+    from churnlab.model import out_of_fold_scores
+
+    scores = out_of_fold_scores(split.X_train, split.y_train)
+    assert scores.shape == (len(split.X_train),) and ((scores > 0) & (scores < 1)).all()
+    assert np.array_equal(scores, out_of_fold_scores(split.X_train, split.y_train))  # seeded: the same every time
+    # each fold's scores are those of a model trained on the other folds only
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=42).split(split.X_train, split.y_train)
+    kept, held_out = next(folds)
+    alone = make_churn_model().fit(split.X_train.iloc[kept], split.y_train.iloc[kept])
+    assert np.allclose(scores[held_out], alone.predict_proba(split.X_train.iloc[held_out])[:, 1])
+    # honest scores rank the training customers less well than a model that saw them, about as well as test customers
+    seen = make_churn_model().fit(split.X_train, split.y_train).predict_proba(split.X_train)[:, 1]
+    assert roc_auc_score(split.y_train, scores) < roc_auc_score(split.y_train, seen)
+    assert 0.82 < roc_auc_score(split.y_train, scores) < 0.87

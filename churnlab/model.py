@@ -25,7 +25,8 @@ from churnlab._base.validate import course_function
 
 __all__ = [
     "CATEGORICAL_FEATURES", "CHAMPION_C", "CustomerSplit", "FEATURES", "NUMERIC_FEATURES", "RANDOM_STATE", "TEST_SHARE",
-    "champion_model", "churn_label", "feature_weights", "features_and_label", "make_churn_model", "split_customers",
+    "champion_model", "churn_label", "feature_weights", "features_and_label", "make_churn_model", "score_customers",
+    "split_customers",
 ]
 
 # scikit-learn before 1.7 (Colab ships 1.6.1) passes an option, iprint, that SciPy 1.18 no longer
@@ -115,6 +116,18 @@ def make_churn_model(C: float = 1.0):
         ]
     )
     return make_pipeline(preprocess, LogisticRegression(C=C, max_iter=1000))
+
+
+@course_function
+def score_customers(model, X: pd.DataFrame) -> pd.Series:
+    """Each customer's churn probability from a fitted model, as a Series on the customers' own index.
+
+    The same numbers as ``model.predict_proba(X)[:, 1]``, kept next to the customer ids, so they line
+    up with ``y_test`` and with the rules applied to ``X``.
+    """
+    model = validate.fitted_model(model)
+    X = validate.dataframe(X, "X", example="X_test from split_customers(customers)")
+    return pd.Series(model.predict_proba(X)[:, 1], index=X.index)
 
 
 @course_function

@@ -150,3 +150,14 @@ def test_blas_runs_on_one_thread_once_the_model_module_is_imported():
 
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == 1 for pool in blas), blas
+
+
+def test_score_customers_keeps_each_probability_next_to_its_customer():
+    from churnlab.model import course_model, course_split, score_customers
+
+    split, model = course_split(), course_model()
+    scores = score_customers(model, split.X_test)
+    assert scores.index.equals(split.X_test.index)
+    assert np.array_equal(scores.to_numpy(), model.predict_proba(split.X_test)[:, 1])
+    shuffled = split.X_test.sample(frac=1, random_state=0)
+    assert score_customers(model, shuffled).loc[split.X_test.index].equals(scores)  # follows the customers, not the rows

@@ -36,7 +36,7 @@ from churnlab.economics import DEFAULT_ECONOMICS, dollars, expected_campaign_pro
 from churnlab.model import course_model, course_split  # fitted once per session, shared with the checks
 
 __all__ = [
-    "DollarSafeTable", "EDGE_CASES", "READINESS_CRITERIA", "UserStory", "churn_campaign_numbers", "churn_readiness", "edge_cases",
+    "EDGE_CASES", "READINESS_CRITERIA", "DollarSafeTable", "UserStory", "churn_campaign_numbers", "churn_readiness", "edge_cases",
     "example_stories", "lifecycle", "metric_tree", "questions_for_engineers", "readiness_examples", "readiness_questions", "story_gaps", "user_story",
 ]
 

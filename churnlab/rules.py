@@ -18,7 +18,6 @@ So a customer scores 0 (none of the signals) to 5 (all of them).
 """
 from __future__ import annotations
 
-
 import pandas as pd
 
 from churnlab import validate
@@ -28,12 +27,12 @@ __all__ = [
     "RISK_SIGNALS",
     "RULES",
     "RULE_DESCRIPTIONS",
+    "campaigns_to_compare",
     "flag_risk_points",
     "month_to_month",
     "month_to_month_and_new",
     "risk_points",
     "risk_signals",
-    "campaigns_to_compare",
     "whiteboard_rules",
 ]
 

@@ -308,9 +308,8 @@ def test_a_rule_run_logs_what_a_model_run_logs_minus_the_model(work_folder):
     assert not MlflowClient().list_artifacts(run_id, "model")
     found = mlflow.search_runs(experiment_names=[tracking.EXPERIMENT_NAME], filter_string=store.session_filter())
     assert list(found["run_id"]) == [run_id]  # it carries this session's tag, like any run
-    with mlflow.start_run():
-        with pytest.raises(CourseError, match="outside any"):
-            tracking.log_rule_run("again", "month_to_month", 1, split.X_test, split.y_test, economics)
+    with mlflow.start_run(), pytest.raises(CourseError, match="outside any"):
+        tracking.log_rule_run("again", "month_to_month", 1, split.X_test, split.y_test, economics)
 
 
 def test_registering_a_run_without_a_model_says_to_pick_a_model_run(work_folder):

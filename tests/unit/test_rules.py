@@ -110,7 +110,12 @@ def test_rules_on_the_course_test_set():
 
 def test_campaigns_to_compare_lines_up_lesson_04s_campaigns():
     from churnlab.model import course_model, course_split
-    from churnlab.rules import campaigns_to_compare, month_to_month, month_to_month_and_new, risk_points
+    from churnlab.rules import (
+        campaigns_to_compare,
+        month_to_month,
+        month_to_month_and_new,
+        risk_points,
+    )
 
     split = course_split()
     scores = pd.Series(course_model().predict_proba(split.X_test)[:, 1], index=split.X_test.index)

@@ -11,8 +11,8 @@ from churnlab.errors import CourseError
 from churnlab.uncertainty import (
     CLEAR,
     LIKELY,
-    TIE,
     SAME_CUSTOMERS,
+    TIE,
     Interval,
     paired_bootstrap,
     profit_difference,

@@ -40,6 +40,7 @@ __all__ = [
     "dollars",
     "expected_campaign_profit",
     "profit_at_threshold",
+    "profit_columns",
     "profit_curve",
     "threshold_table",
     "top_k_contact_share",
@@ -298,6 +299,29 @@ def dollars(amount: float) -> str:
 
 
 # --- tables for the lessons ----------------------------------------------------------------------
+
+
+@course_function
+def profit_columns(*economics: CampaignEconomics) -> dict[str, CampaignEconomics]:
+    """Name each campaign economics by its contact cost, as a table's profit column: the ``economics`` of
+    ``compare_campaigns``.
+
+    ``profit_columns(cheap, expensive)`` gives ``{"profit, 10-dollar contacts": cheap,
+    "profit, 30-dollar contacts": expensive}``. The names say "10-dollar", never "$10": JupyterLab
+    typesets the text between two dollar signs of a table as maths, and a table has one per column.
+    """
+    if not economics:
+        raise CourseError("Give profit_columns one campaign economics or more, e.g. profit_columns(cheap, expensive).")
+    columns = {}
+    for each in economics:
+        each = _checked_economics(each)
+        name = f"profit, {each.cost_per_contact:,g}-dollar contacts"
+        if name in columns:
+            raise CourseError(f"Two of the economics cost {each.cost_per_contact:g} dollars a contact: their columns would "
+                              "have the same name. Give each contact cost once.")
+        columns[name] = each
+    return columns
+
 
 
 @course_function

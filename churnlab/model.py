@@ -26,7 +26,7 @@ from churnlab._base.validate import course_function
 
 __all__ = [
     "CATEGORICAL_FEATURES", "CHAMPION_C", "CustomerSplit", "FEATURES", "NUMERIC_FEATURES", "RANDOM_STATE", "TEST_SHARE",
-    "champion_model", "churn_label", "feature_weights", "features_and_label", "make_churn_model", "out_of_fold_scores",
+    "champion_model", "churn_label", "feature_weights", "features_and_label", "make_churn_model", "out_of_fold_scores", "score_customers",
     "split_customers",
 ]
 
@@ -117,6 +117,18 @@ def make_churn_model(C: float = 1.0):
         ]
     )
     return make_pipeline(preprocess, LogisticRegression(C=C, max_iter=1000))
+
+
+@course_function
+def score_customers(model, X: pd.DataFrame) -> pd.Series:
+    """Each customer's churn probability from a fitted model, as a Series on the customers' own index.
+
+    The same numbers as ``model.predict_proba(X)[:, 1]``, kept next to the customer ids, so they line
+    up with ``y_test`` and with the rules applied to ``X``.
+    """
+    model = validate.fitted_model(model)
+    X = validate.dataframe(X, "X", example="X_test from split_customers(customers)")
+    return pd.Series(model.predict_proba(X)[:, 1], index=X.index)
 
 
 @course_function

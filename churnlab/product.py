@@ -36,9 +36,44 @@ from churnlab.economics import DEFAULT_ECONOMICS, dollars, expected_campaign_pro
 from churnlab.model import course_model, course_split  # fitted once per session, shared with the checks
 
 __all__ = [
-    "EDGE_CASES", "READINESS_CRITERIA", "UserStory", "churn_campaign_numbers", "churn_readiness", "edge_cases",
+    "EDGE_CASES", "READINESS_CRITERIA", "DollarSafeTable", "UserStory", "churn_campaign_numbers", "churn_readiness", "edge_cases",
     "example_stories", "lifecycle", "metric_tree", "questions_for_engineers", "readiness_examples", "readiness_questions", "story_gaps", "user_story",
 ]
+
+# --- tables a notebook shows ------------------------------------------------------------------------------------
+
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def escape_html_dollars(markup: str) -> str:
+    """HTML with every ``$`` written ``\\$``, which JupyterLab's MathJax shows as a plain ``$``.
+
+    JupyterLab typesets the text between two ``$`` of an HTML output as maths, even when they sit in
+    different table cells ("earns $12,640" ... "earns $12,220" turns into an italic formula). The escape is
+    the one ``tools/escape_dollars.py`` writes in markdown. Already escaped dollars stay as they are.
+    """
+    return _UNESCAPED_DOLLAR.sub(r"\\$", markup)
+
+
+class DollarSafeTable(pd.DataFrame):
+    """A ``DataFrame`` whose HTML (what JupyterLab shows) escapes its dollars; its plain text keeps "$12,640".
+
+    The tables of this module hold dollar amounts in several cells, so they are returned as this. Anything
+    computed from one (a selection, a copy) is an ordinary ``DataFrame``.
+    """
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+    def _repr_html_(self) -> str | None:
+        markup = super()._repr_html_()
+        return None if markup is None else escape_html_dollars(markup)
+
+
+def _shown(table: pd.DataFrame) -> DollarSafeTable:
+    return DollarSafeTable(table)
+
 
 # --- ML readiness ----------------------------------------------------------------------------------------------
 
@@ -70,7 +105,7 @@ _CRITERION_NAMES = {
 def readiness_questions() -> pd.DataFrame:
     """The six readiness questions, one row each: the criterion, the question to ask, and what a "no" means."""
     rows = [(_CRITERION_NAMES[key], question, no) for key, (question, no) in READINESS_CRITERIA.items()]
-    return pd.DataFrame(rows, columns=["criterion", "question to ask", "if the answer is no"]).set_index("criterion")
+    return _shown(pd.DataFrame(rows, columns=["criterion", "question to ask", "if the answer is no"]).set_index("criterion"))
 
 
 @cache
@@ -125,7 +160,7 @@ def churn_readiness() -> pd.DataFrame:
     """
     facts = _churn_facts()
     edge = facts["model_profit"] - facts["best_rule_profit"]
-    # One dollar amount per cell: JupyterLab typesets the text between two $ of one HTML table cell as maths.
+    # One dollar amount per cell, and the HTML escapes them (DollarSafeTable): JupyterLab pairs two $ into maths.
     rows = [
         ("decision", "yes", f"every month: whom to offer a retention discount; at the break-even threshold "
                             f"{facts['threshold']:.3f} the model would call {facts['contacted']:,} of "
@@ -141,8 +176,8 @@ def churn_readiness() -> pd.DataFrame:
                                    "to watch; the rule is the fallback"),
         ("team", "to check", "someone must own retraining and the monthly health page (lesson 08)"),
     ]
-    return pd.DataFrame([(_CRITERION_NAMES[key], verdict, evidence) for key, verdict, evidence in rows],
-                        columns=["criterion", "churn campaign", "evidence"]).set_index("criterion")
+    return _shown(pd.DataFrame([(_CRITERION_NAMES[key], verdict, evidence) for key, verdict, evidence in rows],
+                               columns=["criterion", "churn campaign", "evidence"]).set_index("criterion"))
 
 
 _EXAMPLES = {  # feature: (the situation, {criterion: answer}, verdict, why)
@@ -176,7 +211,7 @@ def readiness_examples() -> pd.DataFrame:
     for feature, (situation, answers, verdict, why) in _EXAMPLES.items():
         rows.append({"feature": feature, "situation": situation,
                      **{_CRITERION_NAMES[key]: answers[key] for key in READINESS_CRITERIA}, "verdict": verdict, "why": why})
-    return pd.DataFrame(rows).set_index("feature")
+    return _shown(pd.DataFrame(rows).set_index("feature"))
 
 
 # --- success: the metric tree ----------------------------------------------------------------------------------
@@ -208,7 +243,7 @@ def metric_tree() -> pd.DataFrame:
     diagnostic that explains it), whether it is ``leading`` (known early) or ``lagging`` (known
     once churn labels arrive, three months later), and which part of the course reads it.
     """
-    return pd.DataFrame(_TREE, columns=["level", "metric", "role", "leading or lagging", "read by"]).set_index("metric")
+    return _shown(pd.DataFrame(_TREE, columns=["level", "metric", "role", "leading or lagging", "read by"]).set_index("metric"))
 
 
 # --- the model lifecycle -----------------------------------------------------------------------------------------
@@ -232,7 +267,8 @@ _LIFECYCLE = (  # step, in the course, who owns it, how often, versions tracked 
 @course_function
 def lifecycle() -> pd.DataFrame:
     """The model lifecycle, one row per step: what the course did, who owns it, how often, how versions are tracked."""
-    return pd.DataFrame(_LIFECYCLE, columns=["step", "in the course", "owner", "how often", "versions tracked by"]).set_index("step")
+    return _shown(pd.DataFrame(_LIFECYCLE, columns=["step", "in the course", "owner", "how often", "versions tracked by"])
+                  .set_index("step"))
 
 
 _QUESTIONS = (
@@ -250,7 +286,7 @@ _QUESTIONS = (
 @course_function
 def questions_for_engineers() -> pd.DataFrame:
     """What a PM asks a data scientist or an ML engineer, by lifecycle step."""
-    return pd.DataFrame(_QUESTIONS, columns=["step", "question"])
+    return _shown(pd.DataFrame(_QUESTIONS, columns=["step", "question"]))
 
 
 # --- user stories with ML edge cases ------------------------------------------------------------------------------
@@ -411,7 +447,8 @@ def story_gaps(story) -> list[str]:
 def edge_cases() -> pd.DataFrame:
     """The churn campaign's ML edge cases: what the agent sees, the fallback, and an acceptance criterion for each."""
     rows = [(case, sees, fallback, acceptance) for case, _, sees, fallback, acceptance in EDGE_CASES.values()]
-    return pd.DataFrame(rows, columns=["edge case", "what the agent sees", "fallback", "acceptance criterion"]).set_index("edge case")
+    return _shown(pd.DataFrame(rows, columns=["edge case", "what the agent sees", "fallback", "acceptance criterion"])
+                  .set_index("edge case"))
 
 
 @course_function

@@ -18,7 +18,6 @@ So a customer scores 0 (none of the signals) to 5 (all of them).
 """
 from __future__ import annotations
 
-
 import pandas as pd
 
 from churnlab import validate
@@ -28,6 +27,7 @@ __all__ = [
     "RISK_SIGNALS",
     "RULES",
     "RULE_DESCRIPTIONS",
+    "campaigns_to_compare",
     "flag_risk_points",
     "month_to_month",
     "month_to_month_and_new",
@@ -138,3 +138,44 @@ def whiteboard_rules(X: pd.DataFrame) -> dict[str, pd.Series]:
     chosen = {"rule: month-to-month": month_to_month(X), "rule: month-to-month & new": month_to_month_and_new(X)}
     chosen.update({f"scorecard ≥ {cut} points": _flag(points.ge(cut), f"risk_points_at_least_{cut}") for cut in range(1, 6)})
     return chosen
+
+
+@course_function
+def campaigns_to_compare(X: pd.DataFrame, churn_scores, scorecard_cut_offs=(3,), model_thresholds=(0.5,)) -> tuple[dict, dict]:
+    """Lesson 04's campaigns, side by side on the customers ``X``: who each one contacts, and what ranks them.
+
+    Returns two dicts for ``economics.compare_campaigns(y, campaigns, ranking_scores, money)``:
+
+    - ``campaigns``, name -> 1/0 per customer: "contact everyone", "rule: month-to-month",
+      "rule: month-to-month & new", "scorecard ≥ N points" for each N of ``scorecard_cut_offs``
+      and "model ≥ T" (three decimals) for each T of ``model_thresholds``, contacting the
+      customers whose ``churn_scores`` (the model's probabilities for ``X``) are at least T;
+    - ``ranking_scores``, for the campaigns that rank customers: the scorecard's points for each
+      scorecard campaign, ``churn_scores`` for each model campaign (so their ROC-AUC can be read;
+      yes/no rules rank nobody and get none).
+    """
+    X = _checked_table(X, ("contract", "tenure", "payment_method", "internet_service", "tech_support"))
+    scores = validate.scores(churn_scores)
+    validate.same_customers(X, churn_scores, "X", "churn_scores")
+    scores = pd.Series(scores, index=X.index)
+    cut_offs = [_checked_count(cut, "each scorecard cut-off", 0) for cut in _as_list(scorecard_cut_offs)]
+    thresholds = [validate.threshold(t, name="each model threshold") for t in _as_list(model_thresholds)]
+    points = risk_points(X)
+    campaigns = {
+        "contact everyone": pd.Series(1, index=X.index),
+        "rule: month-to-month": month_to_month(X),
+        "rule: month-to-month & new": month_to_month_and_new(X),
+    }
+    ranking_scores = {}
+    for cut in cut_offs:
+        name = f"scorecard ≥ {cut} points"
+        campaigns[name], ranking_scores[name] = _flag(points.ge(cut), f"risk_points_at_least_{cut}"), points
+    for threshold in thresholds:
+        name = f"model ≥ {threshold:.3f}"
+        campaigns[name], ranking_scores[name] = _flag(scores.ge(threshold), "model"), scores
+    return campaigns, ranking_scores
+
+
+def _as_list(values) -> list:
+    """One value or several: 3 and (3, 2) both work."""
+    return list(values) if isinstance(values, (list, tuple)) else [values]

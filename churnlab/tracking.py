@@ -15,6 +15,8 @@ otherwise repeat:
 - ``decision_metrics()``: the numbers every run logs, for a model or a rule.
 - ``log_decision_plots()``, ``log_churn_model()``, ``register_champion()``:
   MLflow calls with the course's choices filled in (see each docstring).
+- ``log_rule_run()``: one rule logged as a run with a model run's parameters, metrics and
+  charts (lesson 05 logs its whiteboard rules with it).
 - ``measure_logging_overhead()``: seconds that logging adds to a run.
 - ``session_filter()``: the ``filter_string`` that keeps this session's runs. Each
   ``setup()`` starts a session: a random id that MLflow writes as the tag
@@ -51,7 +53,7 @@ from churnlab.workspace import course_relative, work_dir
 __all__ = [
     "CHAMPION_ALIAS", "EXPERIMENT_NAME", "MODEL_NAME", "PRACTICE_EXPERIMENT_NAME", "PRACTICE_MODEL_NAME", "ROLE_TAG",
     "SESSION_TAG", "TrackingSetup", "data_params", "decision_metrics", "economics_params", "log_churn_model",
-    "log_decision_plots", "measure_logging_overhead", "register_champion", "session_filter", "setup",
+    "log_decision_plots", "log_rule_run", "measure_logging_overhead", "register_champion", "session_filter", "setup",
 ]
 # Packages Colab lacks that this module's functions import when they run (see churnlab.colab.notebook_needs).
 COLAB_NEEDS = ("mlflow",)
@@ -493,6 +495,36 @@ def log_decision_plots(y_true, churn_scores, threshold: float, economics) -> lis
         plt.close(figure)
         logged.append(path)
     return logged
+
+
+@course_function
+def log_rule_run(run_name: str, rule: str, at_least: float, X, y_true, economics) -> str:
+    """Log one rule as a run, with what a model run logs (minus the model); returns the run's id.
+
+    ``rule`` names one of ``churnlab.rules.RULES`` ("month_to_month", "month_to_month_and_new",
+    "risk_points"); the customers of ``X`` whose rule score is at least ``at_least`` are contacted
+    (1 for a yes/no rule, a cut-off in points for the scorecard). In one
+    ``mlflow.start_run(run_name=run_name)`` it logs the parameters (kind "rule", the rule, the
+    threshold, ``economics_params``, ``data_params``), ``decision_metrics`` and ``log_decision_plots``,
+    judged on the outcomes ``y_true`` of the customers ``X``.
+    """
+    import mlflow
+
+    from churnlab.rules import RULES
+
+    run_name = validate.text(run_name, "run_name", example="'rule: month-to-month'")
+    rule = validate.one_of(rule, "rule", [name for name in RULES if not name.startswith("_")])
+    at_least = validate.number(at_least, "at_least", example="1")
+    at_least = int(at_least) if at_least.is_integer() else at_least  # logged as "1", not "1.0", like a typed cut-off
+    if mlflow.active_run() is not None:
+        raise CourseError("log_rule_run starts a run of its own: call it outside any `with mlflow.start_run(...)` block.")
+    rule_scores = RULES[rule](X)
+    _checked_decision(y_true, rule_scores, at_least, economics)  # before the run starts: no half-logged run
+    with mlflow.start_run(run_name=run_name) as run:
+        mlflow.log_params({"kind": "rule", "rule": rule, "threshold": at_least, **economics_params(economics), **data_params()})
+        mlflow.log_metrics(decision_metrics(y_true, rule_scores, at_least, economics))
+        log_decision_plots(y_true, rule_scores, at_least, economics)
+    return run.info.run_id
 
 
 def churn_model_signature(X, churn_scores):

@@ -27,6 +27,11 @@ difference a ``verdict`` in words:
   the redraws put the gap on the same side as the estimate;
 - "a tie within noise": otherwise.
 
+Two campaigns that contact exactly the same customers have no gap at all, in
+every redraw: their verdict is still "a tie within noise" (nothing favours
+either), but ``describe`` says what happened instead of printing
+"$0 [$0, $0], a tie within noise": "both contact the same customers".
+
 What the interval covers: the noise of *which customers* happened to be in the
 test set, with both campaigns' decisions held as they are. It does not cover
 the economics being wrong (a different acceptance rate), nor customers
@@ -35,7 +40,7 @@ changing after launch. Seeded: the same inputs always give the same interval.
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -50,6 +55,7 @@ __all__ = [
     "LIKELY",
     "LIKELY_SHARE",
     "N_RESAMPLES",
+    "SAME_CUSTOMERS",
     "SEED",
     "TIE",
     "Interval",
@@ -69,6 +75,7 @@ LIKELY_SHARE = 0.80  # share of redraws on the estimate's side that makes a gap 
 CLEAR = "clear"
 LIKELY = "likely but not certain"
 TIE = "a tie within noise"
+SAME_CUSTOMERS = "no difference, both contact the same customers"
 
 DOLLARS, RATE, RATE_DIFFERENCE = "dollars", "rate", "rate difference"
 
@@ -86,7 +93,9 @@ class Interval:
     ``kind`` is "dollars", "rate" (a share, 0 to 1) or "rate difference" (in
     shares; printed in percentage points). ``share_above_zero`` is the share of
     bootstrap redraws with a gap above 0 (``None`` for an exact interval of one
-    rate). ``str(interval)`` reads "$420 [-$120, $920]".
+    rate). ``identical`` is True when the two sides were the same for every
+    customer (two campaigns contacting the same customers): no redraw can tell
+    them apart. ``str(interval)`` reads "$420 [-$120, $920]".
     """
 
     estimate: float
@@ -96,6 +105,7 @@ class Interval:
     confidence: float = CONFIDENCE
     share_above_zero: float | None = None
     method: str = "paired bootstrap over customers"
+    identical: bool = False
 
     @property
     def is_difference(self) -> bool:
@@ -126,7 +136,13 @@ class Interval:
         return f"{self._format(self.estimate)} [{self._format(self.low)}, {self._format(self.high)}]"
 
     def describe(self, what: str) -> str:
-        """One line for a PM: "<what>: $420 [-$120, $920], likely but not certain"."""
+        """One line for a PM: "<what>: $420 [-$120, $920], likely but not certain".
+
+        When both sides are identical for every customer: "<what>: no difference, both contact the
+        same customers" (an interval of $0 [$0, $0] would only hide that).
+        """
+        if self.identical:
+            return f"{what}: {SAME_CUSTOMERS}"
         tail = f", {self.verdict}" if self.is_difference else ""
         return f"{what}: {self}{tail}"
 
@@ -211,7 +227,8 @@ def paired_bootstrap(first_dollars, second_dollars, confidence: float = CONFIDEN
     validate.same_customers(first_dollars, second_dollars, "first_dollars", "second_dollars")
     gap = first - second
     redraws = _resampled_totals(gap, n_resamples, np.random.default_rng(seed))
-    return _percentile_interval(gap.sum(), redraws, DOLLARS, confidence, "paired bootstrap over customers")
+    interval = _percentile_interval(gap.sum(), redraws, DOLLARS, confidence, "paired bootstrap over customers")
+    return replace(interval, identical=bool(np.all(gap == 0)))
 
 
 @course_function
@@ -232,7 +249,8 @@ def profit_interval(y_true, contacted, economics: CampaignEconomics = DEFAULT_EC
                     n_resamples: int = N_RESAMPLES, seed: int = SEED) -> Interval:
     """One campaign's expected profit on these customers, with its bootstrap interval (a "gap" over contacting nobody)."""
     amounts = profit_per_customer(y_true, contacted, economics)
-    return paired_bootstrap(amounts, np.zeros_like(amounts), confidence, n_resamples, seed)
+    interval = paired_bootstrap(amounts, np.zeros_like(amounts), confidence, n_resamples, seed)
+    return replace(interval, identical=False)  # one campaign: there is no second one to be the same as
 
 
 # --- rates -------------------------------------------------------------------------------------------

@@ -139,6 +139,8 @@ class Question:
     hints: tuple[str, ...] = ()
     solution_code: str = ""
     solution_why: str = ""
+    # What the last step of hint() says before the solution's lines; None: "The line(s), filled in:".
+    solution_lead: str | None = None
 
     def __init__(self, label: str):
         self.label = label
@@ -164,17 +166,34 @@ class Question:
         print(message)
         progress.record(self, "check", message)  # on a cohort server only; never the answer
 
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """What ``hint(1)``, ``hint(2)``, ... print: the ``hints``, from a nudge on, then the solution's lines.
+
+        A question writes its solution once, in ``solution_code``; the last step serves it, after
+        ``solution_lead`` (by default "The line(s), filled in:"). A question whose last hint already gives
+        every line of the solution keeps its hints as they are, so no line is served twice.
+        """
+        code = textwrap.dedent(self.solution_code).strip("\n")
+        if not code.strip():
+            return tuple(self.hints)
+        if self.hints and all(line.strip() in self.hints[-1] for line in code.splitlines()):
+            return tuple(self.hints)
+        lead = self.solution_lead or ("The line, filled in:" if len(code.splitlines()) == 1 else "The lines, filled in:")
+        return (*self.hints, f"{lead}\n{textwrap.indent(code, '    ')}")
+
     def hint(self, step: int = 1) -> None:
-        """Print a hint; ``hint(2)`` gives a stronger one."""
-        if not self.hints:
-            print(f"💡 {self.label}: no hint for this one; try q.solution().")
+        """Print a hint; ``hint(2)`` gives a stronger one, and the last step gives the solution's lines."""
+        steps = self.steps
+        if not steps:
+            print(f"💡 {self.label}: no hint for this one; try {self.label}.solution().")
             return
-        asked, step = step, _clamp_step(step, len(self.hints))
+        asked, step = step, _clamp_step(step, len(steps))
         progress.record(self, "hint", step=step)
-        more = f" For more, run {self.label}.hint({step + 1})." if step < len(self.hints) else ""
-        beyond = isinstance(asked, (int, float)) and asked > len(self.hints) and len(self.hints) > 1
-        heading = f"There are only {len(self.hints)} hints; here is the last one:" if beyond else f"Hint {step} of {len(self.hints)}:"
-        print(f"💡 {heading} {self.hints[step - 1]}{more}")
+        more = f" For more, run {self.label}.hint({step + 1})." if step < len(steps) else ""
+        beyond = isinstance(asked, (int, float)) and asked > len(steps) and len(steps) > 1
+        heading = f"There are only {len(steps)} hints; here is the last one:" if beyond else f"Hint {step} of {len(steps)}:"
+        print(f"💡 {heading} {steps[step - 1]}{more}")
 
     def solution(self) -> None:
         """Print the solution code and why it is right."""

@@ -66,9 +66,6 @@ class ElectronicCheckRule(Question):
         "the same customers the model is judged on.",
         "The first blank is the table of the test customers, X_test. The second is the payment method exactly as the data "
         "writes it, in quotes, with a capital E: 'Electronic check'.",
-        "The two lines, filled in:\n"
-        "    customers_to_judge = X_test\n"
-        "    echeck_flags = customers_to_judge[\"payment_method\"].eq(\"Electronic check\").astype(int)",
     )
     solution_code = (
         "customers_to_judge = X_test\n"
@@ -123,8 +120,8 @@ class RuleRecallFromTable(Question):
         "Lesson 03, section 3: recall is the share of all churners the campaign contacts ('how many leavers do we "
         "reach?'). Memory aid: Recall looks at the Real churners.",
         "In the table above, find the row 'rule: electronic check' and read its recall column (three decimals).",
-        "Type the number from the table:\n    echeck_recall = 0.551",
     )
+    solution_lead = "Type the number from the table:"
     solution_code = "echeck_recall = 0.551"
     solution_why = (
         "The electronic-check rule reaches 55 % of the test churners, against 88 % for the month-to-month rule and "
@@ -163,8 +160,8 @@ class RuleProfitFromTable(Question):
         "Lesson 04, section 3: the table prices every campaign with the same money, at $10 and at $30 a contact.",
         "In the row 'rule: electronic check', read the column 'profit, 30-dollar contacts'. A loss is a negative profit: keep its "
         "minus sign. Type a plain number, without $ sign or commas.",
-        "Type the number from the table, minus sign included:\n    echeck_profit_30 = -1860",
     )
+    solution_lead = "Type the number from the table, minus sign included:"
     solution_code = "echeck_profit_30 = -1860"
     solution_why = (
         "At $30 a contact the rule loses money: of the 474 customers it flags only 206 churn, and each contacted churner "
@@ -209,9 +206,6 @@ class ScorecardAuc(Question):
         "Lesson 04, sections 2 and 3: the risk-points scorecard gives each customer 0 to 5 points, so, like the model, "
         "it ranks customers; ROC-AUC judges that ranking on the test customers.",
         "The first blank is the test customers' table, X_test; the second is the points the first line computes.",
-        "The two lines, filled in:\n"
-        "    scorecard_points = rules.risk_points(X_test)\n"
-        "    scorecard_auc = roc_auc_score(y_test, scorecard_points)",
     )
     solution_code = "scorecard_points = rules.risk_points(X_test)\nscorecard_auc = roc_auc_score(y_test, scorecard_points)"
     solution_why = (
@@ -262,9 +256,8 @@ class GapVerdict(Question):
         "certain when it contains $0 but at least 80 % of the redraws agree with the estimate; a tie within noise otherwise.",
         "Does the interval printed above contain $0? If it does, look at the share of redraws that favour month-to-month: "
         "is it 80 % or more?",
-        "The interval runs from below $0 to above it, and 89 % of the redraws favour month-to-month:\n"
-        "    verdict = \"likely but not certain\"",
     )
+    solution_lead = "The interval runs from below $0 to above it, and 89 % of the redraws favour month-to-month:"
     solution_code = 'verdict = "likely but not certain"'
     solution_why = (
         "The interval contains $0, so the edge is not clear; but most redraws (more than 80 %) favour month-to-month. "
@@ -305,9 +298,6 @@ class FibreMonthToMonthRule(Question):
         "'month-to-month & new' rule does.",
         "Flag X_test customers whose internet_service is 'Fiber optic' and whose contract is 'Month-to-month', then price "
         "the flags with expected_campaign_profit(y_test, flags, expensive).",
-        "Two lines:\n"
-        "    fibre_rule = X_test[\"internet_service\"].eq(\"Fiber optic\") & X_test[\"contract\"].eq(\"Month-to-month\")\n"
-        "    fibre_rule_profit_30 = expected_campaign_profit(y_test, fibre_rule, expensive)",
     )
     solution_code = (
         'fibre_rule = X_test["internet_service"].eq("Fiber optic") & X_test["contract"].eq("Month-to-month")\n'

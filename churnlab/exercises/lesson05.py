@@ -106,14 +106,8 @@ class LogYourRun(Question):
         "threshold and the metrics.",
         f"The first blank is the run's name, the text {ASKED_RUN_NAME!r} in quotes; the two others are the setting C, "
         "0.3: once to train the model, once to log it.",
-        "The cell, filled in:\n"
-        "    with mlflow.start_run(run_name=\"model C=0.3\") as run:\n"
-        "        model = make_churn_model(C=0.3).fit(X_train, y_train)\n"
-        "        churn_scores = model.predict_proba(X_test)[:, 1]\n"
-        "        mlflow.log_params({\"kind\": \"model\", \"C\": 0.3, \"threshold\": threshold})\n"
-        "        mlflow.log_metrics(tracking.decision_metrics(y_test, churn_scores, threshold, economics))\n"
-        "    my_run_id = run.info.run_id",
     )
+    solution_lead = "The cell, filled in:"
     solution_code = (
         'with mlflow.start_run(run_name="model C=0.3") as run:\n'
         "    model = make_churn_model(C=0.3).fit(X_train, y_train)\n"
@@ -206,14 +200,8 @@ class BestRunName(Question):
     hints = (
         "Lesson 05, section 5 (compare runs): order_by sorts the runs by a column, and DESC puts the highest first.",
         "The blank is one text in quotes: the metric's column, metrics.expected_profit, then DESC.",
-        "The cell, filled in:\n"
-        "    runs = mlflow.search_runs(\n"
-        "        experiment_names=[tracking.PRACTICE_EXPERIMENT_NAME],\n"
-        "        filter_string=candidates,\n"
-        "        order_by=[\"metrics.expected_profit DESC\"],\n"
-        "    )\n"
-        "    best_run_name = runs[\"tags.mlflow.runName\"].iloc[0]",
     )
+    solution_lead = "The cell, filled in:"
     solution_code = (
         "runs = mlflow.search_runs(\n"
         "    experiment_names=[tracking.PRACTICE_EXPERIMENT_NAME],\n"
@@ -278,13 +266,8 @@ class RuleRecallFromRun(Question):
         "a run's name is the column tags.mlflow.runName.",
         f"The blank is one text in double quotes, holding the run's name in single quotes: "
         f"\"tags.mlflow.runName = '{MONTH_TO_MONTH_RUN}'\".",
-        "The cell, filled in:\n"
-        "    rule_runs = mlflow.search_runs(\n"
-        "        experiment_names=[tracking.PRACTICE_EXPERIMENT_NAME],\n"
-        f"        filter_string=\"tags.mlflow.runName = '{MONTH_TO_MONTH_RUN}'\",\n"
-        "    )\n"
-        "    month_to_month_recall = rule_runs[\"metrics.recall\"].iloc[0]",
     )
+    solution_lead = "The cell, filled in:"
     solution_code = (
         "rule_runs = mlflow.search_runs(\n"
         "    experiment_names=[tracking.PRACTICE_EXPERIMENT_NAME],\n"
@@ -343,10 +326,8 @@ class LoadChampion(Question):
         "alias, models:/NAME@ALIAS. Here the name is the practice model's, tracking.PRACTICE_MODEL_NAME.",
         "The first blank is the alias's name, champion (inside the address, no quotes needed); the second is the "
         "address the first line builds, model_address.",
-        "The cell, filled in:\n"
-        "    model_address = f\"models:/{tracking.PRACTICE_MODEL_NAME}@champion\"\n"
-        "    champion = mlflow.sklearn.load_model(model_address)",
     )
+    solution_lead = "The cell, filled in:"
     solution_code = (
         'model_address = f"models:/{tracking.PRACTICE_MODEL_NAME}@champion"\n'
         "champion = mlflow.sklearn.load_model(model_address)"
@@ -430,15 +411,8 @@ class RegisterChallenger(Question):
         "(tracking.log_churn_model, section 3).",
         "In a new run, train make_churn_model(C=0.3), log its parameters, metrics and model; then register it in "
         "tracking.PRACTICE_MODEL_NAME with alias='challenger'. The version number is the result's .version.",
-        "The cell:\n"
-        "    with mlflow.start_run(run_name=\"model C=0.3 (challenger)\") as challenger_run:\n"
-        "        challenger = make_churn_model(C=0.3).fit(X_train, y_train)\n"
-        "        mlflow.log_params({\"kind\": \"model\", \"C\": 0.3, \"threshold\": threshold})\n"
-        "        mlflow.log_metrics(tracking.decision_metrics(y_test, challenger.predict_proba(X_test)[:, 1], threshold, economics))\n"
-        "        tracking.log_churn_model(challenger, X_train)\n"
-        "    registered = tracking.register_champion(challenger_run.info.run_id, tracking.PRACTICE_MODEL_NAME, alias=\"challenger\")\n"
-        "    challenger_version = registered.version",
     )
+    solution_lead = "The cell:"
     solution_code = (
         'with mlflow.start_run(run_name="model C=0.3 (challenger)") as challenger_run:\n'
         "    challenger = make_churn_model(C=0.3).fit(X_train, y_train)\n"

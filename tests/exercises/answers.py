@@ -5,6 +5,9 @@ check must accept) and ``WRONG_ANSWERS`` (question label -> ``(answer, phrase)``
 is a mistake a PM plausibly makes, and ``phrase`` is a piece of the message that names it).
 ``tests/exercises/test_exercises_all.py`` runs them all, through the variable and through ``qN.check(answer)``.
 
+``assert_solution_right(question, namespace)`` runs a question's ``solution_code`` as a learner would, in what
+the exercise's set-up cells define, and checks that it passes (each lesson's file gives its ``learner_namespace()``).
+
 An answer is a plain value; ``Several(a, b)`` for a question with two variables; ``Lazy(make)`` for
 an answer that needs the lesson's MLflow store (``make(store)`` builds it when the test runs).
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 from typing import Any, Callable
 
 
@@ -68,4 +72,17 @@ def assert_mistake(question, value, phrase: str) -> str:
     text = outcome(question, value)
     assert text.startswith(f"❌ {question.label}: not quite."), text
     assert phrase in text, text
+    return text
+
+
+
+def assert_solution_right(question, namespace: dict) -> str:
+    """Run ``question.solution_code`` in a copy of ``namespace`` (what the exercise's set-up cells define), as a
+    learner who pastes ``qN.solution()`` would, and check that the question then says it is right."""
+    namespace = dict(namespace)
+    exec(question.solution_code, namespace)
+    if "matplotlib.pyplot" in sys.modules:  # a solution that draws leaves no figure open
+        sys.modules["matplotlib.pyplot"].close("all")
+    text = question.outcome(namespace)
+    assert text.startswith(f"✅ {question.label}: correct!"), text
     return text

@@ -9,7 +9,8 @@ per question; this file runs them all, and checks that:
 - every wrong answer listed there (at least three per question) gets a ❌ with the phrase that names its mistake,
   both ways too, and so do a few arbitrary values (0, 1, 0.5, the base rate...);
 - a blank says "not attempted yet", and odd answers (None, text, NaN, a list, a table...) get a ❌, never a traceback;
-- there are at least two hints, the last of which holds the solution's lines, and hint() and solution() print.
+- there are at least two hint steps, the last of which holds the solution's lines (hint() serves them from
+  solution_code), and hint() and solution() print.
 
 Lesson 05's questions read an MLflow store: they run against the practice store its test file builds.
 """
@@ -141,14 +142,15 @@ def test_the_check_takes_the_answer_itself_and_says_how_many_it_needs(key, reque
 @pytest.mark.parametrize("key", QUESTIONS)
 def test_hints_go_from_a_nudge_to_the_exact_lines(key, capsys):
     question, number = QUESTIONS[key]
-    assert len(question.hints) >= 2 and question.solution_code and question.solution_why
-    assert "lesson" in question.hints[0].lower() or question.label == _labels(LESSONS[number][0])[-1], "the first hint points to the lesson"
-    last = question.hints[-1]
+    steps = question.steps  # the hints, then the solution's lines (served by hint() from solution_code)
+    assert len(steps) >= 2 and question.solution_code and question.solution_why
+    assert "lesson" in steps[0].lower() or question.label == _labels(LESSONS[number][0])[-1], "the first hint points to the lesson"
+    last = steps[-1]
     for line in question.solution_code.splitlines():
         assert line.strip() in last, f"the last hint should give the line {line.strip()!r}"
-    assert question.solution_code.splitlines()[0].strip() not in question.hints[0], "the first hint is a nudge, not the answer"
-    for step in range(1, len(question.hints) + 1):
+    assert question.solution_code.splitlines()[0].strip() not in steps[0], "the first hint is a nudge, not the answer"
+    for step in range(1, len(steps) + 1):
         question.hint(step)
     question.solution()
     printed = capsys.readouterr().out
-    assert f"Hint {len(question.hints)} of {len(question.hints)}" in printed and "📖 Solution" in printed
+    assert f"Hint {len(steps)} of {len(steps)}" in printed and "📖 Solution" in printed

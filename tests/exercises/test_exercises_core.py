@@ -98,24 +98,48 @@ def test_check_called_directly_at_top_level_of_a_cell(capsys):
 
 
 def test_hint_beyond_the_last_says_so(capsys):
-    q.hint(3)
-    assert capsys.readouterr().out.startswith(f"💡 There are only 2 hints; here is the last one: {q.hints[1]}")
+    q.hint(4)
+    assert capsys.readouterr().out.startswith(f"💡 There are only 3 hints; here is the last one: {q.steps[2]}")
 
 
-@pytest.mark.parametrize(("step", "shown"), [(1, 1), (2, 2), (0, 1), (-3, 1), ("x", 1), (None, 1), (1.7, 1)])
+@pytest.mark.parametrize(("step", "shown"), [(1, 1), (2, 2), (3, 3), (0, 1), (-3, 1), ("x", 1), (None, 1), (1.7, 1)])
 def test_hint_never_raises(step, shown, capsys):
     q.hint(step)
     out = capsys.readouterr().out
-    assert out.startswith(f"💡 Hint {shown} of 2: {q.hints[shown - 1]}")
+    assert out.startswith(f"💡 Hint {shown} of 3: {q.steps[shown - 1]}")
     assert ("q9.hint(2)" in out) == (shown == 1)
+
+
+def test_the_last_hint_serves_the_solution_written_once(capsys):
+    assert q.steps == (*q.hints, "The line, filled in:\n    answer = 21 * 2")
+    q.hint(3)
+    assert capsys.readouterr().out == "💡 Hint 3 of 3: The line, filled in:\n    answer = 21 * 2\n"
+
+    class TwoLines(Double):
+        solution_code = "half = 21\nanswer = half * 2"
+        solution_lead = "Double it:"
+
+    assert TwoLines("q7").steps[-1] == "Double it:\n    half = 21\n    answer = half * 2"
+
+    class LastHintGivesTheLines(Double):  # written before hint() served the solution: not served twice
+        hints = ("Think of 21.", "The line:\n    answer = 21 * 2")
+
+    assert LastHintGivesTheLines("q6").steps == LastHintGivesTheLines.hints
 
 
 def test_hint_without_hints(capsys):
     class NoHints(Double):
         hints = ()
+        solution_code = ""
 
     NoHints("q8").hint()
     assert "no hint for this one" in capsys.readouterr().out
+
+    class OnlyTheSolution(Double):
+        hints = ()
+
+    OnlyTheSolution("q8").hint()
+    assert capsys.readouterr().out.startswith("💡 Hint 1 of 1: The line, filled in:\n    answer = 21 * 2")
 
 
 def test_solution_prints_code_and_why(capsys):

@@ -14,7 +14,7 @@ from churnlab.exercises import lesson02
 from churnlab.exercises.lesson02 import q1, q2, q3, q4, q5
 from churnlab.model import feature_weights, features_and_label, make_churn_model, split_customers
 
-from answers import assert_right
+from answers import assert_right, assert_solution_right
 
 customers = load_churn()
 traits, churned = features_and_label(customers)
@@ -111,9 +111,7 @@ def learner_namespace() -> dict:
 
 @pytest.mark.parametrize("question", [q1, q2, q3, q4, q5], ids=lambda q: q.label)
 def test_the_solution_code_run_as_a_learner_would_is_right(question):
-    namespace = learner_namespace()
-    exec(question.solution_code, namespace)
-    assert question.outcome(namespace).startswith("✅"), question.outcome(namespace)
+    assert_solution_right(question, learner_namespace())
 
 
 def test_exports():

@@ -16,7 +16,7 @@ from churnlab.exercises import lesson04
 from churnlab.exercises.lesson04 import q1, q2, q3, q4, q5, q6
 from churnlab.model import make_churn_model, split_customers
 
-from answers import assert_right
+from answers import assert_right, assert_solution_right
 
 split = split_customers(load_churn())
 X_test, y_test, X_train, y_train = split.X_test, split.y_test, split.X_train, split.y_train
@@ -123,9 +123,7 @@ def learner_namespace() -> dict:
 
 @pytest.mark.parametrize("question", [q1, q2, q3, q4, q5, q6], ids=lambda q: q.label)
 def test_the_solution_code_run_as_a_learner_would_is_right(question):
-    namespace = learner_namespace()
-    exec(question.solution_code, namespace)
-    assert question.outcome(namespace).startswith("✅"), question.outcome(namespace)
+    assert_solution_right(question, learner_namespace())
 
 
 def test_exports():

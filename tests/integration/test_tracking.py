@@ -292,6 +292,26 @@ def test_rules_log_a_confusion_matrix_only(work_folder):
         assert tracking.log_decision_plots(y_true, flags, 1, CampaignEconomics()) == ["plots/confusion_matrix.png"]
 
 
+def test_a_rule_run_logs_what_a_model_run_logs_minus_the_model(work_folder):
+    store = tracking.setup()
+    split, economics = _split(), CampaignEconomics()
+    run_id = tracking.log_rule_run("rule: risk points ≥ 3", "risk_points", 3, split.X_test, split.y_test, economics)
+    run = mlflow.get_run(run_id)
+    assert run.info.run_name == "rule: risk points ≥ 3" and run.info.status == "FINISHED"
+    assert run.data.params == {"kind": "rule", "rule": "risk_points", "threshold": "3",
+                               **{k: str(v) for k, v in tracking.economics_params(economics).items()},
+                               **{k: str(v) for k, v in tracking.data_params().items()}}
+    from churnlab.rules import risk_points
+
+    assert run.data.metrics == tracking.decision_metrics(split.y_test, risk_points(split.X_test), 3, economics)
+    assert {a.path for a in MlflowClient().list_artifacts(run_id, "plots")} == {"plots/confusion_matrix.png", "plots/profit_curve.png"}
+    assert not MlflowClient().list_artifacts(run_id, "model")
+    found = mlflow.search_runs(experiment_names=[tracking.EXPERIMENT_NAME], filter_string=store.session_filter())
+    assert list(found["run_id"]) == [run_id]  # it carries this session's tag, like any run
+    with mlflow.start_run(), pytest.raises(CourseError, match="outside any"):
+        tracking.log_rule_run("again", "month_to_month", 1, split.X_test, split.y_test, economics)
+
+
 def test_registering_a_run_without_a_model_says_to_pick_a_model_run(work_folder):
     tracking.setup()
     with mlflow.start_run() as run:

@@ -48,4 +48,9 @@ MISTAKES = [
             lambda c: economics.calibration_table(c.split.y_test, c.scores * 5), "probabilities between 0 and 1"),
     Mistake("economics.calibration_table", "a band width that does not split 0-1",
             lambda c: economics.calibration_table(c.split.y_test, c.scores, 0.3), "2 to 20 equal bands"),
+    Mistake("economics.profit_columns", "the contact costs instead of the economics",
+            lambda course: economics.profit_columns(10, 30), "should be a CampaignEconomics"),
+    Mistake("economics.profit_columns", "nothing to name", lambda course: economics.profit_columns(), "profit_columns(cheap, expensive)"),
+    Mistake("economics.profit_columns", "the same economics twice",
+            lambda course: economics.profit_columns(MONEY, MONEY), "same name"),
 ]

@@ -28,6 +28,10 @@ MISTAKES = [
             "its scores, perhaps"),
     Mistake("model.feature_weights", "a model without weights (a decision tree)",
             lambda course: model.feature_weights(_tree(course)), "has no weights per column"),
+    Mistake("model.score_customers", "an untrained model",
+            lambda course: model.score_customers(course.unfitted_model, course.split.X_test), "not trained yet"),
+    Mistake("model.score_customers", "the customers and the model swapped",
+            lambda course: model.score_customers(course.split.X_test, course.model), "model"),
 ]
 
 

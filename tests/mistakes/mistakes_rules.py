@@ -21,4 +21,10 @@ MISTAKES = [
             lambda course: rules.flag_risk_points(course.split.X_test, atleast=3), "did you mean 'at_least'"),
     Mistake("rules.whiteboard_rules", "the outcomes instead of the customers' table",
             lambda course: rules.whiteboard_rules(course.split.y_test), "X_test"),
+    Mistake("rules.campaigns_to_compare", "the model instead of its scores",
+            lambda course: rules.campaigns_to_compare(course.split.X_test, course.model), "it is a model"),
+    Mistake("rules.campaigns_to_compare", "the training customers with the test scores",
+            lambda course: rules.campaigns_to_compare(course.split.X_train, course.scores), "X has 5,634 customers"),
+    Mistake("rules.campaigns_to_compare", "a threshold as a percentage",
+            lambda course: rules.campaigns_to_compare(course.split.X_test, course.scores, model_thresholds=16.7), "16.7 % is 0.167"),
 ]

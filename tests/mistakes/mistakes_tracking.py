@@ -34,4 +34,9 @@ MISTAKES = [
     Mistake("tracking.register_champion", "the run's name instead of its id",
             lambda c: tracking.register_champion("model C=0.1"), "a run's name is not its id"),
     Mistake("tracking.measure_logging_overhead", "zero runs", lambda c: tracking.measure_logging_overhead(0), "should be 1 or more"),
+    Mistake("tracking.log_rule_run", "the rule's name as the lesson's run name",
+            lambda c: tracking.log_rule_run("rule", "month-to-month", 1, c.split.X_test, c.split.y_test, MONEY), "did you mean"),
+    Mistake("tracking.log_rule_run", "training outcomes with the test customers",
+            lambda c: tracking.log_rule_run("rule", "month_to_month", 1, c.split.X_test, c.split.y_train, MONEY),
+            "y_true has 5,634 customers"),
 ]

@@ -371,3 +371,15 @@ def test_calibration_table_matches_scikit_learn_and_gives_each_band_its_interval
     assert table["customers"].sum() == 2000
     assert (table["low"] <= table["share who churned"]).all() and (table["share who churned"] <= table["high"]).all()
     assert table["score band"].iloc[0] == "0.0–0.1"
+
+
+def test_profit_columns_name_each_economics_by_its_contact_cost_without_a_dollar_sign():
+    from churnlab.economics import profit_columns
+
+    cheap, expensive = CampaignEconomics(cost_per_contact=10), CampaignEconomics(cost_per_contact=30)
+    columns = profit_columns(cheap, expensive)
+    assert columns == {"profit, 10-dollar contacts": cheap, "profit, 30-dollar contacts": expensive}
+    assert list(profit_columns(CampaignEconomics(cost_per_contact=2.5))) == ["profit, 2.5-dollar contacts"]
+    assert not any("$" in name for name in columns)  # JupyterLab would pair two $ of one table into maths
+    with pytest.raises(CourseError, match="same name"):
+        profit_columns(cheap, CampaignEconomics(value_of_saved_customer=300, cost_per_contact=10))

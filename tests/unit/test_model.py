@@ -169,3 +169,14 @@ def test_out_of_fold_scores_come_from_models_that_never_saw_the_customer(split):
     seen = make_churn_model().fit(split.X_train, split.y_train).predict_proba(split.X_train)[:, 1]
     assert roc_auc_score(split.y_train, scores) < roc_auc_score(split.y_train, seen)
     assert 0.82 < roc_auc_score(split.y_train, scores) < 0.87
+
+
+def test_score_customers_keeps_each_probability_next_to_its_customer():
+    from churnlab.model import course_model, course_split, score_customers
+
+    split, model = course_split(), course_model()
+    scores = score_customers(model, split.X_test)
+    assert scores.index.equals(split.X_test.index)
+    assert np.array_equal(scores.to_numpy(), model.predict_proba(split.X_test)[:, 1])
+    shuffled = split.X_test.sample(frac=1, random_state=0)
+    assert score_customers(model, shuffled).loc[split.X_test.index].equals(scores)  # follows the customers, not the rows

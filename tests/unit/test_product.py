@@ -76,3 +76,28 @@ def test_story_gaps_names_each_missing_part():
         "agent", "a call list today", "we call churners", "the model is down", "Wait for the model.", "within 1 hour")))
     assert product.story_gaps(product.user_story(
         "agent", "a call list today", "we call churners", "the model is down", "the rule builds the list", "within 1 hour")) == []
+
+
+def test_churn_readiness_escapes_its_dollars_in_html_and_keeps_them_plain_in_text():
+    # JupyterLab pairs a $ in one HTML table cell with the next $ in another cell into a formula.
+    import re
+
+    import pandas as pd
+
+    table = product.churn_readiness()
+    with pd.option_context("display.max_colwidth", None):
+        markup = table._repr_html_()  # what JupyterLab shows
+    for amount in ("\\$12,640", "\\$12,220", "\\$420 more", "\\$10 or"):
+        assert amount in markup
+    assert not re.search(r"(?<!\\)\$", markup), "every $ of the HTML is escaped"
+    with pd.option_context("display.max_colwidth", None, "display.width", 1000):
+        plain = repr(table)  # what a terminal, nbval's text/plain and a print show
+    assert "$12,640" in plain and "$420 more" in plain and "\\$" not in plain
+    # Still a table to compute with; what is computed from it is a plain DataFrame.
+    assert isinstance(table, pd.DataFrame) and type(table.reset_index()) is pd.DataFrame
+    assert type(table["evidence"]) is pd.Series
+
+
+def test_escape_html_dollars_escapes_each_dollar_once():
+    assert product.escape_html_dollars("<td>$10</td><td>\\$30</td>") == "<td>\\$10</td><td>\\$30</td>"
+    assert product.escape_html_dollars(product.escape_html_dollars("$1 and $2")) == "\\$1 and \\$2"

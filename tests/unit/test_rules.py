@@ -103,3 +103,45 @@ def test_rules_on_the_course_test_set():
     assert f1_score(y, flag_risk_points(X)) == pytest.approx(0.603, abs=5e-4)
     # The full customers table works too (it has the same columns).
     assert len(month_to_month(load_churn())) == 7043
+
+
+# --- campaigns_to_compare (lesson 04, section 3) --------------------------------------------------
+
+
+def test_campaigns_to_compare_lines_up_lesson_04s_campaigns():
+    from churnlab.model import course_model, course_split
+    from churnlab.rules import (
+        campaigns_to_compare,
+        month_to_month,
+        month_to_month_and_new,
+        risk_points,
+    )
+
+    split = course_split()
+    scores = pd.Series(course_model().predict_proba(split.X_test)[:, 1], index=split.X_test.index)
+    campaigns, ranking = campaigns_to_compare(split.X_test, scores, scorecard_cut_offs=(3, 2), model_thresholds=(0.1667, 0.5))
+    assert list(campaigns) == ["contact everyone", "rule: month-to-month", "rule: month-to-month & new",
+                               "scorecard ≥ 3 points", "scorecard ≥ 2 points", "model ≥ 0.167", "model ≥ 0.500"]
+    assert campaigns["contact everyone"].eq(1).all() and campaigns["contact everyone"].index.equals(split.X_test.index)
+    assert campaigns["rule: month-to-month"].equals(month_to_month(split.X_test))
+    assert campaigns["rule: month-to-month & new"].equals(month_to_month_and_new(split.X_test))
+    points = risk_points(split.X_test)
+    assert campaigns["scorecard ≥ 2 points"].tolist() == points.ge(2).astype(int).tolist()
+    assert campaigns["model ≥ 0.500"].tolist() == scores.ge(0.5).astype(int).tolist()
+    # Only what ranks customers gets a ranking score: the scorecard its points, the model its probabilities.
+    assert set(ranking) == {"scorecard ≥ 3 points", "scorecard ≥ 2 points", "model ≥ 0.167", "model ≥ 0.500"}
+    assert ranking["scorecard ≥ 3 points"].equals(points) and ranking["model ≥ 0.167"].equals(scores)
+    one, _ = campaigns_to_compare(split.X_test, scores, scorecard_cut_offs=4, model_thresholds=0.3)  # one value each works
+    assert list(one)[-2:] == ["scorecard ≥ 4 points", "model ≥ 0.300"]
+
+
+def test_campaigns_to_compare_needs_scores_for_the_same_customers():
+    from churnlab.model import course_model, course_split
+    from churnlab.rules import campaigns_to_compare
+
+    split = course_split()
+    scores = course_model().predict_proba(split.X_test)[:, 1]
+    with pytest.raises(CourseError, match="5,634"):
+        campaigns_to_compare(split.X_train, scores)
+    with pytest.raises(CourseError, match="0.167"):
+        campaigns_to_compare(split.X_test, scores, model_thresholds=16.7)

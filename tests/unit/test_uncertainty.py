@@ -11,6 +11,7 @@ from churnlab.errors import CourseError
 from churnlab.uncertainty import (
     CLEAR,
     LIKELY,
+    SAME_CUSTOMERS,
     TIE,
     Interval,
     paired_bootstrap,
@@ -106,6 +107,20 @@ def test_verdicts_in_words():
 def test_identical_campaigns_are_a_tie_with_no_width():
     same = profit_difference(Y.astype(int), SHARP, SHARP)
     assert (same.estimate, same.low, same.high, same.verdict) == (0, 0, 0, TIE)
+
+
+def test_identical_campaigns_are_described_as_contacting_the_same_customers():
+    same = profit_difference(Y.astype(int), SHARP, SHARP)
+    assert same.identical
+    assert same.describe("model alone minus hybrid") == "model alone minus hybrid: no difference, both contact the same customers"
+    assert "$0 [$0, $0]" not in same.describe("x") and SAME_CUSTOMERS in same.describe("x")
+    # Campaigns that differ, even by one customer whose dollars cancel out over the redraws, keep the interval.
+    other = SHARP.copy()
+    other[np.argmax(other == 0)] = 1
+    differs = profit_difference(Y.astype(int), SHARP, other)
+    assert not differs.identical and "[" in differs.describe("x")
+    # One campaign's profit is not a comparison, even when it contacts nobody.
+    assert not profit_interval(Y.astype(int), np.zeros_like(SHARP)).identical
 
 
 def test_printed_in_dollars_rounded_to_ten():

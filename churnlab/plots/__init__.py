@@ -44,13 +44,13 @@ from churnlab.plots.style import (  # noqa: F401
 __all__ = [
     "aa_peeking", "ab_test_effects", "campaign_comparison", "campaign_confusion_matrix", "churn_rate_by",
     "churn_rate_by_bins", "confusion_in_customer_words", "confusion_small_multiples", "feature_weights",
-    "global_explanations", "label", "metrics_by_threshold", "model_health", "new_axes", "plot_truth",
+    "global_explanations", "label", "metrics_by_threshold", "model_health", "new_axes", "plot_truth", "power_curves",
     "profit_by_threshold", "profit_curves_by_threshold", "profit_gaps", "reason_codes", "recall_gaps", "reliability",
     "runs_by_profit", "calibration_by_group",
 ]
 # The launch lessons' charts (06-08) need fairness, abtest and monitoring: loaded on first use, so that
 # lessons 01-05, which draw only the charts above, start quickly.
-_LAUNCH_CHARTS = ('model_health', 'plot_truth', 'ab_test_effects', 'aa_peeking', 'recall_gaps', 'calibration_by_group', 'global_explanations',
+_LAUNCH_CHARTS = ('model_health', 'plot_truth', 'ab_test_effects', 'aa_peeking', 'power_curves', 'recall_gaps', 'calibration_by_group', 'global_explanations',
                  'reason_codes')
 
 

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
@@ -303,6 +303,7 @@ def power_curves(curves: dict, worth: dict | None = None, months_available: floa
         available = validate.number(months_available, "months_available", example="3")
         ax.axhline(available, color="black", linestyle="--", linewidth=1, label=f"{available:g} months we can wait")
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value:,g}"))  # 1, 10, 100: not 10^2
     ax.legend(fontsize=8, loc="upper right")
     label(ax, "Simulated launch: how long a test must run to detect each lift",
           "lift in churn the test must detect (percentage points)", "months of reviews needed (log scale)")

@@ -148,9 +148,12 @@ def _explain_blank_variable(error: BaseException, namespace: dict) -> str | None
 
 
 def _explain_key_error(error: BaseException, namespace: dict) -> str | None:
-    if type(error) is not KeyError or not error.args or not isinstance(error.args[0], str):
+    key = error.args[0] if type(error) is KeyError and error.args else None
+    if isinstance(key, list) or type(key).__name__ == "Index":  # drop_duplicates("customer"): pandas lists the labels
+        labels = [label for label in list(key) if isinstance(label, str)]
+        key = labels[0] if len(labels) == 1 else None
+    if not isinstance(key, str):
         return None
-    key = error.args[0]
     if key.startswith(("metrics.", "params.", "tags.")):
         return (f"The table has no column {key!r}. If it came from mlflow.search_runs, no run matched: an empty result has "
                 "no metrics, params or tags columns. Check the filter's run name exactly (spaces, capitals, quotes), "

@@ -35,7 +35,13 @@ That reader lives in its own module so that only notebooks which read MLflow nee
 from __future__ import annotations
 
 from churnlab.abtest.peeking import PeekingResult, aa_peeking  # noqa: F401
-from churnlab.abtest.plan import expected_churn, sample_size, sample_size_table  # noqa: F401
+from churnlab.abtest.plan import (  # noqa: F401
+    expected_churn,
+    power_curve,
+    sample_size,
+    sample_size_table,
+    smallest_lift_worth_detecting,
+)  # noqa: F401
 from churnlab.abtest.readout import (  # noqa: F401
     SRM_ALARM,
     ArmComparison,
@@ -64,6 +70,7 @@ from churnlab.abtest.runs import (  # noqa: F401
 __all__ = [
     "ArmComparison", "LISTS", "PLAN_PARAMS", "PLAN_RUN_TAG", "PLAN_TAGS", "PeekingResult", "RESULT_TAGS",
     "SampleRatioCheck", "SRM_ALARM", "aa_peeking", "chance_in_words", "compare_arms", "compare_lists",
-    "comparison_table", "churn_by_list_and_arm", "customers_under_review", "expected_churn", "result_metrics",
+    "comparison_table", "churn_by_list_and_arm", "customers_under_review", "expected_churn", "power_curve",
+    "result_metrics", "smallest_lift_worth_detecting",
     "sample_ratio_check", "sample_size", "sample_size_table", "traits_by_list", "true_effect",
 ]

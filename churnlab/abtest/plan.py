@@ -126,3 +126,85 @@ def sample_size_table(chance_of_leaving, model_picks, rule_picks, economics: Cam
     return pd.DataFrame(rows).set_index("test")
 
 
+
+
+# --- the minimum detectable effect from money, and what each choice costs in months -------------------------
+
+
+@course_function
+def smallest_lift_worth_detecting(monthly_cost, customers_per_month, extra_contacts_per_customer=0.0,
+                                  economics: CampaignEconomics = DEFAULT_ECONOMICS) -> float:
+    """The drop in churn (a share: 0.004 is 0.4 points) that pays for what a change costs each month.
+
+    A test's minimum detectable effect comes from money, not from what the model predicts about itself:
+    a change is worth detecting only if it earns at least what it costs. ``monthly_cost``
+    (dollars a month, 0 or more): what running the change costs beyond what runs today (people, serving,
+    monitoring). ``customers_per_month``: the customers it acts on each month (those up for review).
+    ``extra_contacts_per_customer``: contacts it adds per such customer (negative if it calls fewer),
+    each costing ``economics.cost_per_contact``. Each customer kept is worth
+    ``economics.value_of_saved_customer``, so the lift worth detecting is
+    (monthly_cost ÷ customers_per_month + extra contacts × cost per contact) ÷ value of a kept customer.
+    """
+    economics = _checked_economics(economics)
+    cost = validate.number(monthly_cost, "monthly_cost", example="1500")
+    if cost < 0:
+        raise CourseError(f"monthly_cost is {cost:g}; it is dollars a month the change costs beyond what runs today, "
+                          "so 0 or more, like 1500.")
+    customers = validate.number(customers_per_month, "customers_per_month", example="2654")
+    if customers < 1:
+        raise CourseError(f"customers_per_month is {customers:g}; it is how many customers the change acts on each "
+                          "month (those up for review), at least 1, like 2654.")
+    extra = validate.number(extra_contacts_per_customer, "extra_contacts_per_customer", example="0.02")
+    if not -1 <= extra <= 1:
+        raise CourseError(f"extra_contacts_per_customer is {extra:g}; it is contacts added per customer acted on, "
+                          "between -1 and 1 (0.02 = 2 more calls per 100 customers)." + validate.percentage_hint(extra))
+    lift = (cost / customers + extra * economics.cost_per_contact) / economics.value_of_saved_customer
+    if lift <= 0:
+        raise CourseError("With no cost and fewer contacts, any lift pays: there is no smallest lift worth detecting. "
+                          "Give the change's monthly cost.")
+    if lift >= 1:
+        raise CourseError(f"The change would have to cut churn by {100 * lift:.0f} points to pay for itself: no test "
+                          "can find that. Check monthly_cost (dollars a month) and customers_per_month.")
+    return float(lift)
+
+
+@course_function
+def power_curve(baseline_churn, lifts, customers_per_month, arm_share, compared_share=1.0, other_arm_share=None,
+                alpha: float = 0.05, power: float = 0.8) -> pd.DataFrame:
+    """How many customers, and how many months of reviews, a test needs for each lift it should detect.
+
+    ``baseline_churn``: churn in the control arm (a share, like 0.25); ``lifts``: drops in churn to
+    detect (shares, like [0.004, 0.01, 0.02]); ``customers_per_month``: customers up for review a
+    month; ``arm_share``: the share of them the control arm gets (0.45 for a 45/45/10 split);
+    ``other_arm_share``: the treatment arm's share (default: the same as ``arm_share``);
+    ``compared_share``: the share of an arm's customers the test reads (1 = all; the share whose
+    lists disagree for a triggered analysis). Each row: the lift in points, ``customers per arm``
+    (compared, from ``sample_size``, the control arm's count), ``customers per arm, all`` and
+    ``months`` of reviews until both arms hold that many.
+    """
+    baseline = _rate(baseline_churn, "baseline_churn")
+    values = np.atleast_1d(np.asarray(lifts, dtype=float)) if not isinstance(lifts, str) else None
+    if values is None or values.size == 0 or not np.isfinite(values).all() or (values <= 0).any():
+        raise CourseError("lifts should be drops in churn above 0, as shares: [0.004, 0.01, 0.02] for 0.4, 1 and 2 points.")
+    if (values >= baseline).any():
+        raise CourseError(f"A lift of {values.max():g} is not below the baseline churn {baseline:g}: churn cannot fall "
+                          "below 0. Give lifts as shares (0.01 = 1 point)." + validate.percentage_hint(values.max()))
+    monthly = validate.number(customers_per_month, "customers_per_month", example="2654")
+    if monthly < 1:
+        raise CourseError(f"customers_per_month is {monthly:g}; it is the customers up for review each month, at least 1.")
+    shares = {}
+    for name, value in (("arm_share", arm_share), ("compared_share", compared_share),
+                        ("other_arm_share", arm_share if other_arm_share is None else other_arm_share)):
+        share = validate.fraction(value, name, example="0.45")
+        if not 0 < share <= 1:
+            raise CourseError(f"{name} is {share:g}; it is a share of customers above 0 and at most 1, like 0.45.")
+        shares[name] = share
+    ratio = shares["other_arm_share"] / shares["arm_share"]
+    rows = []
+    for lift in values:
+        per_arm = sample_size(baseline, baseline - lift, alpha, power, ratio=ratio)
+        all_customers = per_arm / shares["compared_share"]
+        rows.append({"lift (points)": 100 * lift, "customers per arm": per_arm,
+                     "customers per arm, all": int(math.ceil(all_customers)),
+                     "months": all_customers / (shares["arm_share"] * monthly)})
+    return pd.DataFrame(rows).set_index("lift (points)")

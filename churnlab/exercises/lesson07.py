@@ -258,7 +258,14 @@ class LettersSampleRatio(Question):
         "difference between the letters could come from who is in each arm. Find the bug before reading anything."
     )
 
+    def outcome(self, namespace):
+        # the scaffold's counts, when the check reads the notebook: they tell "arm" (one row per arm) from other p = 1
+        self._per_arm = namespace.get("customers_per_arm")
+        return super().outcome(namespace)
+
     def grade(self, srm_p_value, read_the_result):
+        per_arm, self._per_arm = getattr(self, "_per_arm", None), None
+        per_arm = per_arm if isinstance(per_arm, pd.Series) else None
         value = as_fraction_or_number(srm_p_value, "srm_p_value")
         p = _letters_p_values()
         if _same_p(value, p["statistic"]):
@@ -272,8 +279,14 @@ class LettersSampleRatio(Question):
         if not 0 <= value <= 1:
             raise Mistake(f"srm_p_value is {value:g}; a p-value is between 0 and 1. Take chisquare(...).pvalue.")
         if value > 0.99:
-            raise Mistake("A p-value of 1 means the counts were compared with themselves. Give chisquare only the observed "
-                          "counts: its default expectation is the even split the engineer planned.")
+            if per_arm is not None and len(per_arm) and (per_arm == 1).all():
+                raise Mistake("customers_per_arm counts 1 customer in each arm: drop_duplicates(\"arm\") keeps one row per "
+                              "arm, so both counts are 1 and the p-value is 1. Count each customer once instead: drop "
+                              "duplicates on the column that names a customer, \"customer_id\".")
+            raise Mistake("A p-value of 1 means the two counts are exactly equal. If you dropped duplicates on \"arm\", "
+                          "you kept one row per arm (1 and 1): drop duplicates on the column that names a customer, "
+                          "\"customer_id\". If you gave chisquare the counts as their own expectation, give it only the "
+                          "observed counts: its default expectation is the even split the engineer planned.")
         if not _same_p(value, p["customers"]):
             raise Mistake("That is not the p-value of the customers per arm against a 50/50 split. Fill the two blanks: "
                           "'customer_id', then customers_per_arm.")
@@ -350,6 +363,9 @@ class RuleCampaignWorstCase(Question):
             if abs(value - 100 * bound) <= 0.05 or abs(value - bound) <= 5e-4:
                 raise Mistake("That is the interval of the effect on churn. The question asks for dollars: the dollars line "
                               "of the printed result.")
+        if abs(value - low) <= max(50.0, 0.01 * abs(low)) and value % 10 == 0:
+            raise Mistake("That looks like the low end, rounded. The finance team wants the number as printed, to the "
+                          "dollar: copy it from the dollars line of the printed result (no $ sign, no commas).")
         raise Mistake("That is not the low end of the dollars' interval for rule vs hold-out. Read it from the dollars "
                       "line of the printed result (a plain number, no $ sign, no commas).")
 

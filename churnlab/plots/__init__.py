@@ -62,6 +62,7 @@ __all__ = [
     "model_health",
     "new_axes",
     "plot_truth",
+    "power_curves",
     "profit_by_threshold",
     "profit_curves_by_threshold",
     "profit_gaps",
@@ -72,7 +73,7 @@ __all__ = [
 ]
 # The launch lessons' charts (06-08) need fairness, abtest and monitoring: loaded on first use, so that
 # lessons 01-05, which draw only the charts above, start quickly.
-_LAUNCH_CHARTS = ('model_health', 'plot_truth', 'ab_test_effects', 'aa_peeking', 'recall_gaps', 'calibration_by_group', 'global_explanations',
+_LAUNCH_CHARTS = ('model_health', 'plot_truth', 'ab_test_effects', 'aa_peeking', 'power_curves', 'recall_gaps', 'calibration_by_group', 'global_explanations',
                  'reason_codes')
 
 

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
@@ -302,6 +302,41 @@ def aa_peeking(result, ax=None):
                      f"against {last['significant that day']:.0%} with one look on that day, and the "
                      f"{result.alpha:.0%} signed up for.")
     return left, right
+
+
+@course_function
+def power_curves(curves: dict, worth: dict | None = None, months_available: float | None = None, ax=None):
+    """Months of reviews a test needs (log scale) against the lift in churn it must detect, one line per test.
+
+    ``curves``: {test name: ``abtest.power_curve(...)``}; ``worth``: {test name: the smallest lift
+    worth detecting, a share from ``abtest.smallest_lift_worth_detecting``}, marked with a dot on its
+    line; ``months_available``: how long the business can wait, drawn as a dashed line.
+    """
+    if not isinstance(curves, dict) or not curves:
+        raise CourseError("curves should be a dict {test name: abtest.power_curve(...)}, with at least one test.")
+    worth = {} if worth is None else worth
+    if not isinstance(worth, dict) or set(worth) - set(curves):
+        raise CourseError("worth should be a dict {test name: lift} whose names are keys of curves.")
+    ax = new_axes(ax)
+    colours = [CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR, "black"]
+    for (name, curve), colour in zip(curves.items(), colours * len(curves)):
+        table = _checked_table(curve, f"curves[{name!r}]", ("months",), "abtest.power_curve(...)")
+        ax.plot(table.index, table["months"], color=colour, linewidth=2, label=_plain_text(str(name)))
+        if name in worth:
+            lift = 100 * validate.fraction(worth[name], f"worth[{name!r}]", example="0.004")
+            months = float(np.interp(lift, table.index, table["months"]))
+            ax.plot([lift], [months], "o", color=colour, markersize=8)
+            ax.annotate(f"pays from {lift:.1f} pts: {months:,.0f} months", (lift, months), xytext=(6, 4),
+                        textcoords="offset points", fontsize=8, color=colour)
+    if months_available is not None:
+        available = validate.number(months_available, "months_available", example="3")
+        ax.axhline(available, color="black", linestyle="--", linewidth=1, label=f"{available:g} months we can wait")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value:,g}"))  # 1, 10, 100: not 10^2
+    ax.legend(fontsize=8, loc="upper right")
+    label(ax, "Simulated launch: how long a test must run to detect each lift",
+          "lift in churn the test must detect (percentage points)", "months of reviews needed (log scale)")
+    return ax
 
 
 @course_function

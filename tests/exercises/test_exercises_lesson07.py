@@ -11,7 +11,7 @@ import numpy as np
 from scipy.stats import chisquare
 
 from churnlab.exercises import lesson07
-from churnlab.exercises.lesson07 import q1, q3
+from churnlab.exercises.lesson07 import q1, q2, q3
 
 from answers import Several
 
@@ -58,7 +58,7 @@ WRONG_ANSWERS = {
         (Several(P["customer-months"], False), "customer-months"),
         (Several(P["first month"], False), "only the first month's customers"),
         (Several(P["statistic"], False), "chi-square statistic"),
-        (Several(1.0, False), "compared with themselves"),
+        (Several(1.0, False), "kept one row per arm"),  # drop_duplicates("arm"), or the counts as their own expectation
         (Several(P["customers"], True), "far below the alarm of 0.001"),
         (Several(P["customers"], "no"), "True or False (no quotes)"),
         (Several(P["customers"], 0), "True or False"),
@@ -75,6 +75,8 @@ WRONG_ANSWERS = {
         (round(100 * CAMPAIGN.low, 1), "interval of the effect on churn"),
         (f"{LOW:,.0f}", "Remove the quotes"),
         (5000, "not the low end of the dollars' interval"),
+        (round(LOW, -2), "looks like the low end, rounded"),
+        (round(LOW, -1) if round(LOW, -1) != round(LOW) else round(LOW, -1) + 10, "looks like the low end, rounded"),
     ],
     "q4": [
         (COUNTS["all arms"], "includes the hold-out arm"),
@@ -129,3 +131,11 @@ def test_a_churn_typed_as_a_percentage_is_named_and_nothing_warns():
     # statsmodels 0.15 returns NaN, 0.14 the solver's last guess: either way the check names the percentage.
     assert "Write 80 % as 0.8" in q1.outcome({"effect": 0.11, "customers_per_arm": from_power_80})
     assert q1.outcome({"effect": 0.11, "customers_per_arm": PER_ARM}).startswith("✅")
+
+
+def test_q2_names_one_row_per_arm_when_the_counts_say_so():
+    assignments = lesson07.letters_test().assignments
+    per_arm = assignments.drop_duplicates("arm")["arm"].value_counts()  # "arm" typed in the first blank
+    message = q2.outcome({"customers_per_arm": per_arm, "srm_p_value": chisquare(per_arm).pvalue, "read_the_result": False})
+    assert message.startswith("❌") and 'drop_duplicates("arm") keeps one row per arm' in message, message
+    assert "customer_id" in message

@@ -275,6 +275,13 @@ def test_a_quoted_column_name_is_not_blamed_on_quotes_even_if_a_variable_has_tha
     assert "in quotes is a text" not in explanation
 
 
+def test_a_missing_column_named_in_a_list_by_pandas_is_explained(notebook_variables):
+    # drop_duplicates("customer") raises KeyError(Index(['customer'])), not KeyError('customer') (exercise 07, q2)
+    table = notebook_variables["X_test"].assign(customer_id=range(len(notebook_variables["X_test"])))
+    explanation = _explain_cell('customers = table.drop_duplicates("customer")', {**notebook_variables, "table": table})
+    assert explanation.startswith("There is no column (or row label) 'customer'") and "'customer_id'" in explanation
+
+
 def test_a_text_that_names_no_variable_is_not_blamed_on_quotes(notebook_variables):
     # "tenure" is a column's name, not a variable: the quotes are right, the mistake is elsewhere (a text is not a table)
     assert _explain_cell('churn_scores = model.predict_proba("tenure")', notebook_variables).startswith(

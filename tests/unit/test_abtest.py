@@ -147,6 +147,41 @@ def test_on_the_test_customers_the_campaign_needs_540_and_model_against_rule_ove
     assert disagree["customers per arm, all"] < table.loc["model vs rule, all customers", "customers per arm"] / 5
 
 
+def test_the_smallest_lift_worth_detecting_is_the_monthly_cost_spread_over_the_customers_in_kept_customers():
+    economics = CampaignEconomics()
+    lift = abtest.smallest_lift_worth_detecting(2000, 1000)
+    assert lift == pytest.approx(2000 / 1000 / economics.value_of_saved_customer)  # $2 a customer = 1 % of $200
+    # ten more calls per 100 customers cost $1 a customer more: half a point more
+    assert abtest.smallest_lift_worth_detecting(2000, 1000, 0.1) == pytest.approx(lift + 0.1 * 10 / 200)
+    # a weaker value of a kept customer asks for a larger lift; a bigger base for a smaller one
+    assert abtest.smallest_lift_worth_detecting(2000, 1000, economics=CampaignEconomics(value_of_saved_customer=100)) == pytest.approx(2 * lift)
+    assert abtest.smallest_lift_worth_detecting(2000, 10_000) == pytest.approx(lift / 10)
+
+
+def test_the_power_curve_is_sample_size_and_months_of_reviews():
+    curve = abtest.power_curve(0.25, [0.01, 0.02, 0.05], customers_per_month=2000, arm_share=0.45)
+    assert list(curve.index) == pytest.approx([1.0, 2.0, 5.0])
+    assert curve["customers per arm"].tolist() == [abtest.sample_size(0.25, 0.25 - d) for d in (0.01, 0.02, 0.05)]
+    assert curve["months"].tolist() == pytest.approx((curve["customers per arm"] / (0.45 * 2000)).tolist())
+    assert curve["months"].is_monotonic_decreasing  # a smaller lift needs a longer test
+    # reading a quarter of each arm (a triggered analysis) needs four times the reviews for the same count
+    triggered = abtest.power_curve(0.25, [0.01], 2000, 0.45, compared_share=0.25)
+    assert triggered["months"].iloc[0] == pytest.approx(4 * curve["months"].iloc[0], rel=1e-3)
+    # a small hold-out beside a big arm: the hold-out is the arm that fills slowly
+    hold_out = abtest.power_curve(0.25, [0.05], 2000, arm_share=0.10, other_arm_share=0.45)
+    per_arm = abtest.sample_size(0.25, 0.20, ratio=4.5)
+    assert hold_out["customers per arm"].iloc[0] == per_arm
+    assert hold_out["months"].iloc[0] == pytest.approx(per_arm / (0.10 * 2000))
+
+
+def test_power_curves_are_drawn_with_a_title_axes_and_the_lift_worth_detecting():
+    curve = abtest.power_curve(0.25, [0.005, 0.01, 0.02, 0.05], 2000, 0.45)
+    ax = plots.power_curves({"model vs rule": curve}, worth={"model vs rule": 0.008}, months_available=3)
+    assert ax.get_title(loc="left") and "percentage points" in ax.get_xlabel() and "months" in ax.get_ylabel()
+    assert ax.get_yscale() == "log"
+    assert any("pays from 0.8 pts" in text.get_text() for text in ax.texts)
+
+
 def test_the_plan_on_the_shadow_month_asks_for_fewer_customers_where_the_lists_disagree():
     scored = _reviewed().dropna(subset=["churn_score"])
     table = abtest.sample_size_table(scored["churn_score"], scored["model_picks"], scored["rule_picks"])

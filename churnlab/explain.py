@@ -24,7 +24,6 @@ up per original column before anything is ranked.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +34,7 @@ from sklearn.inspection import partial_dependence as _sklearn_partial_dependence
 from sklearn.inspection import permutation_importance as _sklearn_permutation_importance
 
 from churnlab import validate
+from churnlab._base.html import dollar_safe_html
 from churnlab.errors import CourseError
 from churnlab.validate import course_function
 
@@ -292,25 +292,6 @@ def reason_codes(model, X_train, X, top: int = 3) -> pd.DataFrame:
     )
     table.attrs["baseline_probability"] = float(_probability(baseline))
     return table
-
-
-# An amount ($107, $7,133, -$20) or a lone $; only in the text between tags, never inside a tag.
-_AMOUNT = re.compile(r"[-−]?\$(?:[\d,.]*\d)?")
-_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
-
-
-def dollar_safe_html(markup: str) -> str:
-    """HTML with every dollar amount in its own ``<span>``: ``pays $107`` becomes ``pays <span>$107</span>``.
-
-    JupyterLab typesets the text between two ``$`` of an HTML output as maths
-    (MathJax pairs two ``$`` of one run of text between tags), so a table cell
-    "from $10 to $30" would show as an italic formula. An amount alone in its
-    element has no partner to pair with; every renderer (JupyterLab, Colab,
-    GitHub, nbconvert) still shows a plain "$107", with no backslash.
-    """
-    parts = _TAG_OR_TEXT.split(markup)
-    return "".join(part if part.startswith("<") else _AMOUNT.sub(lambda m: f"<span>{m.group(0)}</span>", part)
-                   for part in parts)
 
 
 class DollarSafeTable:

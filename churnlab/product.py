@@ -27,13 +27,17 @@ from functools import cache
 
 import pandas as pd
 
+from churnlab import rules
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
+from churnlab._base.html import dollar_safe_html
 from churnlab._base.validate import course_function
-from churnlab import rules
 from churnlab.data import load_churn
 from churnlab.economics import DEFAULT_ECONOMICS, dollars, expected_campaign_profit
-from churnlab.model import course_model, course_split  # fitted once per session, shared with the checks
+from churnlab.model import (  # fitted once per session, shared with the checks
+    course_model,
+    course_split,
+)
 
 __all__ = [
     "EDGE_CASES", "READINESS_CRITERIA", "DollarSafeTable", "UserStory", "churn_campaign_numbers", "churn_readiness", "edge_cases",
@@ -42,21 +46,9 @@ __all__ = [
 
 # --- tables a notebook shows ------------------------------------------------------------------------------------
 
-_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
-
-
-def escape_html_dollars(markup: str) -> str:
-    """HTML with every ``$`` written ``\\$``, which JupyterLab's MathJax shows as a plain ``$``.
-
-    JupyterLab typesets the text between two ``$`` of an HTML output as maths, even when they sit in
-    different table cells ("earns $12,640" ... "earns $12,220" turns into an italic formula). The escape is
-    the one ``tools/escape_dollars.py`` writes in markdown. Already escaped dollars stay as they are.
-    """
-    return _UNESCAPED_DOLLAR.sub(r"\\$", markup)
-
-
 class DollarSafeTable(pd.DataFrame):
-    """A ``DataFrame`` whose HTML (what JupyterLab shows) escapes its dollars; its plain text keeps "$12,640".
+    """A ``DataFrame`` whose HTML (what JupyterLab shows) puts each dollar amount in its own ``<span>``, so that
+    MathJax never pairs two of them into maths; its plain text keeps "$12,640".
 
     The tables of this module hold dollar amounts in several cells, so they are returned as this. Anything
     computed from one (a selection, a copy) is an ordinary ``DataFrame``.
@@ -68,7 +60,7 @@ class DollarSafeTable(pd.DataFrame):
 
     def _repr_html_(self) -> str | None:
         markup = super()._repr_html_()
-        return None if markup is None else escape_html_dollars(markup)
+        return None if markup is None else dollar_safe_html(markup)
 
 
 def _shown(table: pd.DataFrame) -> DollarSafeTable:
@@ -160,7 +152,7 @@ def churn_readiness() -> pd.DataFrame:
     """
     facts = _churn_facts()
     edge = facts["model_profit"] - facts["best_rule_profit"]
-    # One dollar amount per cell, and the HTML escapes them (DollarSafeTable): JupyterLab pairs two $ into maths.
+    # Each dollar amount in its own element (DollarSafeTable): JupyterLab pairs two $ of one run of text into maths.
     rows = [
         ("decision", "yes", f"every month: whom to offer a retention discount; at the break-even threshold "
                             f"{facts['threshold']:.3f} the model would call {facts['contacted']:,} of "

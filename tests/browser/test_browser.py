@@ -53,6 +53,17 @@ MATH = "mjx-container, .MathJax, .MathJax_Display, .MathJax_Preview, .katex, .ka
 # A control page: real LaTeX must be typeset, or the "no maths" checks below could pass without looking.
 MATH_CONTROL = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "The area of a circle is $\\pi r^{2}$."}],
                 "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+# The rule tests/unit/test_markdown.py checks stored HTML outputs by: MathJax pairs two $ only within one run of text
+# (cell 0 is typeset), never across table cells or into an amount alone in its <span> (cell 1 stays plain).
+DOLLAR_CONTROL = {"cells": [
+    {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": "x", "outputs": [
+        {"output_type": "display_data", "metadata": {}, "data": {"text/plain": "x",
+         "text/html": "<table><tr><td>from $10 to $30</td></tr></table>"}}]},
+    {"cell_type": "code", "execution_count": 2, "metadata": {}, "source": "y", "outputs": [
+        {"output_type": "display_data", "metadata": {}, "data": {"text/plain": "y",
+         "text/html": "<table><tr><td>earns $12,640</td></tr><tr><td>earns $12,220</td></tr>"
+                      "<tr><td>pays <span>$107</span> a month, <span>$7,133</span> so far</td></tr></table>"}}]}],
+    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium); .ci/run installs it")
 
@@ -75,6 +86,7 @@ def jupyterlab(tmp_path_factory):
     shutil.copytree(ROOT / "notebooks", workspace / "notebooks")
     shutil.copytree(ROOT / "solutions", workspace / "solutions")
     (workspace / "notebooks" / "math-control.ipynb").write_text(json.dumps(MATH_CONTROL))
+    (workspace / "notebooks" / "dollar-control.ipynb").write_text(json.dumps(DOLLAR_CONTROL))
     password, port = secrets.token_urlsafe(16), free_port()
     log_path = workspace / "jupyterlab.log"
     # JupyterLab 4 renders only the cells on screen by default; render them all so every output can be checked.
@@ -137,6 +149,19 @@ def test_jupyterlab_typesets_real_latex(browser, jupyterlab):
         _wait_until(lambda: notebook.locator(MATH).count() > 0, TYPESET_SECONDS, "JupyterLab did not typeset real LaTeX")
         # the "no maths" checks below wait three times as long as real LaTeX took here (at least 3 s)
         TYPESETTING["seconds"] = min(TYPESET_SECONDS, max(3.0, 3 * (time.monotonic() - started)))
+    finally:
+        page.close()
+
+
+def test_jupyterlab_pairs_dollars_only_within_one_run_of_text(browser, jupyterlab):
+    page = browser.new_page()
+    try:
+        notebook = _open(page, jupyterlab[0], "notebooks/dollar-control.ipynb", code_cells=2)
+        _wait_until(lambda: notebook.locator(MATH).count() > 0, TYPESET_SECONDS, "two $ in one table cell were not typeset")
+        time.sleep(TYPESETTING["seconds"])
+        counts = notebook.locator(".jp-Cell").evaluate_all(
+            "(cells, selector) => cells.map(cell => cell.querySelectorAll(selector).length)", MATH)
+        assert counts[0] > 0 and counts[1] == 0, f"maths per cell: {counts}"
     finally:
         page.close()
 

@@ -78,8 +78,8 @@ def test_story_gaps_names_each_missing_part():
         "agent", "a call list today", "we call churners", "the model is down", "the rule builds the list", "within 1 hour")) == []
 
 
-def test_churn_readiness_escapes_its_dollars_in_html_and_keeps_them_plain_in_text():
-    # JupyterLab pairs a $ in one HTML table cell with the next $ in another cell into a formula.
+def test_churn_readiness_puts_each_dollar_in_its_own_element_in_html_and_keeps_them_plain_in_text():
+    # JupyterLab pairs two $ of one run of text into a formula; an amount alone in its <span> has no partner.
     import re
 
     import pandas as pd
@@ -87,9 +87,10 @@ def test_churn_readiness_escapes_its_dollars_in_html_and_keeps_them_plain_in_tex
     table = product.churn_readiness()
     with pd.option_context("display.max_colwidth", None):
         markup = table._repr_html_()  # what JupyterLab shows
-    for amount in ("\\$12,640", "\\$12,220", "\\$420 more", "\\$10 or"):
+    for amount in ("<span>$12,640</span>", "<span>$12,220</span>", "<span>$420</span> more", "<span>$10</span> or"):
         assert amount in markup
-    assert not re.search(r"(?<!\\)\$", markup), "every $ of the HTML is escaped"
+    assert "\\$" not in markup, "no backslash: Colab and GitHub would show it"
+    assert not re.search(r"(?<!<span>)\$", markup), "every $ of the HTML sits alone in its <span>"
     with pd.option_context("display.max_colwidth", None, "display.width", 1000):
         plain = repr(table)  # what a terminal, nbval's text/plain and a print show
     assert "$12,640" in plain and "$420 more" in plain and "\\$" not in plain
@@ -98,6 +99,3 @@ def test_churn_readiness_escapes_its_dollars_in_html_and_keeps_them_plain_in_tex
     assert type(table["evidence"]) is pd.Series
 
 
-def test_escape_html_dollars_escapes_each_dollar_once():
-    assert product.escape_html_dollars("<td>$10</td><td>\\$30</td>") == "<td>\\$10</td><td>\\$30</td>"
-    assert product.escape_html_dollars(product.escape_html_dollars("$1 and $2")) == "\\$1 and \\$2"

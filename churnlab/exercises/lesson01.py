@@ -43,8 +43,8 @@ class BaseRate(Question):
         "Lesson 01, section 1 (Frame the problem): the label is the column `churn`. What does it say for a customer who left?",
         "The label's values are the texts \"Yes\" (left) and \"No\" (stayed), with a capital letter. A text goes in quotes. "
         "`.eq(...)` marks the customers whose churn equals it, and `.mean()` turns those True/False marks into a share.",
-        "Fill the blank with \"Yes\", in quotes:\n    churn_rate = customers[\"churn\"].eq(\"Yes\").mean()",
     )
+    solution_lead = "Fill the blank with \"Yes\", in quotes:"
     solution_code = 'churn_rate = customers["churn"].eq("Yes").mean()'
     solution_why = (
         "The label says \"Yes\" for each customer who left. The share of customers marked \"Yes\" is the base rate: "
@@ -84,10 +84,8 @@ class SegmentRateFromChart(Question):
         "and the name of a column, in quotes. The payment method's column is named payment_method.",
         "In the chart, find the bar labelled 'Electronic check' and read the percentage printed at its end. "
         "Type it as a fraction: 30 % is 0.30.",
-        "Fill the chart's blank with \"payment_method\", then type the electronic-check bar's rate as a fraction:\n"
-        "    plots.churn_rate_by(customers, \"payment_method\")\n"
-        "    echeck_churn_rate = 0.45",
     )
+    solution_lead = "Fill the chart's blank with \"payment_method\", then type the electronic-check bar's rate as a fraction:"
     solution_code = 'plots.churn_rate_by(customers, "payment_method")\necheck_churn_rate = 0.45'
     solution_why = (
         "The chart shows 45 % for customers who pay by electronic check, against 26.5 % for all customers: "
@@ -133,8 +131,8 @@ class EmptyValues(Question):
     hints = (
         "Lesson 01, section 4 (Data trap 1: empty values) names the column that is empty for some customers.",
         "The column holds each customer's total billed so far, in dollars; its name is in snake_case (words joined by _), in quotes.",
-        "Fill the blank with the column's name, in quotes:\n    n_unbilled = customers[\"total_charges\"].isna().sum()",
     )
+    solution_lead = "Fill the blank with the column's name, in quotes:"
     solution_code = 'n_unbilled = customers["total_charges"].isna().sum()'
     solution_why = (
         "isna() marks each empty value as True and sum() counts them. All 11 customers joined this month (tenure 0) "
@@ -176,8 +174,8 @@ class LeakyColumn(Question):
         "Lesson 01, section 5 (Data trap 2: leakage): ask of each column, would we know this value on the day we decide "
         "whom to call, before anyone leaves?",
         "Look at the last column of the list: it comes from a survey. When is that survey sent?",
-        "Type the column's name, in quotes:\n    leaky_column = \"exit_survey_done\"",
     )
+    solution_lead = "Type the column's name, in quotes:"
     solution_code = 'leaky_column = "exit_survey_done"'
     solution_why = (
         "The exit survey is sent when a customer cancels, so it is only filled in after they left. "
@@ -218,10 +216,8 @@ class NewCustomerChurnRate(Question):
     hints = (
         "Lesson 01, section 3 drew churn by tenure: the first point (0–5 months) is this segment. Here you compute it exactly.",
         "Keep the customers with tenure below 6 (`customers[\"tenure\"].lt(6)`), then take the share of them whose churn is \"Yes\".",
-        "Two lines:\n"
-        "    new_customers = customers[customers[\"tenure\"].lt(6)]\n"
-        "    new_customer_churn_rate = new_customers[\"churn\"].eq(\"Yes\").mean()",
     )
+    solution_lead = "Two lines:"
     solution_code = (
         'new_customers = customers[customers["tenure"].lt(6)]\n'
         'new_customer_churn_rate = new_customers["churn"].eq("Yes").mean()'

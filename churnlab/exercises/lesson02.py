@@ -76,14 +76,8 @@ class StratifiedSplit(Question):
         "Lesson 02, section 1 (the train/test split) names the three options and their values.",
         "test_size is the share of customers kept for testing, as a fraction (20 % is 0.2); stratify takes the labels, "
         "`churned`, so both parts keep the same churn rate; random_state is the seed, 42.",
-        "The cell, filled in:\n"
-        "    train_traits, test_traits, train_churned, test_churned = train_test_split(\n"
-        "        traits, churned,\n"
-        "        test_size=0.2,\n"
-        "        stratify=churned,\n"
-        "        random_state=42,\n"
-        "    )",
     )
+    solution_lead = "The cell, filled in:"
     solution_code = (
         "train_traits, test_traits, train_churned, test_churned = train_test_split(\n"
         "    traits, churned,\n"
@@ -143,8 +137,8 @@ class BaselineAccuracy(Question):
         "Lesson 02, section 2 (the baseline that looks good): accuracy is the share of customers whose prediction is right.",
         "The baseline predicts 'stays' for everyone, so it is right exactly for the test customers who stayed. "
         "Divide that count, printed above, by the number of test customers.",
-        "Type the division (or its result, with three decimals):\n    baseline_accuracy = 1035 / 1409",
     )
+    solution_lead = "Type the division (or its result, with three decimals):"
     solution_code = "baseline_accuracy = 1035 / 1409"
     solution_why = (
         "Predicting 'nobody churns' is right for the 1,035 customers who stayed: 73.5 % accuracy, while it finds "
@@ -192,9 +186,6 @@ class HeldOutRocAuc(Question):
         "Lesson 02, section 4 (ROC-AUC on the test customers): the model is judged on customers it never saw.",
         "The first blank is the table of the test customers' traits, X_test; the second is the scores the first line "
         "computed, churn_scores.",
-        "The two lines, filled in:\n"
-        "    churn_scores = model.predict_proba(X_test)[:, 1]\n"
-        "    test_auc = roc_auc_score(y_test, churn_scores)",
     )
     solution_code = "churn_scores = model.predict_proba(X_test)[:, 1]\ntest_auc = roc_auc_score(y_test, churn_scores)"
     solution_why = (
@@ -244,8 +235,8 @@ class OverfittingGap(Question):
     hints = (
         "Lesson 02, section 6 (what overfitting looks like): a model that memorises scores far better on the customers it has seen.",
         "In the table above, take the unlimited tree's row: its training ROC-AUC minus its test ROC-AUC.",
-        "Type the difference of the two printed numbers:\n    tree_gap = 1.000 - 0.652",
     )
+    solution_lead = "Type the difference of the two printed numbers:"
     solution_code = "tree_gap = 1.000 - 0.652"
     solution_why = (
         "The tree is perfect on the customers it memorised and much worse on new ones: a gap of about 0.35. "
@@ -285,8 +276,8 @@ class StrongestRiskTrait(Question):
     hints = (
         "Lesson 02, section 7: feature_weights(model) gives one weight per trait; a positive weight pushes churn risk up.",
         "The trait with the largest weight is the index label of the maximum: .idxmax() on the weights.",
-        "One line:\n    strongest_risk_trait = feature_weights(model).idxmax()",
     )
+    solution_lead = "One line:"
     solution_code = "strongest_risk_trait = feature_weights(model).idxmax()"
     solution_why = (
         "idxmax() gives the name of the largest weight: fibre-optic internet pushes churn risk up more than any other "

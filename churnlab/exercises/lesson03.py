@@ -55,10 +55,8 @@ class LoyalBothered(Question):
         "Lesson 03, section 3 (the confusion matrix, read as customers): 'loyal customers we bother' is the top-right cell.",
         "Draw the chart at threshold 0.3 (type 0.3 in the first blank), then read the number in the cell labelled "
         "'loyal customers we bother'.",
-        "Fill the chart's blank with 0.3, then type the number from the top-right cell:\n"
-        "    plots.confusion_in_customer_words(y_test, churn_scores >= 0.3, title=\"Your campaign\")\n"
-        "    loyal_bothered = 262",
     )
+    solution_lead = "Fill the chart's blank with 0.3, then type the number from the top-right cell:"
     solution_code = (
         'plots.confusion_in_customer_words(y_test, churn_scores >= 0.3, title="Your campaign")\n'
         "loyal_bothered = 262"
@@ -102,8 +100,8 @@ class PrecisionFromTable(Question):
         "Lesson 03, section 3: precision is the share of the customers we contact who really churn ('how many calls are "
         "well spent?'). Memory aid: Precision looks at the Phone list.",
         "In the table above, find the row of threshold 0.3 and read its precision column (three decimals).",
-        "Type the number from the table:\n    precision_at_030 = 0.519",
     )
+    solution_lead = "Type the number from the table:"
     solution_code = "precision_at_030 = 0.519"
     solution_why = (
         "At threshold 0.3, 283 of the 545 customers we contact are churners: a precision of 0.519, so about one "
@@ -144,14 +142,8 @@ class BreakEvenRicherOffer(Question):
         "Lesson 03, section 5 (money): CampaignEconomics takes the value of a saved customer, the acceptance rate "
         "(a fraction) and the cost of one contact (dollars); it computes the break-even probability for you.",
         "The new offer: 40 % of contacted churners accept (as a fraction: 0.40) and a contact costs $30.",
-        "The cell, filled in:\n"
-        "    richer_offer = CampaignEconomics(\n"
-        "        value_of_saved_customer=200,\n"
-        "        acceptance_rate=0.40,\n"
-        "        cost_per_contact=30,\n"
-        "    )\n"
-        "    break_even_richer = richer_offer.break_even_probability",
     )
+    solution_lead = "The cell, filled in:"
     solution_code = (
         "richer_offer = CampaignEconomics(\n"
         "    value_of_saved_customer=200,\n"
@@ -197,8 +189,8 @@ class TopKProfit(Question):
         "number of calls, at $10 and at $30 a call.",
         "Find the row of 300 calls and read the column '30-dollar calls'. Type the dollars as a plain number: no $ sign, "
         "no commas, and a minus sign if it is a loss.",
-        "Type the number from the table:\n    profit_300_calls = 2820",
     )
+    solution_lead = "Type the number from the table:"
     solution_code = "profit_300_calls = 2820"
     solution_why = (
         "With 300 calls the team calls the 300 highest scores; at $30 a call that earns about $2,820. "
@@ -238,8 +230,8 @@ class ShareWhoChurned(Question):
         "Lesson 03, section 6 (can a score be read as a chance?): each row is a band of scores; 'average score' is what "
         "the model says, 'share who churned' is what really happened, and low/high is that share's 95 % interval.",
         "Find the row of the band 0.4–0.5 and read its 'share who churned' column, with the three decimals the table shows.",
-        "Type the number from the table:\n    churned_040_050 = 0.333",
     )
+    solution_lead = "Type the number from the table:"
     solution_code = "churned_040_050 = 0.333"
     solution_why = (
         "In the 0.4–0.5 band the model's average score is 0.454, but only 0.333 of those 120 customers churned, and the "
@@ -289,10 +281,8 @@ class BestCapacity(Question):
     hints = (
         "top_k_profit(y_test, churn_scores, k, expensive) gives the profit of k calls at $30; try every k from 0 to 1,409.",
         "Build the list of profits, then find the position of the largest one: np.argmax returns the first (smallest) k.",
-        "Two lines:\n"
-        "    profits = [top_k_profit(y_test, churn_scores, k, expensive) for k in range(len(y_test) + 1)]\n"
-        "    best_calls_at_30 = int(np.argmax(profits))",
     )
+    solution_lead = "Two lines:"
     solution_code = (
         "profits = [top_k_profit(y_test, churn_scores, k, expensive) for k in range(len(y_test) + 1)]\n"
         "best_calls_at_30 = int(np.argmax(profits))"

@@ -73,8 +73,7 @@ class PartnerRecallGap(Question):
     hints = (
         "Lesson 06, section 2 measured seniors with MetricFrame. Do the same for the partner column, with the metric "
         "that measures the share of a group's churners the campaign reaches.",
-        "The metric is recall_score (a function's name, without quotes) and the group column is \"partner\". "
-        "The lines:\n    " + solution_code.replace("\n", "\n    "),
+        "The metric is recall_score (a function's name, without quotes) and the group column is \"partner\".",
     )
     solution_why = (
         "Recall is the share of a group's churners the campaign reaches. MetricFrame computes it per group; "
@@ -143,8 +142,8 @@ class RealGaps(Question):
     hints = (
         "Lesson 06, section 3: a gap is larger than its noise when its 95 % interval (from 'recall gap low' to "
         "'recall gap high') does not include 0. Check each of the four rows of the table above.",
-        "Three intervals stay on one side of 0; the women's runs from below 0 to above it. " + solution_code,
     )
+    solution_lead = "Three intervals stay on one side of 0; the women's runs from below 0 to above it."
     solution_why = (
         "Their 95 % intervals stay on one side of zero, so chance alone is an unlikely explanation. The women's "
         "interval includes 0: a gap of a few customers that the data cannot tell from noise (the lesson's bootstrap "
@@ -187,9 +186,9 @@ class FittingDefinition(Question):
     hints = (
         "Lesson 06, section 4: the offer is a benefit meant for customers who are about to leave. Which definition "
         "asks whether every churner, whatever their group, has the same chance of being offered it?",
-        "That is equal opportunity: every group's churners are reached at the same rate (option B, equal recall). "
-        + solution_code,
     )
+    solution_lead = ("That is equal opportunity: every group's churners are reached at the same rate "
+                     "(option B, equal recall).")
     solution_why = (
         "For a benefit aimed at need, fairness means the same chance of the benefit for everyone who needs it: equal "
         "recall. Equal selection rates would take the offer away from senior churners (section 4), equal precision "
@@ -245,8 +244,8 @@ class LevelUpCost(Question):
         "Follow section 6 of the lesson with the partner column: choose the thresholds on the training customers "
         "(fairness.equal_recall_thresholds), judge them on the test customers (fairness.policy_table), then compare "
         "the expected profit of 'level up' with that of 'one threshold'.",
-        "Four lines, as in section 6 (a cost is negative: keep the minus sign):\n    " + solution_code.replace("\n", "\n    "),
     )
+    solution_lead = "Four lines, as in section 6 (a cost is negative: keep the minus sign):"
     solution_why = (
         "Levelling up lowers the bar for customers with a partner until their churners are reached as often as the "
         "others'. The extra contacts score below the break-even probability, so each costs a little more than it "
@@ -318,8 +317,7 @@ class CallReasons(Question):
     hints = (
         "Lesson 06, section 8: explain.reason_codes lists each customer's reasons, strongest first (rank 1), measured "
         "from the baseline customer (the average training inputs). Read the column with the words an agent reads.",
-        "The blanks are X_train (the customers the reasons are measured from) and \"reason\" (the column in words). "
-        "The two lines:\n    " + solution_code.replace("\n", "\n    "),
+        "The blanks are X_train (the customers the reasons are measured from) and \"reason\" (the column in words).",
     )
     solution_why = (
         "Reason codes rank the inputs that raise a customer's score, after adding up each input's one-hot columns; "

@@ -134,9 +134,6 @@ class WeakerOfferSampleSize(Question):
         "proportion_effectsize and NormalIndPower().solve_power.",
         "The first blank is the churn with the weaker offer, churn_weaker_offer (the set-up printed both rates); the "
         "second is the power the course plans with, 80 %, written as a fraction: 0.8.",
-        "The two lines, filled in:\n"
-        "    effect = proportion_effectsize(churn_no_campaign, churn_weaker_offer)\n"
-        "    customers_per_arm = NormalIndPower().solve_power(effect_size=effect, alpha=0.05, power=0.8)",
     )
     solution_code = (
         "effect = proportion_effectsize(churn_no_campaign, churn_weaker_offer)\n"
@@ -240,11 +237,6 @@ class LettersSampleRatio(Question):
         "The first blank is the column that names a customer, 'customer_id'; the second is the counts from the line "
         "above it, customers_per_arm (chisquare's default expectation is an even split, the engineer's 50/50). A "
         "p-value below 0.001 means: do not read the result.",
-        "The lines, filled in:\n"
-        "    customers = letters.assignments.drop_duplicates(\"customer_id\")\n"
-        "    customers_per_arm = customers[\"arm\"].value_counts()\n"
-        "    srm_p_value = chisquare(customers_per_arm).pvalue\n"
-        "    read_the_result = False",
     )
     solution_code = (
         "customers = letters.assignments.drop_duplicates(\"customer_id\")\n"
@@ -312,6 +304,14 @@ class LettersSampleRatio(Question):
 
 class RuleCampaignWorstCase(Question):
     variables = ("least_it_earns",)
+    hints = (
+        "Lesson 07, section 4, step 2: a result has an estimate and a 95 % interval; the dollars' interval comes from "
+        "the interval of the effect.",
+        "In the printed result, the dollars line reads '$estimate (95% interval $low to $high)'. The least the "
+        "campaign could plausibly earn is the low end. Type it as a plain number of dollars per 1,000 customers: no "
+        "$ sign, no commas.",
+    )
+    solution_lead = "Type the low end of the dollars' interval:"
     solution_why = (
         "The interval holds the effects that fit the data; its low end in dollars is the least the campaign plausibly "
         "earns. A decision that must hold in the worst plausible case reads that end, not the estimate."
@@ -322,18 +322,7 @@ class RuleCampaignWorstCase(Question):
         return int(round(1000 * _compare(None, "rule", "hold-out").dollars_interval[0]))
 
     @property
-    def hints(self) -> tuple[str, ...]:  # the last hint quotes the printed number, computed when asked for
-        return (
-            "Lesson 07, section 4, step 2: a result has an estimate and a 95 % interval; the dollars' interval comes from "
-            "the interval of the effect.",
-            "In the printed result, the dollars line reads '$estimate (95% interval $low to $high)'. The least the "
-            "campaign could plausibly earn is the low end. Type it as a plain number of dollars per 1,000 customers: no "
-            "$ sign, no commas.",
-            f"Type the low end of the dollars' interval:\n    {self.solution_code}",
-        )
-
-    @property
-    def solution_code(self) -> str:
+    def solution_code(self) -> str:  # the printed number, computed when asked for
         return f"least_it_earns = {self._low}"
 
     def grade(self, least_it_earns):
@@ -400,10 +389,6 @@ class DisagreementCustomers(Question):
         "under review whose two lists disagree.",
         "First blank: the rule's list, cohort[\"rule_picks\"] (a customer whose two lists differ). Second: the arm the "
         "model arm is compared with, \"rule\". Third: combine both conditions with &: in_compared_arms.",
-        "The three lines, filled in:\n"
-        "    lists_disagree = cohort[\"model_picks\"] != cohort[\"rule_picks\"]\n"
-        "    in_compared_arms = cohort[\"arm\"].isin([\"model\", \"rule\"])\n"
-        "    disagreement_customers = int((lists_disagree & in_compared_arms).sum())",
     )
     solution_code = (
         "lists_disagree = cohort[\"model_picks\"] != cohort[\"rule_picks\"]\n"
@@ -465,10 +450,8 @@ class ModelOnlyDollars(Question):
         "the model arm, where they were called, with the rule arm, where they were not.",
         "abtest.compare_arms(those_customers, \"model\", \"rule\") returns the comparison; its dollars_per_customer is "
         "the dollars per customer (treatment minus control).",
-        "The lines:\n"
-        "    model_only = cohort[cohort[\"lists\"] == \"model only\"]\n"
-        "    dollars_per_model_only_customer = abtest.compare_arms(model_only, \"model\", \"rule\").dollars_per_customer",
     )
+    solution_lead = "The lines:"
     solution_code = (
         "model_only = cohort[cohort[\"lists\"] == \"model only\"]\n"
         "dollars_per_model_only_customer = abtest.compare_arms(model_only, \"model\", \"rule\").dollars_per_customer"

@@ -67,10 +67,6 @@ class TenurePSI(Question):
         "column of year.customers.",
         "The first blank is the column, \"tenure\" (in quotes); the second picks the month you check, month == 12. "
         "Month 1, the reference, comes first: its deciles cut the bins.",
-        "The lines, filled in:\n"
-        "    month = year.customers[\"month\"]\n"
-        "    tenure_psi = monitoring.psi(year.customers.loc[month == 1, \"tenure\"],\n"
-        "                                year.customers.loc[month == 12, \"tenure\"])",
     )
     solution_code = (
         "month = year.customers[\"month\"]\n"
@@ -125,7 +121,6 @@ class MissedIncident(Question):
     hints = (
         "Look at the lesson's precision table: in which months does the realised precision move away from the "
         "estimate, and which incident started then without moving any input?",
-        "missed_incident = 'competitor'",
     )
     solution_code = "missed_incident = 'competitor'"
     solution_why = (
@@ -172,16 +167,8 @@ class VolumeQuery(Question):
         "flagged. The three blanks are the threshold, the table and the grouping column of that query.",
         "The threshold is the break-even one, written 1/6 as in the lesson; the predictions are in the table "
         "predictions; one row per month comes from GROUP BY month.",
-        "The query with its three blanks filled:\n"
-        "    query = \'\'\'\n"
-        "        SELECT month,\n"
-        "               count(*) AS customers_scored,\n"
-        "               avg(CAST(churn_score >= 1/6 AS INTEGER)) AS share_flagged\n"
-        "        FROM predictions\n"
-        "        GROUP BY month\n"
-        "        ORDER BY month\n"
-        "    \'\'\'",
     )
+    solution_lead = "The query with its three blanks filled:"
     solution_code = (
         "query = '''\n"
         "    SELECT month,\n"
@@ -289,12 +276,6 @@ class ChallengerMargin(Question):
         "expected profit from the challenger's.",
         "The first blank is the simpler model's setting, C=0.1; the second is the half both models are judged on, test "
         "(the challenger never saw it); the third is the model whose profit you subtract, \"champion\".",
-        "The lines, filled in:\n"
-        "    recent = monitoring.labelled_rows(year, months=[8, 9, 10])\n"
-        "    train, test = monitoring.split_by_seat(recent)\n"
-        "    challenger = make_churn_model(C=0.1).fit(train[list(FEATURES)], train[\"churned\"])\n"
-        "    comparison = monitoring.compare_models({\"champion\": world.course_model(), \"challenger\": challenger}, test)\n"
-        "    margin = comparison.loc[\"challenger\", \"expected_profit\"] - comparison.loc[\"champion\", \"expected_profit\"]",
     )
     solution_code = (
         "recent = monitoring.labelled_rows(year, months=[8, 9, 10])\n"
@@ -350,7 +331,6 @@ class DataBugDecision(Question):
     hints = (
         "What did the data bug change: the customers' behaviour, or the data the model reads? And how much did the "
         "scores move (the score's PSI in the lesson's drift table)?",
-        "decision = 'investigate'",
     )
     solution_code = "decision = 'investigate'"
     solution_why = (
@@ -385,22 +365,8 @@ class RollingPrecision(Question):
         "Name the monthly query with WITH monthly AS (...), select month and the window average AS rolling_3_months "
         "FROM monthly, run it with monitoring.sql(..., year), and read the row of month 10: "
         "rolling.loc[rolling[\"month\"] == 10, \"rolling_3_months\"].iloc[0].",
-        "The code, in full:\n"
-        "    rolling = monitoring.sql('''\n"
-        "        WITH monthly AS (\n"
-        "            SELECT p.month, avg(o.churned) AS realised_precision\n"
-        "            FROM predictions AS p\n"
-        "            JOIN outcomes AS o ON o.customer_id = p.customer_id AND o.month = p.month\n"
-        "            JOIN assignments AS a ON a.customer_id = p.customer_id AND a.month = p.month\n"
-        "            WHERE a.arm = 'hold-out' AND p.churn_score >= 1/6\n"
-        "            GROUP BY p.month\n"
-        "        )\n"
-        "        SELECT month, avg(realised_precision) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS rolling_3_months\n"
-        "        FROM monthly\n"
-        "        ORDER BY month\n"
-        "    ''', year)\n"
-        "    rolling_precision_month_10 = rolling.loc[rolling[\"month\"] == 10, \"rolling_3_months\"].iloc[0]",
     )
+    solution_lead = "The code, in full:"
     solution_code = (
         "rolling = monitoring.sql('''\n"
         "    WITH monthly AS (\n"

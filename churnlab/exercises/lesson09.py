@@ -29,7 +29,6 @@ class RuleEdge(Question):
     hints = (
         "In the lesson's section 1, the readiness table compares the model with the best of lesson 04's rules. "
         "product.churn_campaign_numbers() holds both profits: subtract the rule's from the model's.",
-        "numbers = product.churn_campaign_numbers()\nedge = numbers[\"model_profit\"] - numbers[\"best_rule_profit\"]",
     )
     solution_code = "numbers = product.churn_campaign_numbers()\nedge = numbers[\"model_profit\"] - numbers[\"best_rule_profit\"]"
     solution_why = (
@@ -87,7 +86,6 @@ class FraudCriterion(Question):
     hints = (
         "In the lesson's section 1, look at the row 'fraud flags' of the table of other features: which criterion is "
         "answered 'no' (the others are 'yes' or 'to check')?",
-        "fraud_criterion = \"data and labels at decision time\"",
     )
     solution_code = "fraud_criterion = \"data and labels at decision time\""
     solution_why = (
@@ -137,7 +135,6 @@ class DecisionAndGuardrail(Question):
     hints = (
         "In the lesson's section 2, the metric tree's column 'role' names one decision metric and several guardrails. "
         "Copy the metric's name as the table writes it.",
-        "decision_metric = \"net retained revenue\"\nguardrail = \"contact rate\"",
     )
     solution_code = "decision_metric = \"net retained revenue\"\nguardrail = \"contact rate\""
     solution_why = (
@@ -187,15 +184,8 @@ class NewCustomerStory(Question):
         "In the lesson's section 4, the table of edge cases has a row for a brand-new customer (tenure 0, charges "
         "empty), with its fallback and an acceptance criterion. Name that edge case, say what happens instead, and "
         "write how the team will check it: 'Given ..., when ..., then ...'.",
-        "The code, in full:\n"
-        "    story = product.user_story(\n"
-        "        as_a=\"retention agent\",\n"
-        "        i_want=\"new customers kept off the retention call list\",\n"
-        "        so_that=\"my first call with a customer is not a discount offer\",\n"
-        "        edge_case=\"a brand-new customer: tenure 0, no charges yet\",\n"
-        "        fallback=\"the onboarding journey, not the retention campaign\",\n"
-        "        acceptance=\"Given a customer with tenure 0, when the call list is built, then they are not on it.\")",
     )
+    solution_lead = "The code, in full:"
     solution_code = (
         "story = product.user_story(\n"
         "    as_a=\"retention agent\",\n"
@@ -243,7 +233,6 @@ class RollbackStep(Question):
     hints = (
         "In the lesson's section 3, the questions for engineers are grouped by lifecycle step: find the question "
         "about rolling back to the previous version.",
-        "rollback_step = \"serve\"",
     )
     solution_code = "rollback_step = \"serve\""
     solution_why = (
@@ -275,11 +264,8 @@ class OwnBrief(Question):
     hints = (
         "Write every field of brief.words(...) (product, problem, decision_owner, users, readiness, risks, privacy) "
         "and give stories a list with your own story from question 4; then write the brief with brief.write_brief(...).",
-        "The code, in full:\n"
-        "    my_words = brief.words(product=\"...\", problem=\"...\", decision_owner=\"...\", users=\"...\",\n"
-        "                           readiness=\"...\", risks=\"...\", privacy=\"...\", stories=[story])\n"
-        "    my_files = brief.write_brief(my_words)",
     )
+    solution_lead = "The code, in full:"
     solution_code = (
         "my_words = brief.words(product=\"...\", problem=\"...\", decision_owner=\"...\", users=\"...\",\n"
         "                       readiness=\"...\", risks=\"...\", privacy=\"...\", stories=[story])\n"

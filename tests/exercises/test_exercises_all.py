@@ -10,7 +10,9 @@ per question; this file runs them all, and checks that:
   both ways too, and so do a few arbitrary values (0, 1, 0.5, the base rate...);
 - a blank says "not attempted yet", and odd answers (None, text, NaN, a list, a table...) get a ❌, never a traceback;
 - there are at least two hint steps, the last of which holds the solution's lines (hint() serves them from
-  solution_code), and hint() and solution() print.
+  solution_code), and hint() and solution() print;
+- no hint repeats the solution: the lines are written once, in solution_code (a lead-in goes in solution_lead);
+- every lesson with a solution notebook has its exercise module here, so all of the above covers every lesson.
 
 Lesson 05's questions read an MLflow store: they run against the practice store its test file builds.
 """
@@ -62,6 +64,11 @@ def _context(number: str, request):
 def _fill(question, value) -> Several:
     """``value`` for every variable of ``question``."""
     return Several(*([value] * len(question.variables)))
+
+
+def test_every_lesson_with_a_solution_notebook_is_checked_here():
+    solutions = Path(__file__).resolve().parents[2] / "solutions"
+    assert sorted(LESSONS) == sorted(path.name[:2] for path in solutions.glob("[0-9][0-9]_*.ipynb"))
 
 
 @pytest.mark.parametrize("number", LESSONS)
@@ -154,3 +161,18 @@ def test_hints_go_from_a_nudge_to_the_exact_lines(key, capsys):
     question.solution()
     printed = capsys.readouterr().out
     assert f"Hint {len(steps)} of {len(steps)}" in printed and "📖 Solution" in printed
+
+
+@pytest.mark.parametrize("key", QUESTIONS)
+def test_no_hint_repeats_the_solution(key):
+    """The solution's lines are written once, in solution_code; hint() serves them as its last step."""
+    question, _ = QUESTIONS[key]
+    lines = [line.strip() for line in question.solution_code.splitlines() if line.strip()]
+    for number, hint in enumerate(question.hints, 1):
+        assert not all(line in hint for line in lines), (
+            f"hint {number} repeats solution_code: delete it (hint() serves the solution as its last step) and move "
+            "its lead-in sentence to solution_lead")
+        quoted = [line for line in lines if f"\n    {line}" in hint or hint.strip() == line]
+        assert not quoted, f"hint {number} quotes the solution's line {quoted[0]!r}: hint() serves it as its last step"
+    assert question.steps[:-1] == tuple(question.hints) and question.steps[-1] not in question.hints, \
+        "hint() serves the solution's lines after the hints"

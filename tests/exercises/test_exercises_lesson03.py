@@ -21,7 +21,7 @@ from churnlab.exercises import lesson03  # noqa: E402
 from churnlab.exercises.lesson03 import q1, q2, q3, q4, q5, q6  # noqa: E402
 from churnlab.model import make_churn_model, split_customers  # noqa: E402
 
-from answers import assert_right  # noqa: E402
+from answers import assert_right, assert_solution_right  # noqa: E402
 
 split = split_customers(load_churn())
 y_test = split.y_test
@@ -140,10 +140,7 @@ def learner_namespace() -> dict:
 
 @pytest.mark.parametrize("question", [q1, q2, q3, q4, q5, q6], ids=lambda q: q.label)
 def test_the_solution_code_run_as_a_learner_would_is_right(question):
-    namespace = learner_namespace()
-    exec(question.solution_code, namespace)
-    plt.close("all")
-    assert question.outcome(namespace).startswith("✅"), question.outcome(namespace)
+    assert_solution_right(question, learner_namespace())
 
 
 def test_exports():

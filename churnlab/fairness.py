@@ -60,6 +60,7 @@ __all__ = [
     "predictability",
     "readable",
     "recall_gap_change",
+    "recall_gap_change_between_thresholds",
     "review_metrics",
     "review_params",
     "threshold_for_recall",
@@ -744,3 +745,27 @@ def review_metrics(gap_table, campaign_threshold: float, profit_change: Interval
                         "profit_change_without_group_inputs_low": profit_change.low,
                         "profit_change_without_group_inputs_high": profit_change.high})
     return metrics
+
+
+# --- one model, two thresholds: the change in a recall gap (lesson 06, section 2) -------------------------------
+
+
+@course_function
+def recall_gap_change_between_thresholds(y_true, churn_scores, in_group, threshold: float, other_threshold: float,
+                                         confidence: float = CONFIDENCE, n_resamples: int = N_RESAMPLES,
+                                         seed: int = SEED) -> Interval:
+    """How much a group's recall gap moves when one model's threshold goes from ``threshold`` to ``other_threshold``.
+
+    The same paired bootstrap as ``recall_gap_change`` (the customers redrawn
+    with replacement, each churner's group and both decisions kept together),
+    applied to the two yes/no campaigns of one model. The change is the gap at
+    ``other_threshold`` minus the gap at ``threshold``, in shares (printed in
+    points): positive moves a group that is behind towards the others.
+    Example: ``recall_gap_change_between_thresholds(y_test, churn_scores, groups["dependents"] == 1, 0.5, 1/6)``.
+    """
+    scores = validate.scores(churn_scores)
+    first = validate.fraction(threshold, "threshold", example="0.5")
+    second = validate.fraction(other_threshold, "other_threshold", example="1/6")
+    # Each campaign as 0/1 "scores": contacted (1) is at or above any cut between 0 and 1, such as 0.5.
+    return recall_gap_change(y_true, (scores >= first).astype(float), (scores >= second).astype(float), in_group, 0.5,
+                             confidence, n_resamples, seed)

@@ -18,13 +18,17 @@ like them would give another number. Before a decision rests on a difference
   and without randomness.
 - ``rate_difference``: the gap between two groups' rates (two separate groups
   of customers), with a bootstrap that redraws each group on its own.
+- ``switch_test``: when two campaigns differ on only a few churners, count
+  them by direction and test that direction exactly (a sign test), instead of
+  bootstrapping a handful of people.
 
 Each returns an ``Interval``: ``estimate``, ``low``, ``high``, and for a
 difference a ``verdict`` in words:
 
 - "clear": the whole interval is on one side of zero;
 - "likely but not certain": the interval contains zero, but at least 80 % of
-  the redraws put the gap on the same side as the estimate;
+  the redraws put the gap strictly on the same side as the estimate (a redraw
+  with a gap of exactly 0 counts for neither side);
 - "a tie within noise": otherwise.
 
 Two campaigns that contact exactly the same customers have no gap at all, in
@@ -59,12 +63,14 @@ __all__ = [
     "SEED",
     "TIE",
     "Interval",
+    "SwitchTest",
     "paired_bootstrap",
     "profit_difference",
     "profit_interval",
     "profit_per_customer",
     "rate_difference",
     "rate_interval",
+    "switch_test",
 ]
 
 CONFIDENCE = 0.95
@@ -91,9 +97,10 @@ class Interval:
     """An estimate with its interval: ``estimate`` lies between ``low`` and ``high``.
 
     ``kind`` is "dollars", "rate" (a share, 0 to 1) or "rate difference" (in
-    shares; printed in percentage points). ``share_above_zero`` is the share of
-    bootstrap redraws with a gap above 0 (``None`` for an exact interval of one
-    rate). ``identical`` is True when the two sides were the same for every
+    shares; printed in percentage points). ``share_above_zero`` and
+    ``share_below_zero`` are the shares of bootstrap redraws with a gap strictly
+    above and strictly below 0 (``None`` for an exact interval of one rate); a
+    redraw of exactly 0 agrees with neither side. ``identical`` is True when the two sides were the same for every
     customer (two campaigns contacting the same customers): no redraw can tell
     them apart. ``str(interval)`` reads "$420 [-$120, $920]".
     """
@@ -106,6 +113,7 @@ class Interval:
     share_above_zero: float | None = None
     method: str = "paired bootstrap over customers"
     identical: bool = False
+    share_below_zero: float | None = None
 
     @property
     def is_difference(self) -> bool:
@@ -120,7 +128,13 @@ class Interval:
         if self.low > 0 or self.high < 0:
             return CLEAR
         if self.share_above_zero is not None and self.estimate != 0:
-            same_side = self.share_above_zero if self.estimate > 0 else 1 - self.share_above_zero
+            # Strictly on the estimate's side, both ways: a redraw of exactly 0 favours neither side.
+            if self.estimate > 0:
+                same_side = self.share_above_zero
+            elif self.share_below_zero is not None:
+                same_side = self.share_below_zero
+            else:  # an Interval built by hand with only the share above 0
+                same_side = 1 - self.share_above_zero
             if same_side >= LIKELY_SHARE:
                 return LIKELY
         return TIE
@@ -193,7 +207,8 @@ def _resampled_totals(amounts: np.ndarray, n_resamples: int, rng: np.random.Gene
 def _percentile_interval(estimate: float, redraws: np.ndarray, kind: str, confidence: float, method: str) -> Interval:
     tail = (1 - confidence) / 2
     low, high = np.quantile(redraws, [tail, 1 - tail])
-    return Interval(float(estimate), float(low), float(high), kind, confidence, float(np.mean(redraws > 0)), method)
+    return Interval(float(estimate), float(low), float(high), kind, confidence, float(np.mean(redraws > 0)), method,
+                    share_below_zero=float(np.mean(redraws < 0)))
 
 
 # --- dollars -----------------------------------------------------------------------------------------
@@ -299,3 +314,80 @@ def rate_difference(group_flags, other_group_flags, confidence: float = CONFIDEN
                - _resampled_totals(second, n_resamples, rng) / second.size)
     return _percentile_interval(first.mean() - second.mean(), redraws, RATE_DIFFERENCE, confidence,
                                 "bootstrap over each group's customers")
+
+
+# --- few customers switch: an exact test on them (lesson 06) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SwitchTest:
+    """Churners whose decision differs between two campaigns, counted by direction, with an exact sign test.
+
+    ``group_gained``/``group_lost``: churners in the group who get / lose the offer
+    under the second campaign; ``others_gained``/``others_lost``: the same outside
+    the group. ``towards_group`` (gained in the group + lost outside) moves the
+    group's recall up relative to the others; ``against_group`` the other way.
+    ``p_value``: exact two-sided sign test (McNemar's exact test) of towards
+    against against: how often a coin toss per switching churner would give a
+    split at least this lopsided.
+    """
+
+    group_gained: int
+    group_lost: int
+    others_gained: int
+    others_lost: int
+    p_value: float
+
+    @property
+    def towards_group(self) -> int:
+        return self.group_gained + self.others_lost
+
+    @property
+    def against_group(self) -> int:
+        return self.group_lost + self.others_gained
+
+    @property
+    def switched(self) -> int:
+        return self.towards_group + self.against_group
+
+    @property
+    def verdict(self) -> str:
+        """ "clear" when p < 0.05, "likely but not certain" when p < 0.20, else "a tie within noise"."""
+        if self.p_value < 1 - CONFIDENCE:
+            return CLEAR
+        return LIKELY if self.p_value < 1 - LIKELY_SHARE else TIE
+
+    def describe(self, what: str) -> str:
+        """One line: "<what>: 5 churners switch (4 in the group gain the offer, ...); 5 of 5 favour the group, exact p = 0.062, likely but not certain"."""
+        return (f"{what}: {self.switched} churners switch ({self.group_gained} in the group gain the offer, "
+                f"{self.group_lost} lose it; {self.others_gained} others gain it, {self.others_lost} lose it); "
+                f"{self.towards_group} of {self.switched} favour the group, exact p = {self.p_value:.3f}, {self.verdict}")
+
+
+@course_function
+def switch_test(y_true, contacted, other_contacted, in_group) -> SwitchTest:
+    """Which churners get a different decision from two campaigns, and could their direction be luck?
+
+    When two campaigns differ on only a handful of churners, a bootstrap of the
+    recall-gap change is a statement about those few people, and its interval
+    can exclude 0 only because no redraw can reverse them. Count them instead,
+    and test the direction exactly: if switching were a coin toss between
+    "towards the group" and "against it", how often would we see a split at
+    least this lopsided? (``scipy.stats.binomtest``; McNemar's exact test.)
+    Example: ``switch_test(y_test, churn_scores >= 1/6, blind_scores >= 1/6, groups["dependents"] == 1)``.
+    """
+    from scipy.stats import binomtest
+
+    outcomes = validate.outcomes(y_true)
+    first = validate.flags(contacted, "contacted")
+    second = validate.flags(other_contacted, "other_contacted")
+    validate.same_customers(y_true, contacted, "y_true", "contacted")
+    validate.same_customers(y_true, other_contacted, "y_true", "other_contacted")
+    members = _yes_no(in_group, "in_group")
+    validate.same_customers(y_true, in_group, "y_true", "in_group")
+    churned = outcomes == 1
+    gained, lost = churned & second & ~first, churned & first & ~second
+    counts = [int((gained & members).sum()), int((lost & members).sum()),
+              int((gained & ~members).sum()), int((lost & ~members).sum())]
+    towards, total = counts[0] + counts[3], sum(counts)
+    return SwitchTest(*counts, float(binomtest(towards, total).pvalue) if total else 1.0)

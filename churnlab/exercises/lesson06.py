@@ -17,7 +17,7 @@ from churnlab.economics import CampaignEconomics, dollars
 from churnlab.exercises.core import (
     Mistake, Question, ____, as_fraction_or_number, close, course_model, course_split, kind_of, reject_if_rounded,
 )
-from churnlab.model import CHAMPION_C, champion_model
+from churnlab.model import CHAMPION_C, champion_model, out_of_fold_scores
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "____"]
 
@@ -221,14 +221,24 @@ class FittingDefinition(Question):
 
 
 @cache
-def _policies(group: str, part: str = "train", base: float = BREAK_EVEN, C: float = CHAMPION_C) -> dict:
-    return fairness.equal_recall_thresholds(_y(part), _scores(part, C), _groups(part)[group] == 1, base)
+def _choice_scores(part: str, C: float, in_sample: bool) -> np.ndarray:
+    """Scores to choose thresholds on: the training customers' out-of-fold scores (lesson 03), unless told otherwise."""
+    if part == "test" or in_sample:
+        return _scores(part, C)
+    split = course_split()
+    return out_of_fold_scores(split.X_train, split.y_train, C=C)
+
+
+@cache
+def _policies(group: str, part: str = "train", base: float = BREAK_EVEN, C: float = CHAMPION_C,
+              in_sample: bool = False) -> dict:
+    return fairness.equal_recall_thresholds(_y(part), _choice_scores(part, C, in_sample), _groups(part)[group] == 1, base)
 
 
 def _profit_change(group: str, policy: str, choose_on: str = "train", judge_on: str = "test", base: float = BREAK_EVEN,
-                   C: float = CHAMPION_C) -> float:
+                   C: float = CHAMPION_C, in_sample: bool = False) -> float:
     table = fairness.policy_table(_y(judge_on), _scores(judge_on, C), _groups(judge_on)[group] == 1,
-                                  _policies(group, choose_on, base, C), ECONOMICS)
+                                  _policies(group, choose_on, base, C, in_sample), ECONOMICS)
     return float(table.loc[policy, "expected profit ($)"] - table.loc["one threshold", "expected profit ($)"])
 
 
@@ -236,16 +246,17 @@ class LevelUpCost(Question):
     variables = ("level_up_cost",)
     solution_code = (
         "train_groups = fairness.customer_groups(customers, X_train.index)\n"
-        'policies = fairness.equal_recall_thresholds(y_train, model.predict_proba(X_train)[:, 1], train_groups["partner"] == 1, break_even)\n'
+        "training_scores = out_of_fold_scores(X_train, y_train, C=CHAMPION_C)\n"
+        'policies = fairness.equal_recall_thresholds(y_train, training_scores, train_groups["partner"] == 1, break_even)\n'
         'options = fairness.policy_table(y_test, churn_scores, groups["partner"] == 1, policies)\n'
         'level_up_cost = options.loc["level up", "expected profit ($)"] - options.loc["one threshold", "expected profit ($)"]'
     )
     hints = (
-        "Follow section 6 of the lesson with the partner column: choose the thresholds on the training customers "
-        "(fairness.equal_recall_thresholds), judge them on the test customers (fairness.policy_table), then compare "
+        "Follow section 6 of the lesson with the partner column: choose the thresholds on the training customers' "
+        "out-of-fold scores (out_of_fold_scores with C=CHAMPION_C, then fairness.equal_recall_thresholds), judge them on the test customers (fairness.policy_table), then compare "
         "the expected profit of 'level up' with that of 'one threshold'.",
     )
-    solution_lead = "Four lines, as in section 6 (a cost is negative: keep the minus sign):"
+    solution_lead = "Five lines, as in section 6 (a cost is negative: keep the minus sign):"
     solution_why = (
         "Levelling up lowers the bar for customers with a partner until their churners are reached as often as the "
         "others'. The extra contacts score below the break-even probability, so each costs a little more than it "
@@ -273,6 +284,10 @@ class LevelUpCost(Question):
         if close(value, _profit_change("partner", "level up", choose_on="test"), 0.5):
             raise Mistake("The thresholds were chosen on the test customers: that is hindsight. Choose them on the "
                           "training customers (y_train, their scores, train_groups) and judge them on the test customers.")
+        if close(value, _profit_change("partner", "level up", in_sample=True), 0.5):
+            raise Mistake("The thresholds were chosen on the model's scores of its own training customers, which are too "
+                          "good (it learnt from them). As in section 6, choose on their out-of-fold scores: "
+                          "out_of_fold_scores(X_train, y_train, C=CHAMPION_C).")
         if close(value, _profit_change("partner", "level up", judge_on="train"), 0.5):
             raise Mistake("That was judged on the training customers. Judge the policies on the test customers: "
                           "policy_table(y_test, churn_scores, groups['partner'] == 1, policies).")

@@ -15,14 +15,15 @@ from churnlab.data import load_churn
 from churnlab.economics import CampaignEconomics
 from churnlab.exercises import lesson06
 from churnlab.exercises.core import course_model, course_split
-from churnlab.model import champion_model
+from churnlab.model import CHAMPION_C, champion_model, out_of_fold_scores
 
 customers = load_churn()
 X_train, X_test, y_train, y_test = course_split()
 model = champion_model()  # the review is of lesson 05's champion (C = 0.1)
 first_model = course_model(1.0)  # lessons 02-04's model: reviewing it instead is a mistake the checks name
 churn_scores = model.predict_proba(X_test)[:, 1]
-train_scores = model.predict_proba(X_train)[:, 1]
+train_scores = model.predict_proba(X_train)[:, 1]  # in-sample: too good to choose thresholds on
+oof_scores = out_of_fold_scores(X_train, y_train, C=CHAMPION_C)  # as lesson 06, section 6 chooses them
 groups = fairness.customer_groups(customers, X_test.index)
 train_groups = fairness.customer_groups(customers, X_train.index)
 break_even = CampaignEconomics().break_even_probability
@@ -42,7 +43,7 @@ def lowest_reason(customer=lesson06.REASON_CUSTOMER) -> str:
     return explain.in_plain_words(X_test.loc[[customer]]).iloc[0][effects.idxmin()]
 
 
-def options(choose_y=y_train, choose_scores=train_scores, choose_groups=train_groups, judge_y=y_test,
+def options(choose_y=y_train, choose_scores=oof_scores, choose_groups=train_groups, judge_y=y_test,
             judge_scores=churn_scores, judge_groups=groups, column="partner", base=break_even) -> pd.DataFrame:
     policies = fairness.equal_recall_thresholds(choose_y, choose_scores, choose_groups[column] == 1, base)
     return fairness.policy_table(judge_y, judge_scores, judge_groups[column] == 1, policies)
@@ -120,9 +121,10 @@ WRONG_ANSWERS = {
         (change(options(), "level down"), "'level down'"),
         (change(options(column="dependents")), "customers with dependents"),
         (change(options(choose_y=y_test, choose_scores=churn_scores, choose_groups=groups)), "hindsight"),
+        (change(options(choose_scores=train_scores)), "own training customers"),
         (change(options(judge_y=y_train, judge_scores=train_scores, judge_groups=train_groups)), "judged on the training"),
         (change(options(base=0.5)), "starts from threshold 0.5"),
-        (change(options(choose_scores=first_model.predict_proba(X_train)[:, 1],
+        (change(options(choose_scores=out_of_fold_scores(X_train, y_train, C=1.0),
                         judge_scores=first_model.predict_proba(X_test)[:, 1])), "first model of lessons 02-04"),
         (1_000.0, "should be the expected profit of 'level up'"),
     ],
@@ -132,7 +134,7 @@ WRONG_ANSWERS = {
 def test_the_answers_are_the_lessons_numbers():
     assert round(PARTNER_GAP, 3) == -0.204  # lesson 06: 41 % against 62 % at threshold 0.5
     assert RIGHT_ANSWERS["q4"][0][0] == "month-to-month contract"
-    assert round(LEVEL_UP_COST) == -260
+    assert round(LEVEL_UP_COST) == -230
 
 
 def test_measured_from_the_test_customers_c2489s_reasons_change():

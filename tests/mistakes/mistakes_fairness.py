@@ -165,3 +165,10 @@ MISTAKES += [
     Mistake("fairness.review_params", "the scores instead of the model",
             lambda course: fairness.review_params(course.scores, _groups(course), 1 / 6), "its scores, perhaps"),
 ]
+
+MISTAKES += [
+    Mistake("fairness.recall_gap_change_between_thresholds", "a threshold as a percentage",
+            lambda course: fairness.recall_gap_change_between_thresholds(course.split.y_test, course.scores,
+                                                                         _groups(course)["dependents"] == 1, 0.5, 17),
+            "other_threshold"),
+]

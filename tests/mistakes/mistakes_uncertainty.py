@@ -27,3 +27,10 @@ MISTAKES = [
     Mistake("uncertainty.rate_difference", "scores where yes/no flags go",
             lambda c: uncertainty.rate_difference(c.scores, c.scores), "compare them with a threshold"),
 ]
+
+MISTAKES += [
+    Mistake("uncertainty.switch_test", "scores where yes/no contacts go",
+            lambda c: uncertainty.switch_test(c.split.y_test, c.scores, c.scores >= 0.2, c.scores >= 0.5), "compare them with a threshold"),
+    Mistake("uncertainty.switch_test", "the group's flags of the training customers",
+            lambda c: uncertainty.switch_test(c.split.y_test, c.scores >= 0.5, c.scores >= 0.2, c.split.y_train == 1), "5,634"),
+]

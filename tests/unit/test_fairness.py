@@ -398,3 +398,16 @@ def test_review_params_and_metrics_hold_what_the_lesson_logged():
     assert "profit_change_without_group_inputs" not in fairness.review_metrics(gap_table, BREAK_EVEN)
     with pytest.raises(CourseError, match="profit_difference"):
         fairness.review_metrics(gap_table, BREAK_EVEN, profit_change=230.0)
+
+
+def test_recall_gap_change_between_thresholds_is_the_change_of_one_models_gap():
+    y = split.y_test.to_numpy()
+    members = (groups["dependents"] == 1).to_numpy()
+    change = fairness.recall_gap_change_between_thresholds(split.y_test, scores, groups["dependents"] == 1, 0.5, BREAK_EVEN)
+    expected = _recall_gap(y, scores, members, BREAK_EVEN) - _recall_gap(y, scores, members, 0.5)
+    assert change.estimate == pytest.approx(expected) and round(100 * change.estimate, 1) == 14.1  # lesson 06, section 2
+    assert change.low < change.estimate < change.high and change.method == "paired bootstrap over customers"
+    same = fairness.recall_gap_change_between_thresholds(split.y_test, scores, groups["dependents"] == 1, 0.3, 0.3)
+    assert (same.estimate, same.low, same.high) == (0, 0, 0)
+    with pytest.raises(CourseError, match="other_threshold"):
+        fairness.recall_gap_change_between_thresholds(split.y_test, scores, groups["dependents"] == 1, 0.5, 17)

@@ -178,3 +178,34 @@ def test_fast_enough_for_many_comparisons_per_lesson():
 def test_mistakes_get_a_course_error(call, phrase):
     with pytest.raises(CourseError, match=phrase):
         call()
+
+
+def test_a_redraw_of_exactly_zero_agrees_with_neither_side_whatever_the_sign():
+    # One customer in 1,000 differs: about 37 % of the redraws leave them out, a gap of exactly 0.
+    gap = np.zeros(1000)
+    gap[0] = -50.0
+    loss = paired_bootstrap(gap, np.zeros(1000))
+    gain = paired_bootstrap(-gap, np.zeros(1000))
+    assert loss.high == 0 and gain.low == 0  # neither interval excludes 0
+    assert loss.share_below_zero == pytest.approx(gain.share_above_zero) and loss.share_below_zero < 0.8
+    assert loss.verdict == gain.verdict == TIE  # the old rule called the loss "likely" (zeros counted as agreeing)
+
+
+def test_switch_test_counts_switching_churners_by_direction_and_tests_them_exactly():
+    from churnlab.uncertainty import switch_test
+
+    y = np.array([1] * 8 + [0] * 4)
+    first = np.zeros(12, dtype=bool)
+    first[5] = True  # a churner outside the group loses the offer under the second campaign
+    second = first.copy()
+    second[:4], second[5] = True, False  # four churners in the group gain it
+    second[9] = True  # a loyal customer: does not count
+    in_group = np.arange(12) < 4
+    test = switch_test(y, first, second, in_group)
+    assert (test.group_gained, test.group_lost, test.others_gained, test.others_lost) == (4, 0, 0, 1)
+    assert (test.towards_group, test.against_group, test.switched) == (5, 0, 5)
+    assert test.p_value == pytest.approx(stats.binomtest(5, 5).pvalue) == pytest.approx(0.0625)
+    assert test.verdict == LIKELY and "5 of 5 favour the group, exact p = 0.062" in test.describe("x")
+    assert switch_test(y, first, first, in_group).verdict == TIE
+    many = switch_test(np.ones(40, dtype=int), np.zeros(40, dtype=bool), np.arange(40) < 10, np.arange(40) < 20)
+    assert many.p_value < 0.05 and many.verdict == CLEAR

@@ -301,7 +301,7 @@ def power_curve(baseline_churn, hoped_lift, margin, customers_per_month, arm_sha
     for length in lengths:
         control = length * monthly * shares["arm_share"] * shares["compared_share"]
         other = length * monthly * shares["other_arm_share"] * shares["compared_share"]
-        rows.append({"months": float(length), "customers per arm": int(round(control)),
-                     "customers, other arm": int(round(other)),
+        rows.append({"months": float(length), "customers per arm": round(control),
+                     "customers, other arm": round(other),
                      "power": power_against_margin(baseline_churn, hoped_lift, margin, control, other, alpha)})
     return pd.DataFrame(rows).set_index("months")

@@ -195,7 +195,7 @@ def test_the_rule_fires_as_often_as_its_power_says_in_simulated_tests():
     rng = np.random.default_rng(3)
     control = rng.binomial(customers, baseline, 2000)
     treated = rng.binomial(customers, baseline - hoped, 2000)
-    low, high = confint_proportions_2indep(treated, customers, control, customers, compare="diff")
+    _low, high = confint_proportions_2indep(treated, customers, control, customers, compare="diff")
     fired = np.mean(high < -margin)  # the whole interval of the change in churn below minus the margin
     assert fired == pytest.approx(abtest.power_against_margin(baseline, hoped, margin, customers), abs=0.04)
 

@@ -237,14 +237,41 @@ def power_against_margin(baseline_churn, hoped_lift, margin, customers_a, custom
     alpha = validate.fraction(alpha, "alpha", example="0.05")
     if not 0 < alpha < 0.5:
         raise CourseError(f"alpha is {alpha:g}; the significance level is a small share, usually 0.05.")
+    standard_error = _standard_error(baseline, hoped, customers_a, customers_b)
+    return float(norm.cdf((hoped - floor) / standard_error - norm.ppf(1 - alpha / 2)))
+
+
+def _standard_error(baseline: float, hoped: float, customers_a, customers_b) -> float:
     size_a = validate.number(customers_a, "customers_a", example="913")
     size_b = size_a if customers_b is None else validate.number(customers_b, "customers_b", example="837")
     if min(size_a, size_b) < 1:
         raise CourseError(f"customers_a and customers_b are customers in each arm ({size_a:g} and {size_b:g}): "
                           "at least 1 each.")
     var_a, var_b = _variance_terms(baseline, hoped)
-    standard_error = math.sqrt(var_a / size_a + var_b / size_b)
-    return float(norm.cdf((hoped - floor) / standard_error - norm.ppf(1 - alpha / 2)))
+    return math.sqrt(var_a / size_a + var_b / size_b)
+
+
+@course_function
+def estimate_when_rule_acts(baseline_churn, hoped_lift, margin, customers_a, customers_b=None,
+                            alpha: float = 0.05) -> float:
+    """The average estimated drop in churn among the tests whose rule acts, if the true drop is ``hoped_lift``.
+
+    The winner's curse, in one number: a rule "act only if the low end of the 95 % interval is
+    above ``margin``" acts on the draws that came out high, so the estimates of the tests that act
+    are too big on average, the more so the lower the power. Normal approximation: the estimate
+    is normal around ``hoped_lift`` with the standard error of ``power_against_margin``; the rule
+    acts when it exceeds ``margin`` + z(1 − alpha/2) × standard error; the mean above that cut is
+    ``hoped_lift`` + standard error × φ(a) ÷ (1 − Φ(a)), with a = (cut − hoped_lift) ÷ standard error.
+    """
+    from scipy.stats import norm
+
+    baseline, hoped, floor = _rule_inputs(baseline_churn, hoped_lift, margin)
+    alpha = validate.fraction(alpha, "alpha", example="0.05")
+    if not 0 < alpha < 0.5:
+        raise CourseError(f"alpha is {alpha:g}; the significance level is a small share, usually 0.05.")
+    standard_error = _standard_error(baseline, hoped, customers_a, customers_b)
+    cut = (floor + norm.ppf(1 - alpha / 2) * standard_error - hoped) / standard_error
+    return float(hoped + standard_error * norm.pdf(cut) / norm.sf(cut))
 
 
 def _checked_design(customers_per_month, arm_share, compared_share, other_arm_share) -> tuple[float, dict]:

@@ -112,6 +112,10 @@ MISTAKES = [
             "at least 1 each"),
     Mistake("abtest.power_against_margin", "customers as text",
             lambda course: abtest.power_against_margin(0.224, 0.0527, 0.0162, "913"), "Remove the quotes"),
+    Mistake("abtest.estimate_when_rule_acts", "the hoped-for lift in points",
+            lambda course: abtest.estimate_when_rule_acts(0.224, 5.27, 0.0162, 913, 837), "looks like a percentage"),
+    Mistake("abtest.estimate_when_rule_acts", "no customers",
+            lambda course: abtest.estimate_when_rule_acts(0.224, 0.0527, 0.0162, 0), "at least 1 each"),
     # months_needed / power_curve: a split in percent, the baseline in percent, months that are not lengths
     Mistake("abtest.months_needed", "a split in percent", lambda course: abtest.months_needed(0.25, 0.03, 0.01, 2654, 45),
             "looks like a percentage"),

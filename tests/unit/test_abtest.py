@@ -196,8 +196,15 @@ def test_the_rule_fires_as_often_as_its_power_says_in_simulated_tests():
     control = rng.binomial(customers, baseline, 2000)
     treated = rng.binomial(customers, baseline - hoped, 2000)
     _low, high = confint_proportions_2indep(treated, customers, control, customers, compare="diff")
-    fired = np.mean(high < -margin)  # the whole interval of the change in churn below minus the margin
-    assert fired == pytest.approx(abtest.power_against_margin(baseline, hoped, margin, customers), abs=0.04)
+    fired = high < -margin  # the whole interval of the change in churn below minus the margin
+    assert fired.mean() == pytest.approx(abtest.power_against_margin(baseline, hoped, margin, customers), abs=0.04)
+    # the winner's curse: the tests that act overstate the drop, by about what the formula says
+    estimates = (control - treated) / customers
+    inflated = abtest.estimate_when_rule_acts(baseline, hoped, margin, customers)
+    assert inflated > hoped + 0.01
+    assert estimates[fired].mean() == pytest.approx(inflated, abs=0.002)
+    # with a huge test, almost every test acts and the estimate is right
+    assert abtest.estimate_when_rule_acts(baseline, hoped, margin, 1_000_000) == pytest.approx(hoped, abs=1e-4)
 
 
 def test_months_needed_is_the_sample_over_the_customers_an_arm_gains_each_month():

@@ -258,7 +258,9 @@ def _read_ab_test(experiment_name: str) -> dict | None:
     plan = record.plan
     found = {"plan_run_name": record.plan_run_name, "result_run_name": record.result_run_name, "plan": dict(plan),
              "customers_per_arm": _number(plan, "customers_per_arm"),
-             "minimum_detectable_effect": _number(plan, "minimum_detectable_effect"),
+             "break_even_margin": _number(plan, "break_even_margin"), "hoped_for_effect": _number(plan, "hoped_for_effect"),
+             "target_power": _number(plan, "target_power"),
+             "customers_per_arm_for_target": _number(plan, "customers_per_arm_for_target_power"),
              "alpha": _number(plan, "alpha"), "power": _number(plan, "power"), "has_result": record.has_result}
     if record.has_result:
         low, high = record.interval

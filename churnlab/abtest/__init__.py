@@ -5,7 +5,10 @@ read from a simulation is simulated, and the tables this module returns from one
 its caption (``world.caption(table)``). The statistics are statsmodels' and SciPy's own:
 
 - sample size: ``statsmodels.stats.power.NormalIndPower().solve_power`` with
-  ``statsmodels.stats.proportion.proportion_effectsize`` (``sample_size``);
+  ``statsmodels.stats.proportion.proportion_effectsize`` (``sample_size``); for a decision rule that
+  tests against a break-even margin, the same normal approximation, one-sided at alpha/2
+  (``sample_size_against_margin``, ``power_against_margin``, ``months_needed``, ``power_curve``,
+  ``estimate_when_rule_acts``);
 - the effect on churn: ``proportions_ztest`` (p-value) and
   ``confint_proportions_2indep(..., compare="diff")`` (95 % interval) (``compare_arms``);
 - sample-ratio mismatch: ``scipy.stats.chisquare`` on the customers assigned (``sample_ratio_check``);
@@ -36,9 +39,13 @@ from __future__ import annotations
 
 from churnlab.abtest.peeking import PeekingResult, aa_peeking  # noqa: F401
 from churnlab.abtest.plan import (  # noqa: F401
+    estimate_when_rule_acts,
     expected_churn,
+    months_needed,
+    power_against_margin,
     power_curve,
     sample_size,
+    sample_size_against_margin,
     sample_size_table,
     smallest_lift_worth_detecting,
 )  # noqa: F401
@@ -70,7 +77,7 @@ from churnlab.abtest.runs import (  # noqa: F401
 __all__ = [
     "ArmComparison", "LISTS", "PLAN_PARAMS", "PLAN_RUN_TAG", "PLAN_TAGS", "PeekingResult", "RESULT_TAGS",
     "SampleRatioCheck", "SRM_ALARM", "aa_peeking", "chance_in_words", "compare_arms", "compare_lists",
-    "comparison_table", "churn_by_list_and_arm", "customers_under_review", "expected_churn", "power_curve",
-    "result_metrics", "smallest_lift_worth_detecting",
-    "sample_ratio_check", "sample_size", "sample_size_table", "traits_by_list", "true_effect",
+    "comparison_table", "churn_by_list_and_arm", "customers_under_review", "estimate_when_rule_acts", "expected_churn", "months_needed",
+    "power_against_margin", "power_curve", "result_metrics", "smallest_lift_worth_detecting",
+    "sample_ratio_check", "sample_size", "sample_size_against_margin", "sample_size_table", "traits_by_list", "true_effect",
 ]

@@ -168,27 +168,113 @@ def smallest_lift_worth_detecting(monthly_cost, customers_per_month, extra_conta
     return float(lift)
 
 
-@course_function
-def power_curve(baseline_churn, lifts, customers_per_month, arm_share, compared_share=1.0, other_arm_share=None,
-                alpha: float = 0.05, power: float = 0.8) -> pd.DataFrame:
-    """How many customers, and how many months of reviews, a test needs for each lift it should detect.
-
-    ``baseline_churn``: churn in the control arm (a share, like 0.25); ``lifts``: drops in churn to
-    detect (shares, like [0.004, 0.01, 0.02]); ``customers_per_month``: customers up for review a
-    month; ``arm_share``: the share of them the control arm gets (0.45 for a 45/45/10 split);
-    ``other_arm_share``: the treatment arm's share (default: the same as ``arm_share``);
-    ``compared_share``: the share of an arm's customers the test reads (1 = all; the share whose
-    lists disagree for a triggered analysis). Each row: the lift in points, ``customers per arm``
-    (compared, from ``sample_size``, the control arm's count), ``customers per arm, all`` and
-    ``months`` of reviews until both arms hold that many.
-    """
+def _rule_inputs(baseline_churn, hoped_lift, margin) -> tuple[float, float, float]:
+    """The control arm's churn, the hoped-for drop in churn and the break-even margin, checked (all shares)."""
     baseline = _rate(baseline_churn, "baseline_churn")
-    values = np.atleast_1d(np.asarray(lifts, dtype=float)) if not isinstance(lifts, str) else None
-    if values is None or values.size == 0 or not np.isfinite(values).all() or (values <= 0).any():
-        raise CourseError("lifts should be drops in churn above 0, as shares: [0.004, 0.01, 0.02] for 0.4, 1 and 2 points.")
-    if (values >= baseline).any():
-        raise CourseError(f"A lift of {values.max():g} is not below the baseline churn {baseline:g}: churn cannot fall "
-                          "below 0. Give lifts as shares (0.01 = 1 point)." + validate.percentage_hint(values.max()))
+    hoped = validate.number(hoped_lift, "hoped_lift", example="0.053")
+    floor = validate.number(margin, "margin", example="0.016")
+    if not 0 < hoped < baseline:
+        raise CourseError(f"hoped_lift is {hoped:g}; it is the drop in churn you hope for, a share above 0 and below the "
+                          f"baseline churn {baseline:g}, like 0.053 for 5.3 points." + validate.percentage_hint(hoped))
+    if floor < 0:
+        raise CourseError(f"margin is {floor:g}; it is the drop in churn that pays for the change (break-even), "
+                          "0 or more, like 0.016 for 1.6 points.")
+    if floor >= hoped:
+        raise CourseError(f"The hoped-for lift ({hoped:g}) is not above the margin ({floor:g}): if the gain you hope for "
+                          "does not clear break-even, no test can show that the change pays. Check both are shares "
+                          "(0.016 = 1.6 points), or rethink the change." + validate.percentage_hint(floor))
+    return baseline, hoped, floor
+
+
+def _variance_terms(baseline: float, hoped: float) -> tuple[float, float]:
+    treated = baseline - hoped
+    return baseline * (1 - baseline), treated * (1 - treated)
+
+
+@course_function
+def sample_size_against_margin(baseline_churn, hoped_lift, margin, alpha: float = 0.05, power: float = 0.8,
+                               ratio: float = 1.0) -> int:
+    """Customers needed in arm A so that a rule "act only if the gain's interval clears break-even" fires with ``power``.
+
+    The decision rules of lesson 07 do not ask "is the gain above zero?" but "does it pay?":
+    act only if the low end of the 95 % interval of the gain is above the break-even
+    ``margin``. That is a one-sided test of "drop in churn > margin" at level alpha/2 (2.5 %).
+    If the true drop is ``hoped_lift``, the rule fires with probability ``power`` when arm A
+    (control, churn ``baseline_churn``) holds n customers and arm B ``ratio`` × n:
+
+        n = (z(1 − alpha/2) + z(power))² × (p_A(1 − p_A) + p_B(1 − p_B) / ratio) ÷ (hoped_lift − margin)²
+
+    with p_A = ``baseline_churn`` and p_B = ``baseline_churn − hoped_lift`` (the normal
+    approximation; with equal arms it is statsmodels' ``NormalIndPower`` with
+    ``alternative="larger"`` at alpha/2). All three are shares: 0.016 is 1.6 points.
+    With ``margin=0`` it is the usual test of "better than nothing".
+    """
+    from scipy.stats import norm
+
+    baseline, hoped, floor = _rule_inputs(baseline_churn, hoped_lift, margin)
+    alpha, power = _checked_alpha_power(alpha, power)
+    ratio = validate.number(ratio, "ratio", example="1.0")
+    if ratio <= 0:
+        raise CourseError(f"ratio is {ratio:g}; it is customers in arm B per customer in arm A, so above 0 (1 = equal arms).")
+    var_a, var_b = _variance_terms(baseline, hoped)
+    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    return int(math.ceil(z ** 2 * (var_a + var_b / ratio) / (hoped - floor) ** 2))
+
+
+@course_function
+def power_against_margin(baseline_churn, hoped_lift, margin, customers_a, customers_b=None, alpha: float = 0.05) -> float:
+    """How often the rule "act only if the low end of the 95 % interval of the gain is above ``margin``" fires.
+
+    If the true drop in churn is ``hoped_lift``, with ``customers_a`` customers in the control
+    arm (churn ``baseline_churn``) and ``customers_b`` in the other (default: as many): the
+    normal approximation Φ((hoped_lift − margin) ÷ standard error − z(1 − alpha/2)). If the true
+    drop equals the margin, it is alpha/2 (2.5 %) whatever the sample: the rule rarely acts on a
+    change that only breaks even. Shares throughout: 0.016 is 1.6 points.
+    """
+    from scipy.stats import norm
+
+    baseline, hoped, floor = _rule_inputs(baseline_churn, hoped_lift, margin)
+    alpha = validate.fraction(alpha, "alpha", example="0.05")
+    if not 0 < alpha < 0.5:
+        raise CourseError(f"alpha is {alpha:g}; the significance level is a small share, usually 0.05.")
+    standard_error = _standard_error(baseline, hoped, customers_a, customers_b)
+    return float(norm.cdf((hoped - floor) / standard_error - norm.ppf(1 - alpha / 2)))
+
+
+def _standard_error(baseline: float, hoped: float, customers_a, customers_b) -> float:
+    size_a = validate.number(customers_a, "customers_a", example="913")
+    size_b = size_a if customers_b is None else validate.number(customers_b, "customers_b", example="837")
+    if min(size_a, size_b) < 1:
+        raise CourseError(f"customers_a and customers_b are customers in each arm ({size_a:g} and {size_b:g}): "
+                          "at least 1 each.")
+    var_a, var_b = _variance_terms(baseline, hoped)
+    return math.sqrt(var_a / size_a + var_b / size_b)
+
+
+@course_function
+def estimate_when_rule_acts(baseline_churn, hoped_lift, margin, customers_a, customers_b=None,
+                            alpha: float = 0.05) -> float:
+    """The average estimated drop in churn among the tests whose rule acts, if the true drop is ``hoped_lift``.
+
+    The winner's curse, in one number: a rule "act only if the low end of the 95 % interval is
+    above ``margin``" acts on the draws that came out high, so the estimates of the tests that act
+    are too big on average, the more so the lower the power. Normal approximation: the estimate
+    is normal around ``hoped_lift`` with the standard error of ``power_against_margin``; the rule
+    acts when it exceeds ``margin`` + z(1 − alpha/2) × standard error; the mean above that cut is
+    ``hoped_lift`` + standard error × φ(a) ÷ (1 − Φ(a)), with a = (cut − hoped_lift) ÷ standard error.
+    """
+    from scipy.stats import norm
+
+    baseline, hoped, floor = _rule_inputs(baseline_churn, hoped_lift, margin)
+    alpha = validate.fraction(alpha, "alpha", example="0.05")
+    if not 0 < alpha < 0.5:
+        raise CourseError(f"alpha is {alpha:g}; the significance level is a small share, usually 0.05.")
+    standard_error = _standard_error(baseline, hoped, customers_a, customers_b)
+    cut = (floor + norm.ppf(1 - alpha / 2) * standard_error - hoped) / standard_error
+    return float(hoped + standard_error * norm.pdf(cut) / norm.sf(cut))
+
+
+def _checked_design(customers_per_month, arm_share, compared_share, other_arm_share) -> tuple[float, dict]:
     monthly = validate.number(customers_per_month, "customers_per_month", example="2654")
     if monthly < 1:
         raise CourseError(f"customers_per_month is {monthly:g}; it is the customers up for review each month, at least 1.")
@@ -199,12 +285,50 @@ def power_curve(baseline_churn, lifts, customers_per_month, arm_share, compared_
         if not 0 < share <= 1:
             raise CourseError(f"{name} is {share:g}; it is a share of customers above 0 and at most 1, like 0.45.")
         shares[name] = share
-    ratio = shares["other_arm_share"] / shares["arm_share"]
+    return monthly, shares
+
+
+@course_function
+def months_needed(baseline_churn, hoped_lift, margin, customers_per_month, arm_share, compared_share=1.0,
+                  other_arm_share=None, alpha: float = 0.05, power: float = 0.8) -> float:
+    """Months of reviews until the rule "act only if the gain's interval clears ``margin``" fires with ``power``.
+
+    ``sample_size_against_margin`` customers for arm A (control: churn ``baseline_churn``, a share
+    ``arm_share`` of the ``customers_per_month`` reviews; ``other_arm_share``: the other arm's
+    share, default the same; ``compared_share``: the share of each arm the decision reads, like
+    the customers whose lists disagree), divided by the customers arm A gains each month.
+    """
+    monthly, shares = _checked_design(customers_per_month, arm_share, compared_share, other_arm_share)
+    per_arm = sample_size_against_margin(baseline_churn, hoped_lift, margin, alpha, power,
+                                         ratio=shares["other_arm_share"] / shares["arm_share"])
+    return per_arm / (shares["arm_share"] * shares["compared_share"] * monthly)
+
+
+@course_function
+def power_curve(baseline_churn, hoped_lift, margin, customers_per_month, arm_share, compared_share=1.0,
+                other_arm_share=None, months=None, alpha: float = 0.05) -> pd.DataFrame:
+    """Month by month, how often the decision rule would fire if the hoped-for gain is real: its power.
+
+    The rule acts only if the low end of the 95 % interval of the drop in churn is above the
+    break-even ``margin`` (``power_against_margin``). ``baseline_churn``: churn in the control
+    arm; ``hoped_lift``: the drop in churn you hope for (an assumption: say where it comes from);
+    ``margin``: the drop that pays for the change (``smallest_lift_worth_detecting``); all shares.
+    ``customers_per_month``: reviews a month; ``arm_share``: the control arm's share of them
+    (0.10 for a 10 % hold-out); ``other_arm_share``: the other arm's (default the same);
+    ``compared_share``: the share of each arm the decision reads (1 = all). ``months``: the
+    test lengths to show (default 0.5 to 36 months). Index ``months``; columns
+    ``customers per arm`` (compared, control arm), ``customers, other arm``, ``power``.
+    """
+    _rule_inputs(baseline_churn, hoped_lift, margin)
+    monthly, shares = _checked_design(customers_per_month, arm_share, compared_share, other_arm_share)
+    lengths = np.arange(0.5, 36.01, 0.5) if months is None else np.atleast_1d(np.asarray(months, dtype=float))
+    if lengths.size == 0 or not np.isfinite(lengths).all() or (lengths <= 0).any():
+        raise CourseError("months should be test lengths above 0, like [1, 3, 6, 12].")
     rows = []
-    for lift in values:
-        per_arm = sample_size(baseline, baseline - lift, alpha, power, ratio=ratio)
-        all_customers = per_arm / shares["compared_share"]
-        rows.append({"lift (points)": 100 * lift, "customers per arm": per_arm,
-                     "customers per arm, all": int(math.ceil(all_customers)),
-                     "months": all_customers / (shares["arm_share"] * monthly)})
-    return pd.DataFrame(rows).set_index("lift (points)")
+    for length in lengths:
+        control = length * monthly * shares["arm_share"] * shares["compared_share"]
+        other = length * monthly * shares["other_arm_share"] * shares["compared_share"]
+        rows.append({"months": float(length), "customers per arm": round(control),
+                     "customers, other arm": round(other),
+                     "power": power_against_margin(baseline_churn, hoped_lift, margin, control, other, alpha)})
+    return pd.DataFrame(rows).set_index("months")

@@ -12,8 +12,13 @@ PLAN_RUN_TAG = "churnlab.plan_run_id"
 PLAN_TAGS = run_tags("07", "ab_test_plan")
 RESULT_TAGS = run_tags("07", "ab_test_result")
 # What a plan run must hold (its parameters): the plan written before any data.
+# ``customers_per_arm`` is the size the test reaches in its planned months (compared customers per arm), and ``power``
+# how often its decision rule acts at that size if the ``hoped_for_effect`` is real, testing against the
+# ``break_even_margin`` (both changes in churn, negative: a drop); ``target_power`` and
+# ``customers_per_arm_for_target_power`` say what a test that reaches the target would need.
 PLAN_PARAMS = ("arms", "split", "unit", "assignment", "trigger", "decision_metric", "guardrails", "alpha", "power",
-               "minimum_detectable_effect", "customers_per_arm", "decision_rule")
+               "target_power", "break_even_margin", "hoped_for_effect", "customers_per_arm",
+               "customers_per_arm_for_target_power", "decision_rule")
 
 
 # --- what the result run logs (churnlab.records reads it back) ---------------------------------------

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
@@ -305,37 +305,42 @@ def aa_peeking(result, ax=None):
 
 
 @course_function
-def power_curves(curves: dict, worth: dict | None = None, months_available: float | None = None, ax=None):
-    """Months of reviews a test needs (log scale) against the lift in churn it must detect, one line per test.
+def power_curves(curves: dict, months_available: float | None = None, target: float = 0.8, ax=None):
+    """The power of each decision rule (the chance it fires if the hoped-for gain is real) against the test's months.
 
-    ``curves``: {test name: ``abtest.power_curve(...)``}; ``worth``: {test name: the smallest lift
-    worth detecting, a share from ``abtest.smallest_lift_worth_detecting``}, marked with a dot on its
-    line; ``months_available``: how long the business can wait, drawn as a dashed line.
+    ``curves``: {test name: ``abtest.power_curve(...)``}, one line each; ``months_available``:
+    how long the business can wait, a dashed vertical line with each rule's power there marked
+    by a dot; ``target``: the power the plan asks for (80 %), a dashed horizontal line.
     """
     if not isinstance(curves, dict) or not curves:
         raise CourseError("curves should be a dict {test name: abtest.power_curve(...)}, with at least one test.")
-    worth = {} if worth is None else worth
-    if not isinstance(worth, dict) or set(worth) - set(curves):
-        raise CourseError("worth should be a dict {test name: lift} whose names are keys of curves.")
+    goal = validate.fraction(target, "target", example="0.8")
     ax = new_axes(ax)
     colours = [CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR, "black"]
+    available = None if months_available is None else validate.number(months_available, "months_available", example="3")
+    if available is not None and available <= 0:
+        raise CourseError(f"months_available is {available:g}; it is how many months the business can wait, above 0, like 3.")
+    at_available = []
     for (name, curve), colour in zip(curves.items(), colours * len(curves)):
-        table = _checked_table(curve, f"curves[{name!r}]", ("months",), "abtest.power_curve(...)")
-        ax.plot(table.index, table["months"], color=colour, linewidth=2, label=_plain_text(str(name)))
-        if name in worth:
-            lift = 100 * validate.fraction(worth[name], f"worth[{name!r}]", example="0.004")
-            months = float(np.interp(lift, table.index, table["months"]))
-            ax.plot([lift], [months], "o", color=colour, markersize=8)
-            ax.annotate(f"pays from {lift:.1f} pts: {months:,.0f} months", (lift, months), xytext=(6, 4),
-                        textcoords="offset points", fontsize=8, color=colour)
-    if months_available is not None:
-        available = validate.number(months_available, "months_available", example="3")
-        ax.axhline(available, color="black", linestyle="--", linewidth=1, label=f"{available:g} months we can wait")
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value:,g}"))  # 1, 10, 100: not 10^2
-    ax.legend(fontsize=8, loc="upper right")
-    label(ax, "Simulated launch: how long a test must run to detect each lift",
-          "lift in churn the test must detect (percentage points)", "months of reviews needed (log scale)")
+        table = _checked_table(curve, f"curves[{name!r}]", ("power",), "abtest.power_curve(...)")
+        ax.plot(table.index, table["power"], color=colour, linewidth=2, label=_plain_text(str(name)))
+        if available is not None:
+            power = float(np.interp(available, table.index, table["power"]))
+            at_available.append(f"{_plain_text(str(name))} {power:.0%}")
+            ax.plot([available], [power], "o", color=colour, markersize=8)
+            ax.annotate(f"{power:.0%}", (available, power), xytext=(6, -10), textcoords="offset points", fontsize=8,
+                        color=colour)
+    ax.axhline(goal, color="black", linestyle=":", linewidth=1, label=f"the {goal:.0%} power the plan asks for")
+    if available is not None:
+        ax.axvline(available, color="black", linestyle="--", linewidth=1, label=f"{available:g} months we can wait")
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.legend(fontsize=8, loc="lower right")
+    label(ax, "Simulated launch: the power of each decision rule, month by month",
+          "months the test runs (reviews at January's pace)", "power: chance the rule acts (%)")
+    describe(ax, "Line chart of power against months of testing, one line per decision rule, each testing against "
+                 "its break-even margin" + (f"; at {available:g} months: " + ", ".join(at_available) if at_available else "")
+                 + f"; the dotted line marks the {goal:.0%} the plan asks for.")
     return ax
 
 

@@ -30,11 +30,13 @@ LESSON_07_PLAN = {
     "split": "45/45/10", "unit": "customer", "assignment": "SHA-256 hash of salt:customer_id into 100 buckets",
     "trigger": "customers up for review that month; the decision reads those whose lists disagree",
     "decision_metric": "churn within 3 months of the review; $200 per customer kept, $10 per contact",
-    "guardrails": "contacts per customer (model at most 10 % above rule), cost, scoring failures below 1 %, complaints",
-    "alpha": 0.05, "power": 0.8, "duration_months": 3, "minimum_detectable_effect": -0.053, "customers_per_arm": 892,
-    "decision_rule": "Stop if the sample-ratio check's p-value is below 0.001. Switch from the rule to the model if, where "
-                     "the lists disagree, the model arm's churn is lower with a p-value below 0.05, the 95 % interval of "
-                     "the dollars is above $0, and the guardrails hold. Otherwise keep the rule.",
+    "guardrails": "contacts per customer under review (upper end of the 95 % interval of model ÷ rule at most 1.10); "
+                  "scoring failures (upper end below 1 %)",
+    "alpha": 0.05, "power": 0.49, "target_power": 0.8, "duration_months": 3, "break_even_margin": -0.0162,
+    "hoped_for_effect": -0.0527, "customers_per_arm": 903, "customers_per_arm_for_target_power": 1852,
+    "decision_rule": "Stop if the sample-ratio check's p-value is below 0.001. Switch from the rule to the model only if, "
+                     "where the lists disagree, the low end of the 95 % interval of the model's gain in dollars a month "
+                     "is above its monthly cost and both guardrails hold. Otherwise keep the rule.",
 }
 
 
@@ -218,7 +220,9 @@ def test_a_plan_without_a_result_says_the_result_is_missing(work):
     evidence = brief.collect_evidence()
     assert evidence.ab_test is not None and not evidence.ab_test["has_result"]
     assert any(item.what == "the A/B test has a plan but no result yet" for item in evidence.missing_for("abtest"))
-    assert "892 customers per arm" in brief.render(_words(), evidence)
+    text = brief.render(_words(), evidence)
+    assert "903 customers per arm" in text and "break-even margin of −1.62 points" in text
+    assert "acts 49 % of the time (its power): underpowered; 80 % would need 1,852 customers per arm" in text
 
 
 # --- the complete path: every number against the runs ------------------------------------------------------------
@@ -298,7 +302,7 @@ def test_the_ab_test_numbers_are_lesson_07s_runs_and_labelled_simulated(complete
     assert f"p-value {result['metrics.p_value']:.4f}" in html
     for name in ("dollars_per_customer", "dollars_per_customer_low", "dollars_per_customer_high"):
         assert _dollars(1000 * result[f"metrics.{name}"]) in html
-    assert "892 customers per arm" in html and "Simulated data" in html
+    assert "903 customers per arm" in html and "Simulated data" in html
     text = complete_store["files"].markdown.read_text(encoding="utf-8")
     assert "(run *A/B test result: model vs rule*; Simulated data (churn lab world, seed 7)" in text
     assert "simulated: Simulated" not in text and "simulated</span>: Simulated" not in html, "simulated, said once"

@@ -158,28 +158,84 @@ def test_the_smallest_lift_worth_detecting_is_the_monthly_cost_spread_over_the_c
     assert abtest.smallest_lift_worth_detecting(2000, 10_000) == pytest.approx(lift / 10)
 
 
-def test_the_power_curve_is_sample_size_and_months_of_reviews():
-    curve = abtest.power_curve(0.25, [0.01, 0.02, 0.05], customers_per_month=2000, arm_share=0.45)
-    assert list(curve.index) == pytest.approx([1.0, 2.0, 5.0])
-    assert curve["customers per arm"].tolist() == [abtest.sample_size(0.25, 0.25 - d) for d in (0.01, 0.02, 0.05)]
-    assert curve["months"].tolist() == pytest.approx((curve["customers per arm"] / (0.45 * 2000)).tolist())
-    assert curve["months"].is_monotonic_decreasing  # a smaller lift needs a longer test
+def test_the_sample_size_against_a_margin_is_statsmodels_one_sided_at_half_alpha():
+    from scipy.stats import norm
+    from statsmodels.stats.power import NormalIndPower
+
+    baseline, hoped, margin = 0.224, 0.0527, 0.0162
+    treated = baseline - hoped
+    spread = math.sqrt((baseline * (1 - baseline) + treated * (1 - treated)) / 2)
+    raw = NormalIndPower().solve_power(effect_size=(hoped - margin) / spread, alpha=0.025, power=0.8, alternative="larger")
+    assert abtest.sample_size_against_margin(baseline, hoped, margin) == math.ceil(raw)
+    # the formula itself, and a margin of zero is the usual test of "better than nothing" (about statsmodels' arcsine one)
+    z = norm.ppf(0.975) + norm.ppf(0.8)
+    by_hand = z ** 2 * (baseline * (1 - baseline) + treated * (1 - treated)) / (hoped - margin) ** 2
+    assert abtest.sample_size_against_margin(baseline, hoped, margin) == math.ceil(by_hand)
+    assert abtest.sample_size_against_margin(baseline, hoped, 0) == pytest.approx(abtest.sample_size(baseline, treated), rel=0.03)
+    # testing against break-even needs more customers than testing against zero: (5.27 / 3.65)² ≈ 2 times here
+    assert abtest.sample_size_against_margin(baseline, hoped, margin) > 2 * abtest.sample_size_against_margin(baseline, hoped, 0)
+    # a smaller second arm asks for more customers in the first
+    assert abtest.sample_size_against_margin(baseline, hoped, margin, ratio=0.5) > abtest.sample_size_against_margin(baseline, hoped, margin)
+
+
+def test_the_power_against_a_margin_is_80_percent_at_the_planned_size_and_2_5_percent_at_break_even():
+    baseline, hoped, margin = 0.224, 0.0527, 0.0162
+    per_arm = abtest.sample_size_against_margin(baseline, hoped, margin)
+    assert abtest.power_against_margin(baseline, hoped, margin, per_arm) == pytest.approx(0.8, abs=0.002)
+    assert abtest.power_against_margin(baseline, hoped, margin, per_arm // 2) < 0.55
+    # a change that only just beats break-even: the rule acts about alpha / 2 of the time, whatever the sample
+    for customers in (500, 50_000, 5_000_000):
+        assert abtest.power_against_margin(baseline, margin + 1e-9, margin, customers) == pytest.approx(0.025, abs=1e-3)
+
+
+def test_the_rule_fires_as_often_as_its_power_says_in_simulated_tests():
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    baseline, hoped, margin, customers = 0.224, 0.0527, 0.0162, 900
+    rng = np.random.default_rng(3)
+    control = rng.binomial(customers, baseline, 2000)
+    treated = rng.binomial(customers, baseline - hoped, 2000)
+    _low, high = confint_proportions_2indep(treated, customers, control, customers, compare="diff")
+    fired = high < -margin  # the whole interval of the change in churn below minus the margin
+    assert fired.mean() == pytest.approx(abtest.power_against_margin(baseline, hoped, margin, customers), abs=0.04)
+    # the winner's curse: the tests that act overstate the drop, by about what the formula says
+    estimates = (control - treated) / customers
+    inflated = abtest.estimate_when_rule_acts(baseline, hoped, margin, customers)
+    assert inflated > hoped + 0.01
+    assert estimates[fired].mean() == pytest.approx(inflated, abs=0.002)
+    # with a huge test, almost every test acts and the estimate is right
+    assert abtest.estimate_when_rule_acts(baseline, hoped, margin, 1_000_000) == pytest.approx(hoped, abs=1e-4)
+
+
+def test_months_needed_is_the_sample_over_the_customers_an_arm_gains_each_month():
+    per_arm = abtest.sample_size_against_margin(0.25, 0.03, 0.01)
+    assert abtest.months_needed(0.25, 0.03, 0.01, 2000, 0.45) == pytest.approx(per_arm / (0.45 * 2000))
     # reading a quarter of each arm (a triggered analysis) needs four times the reviews for the same count
-    triggered = abtest.power_curve(0.25, [0.01], 2000, 0.45, compared_share=0.25)
-    assert triggered["months"].iloc[0] == pytest.approx(4 * curve["months"].iloc[0], rel=1e-3)
+    assert abtest.months_needed(0.25, 0.03, 0.01, 2000, 0.45, compared_share=0.25) == pytest.approx(
+        4 * per_arm / (0.45 * 2000))
     # a small hold-out beside a big arm: the hold-out is the arm that fills slowly
-    hold_out = abtest.power_curve(0.25, [0.05], 2000, arm_share=0.10, other_arm_share=0.45)
-    per_arm = abtest.sample_size(0.25, 0.20, ratio=4.5)
-    assert hold_out["customers per arm"].iloc[0] == per_arm
-    assert hold_out["months"].iloc[0] == pytest.approx(per_arm / (0.10 * 2000))
+    hold_out = abtest.sample_size_against_margin(0.25, 0.03, 0.01, ratio=4.5)
+    assert abtest.months_needed(0.25, 0.03, 0.01, 2000, 0.10, other_arm_share=0.45) == pytest.approx(hold_out / 200)
 
 
-def test_power_curves_are_drawn_with_a_title_axes_and_the_lift_worth_detecting():
-    curve = abtest.power_curve(0.25, [0.005, 0.01, 0.02, 0.05], 2000, 0.45)
-    ax = plots.power_curves({"model vs rule": curve}, worth={"model vs rule": 0.008}, months_available=3)
-    assert ax.get_title(loc="left") and "percentage points" in ax.get_xlabel() and "months" in ax.get_ylabel()
-    assert ax.get_yscale() == "log"
-    assert any("pays from 0.8 pts" in text.get_text() for text in ax.texts)
+def test_the_power_curve_is_the_rules_power_month_by_month():
+    curve = abtest.power_curve(0.25, 0.03, 0.01, customers_per_month=2000, arm_share=0.45, months=[1, 3, 6])
+    assert list(curve.index) == [1.0, 3.0, 6.0]
+    assert curve["customers per arm"].tolist() == [900, 2700, 5400]
+    assert curve["power"].tolist() == pytest.approx([abtest.power_against_margin(0.25, 0.03, 0.01, n) for n in (900, 2700, 5400)])
+    assert curve["power"].is_monotonic_increasing  # a longer test acts more often on a real gain
+    hold_out = abtest.power_curve(0.25, 0.05, 0.01, 2000, arm_share=0.10, other_arm_share=0.45, months=[3], compared_share=0.5)
+    assert hold_out[["customers per arm", "customers, other arm"]].iloc[0].tolist() == [300, 1350]
+    assert len(abtest.power_curve(0.25, 0.03, 0.01, 2000, 0.45)) == 72  # default: every half month up to 3 years
+
+
+def test_power_curves_are_drawn_with_a_title_axes_the_target_and_the_power_at_the_months_we_can_wait():
+    curve = abtest.power_curve(0.25, 0.03, 0.01, 2000, 0.45)
+    ax = plots.power_curves({"model vs rule": curve}, months_available=3)
+    assert ax.get_title(loc="left") and "months" in ax.get_xlabel() and "power" in ax.get_ylabel()
+    at_3 = f"{curve.loc[3.0, 'power']:.0%}"
+    assert any(text.get_text() == at_3 for text in ax.texts)
+    assert any("80%" in text for text in ax.get_legend_handles_labels()[1])
 
 
 def test_the_plan_on_the_shadow_month_asks_for_fewer_customers_where_the_lists_disagree():

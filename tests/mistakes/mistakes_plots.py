@@ -33,6 +33,11 @@ def _run_table():
 
 
 MISTAKES = [
+    # describe
+    Mistake("plots.describe", "the plt module instead of a chart",
+            lambda course: plots.describe(plt, "Line chart of churn by month."), "plots.describe(ax,"),
+    Mistake("plots.describe", "an empty sentence", lambda course: plots.describe(plots.new_axes(), ""), "text"),
+    Mistake("plots.describe", "a number instead of a sentence", lambda course: plots.describe(plots.new_axes(), 0.84), "text"),
     # new_axes
     Mistake("plots.new_axes", "the plt module instead of axes", lambda course: plots.new_axes(plt), "not the plt module"),
     Mistake("plots.new_axes", "a whole figure instead of its axes",

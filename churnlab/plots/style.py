@@ -124,7 +124,13 @@ def _label_points(ax, x, y, names) -> list:
     from matplotlib.transforms import Bbox
 
     figure = ax.figure
-    figure.draw_without_rendering()  # lay the figure out first: the labels are placed in its final pixels
+    # Lay the figure out first: the labels are placed in its final pixels (the layout engine alone is enough and
+    # costs half a drawing; a figure without one is drawn, without rendering).
+    engine = figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(figure)
+    else:
+        figure.draw_without_rendering()
     renderer = figure.canvas.get_renderer()
     axes_box = ax.get_window_extent(renderer)
     markers = [ax.transData.transform((px, py)) for px, py in zip(x, y)]

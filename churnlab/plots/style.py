@@ -169,6 +169,7 @@ def _label_points(ax, x, y, names) -> list:
                            ha=ha, va=va, fontsize=8, annotation_clip=False,
                            arrowprops={"arrowstyle": "-", "color": NEUTRAL_COLOUR, "linewidth": 0.8, "shrinkA": 0, "shrinkB": 4})
         text.set_in_layout(False)
+        text._churnlab_placed_in = box  # the padded pixels the name was placed in (tests check it is where it is drawn)
         taken.append(box)
         labels.append(text)
     return labels

@@ -116,44 +116,60 @@ LABEL_SPOTS += [(dx * 6, dy * 6, ha, va) for dx, dy, ha, va in LABEL_SPOTS[:8]]
 
 
 def _label_points(ax, x, y, names) -> list:
-    """Write each point's name next to it where it overlaps no other name, no point and stays inside the axes."""
+    """Write each point's name next to it where it overlaps no other name, no point and stays inside the axes.
+
+    Each name is measured once per alignment (a probe at the figure's corner) and its box at every spot is that
+    measure moved to the spot: the same boxes as drawing the name at each spot, without an artist per try.
+    """
+    from matplotlib.transforms import Bbox
+
     figure = ax.figure
-    figure.canvas.draw()  # lay the figure out first: the labels are placed in its final pixels
+    # Lay the figure out first: the labels are placed in its final pixels (the layout engine alone is enough and
+    # costs half a drawing; a figure without one is drawn, without rendering).
+    engine = figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(figure)
+    else:
+        figure.draw_without_rendering()
     renderer = figure.canvas.get_renderer()
     axes_box = ax.get_window_extent(renderer)
     markers = [ax.transData.transform((px, py)) for px, py in zip(x, y)]
     radius = 5 * figure.dpi / 72
+    marker_boxes = [_marker_box(m, radius) for m in markers]
+    points_to_pixels = figure.dpi / 72
     taken = []
     labels = []
     # The most crowded points choose first, while there is still room around them.
     crowding = [sum(np.hypot(*(m - other)) < 60 for other in markers) for m in markers]
     for index in sorted(range(len(names)), key=lambda i: (-crowding[i], i)):
         best = None
+        anchor = markers[index]
+        shapes = {}  # (ha, va) -> the name's box when its anchor is at pixel (0, 0)
         for dx, dy, ha, va in LABEL_SPOTS:
-            text = ax.annotate(names[index], (x[index], y[index]), xytext=(dx, dy), textcoords="offset points",
-                               ha=ha, va=va, fontsize=8, annotation_clip=False)
-            box = text.get_window_extent(renderer).expanded(1.04, 1.15)
+            if (ha, va) not in shapes:
+                probe = ax.annotate(names[index], (0, 0), xycoords="figure pixels", xytext=(0, 0),
+                                    textcoords="offset points", ha=ha, va=va, fontsize=8, annotation_clip=False)
+                shapes[ha, va] = probe.get_window_extent(renderer)
+                probe.remove()
+            box = shapes[ha, va].translated(anchor[0] + dx * points_to_pixels,
+                                            anchor[1] + dy * points_to_pixels).expanded(1.04, 1.15)
             inside = (box.x0 >= axes_box.x0 and box.x1 <= axes_box.x1 and box.y0 >= axes_box.y0 and box.y1 <= axes_box.y1)
             clash = sum(1e5 + _overlap(box, other) for other in taken if _overlap(box, other) > 0)
-            clash += sum(_overlap(box, _marker_box(m, radius)) for k, m in enumerate(markers))
+            clash += sum(_overlap(box, marker_box) for marker_box in marker_boxes)
             # No other point right beside a name, or a reader pairs the name with the wrong point.
             clash += 1e4 * sum(_distance_to_box(m, box) < 2.5 * radius for k, m in enumerate(markers) if k != index)
             cost = clash + (0 if inside else 1e6)
             if best is None or cost < best[0]:
-                if best is not None:
-                    best[1].remove()
-                best = (cost, text, box, True)  # every name gets a thin line to its point: no guessing which
-            else:
-                text.remove()
+                best = (cost, (dx, dy, ha, va), Bbox(box.get_points()))
             if cost == 0:
                 break
-        _, text, box, far = best
-        if far:
-            text.remove()
-            text = ax.annotate(text.get_text(), (x[index], y[index]), xytext=text.xyann, textcoords="offset points",
-                               ha=text.get_ha(), va=text.get_va(), fontsize=8, annotation_clip=False,
-                               arrowprops={"arrowstyle": "-", "color": NEUTRAL_COLOUR, "linewidth": 0.8, "shrinkA": 0, "shrinkB": 4})
+        _, (dx, dy, ha, va), box = best
+        # every name gets a thin line to its point: no guessing which
+        text = ax.annotate(names[index], (x[index], y[index]), xytext=(dx, dy), textcoords="offset points",
+                           ha=ha, va=va, fontsize=8, annotation_clip=False,
+                           arrowprops={"arrowstyle": "-", "color": NEUTRAL_COLOUR, "linewidth": 0.8, "shrinkA": 0, "shrinkB": 4})
         text.set_in_layout(False)
+        text._churnlab_placed_in = box  # the padded pixels the name was placed in (tests check it is where it is drawn)
         taken.append(box)
         labels.append(text)
     return labels

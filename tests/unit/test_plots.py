@@ -153,6 +153,20 @@ def test_lesson_04_points_carry_their_names_without_overlap(scored):
         assert not any(box.x0 < x < box.x1 and box.y0 < y < box.y1 for x, y in markers), f"{text.get_text()!r} covers a point"
 
 
+def test_lesson_04_names_are_placed_by_the_boxes_they_really_take(scored):
+    # _label_points measures each name once per alignment, before the figure is drawn, and moves that box to each
+    # spot it tries: the box it placed each name in must be where the name is finally drawn (padded as it pads).
+    table = _lesson_04_comparison(scored)
+    left, _ = plots.campaign_comparison(table, ["profit at $10 ($)", "profit at $30 ($)"])
+    figure = left.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    assert len(left.texts) == len(table)
+    for text in left.texts:
+        drawn = Text.get_window_extent(text, renderer).expanded(1.04, 1.15)
+        assert np.allclose(drawn.get_points(), text._churnlab_placed_in.get_points(), atol=1e-6), text.get_text()
+
+
 def test_runs_chart_reads_in_dollars():
     ax = plots.runs_by_profit(pd.Series({"model C=0.1": 12650.0, "rule: month-to-month": 12010.0, "rule: bad": -3450.0}))
     ax.figure.canvas.draw()

@@ -12,7 +12,6 @@ from churnlab.plots.alt_text import describe, install_alt_formatter
 from churnlab.plots.basics import (  # noqa: F401
     ADD_ON_WORDS,
     TRAIT_WORDS,
-    campaign_comparison,
     campaign_confusion_matrix,
     churn_rate_by,
     churn_rate_by_bins,
@@ -22,11 +21,10 @@ from churnlab.plots.basics import (  # noqa: F401
     metrics_by_threshold,
     profit_by_threshold,
     profit_curves_by_threshold,
-    profit_gaps,
-    reliability,
     runs_by_profit,
     trait_in_words,
 )
+from churnlab.plots.comparisons import campaign_comparison, profit_gaps, reliability  # noqa: F401
 from churnlab.plots.style import (  # noqa: F401
     CHURN_COLOUR,
     CUSTOMER_WORDS,

@@ -1,0 +1,279 @@
+"""What each run logs (parameters, metrics, charts, the model, the champion alias), and what logging costs."""
+from __future__ import annotations
+
+import contextlib
+import io
+import statistics
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from churnlab import validate
+from churnlab.errors import CourseError
+from churnlab.tracking.settings import (
+    CHAMPION_ALIAS,
+    MODEL_NAME,
+    SKOPS_TRUSTED_TYPES,
+    STORE_FILE,
+    pip_requirements,
+)
+from churnlab.validate import course_function
+
+# Packages Colab lacks that this module's functions import when they run (see churnlab.colab.notebook_needs).
+COLAB_NEEDS = ("mlflow",)
+
+# --- what each run logs -------------------------------------------------------------------
+
+
+@course_function
+def data_params() -> dict[str, object]:
+    """Which data and split a run used: the CSV's checksum (first 12 characters), split seed and test share."""
+    from churnlab.data import file_checksum
+    from churnlab.model import RANDOM_STATE, TEST_SHARE
+
+    return {"data_sha256": file_checksum()[:12], "split_seed": RANDOM_STATE, "test_share": TEST_SHARE}
+
+
+@course_function
+def economics_params(economics) -> dict[str, float]:
+    """The campaign economics behind ``expected_profit``, as parameters to log."""
+    from churnlab.economics import _checked_economics
+
+    economics = _checked_economics(economics)
+    return {
+        "value_of_saved_customer": economics.value_of_saved_customer,
+        "acceptance_rate": economics.acceptance_rate,
+        "cost_per_contact": economics.cost_per_contact,
+    }
+
+
+def _contacted(churn_scores, threshold: float) -> np.ndarray:
+    return np.asarray(churn_scores, dtype=float) >= threshold
+
+
+def _checked_decision(y_true, churn_scores, threshold, economics):
+    """The checked inputs of a decision: outcomes, scores (same customers), threshold, economics."""
+    from churnlab.economics import _checked_economics
+
+    validate.outcomes(y_true)
+    scores = validate.scores(churn_scores)
+    validate.same_customers(y_true, churn_scores, "y_true", "churn_scores")
+    return scores, validate.threshold(threshold, scores), _checked_economics(economics)
+
+
+def _active_run(what: str):
+    import mlflow
+
+    if mlflow.active_run() is None:
+        raise CourseError(f"{what} logs into the active run: call it inside a `with mlflow.start_run(run_name=...):` block.")
+
+
+@course_function
+def decision_metrics(y_true, churn_scores, threshold: float, economics) -> dict[str, float]:
+    """The metrics every run logs, for a model (probabilities) or a rule (flags or points).
+
+    Customers whose score is at or above ``threshold`` are contacted. Returns
+    ``roc_auc`` (from the scores: how well they rank churners first), then for
+    the contacted customers ``precision``, ``recall``, ``f1``,
+    ``customers_contacted`` and ``expected_profit`` (dollars, from ``economics``).
+    A yes/no rule does not rank customers, so it gets no ``roc_auc`` (as in lesson 04).
+    """
+    from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
+
+    from churnlab.economics import expected_campaign_profit
+
+    _, threshold, economics = _checked_decision(y_true, churn_scores, threshold, economics)
+    contacted = _contacted(churn_scores, threshold)
+    metrics = {}
+    if len(np.unique(np.asarray(churn_scores))) > 2:
+        metrics["roc_auc"] = float(roc_auc_score(y_true, churn_scores))
+    metrics.update(
+        precision=float(precision_score(y_true, contacted, zero_division=0)),
+        recall=float(recall_score(y_true, contacted, zero_division=0)),
+        f1=float(f1_score(y_true, contacted, zero_division=0)),
+        customers_contacted=float(contacted.sum()),
+        expected_profit=float(expected_campaign_profit(y_true, contacted, economics)),
+    )
+    return metrics
+
+
+@course_function
+def log_decision_plots(y_true, churn_scores, threshold: float, economics) -> list[str]:
+    """Log the confusion matrix (and, for scores with more than two values, the profit curve) as images.
+
+    Calls ``mlflow.log_figure`` inside the active run; the figures are closed,
+    so nothing is drawn in the notebook. Returns the artifact paths.
+    """
+    import matplotlib.pyplot as plt
+    import mlflow
+
+    from churnlab import plots
+    from churnlab.economics import profit_curve
+
+    _, threshold, economics = _checked_decision(y_true, churn_scores, threshold, economics)
+    _active_run("log_decision_plots")
+    logged = []
+    contacted = _contacted(churn_scores, threshold)
+    figures = {"plots/confusion_matrix.png": plots.campaign_confusion_matrix(y_true, contacted).figure}
+    if len(np.unique(churn_scores)) > 2:
+        curve = profit_curve(y_true, churn_scores, economics)
+        figures["plots/profit_curve.png"] = plots.profit_by_threshold(curve, threshold).figure
+    for path, figure in figures.items():
+        mlflow.log_figure(figure, path)
+        plt.close(figure)
+        logged.append(path)
+    return logged
+
+
+@course_function
+def log_rule_run(run_name: str, rule: str, at_least: float, X, y_true, economics) -> str:
+    """Log one rule as a run, with what a model run logs (minus the model); returns the run's id.
+
+    ``rule`` names one of ``churnlab.rules.RULES`` ("month_to_month", "month_to_month_and_new",
+    "risk_points"); the customers of ``X`` whose rule score is at least ``at_least`` are contacted
+    (1 for a yes/no rule, a cut-off in points for the scorecard). In one
+    ``mlflow.start_run(run_name=run_name)`` it logs the parameters (kind "rule", the rule, the
+    threshold, ``economics_params``, ``data_params``), ``decision_metrics`` and ``log_decision_plots``,
+    judged on the outcomes ``y_true`` of the customers ``X``.
+    """
+    import mlflow
+
+    from churnlab.rules import RULES
+
+    run_name = validate.text(run_name, "run_name", example="'rule: month-to-month'")
+    rule = validate.one_of(rule, "rule", [name for name in RULES if not name.startswith("_")])
+    at_least = validate.number(at_least, "at_least", example="1")
+    at_least = int(at_least) if at_least.is_integer() else at_least  # logged as "1", not "1.0", like a typed cut-off
+    if mlflow.active_run() is not None:
+        raise CourseError("log_rule_run starts a run of its own: call it outside any `with mlflow.start_run(...)` block.")
+    rule_scores = RULES[rule](X)
+    _checked_decision(y_true, rule_scores, at_least, economics)  # before the run starts: no half-logged run
+    with mlflow.start_run(run_name=run_name) as run:
+        mlflow.log_params({"kind": "rule", "rule": rule, "threshold": at_least, **economics_params(economics), **data_params()})
+        mlflow.log_metrics(decision_metrics(y_true, rule_scores, at_least, economics))
+        log_decision_plots(y_true, rule_scores, at_least, economics)
+    return run.info.run_id
+
+
+def churn_model_signature(X, churn_scores):
+    """The model's input and output columns, for ``log_model``.
+
+    MLflow warns that integer columns cannot hold missing values; the course
+    data never has missing integers (``load_churn`` checks), so that hint is
+    silenced here instead of being shown to learners.
+    """
+    from mlflow.models import infer_signature
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*integer column", category=UserWarning)
+        return infer_signature(X, churn_scores)
+
+
+@course_function
+def log_churn_model(model, X, name: str = "model"):
+    """Log a fitted churn pipeline in the active run; returns MLflow's ``ModelInfo``.
+
+    The same as ``mlflow.sklearn.log_model(model, name=name, signature=...,
+    pip_requirements=..., serialization_format="skops", skops_trusted_types=...)`` with the course's
+    choices: a signature from a few rows of ``X``, pinned requirements
+    (inferring them takes seconds), and skops, the safe file format.
+    """
+    import mlflow
+
+    from churnlab.model import FEATURES
+
+    model = validate.fitted_model(model)
+    X = validate.dataframe(X, "X", needs=FEATURES, example="X_train from split_customers(customers)")
+    name = validate.text(name, "name", example="'model'")
+    _active_run("log_churn_model")
+    scores = model.predict_proba(X.head(20))[:, 1]
+    return mlflow.sklearn.log_model(
+        model,
+        name=name,
+        signature=churn_model_signature(X.head(20), scores),
+        pip_requirements=pip_requirements(),
+        serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_SKOPS,  # older MLflow 3 releases default to cloudpickle
+        skops_trusted_types=SKOPS_TRUSTED_TYPES,
+    )
+
+
+@course_function
+def register_champion(run_id: str, model_name: str = MODEL_NAME, alias: str = CHAMPION_ALIAS):
+    """Register the model logged in run ``run_id`` as a new version, and point ``alias`` at it.
+
+    The same as ``mlflow.register_model("models:/<model id>", model_name)``
+    followed by ``MlflowClient().set_registered_model_alias(model_name, alias,
+    version)``, without the lines ``register_model`` prints (they name a
+    version number that changes at every re-run). Returns the ``ModelVersion``.
+    """
+    import mlflow
+    from mlflow import MlflowClient
+
+    run_id = validate.text(run_id, "run_id", example="best['run_id']").strip()
+    model_name = validate.text(model_name, "model_name", example="tracking.MODEL_NAME")
+    alias = validate.text(alias, "alias", example="'champion'")
+    if len(run_id) != 32 or any(character not in "0123456789abcdef" for character in run_id):
+        raise CourseError(f"run_id should be a run's id: 32 letters and digits, as in run.info.run_id or the column "
+                          f"runs['run_id'], not {run_id!r} (a run's name is not its id).")
+    try:
+        outputs = mlflow.get_run(run_id).outputs
+    except Exception:  # MLflow's own "Run ... not found": say it in the course's words
+        raise CourseError(f"There is no run with id {run_id!r} in this store ({mlflow.get_tracking_uri()!r}). "
+                          "Copy the id from the runs table of this experiment.") from None
+    model_ids = [output.model_id for output in (outputs.model_outputs if outputs else [])]
+    if not model_ids:
+        raise CourseError("This run has no logged model to register: pick a model run (params.kind = 'model'), not a rule.")
+    with contextlib.redirect_stderr(io.StringIO()):
+        version = mlflow.register_model(f"models:/{model_ids[-1]}", model_name)
+    MlflowClient().set_registered_model_alias(model_name, alias, version.version)
+    return version
+
+
+# --- what logging costs --------------------------------------------------------------------
+
+
+@course_function
+def measure_logging_overhead(runs: int = 3) -> float:
+    """Seconds that logging adds to one run of the churn model, model included (median of ``runs``).
+
+    Each run trains the course model, then logs what lesson 05 logs:
+    parameters, metrics, two plots and the model. Training time is not
+    counted. A first warm-up run (one-off imports) is not counted either,
+    and everything goes to a temporary store that is deleted afterwards.
+    """
+    import mlflow
+
+    from churnlab.data import load_churn
+    from churnlab.economics import CampaignEconomics
+    from churnlab.model import make_churn_model, split_customers
+
+    runs = validate.whole_number(runs, "runs", low=1, example="3")
+    split = split_customers(load_churn())
+    economics = CampaignEconomics()
+    threshold = economics.break_even_probability
+    previous_uri = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else None
+    overheads = []
+    with tempfile.TemporaryDirectory() as folder:
+        uri = "sqlite:///" + (Path(folder) / STORE_FILE).as_posix()
+        experiment_id = mlflow.MlflowClient(uri).create_experiment(
+            "logging-overhead", artifact_location=(Path(folder) / "artifacts").as_uri()
+        )
+        mlflow.set_tracking_uri(uri)
+        try:
+            for attempt in range(runs + 1):
+                model = make_churn_model(C=1.0).fit(split.X_train, split.y_train)
+                churn_scores = model.predict_proba(split.X_test)[:, 1]
+                trained = time.perf_counter()
+                with mlflow.start_run(experiment_id=experiment_id, run_name="overhead"):
+                    mlflow.log_params({"kind": "model", "C": 1.0, "threshold": threshold, **data_params(), **economics_params(economics)})
+                    mlflow.log_metrics(decision_metrics(split.y_test, churn_scores, threshold, economics))
+                    log_decision_plots(split.y_test, churn_scores, threshold, economics)
+                    log_churn_model(model, split.X_train)
+                if attempt:  # the first run pays one-off imports
+                    overheads.append(time.perf_counter() - trained)
+        finally:
+            mlflow.set_tracking_uri(previous_uri)
+    return statistics.median(overheads)

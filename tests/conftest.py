@@ -66,3 +66,15 @@ def work_folder(tmp_path, monkeypatch):
     while mlflow.active_run():
         mlflow.end_run()
     _forget_mlflow_state()
+
+
+@pytest.hookimpl(trylast=True)  # after xdist has shut its workers down
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The xdist controller stops the cohort server its workers shared (tests/browser/conftest.py, cohort_server)."""
+    if hasattr(config, "workerinput") or not hasattr(config, "_tmp_path_factory"):
+        return
+    basetemp = config._tmp_path_factory._basetemp  # set only if this run made one: never create it here
+    if basetemp is not None and (basetemp / "cohort-server.json").exists():
+        from local_servers import stop_recorded_cohort_server
+
+        stop_recorded_cohort_server(basetemp)

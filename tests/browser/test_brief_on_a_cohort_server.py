@@ -1,12 +1,12 @@
 """The product brief (lesson 09) built from a cohort's shared MLflow server, as a workshop learner builds it.
 
-Starts ``mlflow server`` on a free loopback port, logs what lessons 05-07 log there (``log_course_runs`` of
-tests/integration/test_brief.py), and checks that the brief reads them over HTTP, says where they came from,
-shows no server address and creates nothing locally. With the other local servers here: not run in the Colab twin.
+On the session's cohort server (basic auth; ``cohort_server`` in tests/browser/conftest.py), logs what lessons
+05-07 log there (``log_course_runs`` of tests/integration/test_brief.py), and checks that the brief reads them over
+HTTP, says where they came from, shows no server address and creates nothing locally. It logs as the admin into
+the course's own experiment and model names (``churn-lab``, ``churn-model``: no learner's, so no other test on that
+server sees them). With the other local servers here: not run in the Colab twin.
 """
 from __future__ import annotations
-
-import sys
 
 import pytest
 
@@ -15,26 +15,20 @@ from churnlab import brief
 pytest.importorskip("mlflow", reason="MLflow is not installed")
 pytest.importorskip("jinja2", reason="Jinja2 is not installed")
 
-from local_servers import free_port, running_server  # noqa: E402
 from test_brief import ALL_LESSONS, _words, log_course_runs  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def cohort_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cohort")
-    port = free_port()
-    command = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{folder / 'server.db'}",
-               "--artifacts-destination", str(folder / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
-               "--workers", "1"]
-    with running_server(command, folder / "server.log", f"http://127.0.0.1:{port}/health", "mlflow server", 90, cwd=folder):
-        yield f"http://127.0.0.1:{port}"
 
 
 def test_a_brief_from_a_cohort_server(cohort_server, tmp_path, monkeypatch):
     import mlflow
 
+    from churnlab import tracking
+
+    assert (tracking.EXPERIMENT_NAME, tracking.MODEL_NAME) == ("churn-lab", "churn-model")  # no learner's names
+    url = cohort_server.url
     monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path))
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", cohort_server)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "admin")
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", cohort_server.admin_password)
     previous = mlflow.get_tracking_uri() if mlflow.is_tracking_uri_set() else None
     mlflow.set_tracking_uri(None)
     try:
@@ -43,7 +37,7 @@ def test_a_brief_from_a_cohort_server(cohort_server, tmp_path, monkeypatch):
         assert empty.where.startswith("the tracking server set in MLFLOW_TRACKING_URI")
         log_course_runs(("05", "06", "07"))
         mlflow.set_tracking_uri(None)  # as a fresh notebook: the reader follows MLFLOW_TRACKING_URI
-        monkeypatch.setenv("MLFLOW_TRACKING_URI", cohort_server)  # MLflow's set_tracking_uri(None) removed it
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", url)  # MLflow's set_tracking_uri(None) removed it
         evidence = brief.collect_evidence()
         files = brief.write_brief(_words(), evidence)
     finally:
@@ -54,5 +48,5 @@ def test_a_brief_from_a_cohort_server(cohort_server, tmp_path, monkeypatch):
     assert evidence.ab_test["has_result"]
     html = files.html.read_text(encoding="utf-8")
     assert "$12,650" in html and "$430" in html and "the tracking server set in MLFLOW_TRACKING_URI" in html
-    assert cohort_server not in html, "the brief shows no server address"
+    assert url not in html, "the brief shows no server address"
     assert not list(tmp_path.glob("*.db")), "nothing was created locally"

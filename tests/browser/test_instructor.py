@@ -1,8 +1,9 @@
 """The instructor kit (instructor/): scripts answer --help, the guide's links exist, the pure helpers work.
 
 Fast by default: add_learners.py and check_connection.py are tested against
-stand-ins for MLflow's clients. Two slower checks start a real MLflow server
-with basic auth and are skipped unless asked for:
+stand-ins for MLflow's clients. Two slower checks use a real MLflow server with
+basic auth (the load test starts its own; the re-runs use the session's shared
+cohort server, tests/browser/conftest.py) and are skipped unless asked for:
 
     CHURNLAB_INSTRUCTOR_SMOKE=1 python -m pytest tests/browser/test_instructor.py   # + load test (2 learners x 1 run, SQLite) and add_learners.py re-runs (~35 s)
 
@@ -17,7 +18,6 @@ import importlib.util
 import os
 import re
 import shlex
-import signal
 import socket
 import subprocess
 import sys
@@ -677,20 +677,19 @@ def test_load_test_smoke(tmp_path):
 
 @SLOW
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # raised inside MLflow's imports, not ours
-def test_add_learners_re_runs_against_a_real_server(tmp_path, monkeypatch, capsys):
-    """Re-runs, a squatted name, a new password, a wrong admin password and isolation, on a real server."""
-    pytest.importorskip("flask_wtf", reason="MLflow's basic auth needs the extra: pip install 'mlflow[auth]'")
+def test_add_learners_re_runs_against_a_real_server(cohort_server, tmp_path, monkeypatch, capsys):
+    """Re-runs, a squatted name, a new password, a wrong admin password and isolation, on a real server.
+
+    The session's cohort server (tests/browser/conftest.py), under learner names of this test's own."""
     add_learners, check_connection = _load("add_learners"), _load("check_connection")
     from mlflow import MlflowClient
 
-    data_dir = tmp_path / "cohort"
+    ana, ben, dan = cohort_server.learner_names("ana", "ben", "dan").values()
+    data_dir = tmp_path / "cohort"  # this test's learners.csv; the server keeps its own folder
     cohortlib.make_cohort_folder(data_dir)
     cohortlib.write_auth_config(data_dir)
-    port = cohortlib.free_port()
-    url = f"http://127.0.0.1:{port}"
-    admin_password = cohortlib.new_password()
-    secrets_ = {"MLFLOW_FLASK_SERVER_SECRET_KEY": "s" * 32, "MLFLOW_AUTH_ADMIN_PASSWORD": admin_password}
-    for name, value in [("MLFLOW_AUTH_ADMIN_PASSWORD", admin_password), ("MLFLOW_TRACKING_URI", url),
+    url = cohort_server.url
+    for name, value in [("MLFLOW_AUTH_ADMIN_PASSWORD", cohort_server.admin_password), ("MLFLOW_TRACKING_URI", url),
                         ("MLFLOW_TRACKING_USERNAME", "unset"), ("MLFLOW_TRACKING_PASSWORD", "unset"),
                         ("MLFLOW_LOGGING_LEVEL", "WARNING"), ("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")]:
         monkeypatch.setenv(name, value)
@@ -706,44 +705,31 @@ def test_add_learners_re_runs_against_a_real_server(tmp_path, monkeypatch, capsy
         monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", user)
         monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", _saved_passwords(tmp_path)[user])
 
-    with open(data_dir / cohortlib.LOG_FILE, "w") as log:
-        server = subprocess.Popen(cohortlib.server_command(data_dir, port=port, workers=1),
-                                  env=cohortlib.server_environment(data_dir, secrets_),
-                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        cohortlib.wait_until_healthy(url, timeout=120, process=server)
-        code, out, err = run(["ana", "ben"])
-        assert code == 0, out + err
+    code, out, err = run([ana, ben])
+    assert code == 0, out + err
 
-        # Before dan is added, ana takes his experiment and model names.
-        log_in_as("ana")
-        squatter = MlflowClient(tracking_uri=url, registry_uri=url)
-        squatter.create_experiment("churn-lab-dan")
-        squatter.create_registered_model("churn-model-dan")
+    # Before dan is added, ana takes his experiment and model names.
+    log_in_as(ana)
+    squatter = MlflowClient(tracking_uri=url, registry_uri=url)
+    squatter.create_experiment(f"churn-lab-{dan}")
+    squatter.create_registered_model(f"churn-model-{dan}")
 
-        code, out, err = run(["ana", "ben", "dan"])
-        assert code == 0, out + err
-        assert "# ana (existed)" in out and "# dan (created)" in out
-        assert "moved: experiment churn-lab-dan " in out and "moved: registered model churn-model-dan " in out
+    code, out, err = run([ana, ben, dan])
+    assert code == 0, out + err
+    assert f"# {ana} (existed)" in out and f"# {dan} (created)" in out
+    assert f"moved: experiment churn-lab-{dan} " in out and f"moved: registered model churn-model-{dan} " in out
 
-        old_password = _saved_passwords(tmp_path)["ben"]
-        code, out, err = run(["ben"], "--new-passwords")
-        new_password = _saved_passwords(tmp_path)["ben"]
-        assert code == 0, out + err
-        assert new_password != old_password and f"MLFLOW_TRACKING_PASSWORD='{new_password}'" in out
+    old_password = _saved_passwords(tmp_path)[ben]
+    code, out, err = run([ben], "--new-passwords")
+    new_password = _saved_passwords(tmp_path)[ben]
+    assert code == 0, out + err
+    assert new_password != old_password and f"MLFLOW_TRACKING_PASSWORD='{new_password}'" in out
 
-        log_in_as("ben")  # with the new password
-        assert any("cannot write to dan's" in line for line in check_connection.check("dan"))
-        log_in_as("ana")  # the squatter cannot write to dan's new experiment and model
-        assert any("cannot write to dan's" in line for line in check_connection.check("dan"))
+    log_in_as(ben)  # with the new password
+    assert any(f"cannot write to {dan}'s" in line for line in check_connection.check(dan))
+    log_in_as(ana)  # the squatter cannot write to dan's new experiment and model
+    assert any(f"cannot write to {dan}'s" in line for line in check_connection.check(dan))
 
-        monkeypatch.setenv("MLFLOW_AUTH_ADMIN_PASSWORD", "not-the-admin-password")
-        code, out, err = run(["ana"])
-        assert code == 2 and "did not accept the admin password" in err
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+    monkeypatch.setenv("MLFLOW_AUTH_ADMIN_PASSWORD", "not-the-admin-password")
+    code, out, err = run([ana])
+    assert code == 2 and "did not accept the admin password" in err

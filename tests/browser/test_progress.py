@@ -3,12 +3,16 @@
 - Without a cohort server nothing is recorded anywhere (no thread, no request, no file) and a check is
   not slower (measured against the same check with the recording call removed).
 - With the server down, a check prints exactly what it prints without one, as fast.
-- On a local MLflow server (a free loopback port), real checks, hints and solutions arrive as events,
-  named by the course's own sentence and never carrying the answer.
+- On a cohort server (basic auth; the session's, shared with other tests: tests/browser/conftest.py), real
+  checks, hints and solutions arrive as events, named by the course's own sentence and never carrying the answer.
 - The page: several learners with planted outcomes, read back from the page in headless Chromium.
+
+Tests on the shared server use learner names of their own (``cohort_server.learner_names``), and the pages they
+build show only their own learners (``_room_of``): other tests' learners on that server are another room.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -19,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from local_servers import CHROMIUM, CHROMIUM_ARGS, axe_blocking_violations, free_port, running_server
+from local_servers import CHROMIUM, CHROMIUM_ARGS, axe_blocking_violations, free_port
 
 from churnlab import progress
 
@@ -195,29 +199,31 @@ def test_with_the_server_down_a_check_prints_the_same_and_never_waits(fresh_prog
 
 # --- on a server ----------------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cohort")
-    port = free_port()
-    command = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{folder / 'server.db'}",
-               "--artifacts-destination", str(folder / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
-               "--workers", "1"]
-    with running_server(command, folder / "server.log", f"http://127.0.0.1:{port}/health", "mlflow server", 300, cwd=folder):
-        from mlflow import MlflowClient
-
-        url = f"http://127.0.0.1:{port}"
-        client = MlflowClient(tracking_uri=url)
-        for learner in ("ana", "ben", "chen", "dan", "eve"):
-            client.create_experiment(f"churn-lab-practice-{learner}")
-        yield url
+def _as_learner(monkeypatch, cohort_server, name: str) -> str:
+    """A new learner on the shared server (made as add_learners.py makes one), logged in through the environment."""
+    [(learner, password)] = cohort_server.add_learners(*cohort_server.learner_names(name).values()).items()
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", cohort_server.url)
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", learner)
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", password)
+    return learner
 
 
-def test_checks_hints_and_solutions_arrive_as_events(fresh_progress, server, monkeypatch, capsys):
+@contextlib.contextmanager
+def _room_of(instructor_progress, learners):
+    """instructor/progress.py reads only ``learners`` (their events, their practice experiments) from the server."""
+    read_events, cohort_learners = progress.read_events, instructor_progress.cohort_learners
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(progress, "read_events", lambda client: [e for e in read_events(client) if e["learner"] in learners])
+        patch.setattr(instructor_progress, "cohort_learners",
+                      lambda client: [name for name in cohort_learners(client) if name in learners])
+        yield
+
+
+def test_checks_hints_and_solutions_arrive_as_events(fresh_progress, cohort_server, monkeypatch, capsys):
     from mlflow import MlflowClient
 
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", server)
-    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "ana")
-    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "not-checked-by-this-server")
+    ana = _as_learner(monkeypatch, cohort_server, "ana")
+    server = cohort_server.url
     q1 = _q1()
     q1.check("____")
     q1.check(PERCENTAGE)
@@ -228,7 +234,7 @@ def test_checks_hints_and_solutions_arrive_as_events(fresh_progress, server, mon
     q1.solution()
     printed = capsys.readouterr()
     assert progress._recorder.flush(timeout=30), "events not sent"
-    events = [event for event in progress.read_events(MlflowClient(tracking_uri=server)) if event["learner"] == "ana"]
+    events = [event for event in progress.read_events(MlflowClient(tracking_uri=server)) if event["learner"] == ana]
     assert [(event["do"], event.get("outcome")) for event in events] == [
         ("check", "not attempted"), ("check", "mistake"), ("hint", None), ("check", "mistake"), ("hint", None),
         ("check", "correct"), ("solution", None)]
@@ -241,7 +247,7 @@ def test_checks_hints_and_solutions_arrive_as_events(fresh_progress, server, mon
     assert printed.err == ""
     # One run per learner and lesson, in the learner's practice experiment; never an answer in it.
     client = MlflowClient(tracking_uri=server)
-    experiment = client.get_experiment_by_name("churn-lab-practice-ana")
+    experiment = client.get_experiment_by_name(f"churn-lab-practice-{ana}")
     runs = client.search_runs([experiment.experiment_id])
     assert [run.info.run_name for run in runs] == ["progress: lesson 01"]
     stored = json.dumps(runs[0].data.tags)
@@ -249,21 +255,21 @@ def test_checks_hints_and_solutions_arrive_as_events(fresh_progress, server, mon
     assert not runs[0].data.metrics and not runs[0].data.params
 
 
-def test_turned_off_in_one_line_nothing_arrives(fresh_progress, server, monkeypatch, capsys):
+def test_turned_off_in_one_line_nothing_arrives(fresh_progress, cohort_server, monkeypatch, capsys):
     from mlflow import MlflowClient
 
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", server)
-    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "eve")
+    eve = _as_learner(monkeypatch, cohort_server, "eve")
     progress.turn_off()
     _q1().check(PERCENTAGE)
     assert progress._recorder is None
-    assert not [event for event in progress.read_events(MlflowClient(tracking_uri=server)) if event["learner"] == "eve"]
+    assert not [event for event in progress.read_events(MlflowClient(tracking_uri=cohort_server.url))
+                if event["learner"] == eve]
 
 
 # --- the instructor's page ---------------------------------------------------------------------------------------
 
-def _plant(server: str, learner: str, events: list[dict]) -> None:
-    recorder = progress.Recorder(url=server, username=learner, flush_seconds=0.1)
+def _plant(server: str, learner: str, password: str, events: list[dict]) -> None:
+    recorder = progress.Recorder(url=server, username=learner, password=password, flush_seconds=0.1)
     for lesson, event in events:
         recorder.add(lesson, event)
     assert recorder.flush(timeout=30)
@@ -281,23 +287,30 @@ ROC = "That run has the best ROC-AUC, but the question asks for the best expecte
 
 
 @pytest.fixture(scope="module")
-def page(server, tmp_path_factory):
+def page(cohort_server, tmp_path_factory):
+    """(the page open in Chromium, the URLs it requested, {name: this module's learner name})."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium)")
+    names = cohort_server.learner_names("ben", "chen", "dan", "eve")
+    ben, chen, dan, eve = names.values()
+    passwords = cohort_server.add_learners(ben, chen, dan, eve)  # eve: a practice experiment, no event
+    server = cohort_server.url
     now = time.time()
     ago = lambda minutes: now - minutes * 60
-    _plant(server, "ben", [_check("q1", "correct", ago(9)), _check("q2", "mistake", ago(8), LOWEST),
+    _plant(server, ben, passwords[ben], [_check("q1", "correct", ago(9)), _check("q2", "mistake", ago(8), LOWEST),
                            ("05", {"q": "q2", "do": "hint", "hints": 2, "solution": False, "t": ago(7)}),
                            _check("q2", "correct", ago(6), hints=2)])
-    _plant(server, "chen", [_check("q1", "correct", ago(12)), _check("q2", "mistake", ago(5), LOWEST),
+    _plant(server, chen, passwords[chen], [_check("q1", "correct", ago(12)), _check("q2", "mistake", ago(5), LOWEST),
                             _check("q2", "mistake", ago(4), LOWEST), _check("q2", "wrong", ago(3)),
                             _check("q2", "mistake", ago(2), ROC)])
-    _plant(server, "dan", [_check("q1", "mistake", ago(45), LOWEST), _check("q1", "correct", ago(40))])
+    _plant(server, dan, passwords[dan], [_check("q1", "mistake", ago(45), LOWEST), _check("q1", "correct", ago(40))])
     folder = tmp_path_factory.mktemp("page")
     instructor_progress = _instructor_progress()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MLFLOW_AUTH_ADMIN_PASSWORD", "not-checked-by-this-server")
+    with pytest.MonkeyPatch.context() as patch, _room_of(instructor_progress, set(names.values())):
+        patch.setenv("MLFLOW_AUTH_ADMIN_PASSWORD", cohort_server.admin_password)
+        for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", progress.OFF_VARIABLE):
+            patch.setenv(name, "")  # main() sets them: put back afterwards (this fixture outlives a test)
         code = instructor_progress.main(["--url", server, "--out", str(folder / "progress.html")])
     assert code == 0
     with sync_api.sync_playwright() as playwright:
@@ -307,7 +320,7 @@ def page(server, tmp_path_factory):
         browser_page.on("request", lambda request: requests.append(request.url))
         browser_page.goto((folder / "progress.html").as_uri())
         browser_page.wait_for_load_state("load")
-        yield browser_page, requests
+        yield browser_page, requests, names
         chromium.close()
 
 
@@ -322,18 +335,18 @@ def test_the_page_has_no_serious_accessibility_violation(page):
 
 
 def test_the_page_shows_each_learners_state(page):
-    browser_page, requests = page
+    browser_page, requests, names = page
     assert requests == [browser_page.url], "the page fetches nothing"
-    assert _cell(browser_page, "ben", "q1") == ("solved", "✅")
-    assert _cell(browser_page, "ben", "q2") == ("solved", "✅ 💡2")
-    assert _cell(browser_page, "chen", "q2") == ("failed", "❌")
-    assert _cell(browser_page, "dan", "q2") == ("none", "–")
+    assert _cell(browser_page, names["ben"], "q1") == ("solved", "✅")
+    assert _cell(browser_page, names["ben"], "q2") == ("solved", "✅ 💡2")
+    assert _cell(browser_page, names["chen"], "q2") == ("failed", "❌")
+    assert _cell(browser_page, names["dan"], "q2") == ("none", "–")
     learners = browser_page.locator("#grid tbody th").all_inner_texts()
-    assert {"ben", "chen", "dan", "eve"} <= set(learners)  # eve has a practice experiment, no event on lesson 05
+    assert sorted(learners) == sorted(names.values())  # eve has a practice experiment, no event on lesson 05
 
 
 def test_the_page_ranks_the_named_mistakes_with_the_section_to_revisit(page):
-    browser_page, _ = page
+    browser_page, _, _ = page
     first = browser_page.locator('#mistakes tr[data-mistake-rank="1"] td').all_inner_texts()
     assert first[1] == "05 q2" and first[2] == LOWEST and first[3] == "2" and first[4] == "3"
     assert first[5] == "Lesson 05, section 5 (compare runs)" and first[6] == "stop the room"
@@ -342,11 +355,11 @@ def test_the_page_ranks_the_named_mistakes_with_the_section_to_revisit(page):
 
 
 def test_the_page_says_who_is_stuck(page):
-    browser_page, _ = page
+    browser_page, _, names = page
     stuck = browser_page.locator("#stuck li").all_inner_texts()
-    assert any(line.startswith("chen: 4 failed checks on lesson 05 q2") for line in stuck), stuck
-    assert any(line.startswith("dan: no event for 40 min") for line in stuck), stuck
-    assert not any(line.startswith("ben") for line in stuck), stuck
+    assert any(line.startswith(f"{names['chen']}: 4 failed checks on lesson 05 q2") for line in stuck), stuck
+    assert any(line.startswith(f"{names['dan']}: no event for 40 min") for line in stuck), stuck
+    assert not any(line.startswith(names["ben"]) for line in stuck), stuck
 
 
 def test_reset_removes_the_progress_events_and_keeps_the_learners_runs(tmp_path, monkeypatch, capsys):
@@ -385,64 +398,49 @@ def test_reset_removes_the_progress_events_and_keeps_the_learners_runs(tmp_path,
 
 
 @pytest.mark.skipif(os.environ.get("CHURNLAB_INSTRUCTOR_SMOKE") != "1",
-                    reason="starts the cohort server with basic auth (~1 min); set CHURNLAB_INSTRUCTOR_SMOKE=1 to run")
+                    reason="runs the cohort recipe with basic auth (add_learners.py, learners' own passwords); "
+                           "set CHURNLAB_INSTRUCTOR_SMOKE=1 to run")
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # raised inside MLflow's imports, not ours
-def test_on_the_cohort_recipe_with_basic_auth(fresh_progress, tmp_path, monkeypatch, capsys):
+def test_on_the_cohort_recipe_with_basic_auth(fresh_progress, cohort_server, tmp_path, monkeypatch, capsys):
     """Learners added by add_learners.py record with their own password; the admin's page reads them; off means off."""
     import csv
-    import signal
-    import subprocess
 
-    pytest.importorskip("flask_wtf", reason="MLflow's basic auth needs the extra: pip install 'mlflow[auth]'")
     sys.path.insert(0, str(REPO / "instructor"))
     try:
         import add_learners
         import cohortlib
     finally:
         sys.path.remove(str(REPO / "instructor"))
-    data_dir = tmp_path / "cohort"
+    ana, ben = cohort_server.learner_names("ana", "ben").values()
+    data_dir = tmp_path / "cohort"  # this test's learners.csv; the server keeps its own folder
     cohortlib.make_cohort_folder(data_dir)
     cohortlib.write_auth_config(data_dir)
-    port = cohortlib.free_port()
-    url = f"http://127.0.0.1:{port}"
-    admin_password = cohortlib.new_password()
-    secrets_ = {"MLFLOW_FLASK_SERVER_SECRET_KEY": "s" * 32, "MLFLOW_AUTH_ADMIN_PASSWORD": admin_password}
-    for name, value in [("MLFLOW_AUTH_ADMIN_PASSWORD", admin_password), ("MLFLOW_TRACKING_URI", url),
+    url = cohort_server.url
+    for name, value in [("MLFLOW_AUTH_ADMIN_PASSWORD", cohort_server.admin_password), ("MLFLOW_TRACKING_URI", url),
                         ("MLFLOW_TRACKING_USERNAME", "unset"), ("MLFLOW_TRACKING_PASSWORD", "unset"),
                         ("MLFLOW_LOGGING_LEVEL", "WARNING"), (progress.OFF_VARIABLE, "off")]:
         monkeypatch.setenv(name, value)  # add_learners.py sets the admin's: put them back afterwards
-    with open(data_dir / cohortlib.LOG_FILE, "w") as log:
-        server = subprocess.Popen(cohortlib.server_command(data_dir, port=port, workers=1),
-                                  env=cohortlib.server_environment(data_dir, secrets_),
-                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        cohortlib.wait_until_healthy(url, timeout=300, process=server)
-        (tmp_path / "learners.txt").write_text("ana\nben\n")
-        assert add_learners.main([str(tmp_path / "learners.txt"), "--url", url, "--data-dir", str(data_dir)]) == 0
-        with open(data_dir / cohortlib.CREDENTIALS_FILE) as file:
-            passwords = {row["username"]: row["password"] for row in csv.DictReader(file)}
-        capsys.readouterr()
-        q1 = _q1()
-        for learner, answers in [("ana", (PERCENTAGE, RIGHT)), ("ben", (STAYED,))]:
-            monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
-            monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", learner)
-            monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", passwords[learner])
-            monkeypatch.setenv(progress.OFF_VARIABLE, "off" if learner == "ben" else "on")  # ben's one line
-            for answer in answers:
-                q1.check(answer)
-        assert progress._recorder.flush(timeout=60) and progress._recorder.failures == 0
-        assert progress._recorder.username == "ana"
-        out = tmp_path / "progress.html"
-        assert _instructor_progress().main(["--url", url, "--out", str(out)]) == 0
-        page = out.read_text()
-        assert 'data-learner="ana" data-question="01 q1" data-state="solved"' in page
-        assert 'data-learner="ben" data-question="01 q1" data-state="none"' in page
-        assert "looks like a percentage" in page and "26.54" not in page
-        assert oct(out.stat().st_mode & 0o777) == "0o600"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+    (tmp_path / "learners.txt").write_text(f"{ana}\n{ben}\n")
+    assert add_learners.main([str(tmp_path / "learners.txt"), "--url", url, "--data-dir", str(data_dir)]) == 0
+    with open(data_dir / cohortlib.CREDENTIALS_FILE) as file:
+        passwords = {row["username"]: row["password"] for row in csv.DictReader(file)}
+    capsys.readouterr()
+    q1 = _q1()
+    for learner, answers in [(ana, (PERCENTAGE, RIGHT)), (ben, (STAYED,))]:
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
+        monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", learner)
+        monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", passwords[learner])
+        monkeypatch.setenv(progress.OFF_VARIABLE, "off" if learner == ben else "on")  # ben's one line
+        for answer in answers:
+            q1.check(answer)
+    assert progress._recorder.flush(timeout=60) and progress._recorder.failures == 0
+    assert progress._recorder.username == ana
+    out = tmp_path / "progress.html"
+    instructor_progress = _instructor_progress()
+    with _room_of(instructor_progress, {ana, ben}):
+        assert instructor_progress.main(["--url", url, "--out", str(out)]) == 0
+    page = out.read_text()
+    assert f'data-learner="{ana}" data-question="01 q1" data-state="solved"' in page
+    assert f'data-learner="{ben}" data-question="01 q1" data-state="none"' in page
+    assert "looks like a percentage" in page and "26.54" not in page
+    assert oct(out.stat().st_mode & 0o777) == "0o600"

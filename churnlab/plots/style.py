@@ -22,7 +22,7 @@ CUSTOMER_WORDS = (
     ("churners\nwe miss", "churners\nwe call"),
 )
 # Okabe & Ito's colour-blind-safe palette (Color Universal Design, 2008): 8 colours that people with the common
-# colour-vision deficiencies still tell apart. tests/unit/test_accessibility.py simulates protanopia and
+# colour-vision deficiencies still tell apart. tests/unit/test_alt_text_and_palette.py simulates protanopia and
 # deuteranopia (Machado et al. 2009) on every pair of colours a chart sets side by side and checks they stay
 # apart. Churn is vermillion ("red") and staying blue: never red against green.
 OKABE_ITO = {"black": "#000000", "orange": "#e69f00", "sky blue": "#56b4e9", "bluish green": "#009e73",

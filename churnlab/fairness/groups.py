@@ -253,7 +253,7 @@ def describe_gaps(gap_table) -> str:
     for _, row in table.iterrows():
         pair = f"{_member_words(row['group'], 1)} {row['recall (group)']:.0%} vs {_member_words(row['group'], 0)} {row['recall (others)']:.0%}"
         lines.append(f"threshold {row['threshold']:.3f} · recall {pair}: {row['worse off']} are "
-                     f"{row['churners behind']:.0f} churners behind ({dollars(row['their offers ($)'])} of offers)")
+                     f"about {row['churners behind']:.0f} churners behind ({dollars(row['their offers ($)'])} of offers)")
     return "\n".join(lines)
 
 

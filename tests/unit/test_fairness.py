@@ -107,7 +107,7 @@ def test_only_the_sex_gap_is_within_noise():
 
 def test_describe_gaps_reads_each_gap_as_customers_and_dollars():
     text = fairness.describe_gaps(gap_table)
-    assert "recall with dependents 30% vs without dependents 61%: with dependents are 22 churners behind ($1,327 of offers)" in text
+    assert "recall with dependents 30% vs without dependents 61%: with dependents are about 22 churners behind ($1,327 of offers)" in text
     assert len(text.splitlines()) == len(gap_table)
 
 

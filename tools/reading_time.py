@@ -2,6 +2,7 @@
 
     python tools/reading_time.py                 # every lesson and exercise
     python tools/reading_time.py notebooks/06_fairness_and_explanations.ipynb
+    python tools/reading_time.py --update-guide  # after editing a lesson: the guide's agenda table follows
 
 The method (the instructor guide's section 2 explains it): the notebook's markdown words read at
 130 words a minute (careful reading of a technical text by a non-specialist), 30 s per code cell
@@ -128,10 +129,40 @@ def course_notebooks() -> list[Path]:
     return lessons + exercises
 
 
+GUIDE = ROOT / "instructor" / "README.md"
+# A row of the guide's agenda table: "| [06 · Title](../notebooks/06_x.ipynb) (6,222 · 39 · 4) | 85 min | 90 min |"
+# (an exercise's parentheses hold its questions instead of words · code cells · charts).
+GUIDE_ROW = re.compile(r"^(\| \[(?:\d\d · [^\]]+|exercise \d\d)\]\(\.\./((?:notebooks|exercises)/\d\d_[\w]+\.ipynb)\) \()"
+                       r"([^)]*)(\) \| )(\d+)( min \| )(\d+)( min \|)", re.MULTILINE)
+
+
+def updated_guide(guide: str, root: Path = ROOT) -> str:
+    """The guide's text with each agenda row's counts, estimate and stated time recomputed from its notebook."""
+    def row(match: re.Match) -> str:
+        path = root / match.group(2)
+        found, stated = estimate(path), stated_minutes(path)
+        detail = (f"{found.markdown_words:,} · {found.code_cells} · {found.charts}" if match.group(2).startswith("notebooks/")
+                  else match.group(3))
+        return (f"{match.group(1)}{detail}{match.group(4)}{round(found.minutes)}{match.group(6)}"
+                f"{stated if stated is not None else match.group(7)}{match.group(8)}")
+
+    return GUIDE_ROW.sub(row, guide)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to estimate (default: every lesson and exercise)")
-    paths = parser.parse_args(argv).notebooks or course_notebooks()
+    parser.add_argument("--update-guide", action="store_true",
+                        help="rewrite the agenda table of instructor/README.md with these estimates, then stop")
+    arguments = parser.parse_args(argv)
+    if arguments.update_guide:
+        old = GUIDE.read_text(encoding="utf-8")
+        new = updated_guide(old)
+        GUIDE.write_text(new, encoding="utf-8")
+        changed = sum(a != b for a, b in zip(old.splitlines(), new.splitlines()))
+        print(f"{GUIDE.relative_to(ROOT)}: {changed} row(s) updated")
+        return 0
+    paths = arguments.notebooks or course_notebooks()
     print(f"{'notebook':<50} {'words':>6} {'cells':>5} {'output':>6} {'charts':>6} {'questions':>9} {'estimate':>9} {'stated':>7}")
     for path in paths:
         found = estimate(path.resolve())

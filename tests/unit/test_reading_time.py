@@ -83,6 +83,14 @@ GUIDE_ROW = re.compile(r"^\| \[(?:\d\d · [^\]]+|exercise \d\d)\]\(\.\./((?:note
                        r"\| (\d+) min \| (\d+) min \|", re.MULTILINE)
 
 
+def test_update_guide_rewrites_a_stale_row_and_leaves_a_right_one_alone():
+    guide = (ROOT / "instructor" / "README.md").read_text(encoding="utf-8")
+    assert reading_time.updated_guide(guide) == guide  # the committed guide is up to date (see the test below)
+    stale = re.sub(r"(06_fairness_and_explanations\.ipynb\) \()[\d,]+ · \d+ · \d+(\) \| )\d+", r"\g<1>1 · 2 · 3\g<2>7", guide)
+    assert stale != guide
+    assert reading_time.updated_guide(stale) == guide
+
+
 def test_the_instructor_guides_table_is_what_the_estimate_says():
     guide = (ROOT / "instructor" / "README.md").read_text(encoding="utf-8")
     rows = {path: (detail, int(estimate), int(stated)) for path, detail, estimate, stated in GUIDE_ROW.findall(guide)}

@@ -12,13 +12,12 @@
   checks what JupyterLab really renders.
 - **Dollar signs in stored outputs.** JupyterLab typesets HTML and markdown
   outputs too, not only markdown cells: a table header "profit at $10 ($)"
-  shows as an italic formula. MathJax pairs two ``$`` only within one run of
-  text between tags (a table header or cell, a paragraph): "$10" in one cell
-  and "$30" in the next stay plain, which tests/browser/test_browser.py's
-  rendered lessons confirm. So no run of an HTML output may hold two unescaped
-  ``$``; helpers that write several amounts in one run put each in its own
-  ``<span>`` (``churnlab._base.html.dollar_safe_html``), which every renderer
-  shows as a plain "$", unlike ``\\$`` (Colab and GitHub show its backslash).
+  shows as an italic formula. JupyterLab 4's MathJax pairs two ``$`` only
+  within one run of text (tests/browser/test_browser.py pins that), but other
+  renderers and versions need not, and escaping with ``\\$`` shows a backslash
+  where MathJax does not run. So an HTML output may hold at most one unescaped
+  ``$`` in all; the course's HTML tables write amounts in words ("12,640
+  dollars", ``churnlab._base.html.dollar_safe_html``).
   Markdown outputs follow the markdown rules above.
 - **The glossary** (``notebooks/glossary.ipynb``): one ``### term`` heading per
   term, in alphabetical order, and every ``glossary.ipynb#anchor`` link in any
@@ -110,14 +109,14 @@ def dollar_problems(markdown: str) -> list[str]:
 
 
 def html_dollar_problems(markup: str) -> list[str]:
-    """Runs of text in an HTML output that MathJax would typeset: two unescaped ``$`` between the same tags.
+    """Unescaped ``$`` that a renderer could pair into maths anywhere in one HTML output (the whole of it).
 
-    MathJax reads the page's text, so ``&#36;`` counts as a ``$``; it pairs delimiters only within one run
-    (a tag ends it), and never looks inside <pre>, <code>, <style> or <script>.
+    ``&#36;`` counts as a ``$`` once the page is read; <pre>, <code>, <style> and <script> are never typeset.
     """
-    runs = (html.unescape(run) for run in HTML_TAG.split(HTML_NOT_TYPESET.sub(" ", markup)))
-    return [f"a table header, cell or text with two $, typeset as maths: {run.strip()[:70]!r}"
-            for run in runs if len(UNESCAPED_DOLLAR.findall(run)) >= 2]
+    text = html.unescape(HTML_TAG.sub(" ", HTML_NOT_TYPESET.sub(" ", markup)))
+    dollars = [m.end() - 1 for m in UNESCAPED_DOLLAR.finditer(text)]
+    return [f"two unescaped $ in one HTML output, which a renderer may typeset as maths: "
+            f"{' '.join(text[start:end + 1].split())[:70]!r}" for start, end in zip(dollars[::2], dollars[1::2])]
 
 
 def output_dollar_problems(output: dict) -> list[str]:
@@ -157,8 +156,8 @@ def test_the_checks_see_what_a_renderer_sees():
     assert holds_latex("the area is $\\pi r^{2}$") and not holds_latex("from $10 to $30")
     assert html_dollar_problems("<th>profit at $10 ($)</th>")  # the two $ of one header pair into a formula
     assert html_dollar_problems("<td>from &#36;10 to &#36;30</td>")  # an entity is a $ once the page is read
-    assert html_dollar_problems("<td>earns $12,640</td></tr><tr><td>earns $12,220</td>") == []  # a tag ends a run
-    assert html_dollar_problems("<td>pays <span>$107</span> and <span>$20</span></td>") == []  # dollar_safe_html's way
+    assert html_dollar_problems("<td>earns $12,640</td></tr><tr><td>earns $12,220</td>")  # across cells too
+    assert html_dollar_problems("<td>pays 107 dollars</td><td>earns 12,640 dollars</td>") == []  # dollar_safe_html's way
     assert html_dollar_problems("<th>cost ($)</th><pre>$1 $2</pre><code>$3</code><style>a{}</style>") == []
     assert html_dollar_problems("<td>earns \\$12,640</td><td>earns \\$12,220</td>") == []  # escaped: shown as $
     assert html_dollar_problems("<p>one $ alone</p>") == []
@@ -181,7 +180,7 @@ def test_dollar_signs_in_stored_outputs_are_not_typeset(path):
                 for output in cell.get("outputs", []) for problem in output_dollar_problems(output)]
     assert not problems, ("JupyterLab typesets HTML outputs too: keep at most one $ per table header or cell "
                           "(\"profit at 10 dollars ($)\" or \"profit ($)\"), or put each amount in its own <span> "
-                          "(churnlab._base.html.dollar_safe_html), then re-run the notebook:\n" + "\n".join(problems))
+                          "(churnlab._base.html.dollar_safe_html writes amounts in words), then re-run the notebook:\n" + "\n".join(problems))
 
 
 def test_the_glossary_is_a_page_of_terms_in_alphabetical_order():

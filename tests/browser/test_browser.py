@@ -29,11 +29,11 @@ import secrets
 import shutil
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 import pytest
-
 from local_servers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
 from test_markdown import GLOSSARY_LINK, holds_latex
 
@@ -169,15 +169,8 @@ def test_jupyterlab_pairs_dollars_only_within_one_run_of_text(browser, jupyterla
 @pytest.mark.parametrize("lesson", [p for p in LESSONS if p.stem in RUN_IN_LAB], ids=lambda p: p.stem)
 def test_a_lesson_runs_all_in_jupyterlab(browser, jupyterlab, lesson):
     """Run All, as a learner does, for the lessons named in RUN_IN_LAB (widgets, MLflow); see there why not all."""
-    page = browser.new_page()
-    try:
+    with _page_kept_on_failure(browser, lesson.stem) as page:
         _run_all_and_check(page, jupyterlab[0], lesson)
-    except BaseException:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{lesson.stem}-FAILED.png"))
-        raise
-    finally:
-        page.close()
 
 
 @pytest.mark.parametrize("lesson", [p for p in LESSONS if p.stem not in RUN_IN_LAB], ids=lambda p: p.stem)
@@ -186,18 +179,11 @@ def test_a_lesson_opens_with_its_stored_outputs_rendered(browser, jupyterlab, le
     requires every output to match the stored one, so what JupyterLab must still show is those stored outputs
     rendered right: no error output, every stored plot as an image, no maths where the source has none (markdown
     and HTML outputs), and the final recap visible. This replaces a Run All per lesson (15-126 s each)."""
-    page = browser.new_page()
-    try:
+    with _page_kept_on_failure(browser, lesson.stem) as page:
         stored = nbformat.read(lesson, as_version=4)
         notebook = _open(page, jupyterlab[0], f"notebooks/{lesson.name}", sum(c.cell_type == "code" for c in stored.cells))
         time.sleep(TYPESETTING["seconds"])  # long enough for the control page's real LaTeX to be typeset
         _check_rendered(page, notebook, lesson, stored)
-    except BaseException:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{lesson.stem}-FAILED.png"))
-        raise
-    finally:
-        page.close()
 
 
 def _small_notebook(cells) -> nbformat.NotebookNode:
@@ -313,6 +299,20 @@ def _open(page, base_url: str, relative_path: str, code_cells: int):
     notebook.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(state="attached", timeout=90_000)
     _accept_kernel_dialog(page)
     return notebook
+
+
+@contextmanager
+def _page_kept_on_failure(browser, name: str):
+    """A new browser page, closed at the end; when the test fails on it, a screenshot NAME-FAILED.png first."""
+    page = browser.new_page()
+    try:
+        yield page
+    except BaseException:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-FAILED.png"))
+        raise
+    finally:
+        page.close()
 
 
 def _maths_without_latex(notebook, stored) -> list[int]:

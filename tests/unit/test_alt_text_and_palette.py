@@ -35,7 +35,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from churnlab import load_churn, plots  # noqa: E402
 from churnlab.economics import CampaignEconomics, compare_campaigns, profit_curve  # noqa: E402
 from churnlab.errors import CourseError  # noqa: E402
-from churnlab.exercises.core import course_model, course_split  # noqa: E402
+from churnlab.exercises.core import course_model  # noqa: E402
 from churnlab.model import feature_weights  # noqa: E402
 from churnlab.plots.alt_text import alt_text, install_alt_formatter  # noqa: E402
 from churnlab.plots.basics import VERDICT_COLOURS  # noqa: E402
@@ -134,16 +134,7 @@ def test_every_chart_uses_the_okabe_ito_palette():
 # --- every chart: alt text, and series told apart ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def scored():
-    split = course_split()
-    return split.y_test, course_model().predict_proba(split.X_test)[:, 1]
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")  # scored and close_figures: tests/unit/conftest.py
 
 
 def _figures(y_test, scores) -> dict:

@@ -19,16 +19,7 @@ from churnlab.model import feature_weights  # noqa: E402
 UNIT_WORDS = ("%", "dollars", "0–1", "months", "customers", "log-odds")
 
 
-@pytest.fixture(scope="module")
-def scored():
-    split = course_split()
-    return split.y_test, course_model().predict_proba(split.X_test)[:, 1]
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")  # scored and close_figures: tests/unit/conftest.py
 
 
 def _charts(scored):

@@ -31,6 +31,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
+
+@contextlib.contextmanager
+def environment_restored(*names: str):
+    """Run a block that may set or remove these environment variables, then put each back as it was."""
+    saved = {name: os.environ.get(name) for name in names}
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
 def free_port() -> int:
     """A port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:
@@ -118,17 +132,10 @@ class CohortServer:
     def add_learners(self, *names: str) -> dict[str, str]:
         """Create learners as add_learners.py does (user, own experiments and models); {name: password}."""
         add_learners = instructor_module("add_learners")
-        saved = {name: os.environ.get(name) for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")}
-        add_learners.use_admin_credentials(self.admin_password)  # sets the two variables: put back below
-        try:
+        with environment_restored("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
+            add_learners.use_admin_credentials(self.admin_password)  # sets the two variables
             auth, tracking = add_learners.server_clients(self.url)
             learners, failures = add_learners.add_all(auth, tracking, [(name, None) for name in names])
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         assert not failures, failures
         return {learner.username: learner.password for learner in learners}
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from local_servers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
+from local_servers import CHROMIUM, CHROMIUM_ARGS, environment_restored, free_port, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON_05 = ROOT / "notebooks" / "05_track_experiments_mlflow.ipynb"
@@ -46,19 +46,12 @@ def logged_store(tmp_path_factory):
     from churnlab import tracking
 
     work = tmp_path_factory.mktemp("mlflow-work")
-    saved = {name: os.environ.get(name) for name in ("CHURNLAB_WORKDIR", "MLFLOW_TRACKING_URI")}
-    os.environ["CHURNLAB_WORKDIR"] = str(work)
-    os.environ.pop("MLFLOW_TRACKING_URI", None)
-    try:
+    with environment_restored("CHURNLAB_WORKDIR", "MLFLOW_TRACKING_URI"):
+        os.environ["CHURNLAB_WORKDIR"] = str(work)
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
         notebook = nbformat.read(LESSON_05, as_version=4)
         NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(LESSON_05.parent)}}).execute()
         store_uri = tracking.default_tracking_uri()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     assert store_uri.startswith("sqlite:///") and str(work) in store_uri
     return work, store_uri
 

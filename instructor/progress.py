@@ -16,6 +16,7 @@ minutes while others are working). Run it again, or use --watch, to refresh.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import os
 import sys
@@ -262,27 +263,46 @@ def main(argv=None) -> int:
     if not admin_password:
         print("Set MLFLOW_AUTH_ADMIN_PASSWORD to the admin password the server was started with.", file=sys.stderr)
         return 2
-    os.environ["MLFLOW_TRACKING_USERNAME"] = cohortlib.ADMIN_USERNAME
-    os.environ["MLFLOW_TRACKING_PASSWORD"] = admin_password
-    os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "WARNING")
-    os.environ[progress.OFF_VARIABLE] = "off"  # the admin's own calls are not a learner's progress
     out = args.out or args.data_dir.expanduser() / PAGE_FILE
+    with _as_admin(admin_password):  # the caller's environment is left as it was (tests call main() in-process)
+        return _report(args.url, out, args.watch)
+
+
+@contextlib.contextmanager
+def _as_admin(admin_password: str):
+    """Read the server as the admin, with progress recording off, and put the environment back afterwards."""
+    settings = {"MLFLOW_TRACKING_USERNAME": cohortlib.ADMIN_USERNAME, "MLFLOW_TRACKING_PASSWORD": admin_password,
+                "MLFLOW_LOGGING_LEVEL": os.environ.get("MLFLOW_LOGGING_LEVEL", "WARNING"),
+                progress.OFF_VARIABLE: "off"}  # the admin's own calls are not a learner's progress
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _report(url: str, out: Path, watch: int) -> int:
     while True:
         try:
-            cohortlib.wait_until_healthy(args.url, timeout=10)
-            room = read_room(args.url)
+            cohortlib.wait_until_healthy(url, timeout=10)
+            room = read_room(url)
         except cohortlib.CohortError as error:
             print(f"Cannot read progress: {error}", file=sys.stderr)
             return 2
         except Exception as error:  # noqa: BLE001 - an instructor needs one line, not a traceback
-            print(f"Cannot read progress from {args.url}: {type(error).__name__}: {str(error)[:300]}", file=sys.stderr)
+            print(f"Cannot read progress from {url}: {type(error).__name__}: {str(error)[:300]}", file=sys.stderr)
             return 2
         print(as_text(room))
-        print(f"Page: {write_page(room, out, args.watch or None).resolve().as_uri()}")
-        if not args.watch:
+        print(f"Page: {write_page(room, out, watch or None).resolve().as_uri()}")
+        if not watch:
             return 0
         try:
-            time.sleep(args.watch)
+            time.sleep(watch)
         except KeyboardInterrupt:
             return 0
 

@@ -309,9 +309,12 @@ def page(cohort_server, tmp_path_factory):
     instructor_progress = _instructor_progress()
     with pytest.MonkeyPatch.context() as patch, _room_of(instructor_progress, set(names.values())):
         patch.setenv("MLFLOW_AUTH_ADMIN_PASSWORD", cohort_server.admin_password)
-        for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", progress.OFF_VARIABLE):
-            patch.setenv(name, "")  # main() sets them: put back afterwards (this fixture outlives a test)
+        watched = ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", progress.OFF_VARIABLE)
+        for name in watched:
+            patch.setenv(name, "learner's own")
         code = instructor_progress.main(["--url", server, "--out", str(folder / "progress.html")])
+        # main() reads as the admin, then puts the caller's environment back (this fixture outlives a test)
+        assert {name: os.environ[name] for name in watched} == dict.fromkeys(watched, "learner's own")
     assert code == 0
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

@@ -8,7 +8,10 @@ writes churnlab/world/truth_lookup.npz:
   tenure from 1 to 72 months, in hundredths (int16);
 - ``offsets``: the calibration's shifts on the monthly log-odds, one per contract and tenure band
   (3 x 5), so that launch day (after the burn-in) churns as the real customers
-  did, contract by contract and band by band (``churnlab.world.simulation._calibrate_offsets``).
+  did, contract by contract and band by band (``churnlab.world.simulation._calibrate_offsets``);
+
+and churnlab/world/launch_day.npz: launch day of the default 7,000 seats after the burn-in (the burn-in has its
+own seed, so it is the same for every run; reading it saves the first simulation of a session its slowest part).
 
 The world reads only that file, so it is the same on every scikit-learn and pandas version;
 tests/unit/test_world_truth.py refits the tree and compares.
@@ -34,6 +37,9 @@ def main() -> None:
         truth.frozen_logits.cache_clear()
     offsets = simulation._calibrate_offsets(verbose=True)
     np.savez_compressed(truth.TRUTH_FILE, logits=logits, offsets=np.round(offsets, 4))
+    for cached in (truth.frozen_logits, truth._offsets, truth._real):  # read what was just written
+        cached.cache_clear()
+    print(f"wrote {simulation.freeze_launch_day()} (launch day of the default 7,000 seats, after the burn-in)")
     print(f"wrote {truth.TRUTH_FILE} ({logits.shape[0]:,} customers x {logits.shape[1]} tenures); shifts per contract "
           f"(rows) and tenure band (columns): {np.round(offsets, 2).tolist()}")
 

@@ -7,9 +7,11 @@ arranged, and two policies meet the same luck.
 """
 from __future__ import annotations
 
+import hashlib
 import inspect
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -106,8 +108,40 @@ def _newcomers(luck: _Luck, month: int, n: int, stream: str = "newcomer") -> np.
     return pool[np.minimum((luck.uniform(stream, month, n) * len(pool)).astype(np.int64), len(pool) - 1)]
 
 
+LAUNCH_FILE = Path(__file__).with_name("launch_day.npz")  # launch day of the default 7,000 seats, played once and frozen
+_FROZEN_SEATS = 7000
+_SEAT_ARRAYS = ("profile", "tenure", "total", "next_review", "covered", "factor", "number", "left_last_month", "joined")
+
+
+def _launch_fingerprint(seats: int) -> str:
+    """What launch day depends on besides the code: the truth's monthly table (calibration included) and the settings."""
+    digest = hashlib.sha256(np.ascontiguousarray(_real()["hazard_logits"]).tobytes())
+    digest.update(repr((seats, BURN_IN_MONTHS, BURN_IN_SEED, UNOBSERVED_PERSISTENCE, offers.SLEEPING_DOG_SHARE,
+                        offers.SLEEPING_DOG_LEAVES, offers._FACTORS.tolist(), DEFAULT_ECONOMICS.acceptance_rate)).encode())
+    return digest.hexdigest()
+
+
+def freeze_launch_day() -> Path:
+    """Play the default base's burn-in and write it to ``LAUNCH_FILE`` (tools/freeze_world_truth.py calls this)."""
+    base = _play_burn_in(_FROZEN_SEATS)
+    np.savez_compressed(LAUNCH_FILE, fingerprint=_launch_fingerprint(_FROZEN_SEATS), next_number=base.next_number,
+                        **{name: getattr(base, name) for name in _SEAT_ARRAYS})
+    _burned_in.cache_clear()
+    return LAUNCH_FILE
+
+
 @cache
 def _burned_in(seats: int) -> _Seats:
+    """Launch day of ``seats`` seats: read from ``LAUNCH_FILE`` for the default 7,000 (the same arrays the burn-in
+    plays, a test checks it; a second instead of a tenth), played otherwise."""
+    if seats == _FROZEN_SEATS and LAUNCH_FILE.exists():
+        with np.load(LAUNCH_FILE) as stored:
+            if str(stored["fingerprint"]) == _launch_fingerprint(seats):
+                return _Seats(next_number=int(stored["next_number"]), **{name: stored[name] for name in _SEAT_ARRAYS})
+    return _play_burn_in(seats)
+
+
+def _play_burn_in(seats: int) -> _Seats:
     """Launch day: ``BURN_IN_MONTHS`` months of business as usual (the month-to-month rule's campaign), from the real base.
 
     The same for every seed (its own seed, ``BURN_IN_SEED``), so it is played once per session

@@ -249,3 +249,17 @@ def test_a_simulated_year_takes_under_a_third_of_a_cpu_second():
 def test_the_segments_response_is_documented():
     assert offers.RELATIVE_RESPONSE["price-sensitive month-to-month"] == 1.0
     assert world.SLEEPING_DOG_SHARE == pytest.approx(0.05)
+
+
+def test_the_frozen_launch_day_is_the_burn_in_played_out():
+    """launch_day.npz is what the burn-in plays, array for array; when the truth is refrozen, so must it be."""
+    from churnlab.world import simulation
+
+    with np.load(simulation.LAUNCH_FILE) as stored:
+        assert str(stored["fingerprint"]) == simulation._launch_fingerprint(7000), \
+            "the truth changed since launch_day.npz was written: run tools/freeze_world_truth.py --calibrate"
+    played, read = simulation._play_burn_in(7000), simulation._burned_in(7000)
+    assert read.next_number == played.next_number
+    for name in simulation._SEAT_ARRAYS:
+        np.testing.assert_array_equal(getattr(read, name), getattr(played, name), err_msg=name)
+        assert getattr(read, name).dtype == getattr(played, name).dtype, name

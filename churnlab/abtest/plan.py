@@ -130,6 +130,10 @@ def sample_size_table(chance_of_leaving, model_picks, rule_picks, economics: Cam
 
 # --- the minimum detectable effect from money, and what each choice costs in months -------------------------
 
+# A review's label (left within 3 months of it) is known 3 months after the review: a test whose last review is in
+# month m is read at the end of month m + 3. Months of reviews count the reviews; calendar months add that wait.
+LABEL_WAIT_MONTHS = 3
+
 
 @course_function
 def smallest_lift_worth_detecting(monthly_cost, customers_per_month, extra_contacts_per_customer=0.0,
@@ -306,7 +310,8 @@ def months_needed(baseline_churn, hoped_lift, margin, customers_per_month, arm_s
 
 @course_function
 def power_curve(baseline_churn, hoped_lift, margin, customers_per_month, arm_share, compared_share=1.0,
-                other_arm_share=None, months=None, alpha: float = 0.05) -> pd.DataFrame:
+                other_arm_share=None, months=None, alpha: float = 0.05,
+                label_wait_months: float = LABEL_WAIT_MONTHS) -> pd.DataFrame:
     """Month by month, how often the decision rule would fire if the hoped-for gain is real: its power.
 
     The rule acts only if the low end of the 95 % interval of the drop in churn is above the
@@ -316,19 +321,57 @@ def power_curve(baseline_churn, hoped_lift, margin, customers_per_month, arm_sha
     ``customers_per_month``: reviews a month; ``arm_share``: the control arm's share of them
     (0.10 for a 10 % hold-out); ``other_arm_share``: the other arm's (default the same);
     ``compared_share``: the share of each arm the decision reads (1 = all). ``months``: the
-    test lengths to show (default 0.5 to 36 months). Index ``months``; columns
-    ``customers per arm`` (compared, control arm), ``customers, other arm``, ``power``.
+    test lengths to show, in months of reviews (default 0.5 to 36 months). Index ``months``; columns
+    ``calendar months`` (the months of reviews plus ``label_wait_months``: the last review's label
+    is known 3 months after it), ``customers per arm`` (compared, control arm), ``customers, other arm``,
+    ``power`` and ``smallest drop caught 80 % of the time`` (``detectable_lift`` at that size: NaN
+    when the test is too small for any drop).
     """
     _rule_inputs(baseline_churn, hoped_lift, margin)
     monthly, shares = _checked_design(customers_per_month, arm_share, compared_share, other_arm_share)
     lengths = np.arange(0.5, 36.01, 0.5) if months is None else np.atleast_1d(np.asarray(months, dtype=float))
     if lengths.size == 0 or not np.isfinite(lengths).all() or (lengths <= 0).any():
         raise CourseError("months should be test lengths above 0, like [1, 3, 6, 12].")
+    wait = validate.number(label_wait_months, "label_wait_months", low=0, example="3")
     rows = []
     for length in lengths:
         control = length * monthly * shares["arm_share"] * shares["compared_share"]
         other = length * monthly * shares["other_arm_share"] * shares["compared_share"]
-        rows.append({"months": float(length), "customers per arm": round(control),
+        rows.append({"months": float(length), "calendar months": float(length + wait), "customers per arm": round(control),
                      "customers, other arm": round(other),
-                     "power": power_against_margin(baseline_churn, hoped_lift, margin, control, other, alpha)})
+                     "power": power_against_margin(baseline_churn, hoped_lift, margin, control, other, alpha),
+                     "smallest drop caught 80 % of the time": detectable_lift(baseline_churn, margin, control, other, alpha)})
     return pd.DataFrame(rows).set_index("months")
+
+
+@course_function
+def detectable_lift(baseline_churn, margin, customers_a, customers_b=None, alpha: float = 0.05,
+                    power: float = 0.8) -> float:
+    """The smallest true drop in churn that the rule "act only if the low end of the 95 % interval is above ``margin``"
+    catches with ``power`` (80 %), at a given size: the test's minimum detectable effect at that size.
+
+    ``baseline_churn``: churn in the control arm; ``margin``: the drop that pays for the change
+    (``smallest_lift_worth_detecting``), both shares; ``customers_a`` / ``customers_b``: customers
+    compared in each arm (default as many). The answer is the drop d with
+    d − margin = (z(1 − alpha/2) + z(power)) × standard error at d (normal approximation, solved
+    numerically). NaN when even a drop to no churn at all would not be caught that often: the test is
+    too small for any effect.
+    """
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+
+    baseline = _rate(baseline_churn, "baseline_churn")
+    floor = validate.number(margin, "margin", example="0.016")
+    if not 0 <= floor < baseline:
+        raise CourseError(f"margin is {floor:g}; it is the drop in churn that pays for the change, 0 or more and below the "
+                          f"baseline churn {baseline:g}, like 0.016 for 1.6 points." + validate.percentage_hint(floor))
+    alpha, power = _checked_alpha_power(alpha, power)
+    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+
+    def shortfall(drop: float) -> float:
+        return drop - floor - z * _standard_error(baseline, drop, customers_a, customers_b)
+
+    highest = baseline * (1 - 1e-9)
+    if shortfall(highest) < 0:
+        return float("nan")
+    return float(brentq(shortfall, floor, highest, xtol=1e-7))

@@ -47,6 +47,26 @@ def _one_month():
 
 
 MISTAKES = [
+    # detectable_lift: the margin in points, no customers
+    Mistake("abtest.detectable_lift", "the margin in points", lambda course: abtest.detectable_lift(0.224, 1.62, 900),
+            "looks like a percentage"),
+    Mistake("abtest.detectable_lift", "no customers", lambda course: abtest.detectable_lift(0.224, 0.0162, 0),
+            "at least 1 each"),
+    # compare_arms with CUPED: a column the cohort lacks, a column with nothing to adjust for
+    Mistake("abtest.compare_arms", "CUPED on a column the cohort lacks",
+            lambda course: abtest.compare_arms(_cohort(), "model", "hold-out", adjust_for="score"), "no column 'score'"),
+    Mistake("abtest.compare_arms", "CUPED on a constant",
+            lambda course: abtest.compare_arms(_cohort().assign(flat=1.0), "model", "hold-out", adjust_for="flat"),
+            "nothing to adjust for"),
+    # kinds_by_score_band / share_kept: the simulation and the cohort swapped, bands that do not rise, one arm twice
+    Mistake("abtest.kinds_by_score_band", "the cohort where the simulation goes",
+            lambda course: abtest.kinds_by_score_band(_cohort(), _ab()), "result of world.simulate"),
+    Mistake("abtest.kinds_by_score_band", "bands as percentages",
+            lambda course: abtest.kinds_by_score_band(_ab(), _cohort(), bands=[0, 30, 50, 100]), "rising score cut-offs"),
+    Mistake("abtest.share_kept", "the same arm twice",
+            lambda course: abtest.share_kept(_cohort(), "model", "model"), "compare the called arm with the hold-out"),
+    Mistake("abtest.share_kept", "a misspelt arm",
+            lambda course: abtest.share_kept(_cohort(), "model", "holdout"), "hold-out"),
     # customers_under_review: a table where the simulation goes, a percentage threshold, a misspelt rule
     Mistake("abtest.customers_under_review", "one of the simulation's tables",
             lambda course: abtest.customers_under_review(_ab().assignments), "not one of its tables"),

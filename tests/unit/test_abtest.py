@@ -438,3 +438,125 @@ def test_the_peeking_chart_has_two_titled_simulated_panels():
 ])
 def test_a_p_value_reads_in_words_never_in_e_notation(p, words):
     assert abtest.chance_in_words(p) == words
+
+
+# --- the minimum detectable effect at a size, the calendar, the verdict words, CUPED ------------------------
+
+
+def test_the_detectable_lift_is_the_drop_the_rule_catches_80_percent_of_the_time():
+    drop = abtest.detectable_lift(0.2, 0.016, 900, 900)
+    assert 0.016 < drop < 0.2
+    assert abtest.power_against_margin(0.2, drop, 0.016, 900, 900) == pytest.approx(0.8, abs=1e-4)
+    assert abtest.detectable_lift(0.2, 0.016, 3600, 3600) < drop, "more customers catch a smaller drop"
+    assert math.isnan(abtest.detectable_lift(0.2, 0.016, 3, 3)), "a test of 3 customers catches no drop 80 % of the time"
+
+
+def test_the_power_curve_counts_calendar_months_with_the_label_wait_and_the_drop_it_can_catch():
+    curve = abtest.power_curve(0.2, 0.05, 0.016, 2400, 0.45, months=[3, 12])
+    assert abtest.LABEL_WAIT_MONTHS == 3
+    assert curve["calendar months"].tolist() == [6.0, 15.0]
+    caught = curve["smallest drop caught 80 % of the time"]
+    assert caught.loc[12.0] < caught.loc[3.0]
+    assert caught.loc[3.0] == pytest.approx(abtest.detectable_lift(0.2, 0.016, curve.loc[3.0, "customers per arm"],
+                                                                   curve.loc[3.0, "customers, other arm"]), rel=1e-3)
+
+
+def _comparison(effect, low, high):
+    return abtest.ArmComparison("model", "rule", (500, 500), (100, 100), (0.2, 0.2), effect, low, high, 0.5,
+                                (0.5, 0.5), 200.0, 10.0)
+
+
+@pytest.mark.parametrize(("effect", "low", "high", "words"), [
+    (-0.05, -0.08, -0.02, "clear"),
+    (0.03, 0.01, 0.05, "clear"),
+    (-0.03, -0.07, 0.01, "likely but not certain"),  # 93 % of the normal curve below 0
+    (-0.005, -0.045, 0.035, "a tie within noise"),  # 60 %
+    (0.0, -0.04, 0.04, "a tie within noise"),
+])
+def test_an_arm_comparison_speaks_the_courses_three_verdict_words(effect, low, high, words):
+    comparison = _comparison(effect, low, high)
+    assert comparison.verdict == words
+    assert comparison.dollars_verdict == words, "equal contacts: dollars are the effect times -$200"
+    assert f"verdict: {words} on churn" in comparison.summary()
+
+
+def test_the_dollars_verdict_reads_the_dollars_interval_with_the_cost_of_extra_contacts():
+    costly = abtest.ArmComparison("model", "hold-out", (500, 500), (100, 120), (0.2, 0.24), -0.04, -0.07, -0.01, 0.01,
+                                  (0.6, 0.0), 200.0, 10.0)  # $6 of contacts per customer against $8 kept
+    assert costly.verdict == "clear"
+    assert costly.dollars_verdict != "clear"
+    assert costly.dollars_interval[0] < 0 < costly.dollars_interval[1]
+
+
+def test_cuped_keeps_the_effect_of_a_regression_on_the_pre_test_score_and_narrows_its_interval():
+    cohort = _cohort()
+    plain = abtest.compare_arms(cohort, "model", "hold-out")
+    adjusted = abtest.compare_arms(cohort, "model", "hold-out", adjust_for="churn_score")
+    both = cohort[cohort["arm"].isin(["model", "hold-out"])]
+    score = both["churn_score"].fillna(both["churn_score"].mean()).to_numpy()
+    design = np.column_stack([np.ones(len(both)), both["arm"].eq("model").to_numpy(float), score])
+    coefficients = np.linalg.lstsq(design, both["churned"].to_numpy(float), rcond=None)[0]
+    assert adjusted.effect == pytest.approx(coefficients[1], abs=0.003)  # CUPED's pooled slope ~ the regression's
+    assert adjusted.high - adjusted.low < plain.high - plain.low
+    assert adjusted.customers == plain.customers and adjusted.churn_rate == plain.churn_rate
+    assert "(CUPED)" in adjusted.summary() and "(CUPED)" not in plain.summary()
+    with pytest.raises(CourseError, match="no column|nothing to adjust"):
+        abtest.compare_arms(cohort.assign(flat=0.3), "model", "hold-out", adjust_for="flat")
+
+
+# --- whom the offer changes: the four kinds, and what the offer keeps ---------------------------------------
+
+
+def _with_kinds(simulation):
+    """The simulation, with customer kinds in its truth (made up here when the world has none: the test reads the table)."""
+    import dataclasses
+
+    truth = simulation.truth_by_customer
+    if "customer_type" in truth:
+        return simulation
+    rng = np.random.default_rng(0)
+    kinds = rng.choice(list(abtest.CUSTOMER_TYPES), size=len(truth), p=[0.1, 0.6, 0.27, 0.03])
+    effects = np.select([kinds == "persuadable", kinds == "sleeping dog"], [0.5, -0.5], 0.0)
+    return dataclasses.replace(simulation, truth_by_customer=truth.assign(customer_type=kinds, true_offer_effect=effects))
+
+
+def test_the_kinds_by_score_band_count_every_scored_customer_once_and_their_shares_add_up():
+    simulation = _with_kinds(_ab())
+    cohort = abtest.customers_under_review(simulation)
+    table = abtest.kinds_by_score_band(simulation, cohort)
+    kinds = list(abtest.CUSTOMER_TYPES)
+    assert table.index.tolist() == ["0 to 1/6", "1/6 to 0.3", "0.3 to 0.5", "0.5 to 1", "all"]
+    assert table.loc["all", "customers"] == cohort["churn_score"].notna().sum()
+    assert table["customers"].iloc[:-1].sum() == table.loc["all", "customers"]
+    assert np.allclose(table[kinds].sum(axis=1), 1.0)
+    net = 100 * (table["persuadable"] - table["sleeping dog"])
+    assert np.allclose(table["kept per 100 calls"], net)
+    truth = simulation.truth_by_customer.merge(cohort[["customer_id", "month", "churn_score"]], on=["customer_id", "month"])
+    truth = truth[truth["churn_score"] >= 0.5]
+    assert table.loc["0.5 to 1", "persuadable"] == pytest.approx((truth["customer_type"] == "persuadable").mean())
+    assert table.attrs["simulated"]
+
+
+def test_the_kinds_need_a_world_that_knows_them_and_the_simulation_the_cohort_came_from():
+    simulation = _ab()
+    if "customer_type" not in simulation.truth_by_customer:
+        with pytest.raises(CourseError, match="no customer kinds"):
+            abtest.kinds_by_score_band(simulation, _cohort())
+    with pytest.raises(CourseError, match="rising score cut-offs"):
+        abtest.kinds_by_score_band(_with_kinds(simulation), _cohort(), bands=[0.5, 0.2])
+    with pytest.raises(CourseError, match="does not have"):
+        abtest.kinds_by_score_band(_with_kinds(_shadow()), _cohort())
+
+
+def test_the_share_kept_is_one_minus_the_ratio_of_churn_with_statsmodels_interval():
+    cohort = _cohort()
+    listed = cohort[cohort["model_picks"]]
+    kept = abtest.share_kept(listed, "model", "hold-out")
+    called, held = listed[listed["arm"] == "model"]["churned"], listed[listed["arm"] == "hold-out"]["churned"]
+    assert kept.estimate == pytest.approx(1 - called.mean() / held.mean())
+    low, high = confint_proportions_2indep(int(called.sum()), len(called), int(held.sum()), len(held), compare="ratio")
+    assert (kept.low, kept.high) == pytest.approx((1 - high, 1 - low))
+    assert kept.low < kept.estimate < kept.high
+    assert "would have left" in kept.summary()
+    with pytest.raises(CourseError, match="both 'model'"):
+        abtest.share_kept(listed, "model", "model")

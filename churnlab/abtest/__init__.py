@@ -71,6 +71,7 @@ from churnlab.abtest.review import (  # noqa: F401
     LISTS,
     compare_lists,
     customers_under_review,
+    score_check,
     traits_by_list,
 )
 from churnlab.abtest.uplift import (  # noqa: F401
@@ -89,7 +90,7 @@ from churnlab.abtest.runs import (  # noqa: F401
 )
 
 __all__ = [
-    "CUSTOMER_TYPES", "LABEL_WAIT_MONTHS", "SCORE_BANDS", "ShareKept", "detectable_lift", "kinds_by_score_band", "share_kept",
+    "CUSTOMER_TYPES", "LABEL_WAIT_MONTHS", "SCORE_BANDS", "ShareKept", "score_check", "detectable_lift", "kinds_by_score_band", "share_kept",
     "ArmComparison", "LISTS", "PLAN_PARAMS", "PLAN_RUN_TAG", "PLAN_TAGS", "PeekingResult", "RESULT_TAGS",
     "SampleRatioCheck", "SRM_ALARM", "aa_peeking", "chance_in_words", "compare_arms", "compare_lists",
     "comparison_table", "churn_by_list_and_arm", "customers_under_review", "estimate_when_rule_acts", "expected_churn", "months_needed",

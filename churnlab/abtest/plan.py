@@ -130,8 +130,8 @@ def sample_size_table(chance_of_leaving, model_picks, rule_picks, economics: Cam
 
 # --- the minimum detectable effect from money, and what each choice costs in months -------------------------
 
-# A review's label (left within 3 months of it) is known 3 months after the review: a test whose last review is in
-# month m is read at the end of month m + 3. Months of reviews count the reviews; calendar months add that wait.
+# A review's label (left within 3 months of it) is known 3 months after the review. Reviews are on the 1st, so a test
+# of m months of reviews from 1 January is read m - 1 + 3 months later (3 months of reviews: on 1 June).
 LABEL_WAIT_MONTHS = 3
 
 
@@ -172,7 +172,7 @@ def smallest_lift_worth_detecting(monthly_cost, customers_per_month, extra_conta
     return float(lift)
 
 
-def _rule_inputs(baseline_churn, hoped_lift, margin) -> tuple[float, float, float]:
+def _rule_inputs(baseline_churn, hoped_lift, margin, hope_may_miss_the_margin: bool = False) -> tuple[float, float, float]:
     """The control arm's churn, the hoped-for drop in churn and the break-even margin, checked (all shares)."""
     baseline = _rate(baseline_churn, "baseline_churn")
     hoped = validate.number(hoped_lift, "hoped_lift", example="0.053")
@@ -183,7 +183,7 @@ def _rule_inputs(baseline_churn, hoped_lift, margin) -> tuple[float, float, floa
     if floor < 0:
         raise CourseError(f"margin is {floor:g}; it is the drop in churn that pays for the change (break-even), "
                           "0 or more, like 0.016 for 1.6 points.")
-    if floor >= hoped:
+    if floor >= hoped and not hope_may_miss_the_margin:
         raise CourseError(f"The hoped-for lift ({hoped:g}) is not above the margin ({floor:g}): if the gain you hope for "
                           "does not clear break-even, no test can show that the change pays. Check both are shares "
                           "(0.016 = 1.6 points), or rethink the change." + validate.percentage_hint(floor))
@@ -233,11 +233,12 @@ def power_against_margin(baseline_churn, hoped_lift, margin, customers_a, custom
     arm (churn ``baseline_churn``) and ``customers_b`` in the other (default: as many): the
     normal approximation Φ((hoped_lift − margin) ÷ standard error − z(1 − alpha/2)). If the true
     drop equals the margin, it is alpha/2 (2.5 %) whatever the sample: the rule rarely acts on a
-    change that only breaks even. Shares throughout: 0.016 is 1.6 points.
+    change that only breaks even; below the margin, less still (a hoped-for drop that does not pay
+    is allowed here: the answer says how rarely the rule would act). Shares throughout: 0.016 is 1.6 points.
     """
     from scipy.stats import norm
 
-    baseline, hoped, floor = _rule_inputs(baseline_churn, hoped_lift, margin)
+    baseline, hoped, floor = _rule_inputs(baseline_churn, hoped_lift, margin, hope_may_miss_the_margin=True)
     alpha = validate.fraction(alpha, "alpha", example="0.05")
     if not 0 < alpha < 0.5:
         raise CourseError(f"alpha is {alpha:g}; the significance level is a small share, usually 0.05.")
@@ -316,18 +317,21 @@ def power_curve(baseline_churn, hoped_lift, margin, customers_per_month, arm_sha
 
     The rule acts only if the low end of the 95 % interval of the drop in churn is above the
     break-even ``margin`` (``power_against_margin``). ``baseline_churn``: churn in the control
-    arm; ``hoped_lift``: the drop in churn you hope for (an assumption: say where it comes from);
-    ``margin``: the drop that pays for the change (``smallest_lift_worth_detecting``); all shares.
+    arm; ``hoped_lift``: the drop in churn you hope for (an assumption: say where it comes from;
+    None when it does not clear the margin, or is unknown: then no ``power`` column, only the
+    smallest drop each length catches); ``margin``: the drop that pays for the change (``smallest_lift_worth_detecting``); all shares.
     ``customers_per_month``: reviews a month; ``arm_share``: the control arm's share of them
     (0.10 for a 10 % hold-out); ``other_arm_share``: the other arm's (default the same);
     ``compared_share``: the share of each arm the decision reads (1 = all). ``months``: the
     test lengths to show, in months of reviews (default 0.5 to 36 months). Index ``months``; columns
-    ``calendar months`` (the months of reviews plus ``label_wait_months``: the last review's label
-    is known 3 months after it), ``customers per arm`` (compared, control arm), ``customers, other arm``,
+    ``calendar months`` (from the first review to the reading: reviews are on the 1st, so the last of
+    m monthly reviews comes m − 1 months after the first, and its labels ``label_wait_months`` (3) later:
+    3 months of reviews from 1 January are read on 1 June, 5 calendar months), ``customers per arm`` (compared, control arm), ``customers, other arm``,
     ``power`` and ``smallest drop caught 80 % of the time`` (``detectable_lift`` at that size: NaN
     when the test is too small for any drop).
     """
-    _rule_inputs(baseline_churn, hoped_lift, margin)
+    if hoped_lift is not None:
+        _rule_inputs(baseline_churn, hoped_lift, margin)
     monthly, shares = _checked_design(customers_per_month, arm_share, compared_share, other_arm_share)
     lengths = np.arange(0.5, 36.01, 0.5) if months is None else np.atleast_1d(np.asarray(months, dtype=float))
     if lengths.size == 0 or not np.isfinite(lengths).all() or (lengths <= 0).any():
@@ -337,10 +341,12 @@ def power_curve(baseline_churn, hoped_lift, margin, customers_per_month, arm_sha
     for length in lengths:
         control = length * monthly * shares["arm_share"] * shares["compared_share"]
         other = length * monthly * shares["other_arm_share"] * shares["compared_share"]
-        rows.append({"months": float(length), "calendar months": float(length + wait), "customers per arm": round(control),
-                     "customers, other arm": round(other),
-                     "power": power_against_margin(baseline_churn, hoped_lift, margin, control, other, alpha),
-                     "smallest drop caught 80 % of the time": detectable_lift(baseline_churn, margin, control, other, alpha)})
+        row = {"months": float(length), "calendar months": float(length - 1 + wait), "customers per arm": round(control),
+               "customers, other arm": round(other)}
+        if hoped_lift is not None:
+            row["power"] = power_against_margin(baseline_churn, hoped_lift, margin, control, other, alpha)
+        row["smallest drop caught 80 % of the time"] = detectable_lift(baseline_churn, margin, control, other, alpha)
+        rows.append(row)
     return pd.DataFrame(rows).set_index("months")
 
 

@@ -67,6 +67,13 @@ MISTAKES = [
             lambda course: abtest.share_kept(_cohort(), "model", "model"), "compare the called arm with the hold-out"),
     Mistake("abtest.share_kept", "a misspelt arm",
             lambda course: abtest.share_kept(_cohort(), "model", "holdout"), "hold-out"),
+    # score_check: the whole simulation; detectable_effects: a bare table
+    Mistake("abtest.score_check", "the whole simulation", lambda course: abtest.score_check(_ab()), "not the whole simulation"),
+    Mistake("plots.detectable_effects", "a bare table",
+            lambda course: plots.detectable_effects(abtest.power_curve(0.25, None, 0.01, 2654, 0.45)), "should be a dict"),
+    Mistake("plots.detectable_effects", "references as a number",
+            lambda course: plots.detectable_effects({"a": abtest.power_curve(0.25, None, 0.01, 2654, 0.45)}, 0.02),
+            "should be a dict"),
     # customers_under_review: a table where the simulation goes, a percentage threshold, a misspelt rule
     Mistake("abtest.customers_under_review", "one of the simulation's tables",
             lambda course: abtest.customers_under_review(_ab().assignments), "not one of its tables"),

@@ -454,7 +454,7 @@ def test_the_detectable_lift_is_the_drop_the_rule_catches_80_percent_of_the_time
 def test_the_power_curve_counts_calendar_months_with_the_label_wait_and_the_drop_it_can_catch():
     curve = abtest.power_curve(0.2, 0.05, 0.016, 2400, 0.45, months=[3, 12])
     assert abtest.LABEL_WAIT_MONTHS == 3
-    assert curve["calendar months"].tolist() == [6.0, 15.0]
+    assert curve["calendar months"].tolist() == [5.0, 14.0]  # 3 months of reviews from 1 January: read on 1 June
     caught = curve["smallest drop caught 80 % of the time"]
     assert caught.loc[12.0] < caught.loc[3.0]
     assert caught.loc[3.0] == pytest.approx(abtest.detectable_lift(0.2, 0.016, curve.loc[3.0, "customers per arm"],
@@ -560,3 +560,36 @@ def test_the_share_kept_is_one_minus_the_ratio_of_churn_with_statsmodels_interva
     assert "would have left" in kept.summary()
     with pytest.raises(CourseError, match="both 'model'"):
         abtest.share_kept(listed, "model", "model")
+
+
+def test_without_a_hoped_for_lift_the_curve_shows_only_the_smallest_drop_each_length_catches():
+    curve = abtest.power_curve(0.15, None, 0.02, 2300, 0.45, compared_share=0.12, months=[3, 12, 36])
+    assert "power" not in curve and curve["smallest drop caught 80 % of the time"].is_monotonic_decreasing
+    ax = plots.detectable_effects({"model vs rule": curve}, {"model vs rule": {"break-even": 0.02, "expected": 0.012}},
+                                  months_available=3)
+    assert ax.get_title(loc="left") and ax.get_xlabel() and "points" in ax.get_ylabel()
+    assert len(ax.get_lines()) == 4  # the curve, break-even, expected, the months we can wait
+
+
+def test_the_score_check_reads_where_nobody_called_with_intervals():
+    check = abtest.score_check(_reviewed())
+    nobody = _reviewed()[~_reviewed()["contacted"] & _reviewed()["churn_score"].notna()]
+    row = check.loc["not contacted, all"]
+    assert row["customers"] == len(nobody)
+    assert row["left within 3 months"] == pytest.approx(nobody["churned"].mean())
+    assert row["left: low"] < row["left within 3 months"] < row["left: high"]
+    assert row["ROC-AUC: low"] < row["ROC-AUC"] < row["ROC-AUC: high"]
+    rng = np.random.default_rng(1)  # DeLong's interval is close to a bootstrap's
+    from sklearn.metrics import roc_auc_score
+
+    y, s = nobody["churned"].to_numpy(int), nobody["churn_score"].to_numpy()
+    draws = [roc_auc_score(y[i], s[i]) for i in (rng.integers(0, len(y), len(y)) for _ in range(300))]
+    assert row["ROC-AUC"] == pytest.approx(roc_auc_score(y, s))
+    assert np.std(draws) == pytest.approx((row["ROC-AUC: high"] - row["ROC-AUC"]) / 1.96, rel=0.2)
+    assert "model only" in check.index and "both lists" not in check.index
+
+
+def test_a_hope_below_break_even_gets_a_power_below_2_5_percent_but_no_sample_size():
+    assert abtest.power_against_margin(0.15, 0.012, 0.02, 1500, 1500) < 0.025
+    with pytest.raises(CourseError, match="no test can show that the change pays"):
+        abtest.sample_size_against_margin(0.15, 0.012, 0.02)

@@ -348,12 +348,14 @@ def churn_by_list_and_arm(cohort) -> pd.DataFrame:
 
     The hold-out column shows who leaves when no one is contacted (how well each list
     targets); reading along a row shows what an offer changes for the same kind of
-    customer (the offer's effect). Columns: for each arm, ``churn: <arm>`` (a share) and
-    ``customers: <arm>``.
+    customer (the offer's effect). Columns: for each arm (the course's ``model``, ``rule``,
+    ``hold-out`` first, in that order), ``churn: <arm>`` (a share) and ``customers: <arm>``.
     """
     table = _cohort(cohort, "cohort", needs=("arm", "lists", "churned"))
     labels = pd.Series(_known_labels(table, "cohort"), index=table.index, dtype=float)
-    arms = list(dict.fromkeys(table["arm"].astype(str)))
+    seen = list(dict.fromkeys(table["arm"].astype(str)))
+    arms = [arm for arm in ("model", "rule", "hold-out") if arm in seen] + [arm for arm in seen
+                                                                          if arm not in ("model", "rule", "hold-out")]
     rates = labels.groupby([table["lists"], table["arm"]]).mean().unstack().reindex(index=list(LISTS), columns=arms)
     sizes = labels.groupby([table["lists"], table["arm"]]).size().unstack().reindex(index=list(LISTS), columns=arms)
     result = pd.concat({"churn": rates, "customers": sizes.fillna(0).astype(np.int64)}, axis=1)

@@ -148,6 +148,8 @@ def smallest_lift_worth_detecting(monthly_cost, customers_per_month, extra_conta
     each costing ``economics.cost_per_contact``. Each customer kept is worth
     ``economics.value_of_saved_customer``, so the lift worth detecting is
     (monthly_cost ÷ customers_per_month + extra contacts × cost per contact) ÷ value of a kept customer.
+    Negative when the change saves more in contacts than it costs: it then pays even if churn rises by
+    up to that much (a non-inferiority margin).
     """
     economics = _checked_economics(economics)
     cost = validate.number(monthly_cost, "monthly_cost", example="1500")
@@ -163,10 +165,10 @@ def smallest_lift_worth_detecting(monthly_cost, customers_per_month, extra_conta
         raise CourseError(f"extra_contacts_per_customer is {extra:g}; it is contacts added per customer acted on, "
                           "between -1 and 1 (0.02 = 2 more calls per 100 customers)." + validate.percentage_hint(extra))
     lift = (cost / customers + extra * economics.cost_per_contact) / economics.value_of_saved_customer
-    if lift <= 0:
-        raise CourseError("With no cost and fewer contacts, any lift pays: there is no smallest lift worth detecting. "
-                          "Give the change's monthly cost.")
-    if lift >= 1:
+    if lift == 0:
+        raise CourseError("With no cost and no change in contacts, any lift pays: there is no smallest lift worth "
+                          "detecting. Give the change's monthly cost.")
+    if abs(lift) >= 1:
         raise CourseError(f"The change would have to cut churn by {100 * lift:.0f} points to pay for itself: no test "
                           "can find that. Check monthly_cost (dollars a month) and customers_per_month.")
     return float(lift)
@@ -177,12 +179,13 @@ def _rule_inputs(baseline_churn, hoped_lift, margin, hope_may_miss_the_margin: b
     baseline = _rate(baseline_churn, "baseline_churn")
     hoped = validate.number(hoped_lift, "hoped_lift", example="0.053")
     floor = validate.number(margin, "margin", example="0.016")
-    if not 0 < hoped < baseline:
-        raise CourseError(f"hoped_lift is {hoped:g}; it is the drop in churn you hope for, a share above 0 and below the "
-                          f"baseline churn {baseline:g}, like 0.053 for 5.3 points." + validate.percentage_hint(hoped))
-    if floor < 0:
-        raise CourseError(f"margin is {floor:g}; it is the drop in churn that pays for the change (break-even), "
-                          "0 or more, like 0.016 for 1.6 points.")
+    if not -(1 - baseline) < hoped < baseline:
+        raise CourseError(f"hoped_lift is {hoped:g}; it is the drop in churn you hope for, a share below the baseline "
+                          f"churn {baseline:g}, like 0.053 for 5.3 points." + validate.percentage_hint(hoped))
+    if not -(1 - baseline) < floor < baseline:
+        raise CourseError(f"margin is {floor:g}; it is the drop in churn that pays for the change (break-even), a share "
+                          f"below the baseline churn {baseline:g}, like 0.016 for 1.6 points (negative when the change "
+                          "saves more than it costs)." + validate.percentage_hint(floor))
     if floor >= hoped and not hope_may_miss_the_margin:
         raise CourseError(f"The hoped-for lift ({hoped:g}) is not above the margin ({floor:g}): if the gain you hope for "
                           "does not clear break-even, no test can show that the change pays. Check both are shares "
@@ -368,9 +371,10 @@ def detectable_lift(baseline_churn, margin, customers_a, customers_b=None, alpha
 
     baseline = _rate(baseline_churn, "baseline_churn")
     floor = validate.number(margin, "margin", example="0.016")
-    if not 0 <= floor < baseline:
-        raise CourseError(f"margin is {floor:g}; it is the drop in churn that pays for the change, 0 or more and below the "
-                          f"baseline churn {baseline:g}, like 0.016 for 1.6 points." + validate.percentage_hint(floor))
+    if not -(1 - baseline) < floor < baseline:
+        raise CourseError(f"margin is {floor:g}; it is the drop in churn that pays for the change, a share below the "
+                          f"baseline churn {baseline:g}, like 0.016 for 1.6 points (negative when the change saves more "
+                          "than it costs)." + validate.percentage_hint(floor))
     alpha, power = _checked_alpha_power(alpha, power)
     z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
 

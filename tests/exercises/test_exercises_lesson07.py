@@ -19,7 +19,7 @@ from answers import Several
 
 NONE, WEAKER = lesson07._weaker_offer_churn()
 PER_ARM = lesson07._per_arm(NONE, WEAKER)
-LESSON_PER_ARM = 540
+LESSON_PER_ARM = lesson07._lesson_per_arm()
 P = lesson07._letters_p_values()
 CAMPAIGN = lesson07._compare(None, "rule", "hold-out")
 LOW, HIGH = (1000 * d for d in CAMPAIGN.dollars_interval)

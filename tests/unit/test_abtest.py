@@ -598,3 +598,11 @@ def test_a_hope_below_break_even_gets_a_power_below_2_5_percent_but_no_sample_si
     assert abtest.power_against_margin(0.15, 0.012, 0.02, 1500, 1500) < 0.025
     with pytest.raises(CourseError, match="no test can show that the change pays"):
         abtest.sample_size_against_margin(0.15, 0.012, 0.02)
+
+
+def test_a_change_that_saves_more_in_calls_than_it_costs_gets_a_negative_margin_a_non_inferiority_test():
+    margin = abtest.smallest_lift_worth_detecting(500, 2400, extra_contacts_per_customer=-0.2)  # saves $2 a customer
+    assert margin == pytest.approx((500 / 2400 - 0.2 * 10) / 200) and margin < 0
+    assert abtest.power_against_margin(0.15, 0.0, margin, 20_000) > 0.5, "no gain at all still pays, and can be shown"
+    drop = abtest.detectable_lift(0.15, margin, 2000)
+    assert margin < drop < 0.15

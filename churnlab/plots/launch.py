@@ -363,6 +363,7 @@ def detectable_effects(curves: dict, references: dict | None = None, months_avai
     ax = new_axes(ax)
     colours = [CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR, "black"]
     column = "smallest drop caught 80 % of the time"
+    lowest = 0.0
     for (name, curve), colour in zip(curves.items(), colours * len(curves)):
         table = _checked_table(curve, f"curves[{name!r}]", (column,), "abtest.power_curve(...)")
         ax.plot(table.index, 100 * table[column], color=colour, linewidth=2, label=f"{_plain_text(str(name))}: caught 80 % of the time")
@@ -370,11 +371,14 @@ def detectable_effects(curves: dict, references: dict | None = None, months_avai
             value = references.get(name, {}).get(key)
             if value is not None:
                 level = 100 * validate.number(value, f"references[{name!r}][{key!r}]", example="0.02")
+                lowest = min(lowest, level)
                 ax.axhline(level, color=colour, linestyle=style, linewidth=1.2, label=f"{_plain_text(str(name))}: {key} drop")
     if months_available is not None:
         available = validate.number(months_available, "months_available", low=0, example="3")
         ax.axvline(available, color="black", linestyle="-", linewidth=0.8, alpha=0.5, label=f"{available:g} months we can wait")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(bottom=1.15 * lowest if lowest < 0 else 0)  # a negative break-even (a change that saves) stays in view
+    if lowest < 0:
+        ax.axhline(0, color="black", linewidth=0.6)
     ax.legend(fontsize=7, loc="upper right")
     label(ax, "Simulated launch plan: the smallest drop in churn each test can catch",
           "months of reviews the test runs (the last labels arrive 3 months later)",

@@ -191,8 +191,9 @@ class ArmComparison:
         ]
         if self.adjusted_for is not None and self.width_unadjusted:
             narrower = 1 - (self.high - self.low) / self.width_unadjusted
-            lines.insert(1, f"  adjusted for each customer's {self.adjusted_for} before the test (CUPED): the interval is "
-                            f"{narrower:.0%} narrower than without it.")
+            gain = (f"the interval is {narrower:.0%} narrower than without it" if narrower >= 0.005 else
+                    f"the interval is no narrower than without it ({self.adjusted_for} explains little here)")
+            lines.insert(1, f"  adjusted for each customer's {self.adjusted_for} before the test (CUPED): {gain}.")
         return "\n".join(lines)
 
     def as_row(self) -> dict:

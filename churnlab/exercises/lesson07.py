@@ -445,61 +445,62 @@ class DisagreementCustomers(Question):
                       "scaffold.")
 
 
-# --- q5 (go further): what calling the model's extra customers earns ----------------------------------------------
+# --- q5 (go further): what the rule's extra calls earn -------------------------------------------------------
 
 
 def _cents(amount: float) -> str:
     return f"{'-' if amount < 0 else ''}${abs(amount):,.2f}"
 
 
-class ModelOnlyDollars(Question):
-    variables = ("dollars_per_model_only_customer",)
+class RuleOnlyDollars(Question):
+    variables = ("dollars_per_rule_only_customer",)
     hints = (
-        "Go further: keep the customers only the model would call (cohort[\"lists\"] == \"model only\"), then compare "
-        "the model arm, where they were called, with the rule arm, where they were not.",
-        "abtest.compare_arms(those_customers, \"model\", \"rule\") returns the comparison; its dollars_per_customer is "
+        "Go further: keep the customers only the rule would call (cohort[\"lists\"] == \"rule only\"), then compare "
+        "the rule arm, where they were called, with the model arm, where they were not.",
+        "abtest.compare_arms(those_customers, \"rule\", \"model\") returns the comparison; its dollars_per_customer is "
         "the dollars per customer (treatment minus control).",
     )
     solution_lead = "The lines:"
     solution_code = (
-        "model_only = cohort[cohort[\"lists\"] == \"model only\"]\n"
-        "dollars_per_model_only_customer = abtest.compare_arms(model_only, \"model\", \"rule\").dollars_per_customer"
+        "rule_only = cohort[cohort[\"lists\"] == \"rule only\"]\n"
+        "dollars_per_rule_only_customer = abtest.compare_arms(rule_only, \"rule\", \"model\").dollars_per_customer"
     )
     solution_why = (
-        "In the rule arm the model-only customers were not called, so they are the control for calling them; the "
-        "difference in churn times $200, minus $10 per call, is what each of the model's extra calls earns."
+        "In the model arm the rule-only customers were not called, so they are the control for calling them; the "
+        "difference in churn times $200, minus $10 per call, is what each of the rule's extra calls earns."
     )
 
-    def grade(self, dollars_per_model_only_customer):
-        value = as_fraction_or_number(dollars_per_model_only_customer, "dollars_per_model_only_customer")
-        right = _compare("model only", "model", "rule").dollars_per_customer
+    def grade(self, dollars_per_rule_only_customer):
+        value = as_fraction_or_number(dollars_per_rule_only_customer, "dollars_per_rule_only_customer")
+        result = _compare("rule only", "rule", "model")
+        right = result.dollars_per_customer
         if abs(value - right) <= 0.01:
-            rule_only = _compare("rule only", "rule", "model").dollars_per_customer
-            return (f"each call to a customer only the model picks earns about {_cents(right)}; each call to a customer "
-                    f"only the rule picks earns {_cents(rule_only)} (rule arm against model arm). Those few customers are all "
-                    "that separates the two policies, which is why the lesson's switch test could not tell them apart.")
+            low, high = result.dollars_interval
+            return (f"each call to a customer only the rule picks earns about {_cents(right)} (95 % interval "
+                    f"{_cents(low)} to {_cents(high)}: {result.dollars_verdict}). "
+                    + ("Those calls cost more than the customers they keep: skipping them is what the model's arm "
+                       "gains." if high < 0 else "Whether those calls pay is what separates the two policies."))
         if abs(value + right) <= 0.01:
-            raise Mistake("The sign is flipped: put the model arm (called) first and the rule arm (not called) second.")
+            raise Mistake("The sign is flipped: put the rule arm (called) first and the model arm (not called) second.")
         if abs(value - 1000 * right) <= 10:
             raise Mistake("That is per 1,000 customers. dollars_per_customer is per customer.")
         wrong = {
-            ("model only", "model", "hold-out"): "That uses the hold-out as the control. The question asks for the rule "
-                                                  "arm, where these customers were not called either, with more "
-                                                  "of them.",
-            ("rule only", "rule", "model"): "That is the customers only the *rule* would call. The question is about the "
-                                            "customers only the model would call.",
-            ("disagree", "model", "rule"): "That is every customer whose lists disagree. Keep only the model-only customers.",
-            (None, "model", "rule"): "That is every customer under review. Keep only the model-only customers.",
+            ("rule only", "rule", "hold-out"): "That uses the hold-out as the control. The question asks for the model "
+                                                "arm, where these customers were not called either, with more of them.",
+            ("model only", "model", "rule"): "That is the customers only the *model* would call. The question is about "
+                                             "the customers only the rule would call.",
+            ("disagree", "rule", "model"): "That is every customer whose lists disagree. Keep only the rule-only customers.",
+            (None, "rule", "model"): "That is every customer under review. Keep only the rule-only customers.",
         }
         for (group, treatment, control), message in wrong.items():
             if abs(value - _compare(group, treatment, control).dollars_per_customer) <= 0.01:
                 raise Mistake(message)
-        raise Mistake("That is not the dollars per model-only customer of the model arm against the rule arm. Keep "
-                      "cohort[cohort['lists'] == 'model only'] and compare 'model' with 'rule'.")
+        raise Mistake("That is not the dollars per rule-only customer of the rule arm against the model arm. Keep "
+                      "cohort[cohort['lists'] == 'rule only'] and compare 'rule' with 'model'.")
 
 
 q1 = WeakerOfferSampleSize("q1")
 q2 = LettersSampleRatio("q2")
 q3 = RuleCampaignWorstCase("q3")
 q4 = DisagreementCustomers("q4")
-q5 = ModelOnlyDollars("q5")
+q5 = RuleOnlyDollars("q5")

@@ -12,6 +12,11 @@ its caption (``world.caption(table)``). The statistics are statsmodels' and SciP
 - the effect on churn: ``proportions_ztest`` (p-value) and
   ``confint_proportions_2indep(..., compare="diff")`` (95 % interval) (``compare_arms``);
 - sample-ratio mismatch: ``scipy.stats.chisquare`` on the customers assigned (``sample_ratio_check``);
+- whom the offer changes: the four kinds of customer by score band, from the simulator's truth
+  (``kinds_by_score_band``), and the share of would-be leavers an offer keeps, measured against a
+  hold-out (``share_kept``, ``confint_proportions_2indep(..., compare="ratio")``);
+- the verdict words of the course (``ArmComparison.verdict``) and a CUPED reading
+  (``compare_arms(..., adjust_for="churn_score")``);
 - peeking: the same z-test, vectorised (``test_proportions_2indep(method="score",
   correction=False)``, which is ``proportions_ztest``'s test), on many A/A splits (``aa_peeking``).
 
@@ -39,6 +44,8 @@ from __future__ import annotations
 
 from churnlab.abtest.peeking import PeekingResult, aa_peeking  # noqa: F401
 from churnlab.abtest.plan import (  # noqa: F401
+    LABEL_WAIT_MONTHS,
+    detectable_lift,
     estimate_when_rule_acts,
     expected_churn,
     months_needed,
@@ -64,7 +71,15 @@ from churnlab.abtest.review import (  # noqa: F401
     LISTS,
     compare_lists,
     customers_under_review,
+    score_check,
     traits_by_list,
+)
+from churnlab.abtest.uplift import (  # noqa: F401
+    CUSTOMER_TYPES,
+    SCORE_BANDS,
+    ShareKept,
+    kinds_by_score_band,
+    share_kept,
 )
 from churnlab.abtest.runs import (  # noqa: F401
     PLAN_PARAMS,
@@ -75,6 +90,7 @@ from churnlab.abtest.runs import (  # noqa: F401
 )
 
 __all__ = [
+    "CUSTOMER_TYPES", "LABEL_WAIT_MONTHS", "SCORE_BANDS", "ShareKept", "score_check", "detectable_lift", "kinds_by_score_band", "share_kept",
     "ArmComparison", "LISTS", "PLAN_PARAMS", "PLAN_RUN_TAG", "PLAN_TAGS", "PeekingResult", "RESULT_TAGS",
     "SampleRatioCheck", "SRM_ALARM", "aa_peeking", "chance_in_words", "compare_arms", "compare_lists",
     "comparison_table", "churn_by_list_and_arm", "customers_under_review", "estimate_when_rule_acts", "expected_churn", "months_needed",

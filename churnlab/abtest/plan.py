@@ -130,6 +130,10 @@ def sample_size_table(chance_of_leaving, model_picks, rule_picks, economics: Cam
 
 # --- the minimum detectable effect from money, and what each choice costs in months -------------------------
 
+# A review's label (left within 3 months of it) is known 3 months after the review. Reviews are on the 1st, so a test
+# of m months of reviews from 1 January is read m - 1 + 3 months later (3 months of reviews: on 1 June).
+LABEL_WAIT_MONTHS = 3
+
 
 @course_function
 def smallest_lift_worth_detecting(monthly_cost, customers_per_month, extra_contacts_per_customer=0.0,
@@ -144,6 +148,8 @@ def smallest_lift_worth_detecting(monthly_cost, customers_per_month, extra_conta
     each costing ``economics.cost_per_contact``. Each customer kept is worth
     ``economics.value_of_saved_customer``, so the lift worth detecting is
     (monthly_cost ÷ customers_per_month + extra contacts × cost per contact) ÷ value of a kept customer.
+    Negative when the change saves more in contacts than it costs: it then pays even if churn rises by
+    up to that much (a non-inferiority margin).
     """
     economics = _checked_economics(economics)
     cost = validate.number(monthly_cost, "monthly_cost", example="1500")
@@ -159,27 +165,28 @@ def smallest_lift_worth_detecting(monthly_cost, customers_per_month, extra_conta
         raise CourseError(f"extra_contacts_per_customer is {extra:g}; it is contacts added per customer acted on, "
                           "between -1 and 1 (0.02 = 2 more calls per 100 customers)." + validate.percentage_hint(extra))
     lift = (cost / customers + extra * economics.cost_per_contact) / economics.value_of_saved_customer
-    if lift <= 0:
-        raise CourseError("With no cost and fewer contacts, any lift pays: there is no smallest lift worth detecting. "
-                          "Give the change's monthly cost.")
-    if lift >= 1:
+    if lift == 0:
+        raise CourseError("With no cost and no change in contacts, any lift pays: there is no smallest lift worth "
+                          "detecting. Give the change's monthly cost.")
+    if abs(lift) >= 1:
         raise CourseError(f"The change would have to cut churn by {100 * lift:.0f} points to pay for itself: no test "
                           "can find that. Check monthly_cost (dollars a month) and customers_per_month.")
     return float(lift)
 
 
-def _rule_inputs(baseline_churn, hoped_lift, margin) -> tuple[float, float, float]:
+def _rule_inputs(baseline_churn, hoped_lift, margin, hope_may_miss_the_margin: bool = False) -> tuple[float, float, float]:
     """The control arm's churn, the hoped-for drop in churn and the break-even margin, checked (all shares)."""
     baseline = _rate(baseline_churn, "baseline_churn")
     hoped = validate.number(hoped_lift, "hoped_lift", example="0.053")
     floor = validate.number(margin, "margin", example="0.016")
-    if not 0 < hoped < baseline:
-        raise CourseError(f"hoped_lift is {hoped:g}; it is the drop in churn you hope for, a share above 0 and below the "
-                          f"baseline churn {baseline:g}, like 0.053 for 5.3 points." + validate.percentage_hint(hoped))
-    if floor < 0:
-        raise CourseError(f"margin is {floor:g}; it is the drop in churn that pays for the change (break-even), "
-                          "0 or more, like 0.016 for 1.6 points.")
-    if floor >= hoped:
+    if not -(1 - baseline) < hoped < baseline:
+        raise CourseError(f"hoped_lift is {hoped:g}; it is the drop in churn you hope for, a share below the baseline "
+                          f"churn {baseline:g}, like 0.053 for 5.3 points." + validate.percentage_hint(hoped))
+    if not -(1 - baseline) < floor < baseline:
+        raise CourseError(f"margin is {floor:g}; it is the drop in churn that pays for the change (break-even), a share "
+                          f"below the baseline churn {baseline:g}, like 0.016 for 1.6 points (negative when the change "
+                          "saves more than it costs)." + validate.percentage_hint(floor))
+    if floor >= hoped and not hope_may_miss_the_margin:
         raise CourseError(f"The hoped-for lift ({hoped:g}) is not above the margin ({floor:g}): if the gain you hope for "
                           "does not clear break-even, no test can show that the change pays. Check both are shares "
                           "(0.016 = 1.6 points), or rethink the change." + validate.percentage_hint(floor))
@@ -229,11 +236,12 @@ def power_against_margin(baseline_churn, hoped_lift, margin, customers_a, custom
     arm (churn ``baseline_churn``) and ``customers_b`` in the other (default: as many): the
     normal approximation Φ((hoped_lift − margin) ÷ standard error − z(1 − alpha/2)). If the true
     drop equals the margin, it is alpha/2 (2.5 %) whatever the sample: the rule rarely acts on a
-    change that only breaks even. Shares throughout: 0.016 is 1.6 points.
+    change that only breaks even; below the margin, less still (a hoped-for drop that does not pay
+    is allowed here: the answer says how rarely the rule would act). Shares throughout: 0.016 is 1.6 points.
     """
     from scipy.stats import norm
 
-    baseline, hoped, floor = _rule_inputs(baseline_churn, hoped_lift, margin)
+    baseline, hoped, floor = _rule_inputs(baseline_churn, hoped_lift, margin, hope_may_miss_the_margin=True)
     alpha = validate.fraction(alpha, "alpha", example="0.05")
     if not 0 < alpha < 0.5:
         raise CourseError(f"alpha is {alpha:g}; the significance level is a small share, usually 0.05.")
@@ -306,29 +314,74 @@ def months_needed(baseline_churn, hoped_lift, margin, customers_per_month, arm_s
 
 @course_function
 def power_curve(baseline_churn, hoped_lift, margin, customers_per_month, arm_share, compared_share=1.0,
-                other_arm_share=None, months=None, alpha: float = 0.05) -> pd.DataFrame:
+                other_arm_share=None, months=None, alpha: float = 0.05,
+                label_wait_months: float = LABEL_WAIT_MONTHS) -> pd.DataFrame:
     """Month by month, how often the decision rule would fire if the hoped-for gain is real: its power.
 
     The rule acts only if the low end of the 95 % interval of the drop in churn is above the
     break-even ``margin`` (``power_against_margin``). ``baseline_churn``: churn in the control
-    arm; ``hoped_lift``: the drop in churn you hope for (an assumption: say where it comes from);
-    ``margin``: the drop that pays for the change (``smallest_lift_worth_detecting``); all shares.
+    arm; ``hoped_lift``: the drop in churn you hope for (an assumption: say where it comes from;
+    None when it does not clear the margin, or is unknown: then no ``power`` column, only the
+    smallest drop each length catches); ``margin``: the drop that pays for the change (``smallest_lift_worth_detecting``); all shares.
     ``customers_per_month``: reviews a month; ``arm_share``: the control arm's share of them
     (0.10 for a 10 % hold-out); ``other_arm_share``: the other arm's (default the same);
     ``compared_share``: the share of each arm the decision reads (1 = all). ``months``: the
-    test lengths to show (default 0.5 to 36 months). Index ``months``; columns
-    ``customers per arm`` (compared, control arm), ``customers, other arm``, ``power``.
+    test lengths to show, in months of reviews (default 0.5 to 36 months). Index ``months``; columns
+    ``calendar months`` (from the first review to the reading: reviews are on the 1st, so the last of
+    m monthly reviews comes m − 1 months after the first, and its labels ``label_wait_months`` (3) later:
+    3 months of reviews from 1 January are read on 1 June, 5 calendar months), ``customers per arm`` (compared, control arm), ``customers, other arm``,
+    ``power`` and ``smallest drop caught 80 % of the time`` (``detectable_lift`` at that size: NaN
+    when the test is too small for any drop).
     """
-    _rule_inputs(baseline_churn, hoped_lift, margin)
+    if hoped_lift is not None:
+        _rule_inputs(baseline_churn, hoped_lift, margin)
     monthly, shares = _checked_design(customers_per_month, arm_share, compared_share, other_arm_share)
     lengths = np.arange(0.5, 36.01, 0.5) if months is None else np.atleast_1d(np.asarray(months, dtype=float))
     if lengths.size == 0 or not np.isfinite(lengths).all() or (lengths <= 0).any():
         raise CourseError("months should be test lengths above 0, like [1, 3, 6, 12].")
+    wait = validate.number(label_wait_months, "label_wait_months", low=0, example="3")
     rows = []
     for length in lengths:
         control = length * monthly * shares["arm_share"] * shares["compared_share"]
         other = length * monthly * shares["other_arm_share"] * shares["compared_share"]
-        rows.append({"months": float(length), "customers per arm": round(control),
-                     "customers, other arm": round(other),
-                     "power": power_against_margin(baseline_churn, hoped_lift, margin, control, other, alpha)})
+        row = {"months": float(length), "calendar months": float(length - 1 + wait), "customers per arm": round(control),
+               "customers, other arm": round(other)}
+        if hoped_lift is not None:
+            row["power"] = power_against_margin(baseline_churn, hoped_lift, margin, control, other, alpha)
+        row["smallest drop caught 80 % of the time"] = detectable_lift(baseline_churn, margin, control, other, alpha)
+        rows.append(row)
     return pd.DataFrame(rows).set_index("months")
+
+
+@course_function
+def detectable_lift(baseline_churn, margin, customers_a, customers_b=None, alpha: float = 0.05,
+                    power: float = 0.8) -> float:
+    """The smallest true drop in churn that the rule "act only if the low end of the 95 % interval is above ``margin``"
+    catches with ``power`` (80 %), at a given size: the test's minimum detectable effect at that size.
+
+    ``baseline_churn``: churn in the control arm; ``margin``: the drop that pays for the change
+    (``smallest_lift_worth_detecting``), both shares; ``customers_a`` / ``customers_b``: customers
+    compared in each arm (default as many). The answer is the drop d with
+    d − margin = (z(1 − alpha/2) + z(power)) × standard error at d (normal approximation, solved
+    numerically). NaN when even a drop to no churn at all would not be caught that often: the test is
+    too small for any effect.
+    """
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+
+    baseline = _rate(baseline_churn, "baseline_churn")
+    floor = validate.number(margin, "margin", example="0.016")
+    if not -(1 - baseline) < floor < baseline:
+        raise CourseError(f"margin is {floor:g}; it is the drop in churn that pays for the change, a share below the "
+                          f"baseline churn {baseline:g}, like 0.016 for 1.6 points (negative when the change saves more "
+                          "than it costs)." + validate.percentage_hint(floor))
+    alpha, power = _checked_alpha_power(alpha, power)
+    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+
+    def shortfall(drop: float) -> float:
+        return drop - floor - z * _standard_error(baseline, drop, customers_a, customers_b)
+
+    highest = baseline * (1 - 1e-9)
+    if shortfall(highest) < 0:
+        return float("nan")
+    return float(brentq(shortfall, floor, highest, xtol=1e-7))

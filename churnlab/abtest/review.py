@@ -146,3 +146,61 @@ def traits_by_list(reviewed) -> pd.DataFrame:
     return _caption_of(result, table.attrs.get("caption"))
 
 
+
+
+@course_function
+def score_check(reviewed) -> pd.DataFrame:
+    """How far off are the model's scores? Read where nobody called, once the labels are known (a shadow month).
+
+    Where no one was contacted, who left is what the scores predict, with no offer in the way.
+    One row per group of ``LISTS`` that nobody contacted (``model only`` and ``neither`` under a
+    live rule) and a row ``not contacted, all``; columns ``customers``, ``mean model score``
+    (the predicted share leaving), ``left within 3 months`` with its 95 % Wilson interval
+    (``left: low``, ``left: high``), ``off by (points)`` (predicted minus left) and, for the row
+    ``not contacted, all``, the model's ``ROC-AUC`` there with its 95 % interval (DeLong's
+    standard error): how well the scores rank leavers above stayers. Customers without
+    a score (failed calls) are left out.
+    """
+    from scipy.stats import norm
+
+    table = _cohort(reviewed, "reviewed", needs=("lists", "churn_score", "contacted", "churned"))
+    table = table[~table["contacted"].astype(bool) & table["churn_score"].notna()]
+    labels = pd.Series(_known_labels(table, "reviewed"), index=table.index)
+    if labels.nunique() < 2:
+        raise CourseError("among the customers nobody contacted, all left or all stayed: too few to check the scores.")
+    groups = {name: part.index for name, part in table.groupby("lists", sort=False)}
+    rows = []
+    for name in [*(name for name in LISTS if name in groups), "not contacted, all"]:
+        index = groups.get(name, table.index)
+        ci = _wilson(int(labels[index].sum()), len(index))
+        rows.append({"group": name, "customers": len(index), "mean model score": table.loc[index, "churn_score"].mean(),
+                     "left within 3 months": labels[index].mean(), "left: low": ci[0], "left: high": ci[1],
+                     "off by (points)": 100 * (table.loc[index, "churn_score"].mean() - labels[index].mean())})
+    auc, se = _auc_with_standard_error(labels.to_numpy(), table["churn_score"].to_numpy(dtype=float))
+    result = pd.DataFrame(rows).set_index("group")
+    result["ROC-AUC"] = np.nan
+    result["ROC-AUC: low"], result["ROC-AUC: high"] = np.nan, np.nan
+    z = norm.ppf(0.975)
+    result.loc["not contacted, all", ["ROC-AUC", "ROC-AUC: low", "ROC-AUC: high"]] = [auc, auc - z * se, min(1.0, auc + z * se)]
+    result.index.name = None
+    return _caption_of(result, table.attrs.get("caption"))
+
+
+def _wilson(successes: int, trials: int) -> tuple[float, float]:
+    from scipy.stats import binomtest
+
+    ci = binomtest(successes, trials).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def _auc_with_standard_error(labels: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
+    """ROC-AUC and DeLong's standard error (DeLong, DeLong and Clarke-Pearson 1988), with midranks for ties."""
+    from scipy.stats import rankdata
+
+    positive, negative = scores[labels == 1], scores[labels == 0]
+    m, n = positive.size, negative.size
+    ranks = rankdata(np.concatenate([positive, negative]))
+    above = (ranks[:m] - rankdata(positive)) / n  # per leaver: the share of stayers scored below them
+    below = 1 - (ranks[m:] - rankdata(negative)) / m  # per stayer: the share of leavers scored above them
+    auc = float(above.mean())
+    return auc, float(np.sqrt(above.var(ddof=1) / m + below.var(ddof=1) / n))

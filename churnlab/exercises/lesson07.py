@@ -25,6 +25,7 @@ from churnlab.exercises.core import Mistake, Question, ____, as_fraction_or_numb
 __all__ = ["q1", "q2", "q3", "q4", "q5", "____"]
 
 WEAKER_OFFER = CampaignEconomics(acceptance_rate=0.20)  # $200, 20 % accept, $10 a contact
+LESSON_SPLIT = (40, 40, 20)  # model / rule / hold-out: the split lesson 07's plan chooses (the smallest hold-out that reads in 3 months)
 LETTERS_BUG = 0.04  # the share of letter B's customers the engineer's bucketer moves into letter A
 ALPHA, POWER = 0.05, 0.8
 
@@ -41,10 +42,10 @@ install_quiet_statsmodels()
 
 @cache
 def lesson_test():
-    """The lesson's test: model / rule / hold-out, 45/45/10, three months from launch (seed 7), labels known."""
+    """The lesson's test: model / rule / hold-out, ``LESSON_SPLIT``, three months from launch (seed 7), labels known."""
     from churnlab import world
 
-    test = world.ab_test({"model": "model", "rule": "rule", "hold-out": "none"}, split=(45, 45, 10))
+    test = world.ab_test({"model": "model", "rule": "rule", "hold-out": "none"}, split=LESSON_SPLIT)
     return world.simulate(months=3, seed=7, policy=test, labels_as_of="2027-06-01")
 
 
@@ -91,6 +92,16 @@ def _weaker_offer_churn() -> tuple[float, float]:
     nobody = pd.Series(False, index=split.X_test.index)
     return (abtest.expected_churn(split.y_test, nobody, WEAKER_OFFER),
             abtest.expected_churn(split.y_test, model_list, WEAKER_OFFER))
+
+
+@cache
+def _lesson_per_arm() -> float:
+    """The lesson's sample size for the model's campaign against no campaign (lesson 03's offer, 30 % accept)."""
+    from churnlab import abtest, world
+
+    split = course_split()
+    model_list = world.course_model().predict_proba(split.X_test)[:, 1] >= CampaignEconomics().break_even_probability
+    return _per_arm(float(split.y_test.mean()), abtest.expected_churn(split.y_test, model_list))
 
 
 def _per_arm(churn_a: float, churn_b: float, effect=None, **options) -> float:
@@ -142,7 +153,7 @@ class WeakerOfferSampleSize(Question):
     solution_why = (
         "proportion_effectsize turns the two churn rates into an effect size, and solve_power finds the customers per "
         "arm that detect it 80 % of the time with a 5 % significance level. A weaker offer moves churn less, so the "
-        "test needs more customers than the lesson's 540."
+        "test needs more customers than the lesson's offer did."
     )
 
     def outcome(self, namespace):
@@ -164,21 +175,17 @@ class WeakerOfferSampleSize(Question):
         none, weaker = _weaker_offer_churn()
         right = _per_arm(none, weaker)
         if _whole(value, right) or value == math.ceil(right):
-            return (f"about {math.ceil(right):,} customers per arm, against 540 for the lesson's offer: with 20 % "
+            return (f"about {math.ceil(right):,} customers per arm, against {math.ceil(_lesson_per_arm()):,} for the lesson's offer: with 20 % "
                     f"accepting instead of 30 %, churn moves less ({none:.1%} to {weaker:.1%}), and a smaller gap needs "
                     "a bigger test (it grows with one over the gap squared).")
         if _whole(value, 2 * right):
             raise Mistake("That is both arms together. The question asks for the customers in *each* arm.")
-        from churnlab import abtest, world
-
-        split = course_split()
-        model_list = world.course_model().predict_proba(split.X_test)[:, 1] >= CampaignEconomics().break_even_probability
-        lesson = _per_arm(none, abtest.expected_churn(split.y_test, model_list))
+        lesson = _lesson_per_arm()
         if _whole(value, lesson):
             raise Mistake("That is the lesson's number, for the offer 30 % accept. Use the churn with the weaker offer "
                           "(churn_weaker_offer), which the set-up computed.")
         if abs(value - lesson) <= 0.05 * lesson:
-            raise Mistake("That is about the lesson's 540: the first blank got the churn with the lesson's offer (19.4 %, "
+            raise Mistake(f"That is about the lesson's {math.ceil(lesson):,}: the first blank got the churn with the lesson's offer (19.4 %, "
                           "30 % accept). This question is about the weaker offer: type the name churn_weaker_offer "
                           "(no quotes), which the set-up computed.")
         for power in (0.9, 0.95):
@@ -331,9 +338,11 @@ class RuleCampaignWorstCase(Question):
         low, high = (1000 * d for d in result.dollars_interval)
         estimate = 1000 * result.dollars_per_customer
         if abs(value - low) <= 1:
+            verdict = ("all of it is above $0: the campaign pays" if low > 0 else
+                       "it reaches below $0: the campaign may not pay, and a longer reading must say")
             return (f"even at the low end, the rule's campaign earns about ${low:,.0f} per 1,000 customers under review "
-                    f"(estimate ${estimate:,.0f}, up to ${high:,.0f}). The interval is wide because the hold-out is small, "
-                    "but all of it is above $0: the campaign pays.")
+                    f"(estimate ${estimate:,.0f}, up to ${high:,.0f}). The interval is wide because the hold-out is small; "
+                    f"{verdict}.")
         if abs(value + low) <= 1:
             raise Mistake("That is the low end with its sign flipped. The campaign earns money: the number is positive.")
         if abs(value - estimate) <= 1:
@@ -436,61 +445,62 @@ class DisagreementCustomers(Question):
                       "scaffold.")
 
 
-# --- q5 (go further): what calling the model's extra customers earns ----------------------------------------------
+# --- q5 (go further): what the rule's extra calls earn -------------------------------------------------------
 
 
 def _cents(amount: float) -> str:
     return f"{'-' if amount < 0 else ''}${abs(amount):,.2f}"
 
 
-class ModelOnlyDollars(Question):
-    variables = ("dollars_per_model_only_customer",)
+class RuleOnlyDollars(Question):
+    variables = ("dollars_per_rule_only_customer",)
     hints = (
-        "Go further: keep the customers only the model would call (cohort[\"lists\"] == \"model only\"), then compare "
-        "the model arm, where they were called, with the rule arm, where they were not.",
-        "abtest.compare_arms(those_customers, \"model\", \"rule\") returns the comparison; its dollars_per_customer is "
+        "Go further: keep the customers only the rule would call (cohort[\"lists\"] == \"rule only\"), then compare "
+        "the rule arm, where they were called, with the model arm, where they were not.",
+        "abtest.compare_arms(those_customers, \"rule\", \"model\") returns the comparison; its dollars_per_customer is "
         "the dollars per customer (treatment minus control).",
     )
     solution_lead = "The lines:"
     solution_code = (
-        "model_only = cohort[cohort[\"lists\"] == \"model only\"]\n"
-        "dollars_per_model_only_customer = abtest.compare_arms(model_only, \"model\", \"rule\").dollars_per_customer"
+        "rule_only = cohort[cohort[\"lists\"] == \"rule only\"]\n"
+        "dollars_per_rule_only_customer = abtest.compare_arms(rule_only, \"rule\", \"model\").dollars_per_customer"
     )
     solution_why = (
-        "In the rule arm the model-only customers were not called, so they are the control for calling them; the "
-        "difference in churn times $200, minus $10 per call, is what each of the model's extra calls earns."
+        "In the model arm the rule-only customers were not called, so they are the control for calling them; the "
+        "difference in churn times $200, minus $10 per call, is what each of the rule's extra calls earns."
     )
 
-    def grade(self, dollars_per_model_only_customer):
-        value = as_fraction_or_number(dollars_per_model_only_customer, "dollars_per_model_only_customer")
-        right = _compare("model only", "model", "rule").dollars_per_customer
+    def grade(self, dollars_per_rule_only_customer):
+        value = as_fraction_or_number(dollars_per_rule_only_customer, "dollars_per_rule_only_customer")
+        result = _compare("rule only", "rule", "model")
+        right = result.dollars_per_customer
         if abs(value - right) <= 0.01:
-            rule_only = _compare("rule only", "rule", "model").dollars_per_customer
-            return (f"each call to a customer only the model picks earns about {_cents(right)}; each call to a customer "
-                    f"only the rule picks earns {_cents(rule_only)} (rule arm against model arm). That difference is the "
-                    "whole case for switching.")
+            low, high = result.dollars_interval
+            return (f"each call to a customer only the rule picks earns about {_cents(right)} (95 % interval "
+                    f"{_cents(low)} to {_cents(high)}: {result.dollars_verdict}). "
+                    + ("Those calls cost more than the customers they keep: skipping them is what the model's arm "
+                       "gains." if high < 0 else "Whether those calls pay is what separates the two policies."))
         if abs(value + right) <= 0.01:
-            raise Mistake("The sign is flipped: put the model arm (called) first and the rule arm (not called) second.")
+            raise Mistake("The sign is flipped: put the rule arm (called) first and the model arm (not called) second.")
         if abs(value - 1000 * right) <= 10:
             raise Mistake("That is per 1,000 customers. dollars_per_customer is per customer.")
         wrong = {
-            ("model only", "model", "hold-out"): "That uses the hold-out as the control. The question asks for the rule "
-                                                  "arm, where these customers were not called either, with four times "
-                                                  "as many of them.",
-            ("rule only", "rule", "model"): "That is the customers only the *rule* would call. The question is about the "
-                                            "customers only the model would call.",
-            ("disagree", "model", "rule"): "That is every customer whose lists disagree. Keep only the model-only customers.",
-            (None, "model", "rule"): "That is every customer under review. Keep only the model-only customers.",
+            ("rule only", "rule", "hold-out"): "That uses the hold-out as the control. The question asks for the model "
+                                                "arm, where these customers were not called either, with more of them.",
+            ("model only", "model", "rule"): "That is the customers only the *model* would call. The question is about "
+                                             "the customers only the rule would call.",
+            ("disagree", "rule", "model"): "That is every customer whose lists disagree. Keep only the rule-only customers.",
+            (None, "rule", "model"): "That is every customer under review. Keep only the rule-only customers.",
         }
         for (group, treatment, control), message in wrong.items():
             if abs(value - _compare(group, treatment, control).dollars_per_customer) <= 0.01:
                 raise Mistake(message)
-        raise Mistake("That is not the dollars per model-only customer of the model arm against the rule arm. Keep "
-                      "cohort[cohort['lists'] == 'model only'] and compare 'model' with 'rule'.")
+        raise Mistake("That is not the dollars per rule-only customer of the rule arm against the model arm. Keep "
+                      "cohort[cohort['lists'] == 'rule only'] and compare 'rule' with 'model'.")
 
 
 q1 = WeakerOfferSampleSize("q1")
 q2 = LettersSampleRatio("q2")
 q3 = RuleCampaignWorstCase("q3")
 q4 = DisagreementCustomers("q4")
-q5 = ModelOnlyDollars("q5")
+q5 = RuleOnlyDollars("q5")

@@ -53,6 +53,7 @@ __all__ = [
     "confusion_in_customer_words",
     "confusion_small_multiples",
     "describe",
+    "detectable_effects",
     "feature_weights",
     "global_explanations",
     "label",
@@ -71,7 +72,7 @@ __all__ = [
 ]
 # The launch lessons' charts (06-08) need fairness, abtest and monitoring: loaded on first use, so that
 # lessons 01-05, which draw only the charts above, start quickly.
-_LAUNCH_CHARTS = ('model_health', 'plot_truth', 'ab_test_effects', 'aa_peeking', 'power_curves', 'recall_gaps', 'calibration_by_group', 'global_explanations',
+_LAUNCH_CHARTS = ('model_health', 'plot_truth', 'ab_test_effects', 'aa_peeking', 'power_curves', 'detectable_effects', 'recall_gaps', 'calibration_by_group', 'global_explanations',
                  'reason_codes')
 
 

@@ -345,6 +345,50 @@ def power_curves(curves: dict, months_available: float | None = None, target: fl
 
 
 @course_function
+def detectable_effects(curves: dict, references: dict | None = None, months_available: float | None = None, ax=None):
+    """The smallest true drop in churn each test catches 80 % of the time, against the months it runs.
+
+    ``curves``: {test name: ``abtest.power_curve(...)``} (its column ``smallest drop caught 80 %
+    of the time``), one solid line each, in percentage points. ``references``: {test name:
+    {"break-even": share, "expected": share}}: for each test, the drop that pays for it (dashed)
+    and the drop we expect (dotted), in the test's colour; a test is feasible where its solid line
+    falls below the expected drop. ``months_available``: how long the business can wait (a
+    vertical line).
+    """
+    if not isinstance(curves, dict) or not curves:
+        raise CourseError("curves should be a dict {test name: abtest.power_curve(...)}, with at least one test.")
+    references = {} if references is None else references
+    if not isinstance(references, dict):
+        raise CourseError("references should be a dict {test name: {'break-even': 0.02, 'expected': 0.012}}.")
+    ax = new_axes(ax)
+    colours = [CHURN_COLOUR, STAY_COLOUR, NEUTRAL_COLOUR, "black"]
+    column = "smallest drop caught 80 % of the time"
+    lowest = 0.0
+    for (name, curve), colour in zip(curves.items(), colours * len(curves)):
+        table = _checked_table(curve, f"curves[{name!r}]", (column,), "abtest.power_curve(...)")
+        ax.plot(table.index, 100 * table[column], color=colour, linewidth=2, label=f"{_plain_text(str(name))}: caught 80 % of the time")
+        for key, style in (("break-even", "--"), ("expected", ":")):
+            value = references.get(name, {}).get(key)
+            if value is not None:
+                level = 100 * validate.number(value, f"references[{name!r}][{key!r}]", example="0.02")
+                lowest = min(lowest, level)
+                ax.axhline(level, color=colour, linestyle=style, linewidth=1.2, label=f"{_plain_text(str(name))}: {key} drop")
+    if months_available is not None:
+        available = validate.number(months_available, "months_available", low=0, example="3")
+        ax.axvline(available, color="black", linestyle="-", linewidth=0.8, alpha=0.5, label=f"{available:g} months we can wait")
+    ax.set_ylim(bottom=1.15 * lowest if lowest < 0 else 0)  # a negative break-even (a change that saves) stays in view
+    if lowest < 0:
+        ax.axhline(0, color="black", linewidth=0.6)
+    ax.legend(fontsize=7, loc="upper right")
+    label(ax, "Simulated launch plan: the smallest drop in churn each test can catch",
+          "months of reviews the test runs (the last labels arrive 3 months later)",
+          "true drop in churn caught 80 % of the time (points)")
+    describe(ax, "Line chart of the smallest true drop in churn each test catches 80 % of the time against the months it "
+                 "runs, falling as customers accumulate, with each test's break-even drop dashed and expected drop dotted.")
+    return ax
+
+
+@course_function
 def recall_gaps(gap_table: pd.DataFrame, ax=None):
     """Each group's recall gap (group minus others, in percentage points) with its 95 % interval, one row per group.
 

@@ -19,19 +19,19 @@ from answers import Several
 
 NONE, WEAKER = lesson07._weaker_offer_churn()
 PER_ARM = lesson07._per_arm(NONE, WEAKER)
-LESSON_PER_ARM = 540
+LESSON_PER_ARM = lesson07._lesson_per_arm()
 P = lesson07._letters_p_values()
 CAMPAIGN = lesson07._compare(None, "rule", "hold-out")
 LOW, HIGH = (1000 * d for d in CAMPAIGN.dollars_interval)
 COUNTS = lesson07._counts()
-MODEL_ONLY = lesson07._compare("model only", "model", "rule").dollars_per_customer
+RULE_ONLY = lesson07._compare("rule only", "rule", "model").dollars_per_customer
 
 RIGHT_ANSWERS = {
     "q1": [PER_ARM, math.ceil(PER_ARM), round(PER_ARM), np.float64(PER_ARM)],
     "q2": [Several(P["customers"], False), Several(np.float64(P["customers"]), np.False_)],
     "q3": [round(LOW), LOW, int(LOW)],
     "q4": [COUNTS["right"], np.int64(COUNTS["right"]), float(COUNTS["right"])],
-    "q5": [MODEL_ONLY, round(MODEL_ONLY, 2)],
+    "q5": [RULE_ONLY, round(RULE_ONLY, 2)],
 }
 
 WRONG_ANSWERS = {
@@ -93,13 +93,13 @@ WRONG_ANSWERS = {
         (COUNTS["right"] + 0.5, "a whole number"),
     ],
     "q5": [
-        (-MODEL_ONLY, "sign is flipped"),
-        (1000 * MODEL_ONLY, "per 1,000 customers"),
-        (lesson07._compare("model only", "model", "hold-out").dollars_per_customer, "hold-out as the control"),
-        (lesson07._compare("rule only", "rule", "model").dollars_per_customer, "only the *rule* would call"),
-        (lesson07._compare("disagree", "model", "rule").dollars_per_customer, "every customer whose lists disagree"),
-        (lesson07._compare(None, "model", "rule").dollars_per_customer, "every customer under review"),
-        (0.0, "not the dollars per model-only customer"),
+        (-RULE_ONLY, "sign is flipped"),
+        (1000 * RULE_ONLY, "per 1,000 customers"),
+        (lesson07._compare("rule only", "rule", "hold-out").dollars_per_customer, "hold-out as the control"),
+        (lesson07._compare("model only", "model", "rule").dollars_per_customer, "only the *model* would call"),
+        (lesson07._compare("disagree", "rule", "model").dollars_per_customer, "every customer whose lists disagree"),
+        (lesson07._compare(None, "rule", "model").dollars_per_customer, "every customer under review"),
+        (0.0, "not the dollars per rule-only customer"),
     ],
 }
 

@@ -47,6 +47,33 @@ def _one_month():
 
 
 MISTAKES = [
+    # detectable_lift: the margin in points, no customers
+    Mistake("abtest.detectable_lift", "the margin in points", lambda course: abtest.detectable_lift(0.224, 1.62, 900),
+            "looks like a percentage"),
+    Mistake("abtest.detectable_lift", "no customers", lambda course: abtest.detectable_lift(0.224, 0.0162, 0),
+            "at least 1 each"),
+    # compare_arms with CUPED: a column the cohort lacks, a column with nothing to adjust for
+    Mistake("abtest.compare_arms", "CUPED on a column the cohort lacks",
+            lambda course: abtest.compare_arms(_cohort(), "model", "hold-out", adjust_for="score"), "no column 'score'"),
+    Mistake("abtest.compare_arms", "CUPED on a constant",
+            lambda course: abtest.compare_arms(_cohort().assign(flat=1.0), "model", "hold-out", adjust_for="flat"),
+            "nothing to adjust for"),
+    # kinds_by_score_band / share_kept: the simulation and the cohort swapped, bands that do not rise, one arm twice
+    Mistake("abtest.kinds_by_score_band", "the cohort where the simulation goes",
+            lambda course: abtest.kinds_by_score_band(_cohort(), _ab()), "result of world.simulate"),
+    Mistake("abtest.kinds_by_score_band", "bands as percentages",
+            lambda course: abtest.kinds_by_score_band(_ab(), _cohort(), bands=[0, 30, 50, 100]), "rising score cut-offs"),
+    Mistake("abtest.share_kept", "the same arm twice",
+            lambda course: abtest.share_kept(_cohort(), "model", "model"), "compare the called arm with the hold-out"),
+    Mistake("abtest.share_kept", "a misspelt arm",
+            lambda course: abtest.share_kept(_cohort(), "model", "holdout"), "hold-out"),
+    # score_check: the whole simulation; detectable_effects: a bare table
+    Mistake("abtest.score_check", "the whole simulation", lambda course: abtest.score_check(_ab()), "not the whole simulation"),
+    Mistake("plots.detectable_effects", "a bare table",
+            lambda course: plots.detectable_effects(abtest.power_curve(0.25, None, 0.01, 2654, 0.45)), "should be a dict"),
+    Mistake("plots.detectable_effects", "references as a number",
+            lambda course: plots.detectable_effects({"a": abtest.power_curve(0.25, None, 0.01, 2654, 0.45)}, 0.02),
+            "should be a dict"),
     # customers_under_review: a table where the simulation goes, a percentage threshold, a misspelt rule
     Mistake("abtest.customers_under_review", "one of the simulation's tables",
             lambda course: abtest.customers_under_review(_ab().assignments), "not one of its tables"),
@@ -95,6 +122,8 @@ MISTAKES = [
             "between -1 and 1"),
     Mistake("abtest.smallest_lift_worth_detecting", "no cost and no extra calls",
             lambda course: abtest.smallest_lift_worth_detecting(0, 2654), "Give the change's monthly cost"),
+    Mistake("abtest.smallest_lift_worth_detecting", "a yearly cost where the monthly one goes",
+            lambda course: abtest.smallest_lift_worth_detecting(-600_000, 2654), "0 or more"),
     Mistake("abtest.smallest_lift_worth_detecting", "customers per month swapped with the cost",
             lambda course: abtest.smallest_lift_worth_detecting(2654, 1), "cut churn by"),
     Mistake("abtest.smallest_lift_worth_detecting", "the cost as text",
@@ -103,11 +132,9 @@ MISTAKES = [
     Mistake("abtest.sample_size_against_margin", "the hoped-for lift in points",
             lambda course: abtest.sample_size_against_margin(0.224, 5.27, 0.0162), "looks like a percentage"),
     Mistake("abtest.sample_size_against_margin", "the margin in points",
-            lambda course: abtest.sample_size_against_margin(0.224, 0.0527, 1.62), "is not above the margin"),
+            lambda course: abtest.sample_size_against_margin(0.224, 0.0527, 1.62), "looks like a percentage"),
     Mistake("abtest.sample_size_against_margin", "a hope below break-even",
             lambda course: abtest.sample_size_against_margin(0.224, 0.01, 0.0162), "no test can show that the change pays"),
-    Mistake("abtest.sample_size_against_margin", "a negative margin (a rise in churn)",
-            lambda course: abtest.sample_size_against_margin(0.224, 0.0527, -0.0162), "0 or more"),
     Mistake("abtest.power_against_margin", "no customers", lambda course: abtest.power_against_margin(0.224, 0.0527, 0.0162, 0),
             "at least 1 each"),
     Mistake("abtest.power_against_margin", "customers as text",

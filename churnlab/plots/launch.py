@@ -39,11 +39,11 @@ def _month_axis(ax):
     ax.set_xlabel(MONTH_AXIS_LABEL)
 
 
-def _alert_dots(ax, months, values, alert_months):
+def _alert_dots(ax, months, values, alert_months, label="alert"):
     chosen = [(m, v) for m, v in zip(months, values) if m in alert_months and v == v]
     if chosen:
         ax.scatter([m for m, _ in chosen], [v for _, v in chosen], s=70, facecolors="none", edgecolors=CHURN_COLOUR,
-                   linewidths=2, zorder=5, label="alert")
+                   linewidths=2, zorder=5, label=label)
 
 
 def _business_panels(axes, table, months, reference, base, limits, by_panel):
@@ -98,12 +98,15 @@ def _model_panels(axes, table, months, reference, base, limits, by_panel, top_in
         ax.plot(months, table[f"psi_{column}"], marker="osD^v<>p"[position % 8], markersize=4, color=f"C{position}",
                 label=column.replace("_", " "))
     worst = table[[f"psi_{c}" for c in top_inputs]].max(axis=1)
-    _alert_dots(ax, months, worst, by_panel.get("input drift", set()))
+    circled = False
+    for column in top_inputs:  # a circle on each input's own line, in each month its PSI alerts (as the alert list says)
+        alert_months = by_panel.get(f"PSI of {column}", set())
+        _alert_dots(ax, months, table[f"psi_{column}"], alert_months, label=None if circled else "alert")
+        circled = circled or bool(alert_months)
     ax.axhline(psi_bands[0], color=NEUTRAL_COLOUR, linestyle=":", linewidth=1, label="0.10: moderate")
     ax.axhline(limits.psi, color="black", linestyle="--", linewidth=1, label=f"alert: {limits.psi:g}")
-    ax.set_yscale("symlog", linthresh=0.1)
-    ax.set_ylim(0, max(1.0, float(worst.max()) * 2))
-    label(ax, f"5. Input drift: PSI against month {reference}", MONTH_AXIS_LABEL, "PSI (0 = no change; log scale above 0.1)")
+    ax.set_ylim(0, max(0.5, float(np.nanmax(worst.to_numpy(dtype=float), initial=0.0)) * 1.25))
+    label(ax, f"5. Input drift: PSI against month {reference}", MONTH_AXIS_LABEL, "PSI (0 = no change; empty values left out)")
 
 
 def _data_and_system_panels(axes, table, months, reference, base, limits, by_panel):
@@ -150,6 +153,7 @@ def model_health(table: pd.DataFrame, thresholds=None):
     limits = health._checked_thresholds(thresholds)
     found = health.alerts(table, limits)
     by_panel = {panel: set(group["month"]) for panel, group in found.groupby("panel")}
+    by_panel.update({signal: set(group["month"]) for signal, group in found.groupby("signal")})  # panel 5 circles each input
     months = table.index.to_numpy()
     reference = int(table.attrs.get("reference_month", months.min()))
     base = table.loc[reference]

@@ -319,12 +319,22 @@ def _read_monitoring(client, experiment_id: str) -> tuple[dict | None, dict | No
         run = _newest_run(client, experiment_id, "retrain", " and tags.`churnlab.role` = 'challenger'")
         # the minimum margin the team agreed before comparing (lesson 08's log_retrain logs it; 0 by default)
         metrics = dict(run.data.metrics) if run else {}
-        retrain = {"margin_low": None, "margin_high": None, **retrain, "run_name": run.info.run_name if run else "",
-                   "min_margin": _number(dict(run.data.params), "min_margin") if run else None}
-        for end in ("low", "high"):  # the margin's interval, when lesson 08 logs one (clustered by customer)
-            if retrain[f"margin_{end}"] is None and f"margin_over_champion_{end}" in metrics:
-                retrain[f"margin_{end}"] = metrics[f"margin_over_champion_{end}"]
+        signed = retrain.get("margin_over_champion", metrics.get("margin_over_champion"))
+        retrain = {**retrain, "run_name": run.info.run_name if run else "",
+                   "min_margin": _number(dict(run.data.params), "min_margin") if run else None,
+                   # challenger minus champion (dollars), and its 95 % interval clustered by customer when logged
+                   "signed_margin": retrain["margin"] if signed is None else float(signed),
+                   **{f"margin_{end}": _finite(retrain.get(f"margin_{end}")) for end in ("low", "high")}}
     return plan, retrain
+
+
+def _finite(value) -> float | None:
+    """A logged number, or None when it is missing or NaN (lesson 08 logs NaN for an interval it did not compute)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if value != value else value
 
 
 def _store_words(uri: str, experiment_name: str) -> str:
@@ -520,7 +530,12 @@ def blocking_items(evidence=None) -> list[BlockingItem]:
             items.append(BlockingItem(f"The live champion (version {champion['version']}, from lesson "
                                       f"{champion['from_lesson']}) was newly promoted: it needs {what}", why, True))
     else:
-        kept = "lesson 08's challenger was not promoted" if retrain is not None else "no challenger has been promoted"
+        if retrain is None:
+            kept = "no challenger has been promoted"
+        elif retrain["decision"] == "shadow test":
+            kept = "lesson 08's challenger won offline and waits for a shadow test; the champion stays"
+        else:
+            kept = "lesson 08's challenger was not promoted"
         needs = "; ".join(what for what, _ in _NEW_MODEL_NEEDS)
         items.append(BlockingItem(f"Any model that replaces the champion first needs {needs}", f"{kept}; these are the "
                                   "checks the champion passed", True))

@@ -253,8 +253,9 @@ _LIFECYCLE = (  # step, in the course, who owns it, how often, versions tracked 
      "the registry alias churn-model@champion"),
     ("monitor", "lesson 08: the model-health page, alert thresholds", "PM and ML engineer", "monthly (alerts daily)",
      "the monitoring plan logged as a run"),
-    ("retrain", "lesson 08: challenger against champion in dollars", "data scientist; the PM signs off",
-     "when behaviour changes and the labels show it", "a new registry version; the alias moves only if it wins"),
+    ("retrain", "lesson 08: a challenger trained on clean, earlier months, judged on later ones in dollars",
+     "data scientist; the PM signs off", "when behaviour changes and the labels show it",
+     "a new version with the alias challenger; champion moves only after a shadow test"),
 )
 
 

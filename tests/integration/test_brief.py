@@ -267,21 +267,21 @@ def test_the_complete_brief_has_no_missing_note(complete_store):
 
 def test_the_champion_is_the_registry_alias_and_its_run(complete_store):
     champion, runs, evidence = complete_store["champion"], complete_store["runs"], complete_store["evidence"]
-    # lesson 08's retraining moved the alias to the challenger (C = 0.1 earns more on these customers than C = 1.0)
+    # lesson 08's challenger won offline (C = 0.1 against C = 1.0): it waits for a shadow test, the alias stays
     assert evidence.champion["version"] == int(champion.version)
     source = runs[runs["run_id"] == champion.run_id].iloc[0]
-    assert evidence.champion["run_name"] == source["tags.mlflow.runName"] == "retrain: challenger"
-    assert evidence.champion["simulated"] and evidence.champion["from_lesson"] == "08"
+    assert evidence.champion["run_name"] == source["tags.mlflow.runName"] == "model C=0.1"
+    assert not evidence.champion["simulated"] and evidence.champion["from_lesson"] == "05"
     html = complete_store["files"].html.read_text(encoding="utf-8")
     assert f"version {champion.version}" in html
     assert _dollars(source["metrics.expected_profit"]) in html
-    assert evidence.champion["threshold"] == pytest.approx(1 / 6)  # lesson 08 logs the threshold it compared at
+    assert evidence.champion["threshold"] == pytest.approx(1 / 6)
     assert "; threshold 0.167." in html
-    # the alias moved to a model nobody reviewed, compared with the rule or shadowed: the first page blocks it
     page = html.split('<div class="appendix"')[0]
-    assert "newly promoted by lesson 08: not yet reviewed, compared with the rule or shadowed" in page
-    blocking = [item for item in brief.blocking_items(evidence) if item.blocking]
-    assert [item.what.split("it needs ")[1] for item in blocking[:3]] == [what for what, _ in brief._NEW_MODEL_NEEDS]
+    assert "the alias <i>champion</i>: lesson 05's champion" in page and "newly promoted" not in page
+    first = brief.blocking_items(evidence)[0]
+    assert first.blocking and first.what.startswith("Any model that replaces the champion first needs a fairness re-review")
+    assert first.why.startswith("lesson 08's challenger won offline and waits for a shadow test")
 
 
 def test_the_model_and_the_rule_it_beat_come_from_lesson_05s_runs(complete_store):
@@ -345,27 +345,37 @@ def test_the_monitoring_plan_and_retraining_are_lesson_08s_runs(complete_store):
     for name in ("psi", "empty_share", "precision_gap", "latency_p99_ms"):
         value = float(plan_run[f"params.alert_{name}"])
         assert f"<code>{name}</code></td><td class=\"number\">{value:g}</td>" in html, name
-    assert _dollars(abs(challenger["metrics.margin_over_champion"])) in html
-    assert "promote" in html
-    # lesson 08's caveat: the margin, and that no minimum margin was agreed (log_retrain's default, logged with the run)
+    assert _dollars(challenger["metrics.margin_over_champion"]) in html
     assert evidence.retrain["min_margin"] == 0 == float(challenger["params.min_margin"])
     text = complete_store["files"].markdown.read_text(encoding="utf-8")
-    margin = _dollars(abs(challenger["metrics.margin_over_champion"]))
-    assert (f"**promote**, on a margin of {margin} over the champion on 1,409 simulated customer-months, with no minimum "
-            "margin agreed beforehand: a margin this small may be noise") in text
+    margin = _dollars(challenger["metrics.margin_over_champion"])
+    assert (f"**shadow test**. Challenger minus champion: {margin} on 1,409 simulated customer-months. It won offline: "
+            "registered with the alias *challenger*, it waits for a shadow test; the champion alias did not move.") in text
+    assert "challenger not promoted" in text.split("# Appendix")[0]
 
 
-def test_the_brief_says_when_the_champion_is_not_the_model_compared_with_the_rule(complete_store):
-    text = complete_store["files"].markdown.read_text(encoding="utf-8")
+def test_a_champion_moved_to_a_challenger_is_flagged_as_blocked(work):
+    from mlflow import MlflowClient
+
+    log_course_runs(("05", "08"))
+    client = MlflowClient()
+    challenger = client.get_model_version_by_alias("churn-model", "challenger")
+    client.set_registered_model_alias("churn-model", "champion", challenger.version)  # as course versions before issue 20 did
+    evidence = brief.collect_evidence()
+    text = brief.render(_words(), evidence)
     section = text.split("## A1.")[1].split("## A2.")[0]
     assert ("Two different models. The live champion (version 2) is lesson 08's retrained challenger, trained and compared "
             "on simulated months; it has not been compared with the rule. The comparison below is lesson 05's "
             "champion (*model C=0.1*) on the real test customers.") in section
     assert "Lesson 05's best model beat the best rule by $430" in section and "champion's run" not in section
-    # the first page's record shows the same model's numbers as the appendix
-    record = text.split("## 2.")[1].split("## 3.")[0]
+    page = text.split("# Appendix")[0]
+    assert "newly promoted by lesson 08: not yet reviewed, compared with the rule or shadowed (section 5)" in page
+    blocking = [item for item in brief.blocking_items(evidence) if item.blocking]
+    assert [item.what.split("it needs ")[1] for item in blocking[:3]] == [what for what, _ in brief._NEW_MODEL_NEEDS]
+    assert all(f"**Blocking:** {item.what}" in page for item in blocking)
+    # the first page's record shows lesson 05's champion, the model the checks were about
+    record = page.split("## 2.")[1].split("## 3.")[0]
     assert "C = 0.1 earns $12,650, $430 more than the best rule (risk points ≥ 2)" in record and "run *model C=0.1*" in record
-
 
 def test_when_the_champion_is_lesson_05s_model_the_brief_says_so(work):
     log_course_runs(("05",))
@@ -392,7 +402,7 @@ def test_a_kept_champion_with_an_agreed_margin_says_so(work):
     evidence = brief.collect_evidence()
     assert evidence.retrain["min_margin"] == 500 and evidence.retrain["decision"] != "promote"
     text = brief.render(_words(), evidence)
-    assert "did not win by more than the minimum margin of $500 agreed beforehand" in text
+    assert "against a minimum margin of $500 agreed beforehand. The champion stays; the champion alias did not move." in text
     assert "Two different models" not in text, "the champion stayed lesson 05's model"
     assert "challenger not promoted" in text.split("# Appendix")[0]
 

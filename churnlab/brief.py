@@ -513,10 +513,14 @@ _NEW_MODEL_NEEDS = (
 
 
 def _promoted(champion: dict | None) -> bool:
-    """True when the alias points at a model lesson 05 did not choose (lesson 08 moved it to a challenger)."""
+    """True when the alias points at a model lesson 05 did not choose: a retrained challenger, or another setting of C.
+
+    Lesson 08's ``ensure_champion`` registers lesson 05's champion (C = 0.1) when lesson 05's runs are missing:
+    that is the same model, not a promotion.
+    """
     if champion is None:
         return False
-    return champion["from_lesson"] != "05" or (champion["C"] is not None and champion["C"] != CHAMPION_C)
+    return champion["kind"] == "retrain" or (champion["C"] is not None and champion["C"] != CHAMPION_C)
 
 
 @course_function

@@ -604,3 +604,14 @@ def test_the_empty_folder_brief_prints_on_one_page_with_the_appendix_after(work)
 
 def test_the_complete_brief_prints_on_one_page_with_the_appendix_after(complete_store):
     _assert_one_page_and_an_appendix(_printed_pages(complete_store["files"].html))
+
+
+def test_lesson_05s_champion_registered_by_lesson_08_is_not_a_promotion(work):
+    from churnlab import monitoring, tracking
+
+    tracking.setup()
+    assert monitoring.ensure_champion()  # lesson 05 skipped: lesson 08 registers lesson 05's champion (C = 0.1)
+    evidence = brief.collect_evidence()
+    assert evidence.champion["C"] == 0.1 and not brief._promoted(evidence.champion)
+    page = brief.render(_words(), evidence).split("# Appendix")[0]
+    assert "lesson 05's champion" in page and "newly promoted" not in page

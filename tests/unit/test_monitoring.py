@@ -427,3 +427,21 @@ def test_panel_5_circles_each_input_in_every_month_it_alerts_on_a_linear_axis(he
         assert len(circled) == (found["panel"] == "input drift").sum()
     finally:
         plt.close(figure)
+
+
+def test_simulate_once_keeps_the_year_in_the_work_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path))
+    arguments = dict(months=2, seed=3, customers=300, policy=world.ab_test({"model": "model", "hold-out": "none"}, split=(90, 10)))
+    first = monitoring.simulate_once(**arguments)
+    kept = list((tmp_path / monitoring.kept.KEPT_FOLDER).glob("simulation-*.pickle"))
+    assert len(kept) == 1
+    again = monitoring.simulate_once(**arguments)
+    assert again is not first and again.customers.equals(first.customers) and again.outcomes.equals(first.outcomes)
+    assert world.simulate(**arguments).predictions.equals(again.predictions)  # exactly world.simulate's year
+    kept[0].write_bytes(b"cut short")  # a broken file is simulated again, not read
+    assert monitoring.simulate_once(**arguments).truth_by_customer.equals(first.truth_by_customer)
+    monitoring.simulate_once(**{**arguments, "seed": 4})
+    assert len(list((tmp_path / monitoring.kept.KEPT_FOLDER).glob("*.pickle"))) == 2  # other arguments, another file
+    model = world.course_model()
+    monitoring.simulate_once(**arguments, new_model=model, new_model_from=2)  # a model cannot be named: not kept
+    assert len(list((tmp_path / monitoring.kept.KEPT_FOLDER).glob("*.pickle"))) == 2

@@ -26,6 +26,8 @@ This module holds what a team would build once and read every month:
   ``champion``: a winner goes to a shadow test first), and the readers
   ``latest_monitoring_plan`` and ``latest_retrain`` (for lesson 09's brief).
 
+``simulate_once`` is ``world.simulate`` kept in the work folder: a re-run reads the same year back.
+
 Everything here reads the **logs** of a simulation (``customers``, ``predictions``,
 ``contacts``, ``outcomes``, ``assignments``), never its truth: what a team could compute.
 Realised precision is read on a **hold-out** arm (customers the model scores but nobody
@@ -53,6 +55,7 @@ from churnlab.monitoring.health import (  # noqa: F401
     health_table,
     what_to_watch,
 )
+from churnlab.monitoring.kept import simulate_once
 from churnlab.monitoring.page import (  # noqa: F401
     HEALTH_PAGE_FILE,
     write_health_page,
@@ -98,6 +101,7 @@ __all__ = [
     "psi_by_month",
     "psi_verdict",
     "repair_total_charges",
+    "simulate_once",
     "split_by_seat",
     "split_by_time",
     "sql",

@@ -106,8 +106,9 @@ def expected_precision(churn_scores, threshold: float = 1 / 6) -> float:
 
 def _holdout(simulation, holdout_arm: str) -> np.ndarray:
     arms = simulation.assignments["arm"]
-    if holdout_arm not in set(arms):
-        found = ", ".join(repr(a) for a in sorted(set(arms)))
+    names = set(pd.unique(arms))
+    if holdout_arm not in names:
+        found = ", ".join(repr(a) for a in sorted(names))
         raise CourseError(f"The simulation has no arm {holdout_arm!r} (its arms: {found}). Realised precision is read on a "
                           "hold-out that nobody contacts: simulate with policy=world.ab_test({'model': 'model', "
                           "'hold-out': 'none'}, split=(90, 10)).")

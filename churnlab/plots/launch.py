@@ -105,7 +105,7 @@ def _model_panels(axes, table, months, reference, base, limits, by_panel, top_in
         circled = circled or bool(alert_months)
     ax.axhline(psi_bands[0], color=NEUTRAL_COLOUR, linestyle=":", linewidth=1, label="0.10: moderate")
     ax.axhline(limits.psi, color="black", linestyle="--", linewidth=1, label=f"alert: {limits.psi:g}")
-    ax.set_ylim(0, max(0.5, float(np.nanmax(worst.to_numpy(dtype=float), initial=0.0)) * 1.25))
+    ax.set_ylim(0, max(0.5, float(np.nanmax(worst.to_numpy(dtype=float), initial=0.0)) * 1.7))  # room for the legend above the lines
     label(ax, f"5. Input drift: PSI against month {reference}", MONTH_AXIS_LABEL, "PSI (0 = no change; empty values left out)")
 
 
@@ -158,6 +158,8 @@ def model_health(table: pd.DataFrame, thresholds=None):
     reference = int(table.attrs.get("reference_month", months.min()))
     base = table.loc[reference]
     figure, grid = plt.subplots(4, 2, figsize=(11, 13), layout="constrained")
+    figure.churnlab_drawn = False  # once drawn (the notebook shows it), the health page reuses its layout
+    figure.canvas.mpl_connect("draw_event", lambda _event: setattr(figure, "churnlab_drawn", True))
     axes = grid.ravel()
     shared = (months, reference, base, limits, by_panel)
     _business_panels(axes, table, *shared)

@@ -293,6 +293,7 @@ def _read_ab_test(experiment_name: str) -> dict | None:
                      srm_p_value=record.result.get("srm_p_value"), decision=record.decision,
                      data=record.result_params.get("data", ""),
                      customers=(record.result.get("customers_treatment"), record.result.get("customers_control")),
+                     churn=(record.result.get("churn_treatment"), record.result.get("churn_control")), contacts=None,
                      comparison=record.result_params.get("decision_comparison", ""), source="runs")
     return found
 
@@ -400,8 +401,9 @@ def collect_evidence(experiment_name: str | None = None) -> Evidence:
 
 # --- lesson 07's test, replayed where its runs are missing ---------------------------------------------------------
 
-# Lesson 07's test: the same arms, split, months, seed and label date (notebooks/07_testing_in_production.ipynb, section 4).
-LESSON_07_TEST = {"arms": {"model": "model", "rule": "rule", "hold-out": "none"}, "split": (45, 45, 10), "months": 3,
+# Lesson 07's test: the same arms, split, months, seed and label date (notebooks/07_testing_in_production.ipynb, section 4;
+# churnlab.exercises.lesson07.LESSON_SPLIT and lesson_test(), which this layer may not import).
+LESSON_07_TEST = {"arms": {"model": "model", "rule": "rule", "hold-out": "none"}, "split": (40, 40, 20), "months": 3,
                   "seed": 7, "labels_as_of": "2027-06-01"}
 
 
@@ -420,6 +422,8 @@ def _replayed_test() -> dict:
             "decision": "", "result_run_name": "", "srm_p_value": None,
             "customers": tuple(int(n) for n in decision.customers), "effect": decision.effect, "effect_low": decision.low,
             "effect_high": decision.high, "p_value": decision.p_value, "dollars_per_customer": decision.dollars_per_customer,
+            "churn": tuple(float(rate) for rate in decision.churn_rate),
+            "contacts": tuple(float(rate) for rate in decision.contacts_per_customer),
             "dollars_low": low, "dollars_high": high, "comparison": "model vs rule, customers whose lists disagree",
             "campaign_customers": tuple(int(n) for n in campaign.customers),
             "campaign_dollars_per_customer": campaign.dollars_per_customer, "campaign_dollars_low": campaign_low,
@@ -431,8 +435,8 @@ def course_ab_test() -> dict:
     """Lesson 07's A/B test replayed by the course: the same design and seed, so the same simulated customers.
 
     The brief uses it where lesson 07's result is not in the runs (and labels it "computed by the course").
-    Keys: ``customers`` (model arm, rule arm) where the two call lists disagree, ``effect`` on churn within
-    ``months`` (3) with ``effect_low`` / ``effect_high``, ``dollars_per_customer`` with ``dollars_low`` /
+    Keys: ``customers`` (model arm, rule arm) where the two call lists disagree, their ``churn`` within ``months``
+    (3) and ``contacts`` per customer, the ``effect`` on churn with ``effect_low`` / ``effect_high``, ``dollars_per_customer`` with ``dollars_low`` /
     ``dollars_high`` (the champion's calls against the month-to-month rule's, per such customer), and the
     campaign against the hold-out (``campaign_...``). About two seconds the first time, then remembered.
     """
@@ -478,10 +482,17 @@ def _reconciled(evidence: Evidence, money) -> str:
         return (f"The A/B test's result is missing, so only one verdict stands: {readiness}.")
     treated, control = (int(n) if n is not None else 0 for n in test["customers"])
     months = int(test.get("months") or 3)
+    measured = f"churn within {months} months"
+    churn, contacts = test.get("churn") or (None, None), test.get("contacts") or (None, None)
+    if None not in churn:
+        measured += f" ({_percent(churn[0])} against {_percent(churn[1])}"
+        if None not in contacts:
+            measured += f", with {contacts[0]:.2f} against {contacts[1]:.2f} calls per customer"
+        measured += ")"
     return (f"Both verdicts are about the same model and both hold, because they measure different things: {readiness}; "
             f"the simulated A/B test compares it with the month-to-month rule the campaign runs today, only on the "
-            f"{treated:,} and {control:,} customers whose two call lists disagreed, on churn within {months} months turned "
-            f"into dollars, and finds {money(1000 * test['dollars_per_customer'])} per 1,000 such customers (95 % interval "
+            f"{treated:,} and {control:,} customers whose two call lists disagreed, on {measured} turned into dollars, "
+            f"and finds {money(1000 * test['dollars_per_customer'])} per 1,000 such customers (95 % interval "
             f"{money(1000 * test['dollars_low'])} to {money(1000 * test['dollars_high'])}).")
 
 

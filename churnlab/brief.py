@@ -354,6 +354,8 @@ def collect_evidence(experiment_name: str | None = None) -> Evidence:
     Reads the store MLflow points at (``tracking.setup()`` sets it), else the course's store
     (an instructor's server when ``MLFLOW_TRACKING_URI`` is set), and never creates one: with no
     store, no experiment or no runs, every section is reported missing, with the lesson to run.
+    Where lesson 07's result is missing, ``course_test`` holds lesson 07's test replayed by the
+    course (``course_ab_test()``), which the brief labels "computed by the course".
     ``experiment_name``: default the course's, ``tracking.EXPERIMENT_NAME``.
     """
     name = tracking.EXPERIMENT_NAME if experiment_name is None else validate.text(experiment_name, "experiment_name",

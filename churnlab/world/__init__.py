@@ -8,10 +8,15 @@ is **simulated**: every table carries ``attrs["simulated"] = True`` and a captio
 and the plot says "Simulated" in its title. Say so in the prose, too.
 
     from churnlab import world
-    year = world.simulate(months=12, seed=7)          # the course model live from launch
+    year = world.simulate(months=12, seed=7)          # lesson 05's champion live from launch
     print(world.caption(year))
     year.predictions.head()                           # logs: customers, predictions, contacts, outcomes, assignments
     year.truth                                        # what really happened, month by month
+    year.truth_by_customer                            # ... and customer by customer: who the offer changed
+
+``simulate``'s settings form one frozen, self-checking ``world.Scenario`` (like
+``churnlab.economics.CampaignEconomics``): ``world.simulate(**settings)`` is
+``world.run(world.Scenario(**settings))``, and ``world.simulate(scenario=...)`` takes one too.
 
 What is real and what is made up
 --------------------------------
@@ -38,45 +43,55 @@ shows it as missing (``<NA>``): at the end of a 12-month run (``labels_as_of`` =
 
 The customer base
 -----------------
-``customers`` seats (7,000 by default), each holding one customer at a time. Each seat
-keeps the profile of one real customer (drawn without replacement from the 7,043). When
-a customer leaves, a new customer with the same profile takes the seat on the 1st of the
-next month (``tenure`` 1, ``total_charges`` = one month's bill): the market does not change
-unless a knob says so, and the base stays at exactly 7,000. Each month, a customer who
-stays gains a month of ``tenure`` (which stops at 72, the data's maximum, as the source
-seems to cap it) and a bill of ``total_charges``. So the same customer appears, and is
-scored, month after month until they leave; new customers get new ids.
+``customers`` seats (7,000 by default), each holding one customer at a time. When a
+customer leaves, a **newcomer** takes the seat on the 1st of the next month: the profile
+of a real customer with at most 3 months of tenure (``NEW_CUSTOMER_MAX_TENURE``), drawn
+at random, with their contract, services and charges (so 96 % of newcomers are on
+month-to-month contracts, as the real new customers are), at ``tenure`` 1 and
+``total_charges`` = one month's bill. The base stays at exactly 7,000. Each month, a
+customer who stays gains a month of ``tenure`` (the table shows at most 72, the data's
+maximum) and a bill of ``total_charges``. The same customer appears, and is scored,
+month after month until they leave; new customers get new ids.
 
-Before launch the world runs for 48 months (``BURN_IN_MONTHS``) with **business as usual:
-the month-to-month rule's campaign** (same review schedule and offer as below), so that
-launch day's tenures are those this process keeps stable, and offers made just before
-launch still protect some customers in January and February. With a campaign live (the
-rule or the model) and no knob, the inputs hardly move over a year: the population
-stability index (PSI) of ``tenure``, ``monthly_charges``, ``total_charges`` and the score
-between month 1 and month 12 stays below 0.02. With ``policy="none"`` the base gets a
-little younger over the year (more customers leave: tenure PSI about 0.05).
-
-Launch day differs from the real file in one way: it holds more recent customers. The
-truth's 3-month churn without any offer is about 31 % (real file: 26.5 %), about 56 %
-of customers score at or above 1/6 (test set: 53 %), and the course model's ROC-AUC on a
-simulated month is 0.85–0.87 (test set: 0.84).
+Before launch the world runs for 240 months (``BURN_IN_MONTHS``) of **business as usual:
+the month-to-month rule's campaign** (same review schedule and offer as below), from the
+real customers. Launch day is therefore the state this process keeps, not the real file:
+its customers are younger (median tenure 7 months; real file 29) and more of them are on
+month-to-month contracts (80 %; real 55 %), because the real snapshot is not a steady
+state (its new month-to-month customers leave too fast to grow into its many long-tenure
+ones). The burn-in has its own seed (``BURN_IN_SEED``): launch day is the same company for
+every ``seed``, played once per session; the seed decides everything from launch on.
+With a campaign live (the rule or the model) and no knob, the year is steady: the share
+who leave within the horizon stays within about a point and a half (about 30 % with the
+champion's campaign, 36 % without offers), and the population stability index (PSI) of ``tenure``,
+the charges and the score between month 1 and month 12 stays below 0.05 (tenure: 0.002).
+So in lesson 08 a drift alert means something changed. About 990 customers (14 %) leave
+each month: a high-churn company.
 
 The truth: who leaves
 ---------------------
-The truth is a logistic regression of the course model's shape
-(``churnlab.model.make_churn_model()``: the same 19 inputs, gender excluded) fitted on
-**all 7,043 real customers**. It reads the real label as "leaves within the horizon"
-and gives each customer ``p``, their probability of leaving within the horizon without
-an offer. Its weights are frozen in this module (``truth_weights()``; a unit test checks
-them against a fresh fit), so the truth does not depend on the installed scikit-learn.
-Customers persist, so ``p`` becomes a **monthly hazard** ``h = 1 - (1 - p) ** (1 / 3)``
-(the chance of leaving this month that compounds to ``p`` over 3 months), recomputed
-every month from the customer's current tenure and total charges (the hazard tops out at
-0.95). ``truth_by_customer["true_churn_probability"]`` is the exact chance of leaving
-within the horizon without an offer, with the knobs. Because the course model learned
-from the same real customers, its scores mean on a simulated month what they mean on the
-test set: ``calibration_table(year)`` shows it (flagged customers' mean score 0.53 against
-0.52 who leave without an offer, on a month without campaign).
+The truth is **not** the course's model: it is a gradient-boosted tree model (every
+input, gender included, with interactions) fitted once on all 7,043 real customers, plus
+an **unobserved factor** per customer (``UNOBSERVED_SD`` = 1.2 on the log-odds, what no
+data set records). The tree's chances are frozen per real customer and tenure
+(``truth.py``, ``truth_lookup.npz``, rewritten by ``tools/freeze_world_truth.py``), so the
+truth does not depend on the installed scikit-learn or pandas. The real label is read as
+"leaves within 3 months"; the monthly chance of leaving compounds to it, averaged over the
+factor. The factor **evolves**: each month it is 0.95 × last month's plus fresh noise
+(``UNOBSERVED_PERSISTENCE``; a newcomer starts from a fresh draw), so customers who stay
+are those whose factor is low, but not for ever. A calibration shift per contract and
+tenure band (frozen with the table) makes launch day churn as the real customers did:
+contract by contract and tenure band by tenure band, the truth's chance of leaving within
+3 months lies in the real rate's 95 % interval or within a point of it (two-year contracts:
+4.6 % against 2.8 % [2.1 %, 3.7 %]; the first 6 months of tenure: 49.7 % against 52.9 %
+[50.4 %, 55.5 %]): no steady base matches the snapshot everywhere.
+
+So the champion is an imperfect estimate of the truth, as a company's model is: on a
+simulated month without campaign its ROC-AUC is about 0.78 against the truth's own 0.89,
+its scores correlate 0.73 with the true chances, and it under-estimates this younger
+base's churn (mean score 0.28 against 0.36). ``truth_by_customer["true_churn_probability"]``
+is each customer's exact chance of leaving within the horizon without an offer, factor
+and knobs included; ``truth_probability(customers)`` is the tree's chance alone.
 
 The knobs: each off by default, each from month ``…_from`` (default 1)
 ---------------------------------------------------------------------
@@ -84,26 +99,23 @@ The knobs: each off by default, each from month ``…_from`` (default 1)
   month-to-month contracts (profiles of the real customers with a month-to-month contract
   and at most 6 months of tenure), in new seats: the base grows and gets younger. The
   churn process does not change; the base churns more because it holds more new
-  month-to-month customers, and the model stays calibrated.
+  month-to-month customers.
 - ``price_rise=0.10``: monthly charges of every customer go up 10 % (to the cent) from that
-  month; total charges then grow faster. The truth: every customer's monthly hazard is
-  multiplied by ``1 + PRICE_SENSITIVITY × price_rise`` (2 × 10 % → ×1.20), a made-up but
-  plausible price sensitivity. The truth's own weights on charges are *not* used for this:
-  they are associations, not causes. The course model's weight on monthly charges is
-  negative (customers who pay more have more services and leave less), so its scores go
-  *down* after a price rise while churn goes up.
+  month; total charges then grow faster. The truth: every customer's monthly chance of
+  leaving for the usual reasons is multiplied by ``1 + PRICE_SENSITIVITY × price_rise``
+  (2 × 10 % → ×1.20), a made-up but plausible price sensitivity. The champion's weight on
+  monthly charges is small and positive, so its scores barely move (up by under a point)
+  while churn jumps.
 - ``fiber_competitor=0.5``: a **behaviour change**. A competitor targets fibre customers
-  (``internet_service == "Fiber optic"``): their monthly hazard is multiplied by 1.5. The
-  inputs do not move (in its first month the customer table is identical; later, more
-  fibre seats hold new customers, so their tenures are a little lower); the outcome does.
-  The model's scores stay where they were, so the label-free estimate (mean score of
-  flagged customers) misses it.
+  (``internet_service == "Fiber optic"``): their monthly chance of leaving is multiplied by
+  1.5. The inputs do not move (in its first month the customer table is identical); the
+  outcome does. The model's scores stay where they were. The offer does not save a
+  customer who leaves for the competitor's fibre (``leaves_for_competitor``).
 - ``data_bug=0.2``: a **data bug**. Each month, 20 % of customers (drawn anew each month)
   have ``data_bug_column`` (``"total_charges"`` by default, or ``"monthly_charges"``) arrive
   empty (NaN) in the customer table and the model's input. Customers behave as before. The
-  model fills an empty number with 0 (see ``make_churn_model``): an empty total charges
-  *lowers* the score (about −0.02 on average; "long tenure, nothing billed" reads as
-  loyal), an empty monthly charges *raises* it (about +0.20 on average).
+  model fills an empty number with 0 (see ``make_churn_model``): the champion's weights on
+  both charges are positive, so an empty value *lowers* the score.
 
 Several knobs can be on at once. ``year.incidents`` lists those that are on, what moves
 in the data and what moves in the truth.
@@ -111,25 +123,42 @@ in the data and what moves in the truth.
 Policies, reviews and the offer
 -------------------------------
 Customers come up for a **retention review** once every 3 months (the horizon): on launch
-day a third of the base is due in each of months 1, 2 and 3, and every new customer is
-due in their first month, then every 3 months (``assignments["up_for_review"]``). The
+day about a third of the base is due in each of months 1, 2 and 3, and every new customer
+is due in their first month, then every 3 months (``assignments["up_for_review"]``). The
 ``policy`` decides whom of the customers up for review to contact: ``"none"``; ``"rule"``
 (every month-to-month customer, ``churnlab.rules.month_to_month``); ``"model"`` (score at
 or above ``contact_by_model(threshold)``, by default the break-even 1/6 of the course
 economics); ``contact_top_k(k)``; ``contact_by_rule(rule)``; or ``ab_test(arms)``:
 customers go to arms by a stable hash of their id (``bucket``), each arm with its own
-policy (a hold-out arm is ``"none"``). The model scores every customer every month
-whatever the policy: where its score decided nothing, the prediction log says ``mode =
-"shadow"`` (lesson 07's shadow month is ``policy="rule"``).
+policy (a hold-out arm is ``"none"``). The live model (default: lesson 05's champion,
+``churnlab.model.champion_model()``, C = 0.1) scores every customer every month whatever
+the policy: where its score decided nothing, the prediction log says ``mode = "shadow"``
+(lesson 07's shadow month is ``policy="rule"``).
 
-What an offer does (``economics``, by default ``CampaignEconomics()``): a contacted
-customer who would otherwise leave within the next 3 months accepts with probability
-``acceptance_rate`` (30 %) and stays for those 3 months (until their next review). So each
-month's campaign is judged on its own, exactly as in ``churnlab.economics``: a contact
-costs ``cost_per_contact`` ($10) and is worth ``acceptance × value`` ($60) when the
-customer was going to leave. ``offer_backfire=0.02`` (off by default): 2 % of contacted
-customers who would *not* have left leave that month, because the offer reminded them to
-shop around.
+What an offer does (``offers.py``; ``economics``, by default ``CampaignEconomics()``) is
+**not the same for everyone**:
+
+- A contacted customer who would leave within the horizon for the usual reasons stays
+  until their next review if they **respond**: with chance ``acceptance_rate`` (30 %) times
+  their segment's factor (``RELATIVE_RESPONSE``): month-to-month customers paying at least
+  $70 a month ×1.0 (price-sensitive), other month-to-month ×0.6, one-year ×0.3, two-year ×0.1.
+- Customers leaving for the competitor's fibre are not saved.
+- **Sleeping dogs** (``SLEEPING_DOG_SHARE``, 5 % of customers each month): a contact
+  reminds them to shop around, and a contacted sleeping dog who would have stayed leaves
+  that month with chance 50 %. ``offer_backfire=0.02`` (off by default) adds 2 % more
+  contacted customers who would have stayed and leave because of the offer.
+
+So the four kinds of customer exist (``truth_by_customer["customer_type"]``): among the
+champion's contacts in a year, about 13 % are *persuadable* (leave without the offer, stay
+with it), 41 % *sure things* (stay either way), 45 % *lost causes* (leave either way) and
+about 1 % *sleeping dogs* (stay without, leave because contacted). A high churn score is
+not the same as a customer the offer changes. Each month's campaign is judged on its own:
+a contact costs ``cost_per_contact`` ($10) and a saved customer is worth
+``value_of_saved_customer`` ($200); ``expected_profit`` uses the course's assumed 30 %
+acceptance (what lesson 03 planned with), ``realised_profit`` what really happened. On the
+default world the champion's campaign realises about $26,000 a month against the
+month-to-month rule's $23,000 (the rule contacts a third more customers), while the
+assumed 30 % acceptance ranks them the other way round.
 
 The logs (what a product team would really have)
 ------------------------------------------------
@@ -176,20 +205,32 @@ The truth (what really happened: no team ever sees it)
   ``true_effect`` (their difference: the share of the arm's customers the campaign
   really kept, what an A/B test against a hold-out estimates), and the campaign columns.
 - ``truth_by_customer``, per customer and month: ``arm``, ``true_churn_probability``,
-  ``churner``, ``churned_without_campaign``, ``churned``, ``up_for_review``, ``contacted``,
-  ``reached``, ``saved``, ``lost_to_offer``, ``input_emptied``.
+  ``churner`` (leaves within the horizon unless this month's offer keeps them: offers made
+  before still count), ``churned_without_campaign`` (with no offer at all), ``churned_if_contacted``
+  (would leave within the horizon if contacted this month, with the same luck), ``churned``
+  (what happened), ``customer_type`` (``"persuadable"``, ``"sure thing"``, ``"lost cause"`` or
+  ``"sleeping dog"``, from ``churner`` and ``churned_if_contacted``), ``true_offer_effect`` (the
+  drop in their chance of leaving within the horizon that a contact this month causes:
+  negative for a sleeping dog, 0 where the offer does not work), ``offer_segment``,
+  ``unobserved_factor``, ``leaves_for_competitor``, ``up_for_review``, ``contacted``, ``reached``
+  (contacted churners), ``saved`` (contacted persuadables), ``lost_to_offer`` (contacted
+  sleeping dogs, and the backfire), ``input_emptied``.
 - ``incidents`` (the knobs that are on) and ``settings`` (every argument and constant).
 
 Seeds and speed
 ---------------
 Every draw comes from ``numpy.random.default_rng`` seeded by (seed, stream, month, block
-of 4,096 seats), so the same seed gives identical logs on every pandas and scikit-learn
-version the course supports (scores differ only in float rounding). A change that starts
-in month m (a knob, a new model) leaves months 1 to m − 1 identical, and two policies
-meet the same luck. A year of 7,000 customers, scored by the course model, takes about
-0.4 s on the course's 2-core machine: one ``predict_proba`` per month, the rest
-vectorised. The first call of a session also loads the data and fits the course model
-(``course_model()``, cached, shared with ``churnlab.exercises``).
+of 4,096 seats), and the truth is a frozen table (no model is refitted at run time), so
+the same seed gives identical logs on every pandas and scikit-learn version the course
+supports (scores differ only in float rounding). A change that starts in month m (a knob,
+a new model) leaves months 1 to m − 1 identical, and two policies meet the same luck
+(the same customers respond, the same sleeping dogs wake). A year of 7,000 customers
+takes about 0.2 s of CPU on the course's 2-core machine: a model shaped like
+``make_churn_model`` (a logistic regression whose log-odds add up input by input) is
+scored from its own weights, worked out once per model and checked against its
+``predict_proba``; any other model is scored with ``predict_proba`` month by month. The
+first call of a session also loads the data, fits the champion (cached, shared with
+``churnlab.model``) and plays the burn-in (a few seconds).
 
 Usage in the lessons
 --------------------
@@ -206,6 +247,8 @@ Lesson 07, an A/B test of model against rule with a hold-out; a broken bucketer;
     cohort = ab.assignments.query("up_for_review").merge(ab.outcomes, on=["customer_id", "month"])
     cohort.groupby("arm")["churned"].agg(["count", "mean"])        # what the test reads
     ab.truth_by_arm.groupby("arm")["true_effect"].mean()            # what was true
+    contacted = ab.truth_by_customer.query("contacted")
+    contacted.groupby("arm")["customer_type"].value_counts(normalize=True)  # whom the offer changed
     srm = world.simulate(months=3, seed=7, policy=world.ab_test({"A": "rule", "B": "rule"}, misassigned=0.04))
     srm.assignments.query("month == 1")["arm"].value_counts()      # 50/50 planned; a chi-square test says otherwise
     aa = world.simulate(months=3, seed=7, policy=world.ab_test({"A": "rule", "B": "rule"}))
@@ -236,6 +279,7 @@ from __future__ import annotations
 # Module by module: constants (the fixed numbers), dates (calendar, seeded draws), truth (who leaves), policies
 # (who is contacted, A/B tests), scoring (the models), arguments (simulate's checks), simulation (the months),
 # tables (the logs and the truth), result (SimulatedMonths and reading it).
+from churnlab.world.arguments import Scenario  # noqa: F401
 from churnlab.world.constants import (  # noqa: F401
     ALL_CUSTOMERS,
     BURN_IN_MONTHS,
@@ -250,6 +294,15 @@ from churnlab.world.constants import (  # noqa: F401
     SCORING_FAILURE_RATE,
     SCORING_TIMEOUT_MS,
     TENURE_CAP,
+    UNOBSERVED_PERSISTENCE,
+    UNOBSERVED_SD,
+)
+from churnlab.world.offers import (  # noqa: F401
+    CUSTOMER_TYPES,
+    PRICE_SENSITIVE_CHARGES,
+    RELATIVE_RESPONSE,
+    SLEEPING_DOG_LEAVES,
+    SLEEPING_DOG_SHARE,
 )
 from churnlab.world.policies import (  # noqa: F401
     ABTest,
@@ -265,26 +318,26 @@ from churnlab.world.policies import (  # noqa: F401
 )
 from churnlab.world.result import SimulatedMonths, _checked_simulation, calibration_table, caption  # noqa: F401
 from churnlab.world.scoring import course_model  # noqa: F401
-from churnlab.world.simulation import simulate  # noqa: F401
-from churnlab.world.truth import (  # noqa: F401
-    TRUTH_CATEGORY_WEIGHTS,
-    TRUTH_INTERCEPT,
-    TRUTH_NUMBER_WEIGHTS,
-    truth_probability,
-    truth_weights,
-)
+from churnlab.world.simulation import run, simulate  # noqa: F401
+from churnlab.world.truth import truth_probability  # noqa: F401
 
 __all__ = [
     "ABTest",
     "BURN_IN_MONTHS",
+    "CUSTOMER_TYPES",
     "LAUNCH_DATE",
     "LATENCY_MEDIAN_MS",
     "PRICE_SENSITIVITY",
     "Policy",
     "SCORING_FAILURE_RATE",
     "SCORING_TIMEOUT_MS",
+    "SLEEPING_DOG_LEAVES",
+    "SLEEPING_DOG_SHARE",
+    "Scenario",
     "SimulatedMonths",
     "TENURE_CAP",
+    "UNOBSERVED_PERSISTENCE",
+    "UNOBSERVED_SD",
     "ab_test",
     "bucket",
     "calibration_table",
@@ -294,7 +347,7 @@ __all__ = [
     "contact_nobody",
     "contact_top_k",
     "course_model",
+    "run",
     "simulate",
     "truth_probability",
-    "truth_weights",
 ]

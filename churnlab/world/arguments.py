@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import datetime as _datetime
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
-from churnlab.economics import CampaignEconomics
-from churnlab.world.constants import _DATA_BUG_COLUMNS
+from churnlab.economics import DEFAULT_ECONOMICS, CampaignEconomics
+from churnlab.model import champion_model
+from churnlab.world.constants import _DATA_BUG_COLUMNS, DEFAULT_SEED
 from churnlab.world.dates import _month_start
+from churnlab.world.policies import _policy
 from churnlab.world.scoring import _checked_model
 
 # --- validating simulate's arguments ----------------------------------------------------------------------
@@ -128,3 +131,70 @@ def _checked_as_of(labels_as_of, months: int, horizon: int) -> np.datetime64:
         raise CourseError(f"labels_as_of is {as_of}, but this simulation only runs until {last_day} (months + horizon). "
                           f"Pass a date up to {last_day}, or simulate more months.")
     return as_of
+
+
+# --- the scenario: every setting of one simulated world, checked once --------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """Everything that makes one simulated world: ``simulate``'s settings, checked (see ``help(world.simulate)``).
+
+    Like ``churnlab.economics.CampaignEconomics``: making one checks every setting and raises a
+    ``CourseError`` that says what to fix; it cannot change afterwards
+    (``dataclasses.replace(scenario, seed=8)`` makes a changed copy, checked again).
+    ``world.simulate(**settings)`` is ``world.run(world.Scenario(**settings))``.
+
+    Besides the settings it holds what the checks made of them: ``plan`` (the policy or A/B test),
+    ``knobs`` (each knob's size and first month), ``models`` (version, model, columns), ``swap``
+    (first month, version, model, columns of a model that takes over, or None) and ``as_of``
+    (the day the outcome log is read).
+    """
+
+    months: int = 12
+    seed: int = DEFAULT_SEED
+    customers: int = 7000
+    policy: object = "model"
+    model: object = None
+    model_version: str = "v1"
+    new_model: object = None
+    new_model_from: int | None = None
+    new_model_version: str = "v2"
+    promotion: int = 0
+    promotion_from: int | None = None
+    price_rise: float = 0.0
+    price_rise_from: int | None = None
+    fiber_competitor: float = 0.0
+    fiber_competitor_from: int | None = None
+    data_bug: float = 0.0
+    data_bug_from: int | None = None
+    data_bug_column: str = "total_charges"
+    offer_backfire: float = 0.0
+    economics: CampaignEconomics = DEFAULT_ECONOMICS
+    horizon_months: int = 3
+    labels_as_of: object = None
+    plan: object = field(init=False, repr=False)
+    knobs: dict = field(init=False, repr=False)
+    models: tuple = field(init=False, repr=False)
+    swap: tuple | None = field(init=False, repr=False)
+    as_of: np.datetime64 = field(init=False, repr=False)
+
+    def __post_init__(self):
+        months, seed, seats, horizon = _checked_sizes(self.months, self.seed, self.customers, self.horizon_months)
+        plan = _policy(self.policy)
+        economics = _checked_economics(self.economics)
+        knobs = _checked_knobs(months, self.promotion, self.promotion_from, self.price_rise, self.price_rise_from,
+                               self.fiber_competitor, self.fiber_competitor_from, self.data_bug, self.data_bug_from,
+                               self.data_bug_column, self.offer_backfire)
+        knobs["seats"] = seats
+        model_version = validate.text(self.model_version, "model_version", example="'v1'")
+        first_model, first_columns = _checked_model(champion_model() if self.model is None else self.model, "model")
+        swap = _checked_swap(self.new_model, self.new_model_from, self.new_model_version, model_version, months)
+        as_of = _checked_as_of(self.labels_as_of, months, horizon)
+        settled = dict(months=months, seed=seed, customers=seats, horizon_months=horizon, promotion=knobs["promotion"],
+                       price_rise=knobs["price_rise"], fiber_competitor=knobs["fiber_competitor"], data_bug=knobs["data_bug"],
+                       data_bug_column=knobs["data_bug_column"], offer_backfire=knobs["offer_backfire"],
+                       economics=economics, model_version=model_version, plan=plan, knobs=knobs,
+                       models=(model_version, first_model, first_columns), swap=swap, as_of=as_of)
+        for name, value in settled.items():
+            object.__setattr__(self, name, value)

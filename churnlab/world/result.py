@@ -34,6 +34,7 @@ class SimulatedMonths:
     truth_by_customer: pd.DataFrame
     incidents: pd.DataFrame
     settings: dict
+    scenario: object = field(default=None, repr=False)  # the world.Scenario it ran
     _models: dict = field(default_factory=dict, repr=False)
 
     @property

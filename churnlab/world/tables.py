@@ -8,18 +8,23 @@ from churnlab.world.constants import (
     BURN_IN_MONTHS,
     LATENCY_MEDIAN_MS,
     LAUNCH_DATE,
+    NEW_CUSTOMER_MAX_TENURE,
     PRICE_SENSITIVITY,
     SCORING_FAILURE_RATE,
     TENURE_CAP,
+    UNOBSERVED_PERSISTENCE,
+    UNOBSERVED_SD,
 )
 from churnlab.world.dates import _as_ns, _customer_ids, _month_start, _simulated
 from churnlab.world.policies import _plan_name
 from churnlab.world.result import SimulatedMonths
+from churnlab.world import offers
 from churnlab.world.truth import _real
 
 # The fields of a month's record that stack, customer-month by customer-month, into the tables' columns.
-_STACKED = ("number", "profile", "scores", "failed", "latency", "live", "arms", "reviewed", "contacted", "reached", "saved",
-            "lost", "churner", "without_campaign", "true_probability", "emptied")
+_STACKED = ("number", "scores", "failed", "latency", "live", "arms", "reviewed", "contacted", "reached", "saved", "lost",
+            "churner", "without_campaign", "if_contacted", "customer_type", "offer_effect", "true_probability", "factor",
+            "segment", "for_competitor", "emptied")
 _TRUTH_ORDER = ["month", "calendar_month", "customers", "new_customers", "left_this_month", "model_version", "promotion",
                 "price_rise", "fiber_competitor", "data_bug", "true_churn_probability", "churn_rate",
                 "churn_rate_without_campaign", "churners", "up_for_review", "churners_up_for_review", "customers_contacted",
@@ -28,40 +33,46 @@ _TRUTH_ORDER = ["month", "calendar_month", "customers", "new_customers", "left_t
                 "inputs_emptied"]
 
 
-def _assemble(records, leavers, next_number, *, months, seed, plan, economics, horizon, as_of, caption_text, arms_policies,
-              models, swap, knobs):
+def _assemble(records, leavers, next_number, s, arms_policies, *, caption_text):
     """The ``SimulatedMonths`` of the simulated months: logs and truth, each table marked simulated with its caption."""
-    s = _stacked(records)
-    ids = _customer_ids(np.arange(next_number))[s["number"]]
-    month_start = _month_start(s["month"])
+    months, economics, horizon, as_of, models, swap = s.months, s.economics, s.horizon_months, s.as_of, s.models, s.swap
+    knobs = s.knobs
+    st = _stacked(records)
+    ids = _customer_ids(np.arange(next_number))[st["number"]]
+    month_start = _month_start(st["month"])
     policy_names = {name: policy.name(economics) for name, policy in arms_policies.items()}
-    logs = _logs(records, s, ids, month_start, policy_names)
-    outcomes, label = _outcomes(leavers, next_number, s, ids, month_start, horizon, as_of)
+    logs = _logs(records, st, ids, month_start, policy_names)
+    outcomes, label = _outcomes(leavers, next_number, st, ids, month_start, horizon, as_of)
     truth_by_customer = pd.DataFrame({
-        "customer_id": ids, "month": s["month"], "arm": s["arms"], "true_churn_probability": s["true_probability"],
-        "churner": s["churner"].astype(np.int64), "churned_without_campaign": s["without_campaign"].astype(np.int64),
-        "churned": label, "up_for_review": s["reviewed"], "contacted": s["contacted"], "reached": s["reached"],
-        "saved": s["saved"], "lost_to_offer": s["lost"], "input_emptied": s["emptied"],
+        "customer_id": ids, "month": st["month"], "arm": st["arms"], "true_churn_probability": st["true_probability"],
+        "churner": st["churner"].astype(np.int64), "churned_without_campaign": st["without_campaign"].astype(np.int64),
+        "churned_if_contacted": st["if_contacted"].astype(np.int64), "churned": label,
+        "customer_type": st["customer_type"], "true_offer_effect": st["offer_effect"],
+        "offer_segment": offers.segment(st["segment"]), "unobserved_factor": st["factor"],
+        "leaves_for_competitor": st["for_competitor"], "up_for_review": st["reviewed"], "contacted": st["contacted"],
+        "reached": st["reached"], "saved": st["saved"], "lost_to_offer": st["lost"], "input_emptied": st["emptied"],
     })
-    frame = pd.DataFrame({"month": s["month"], "arm": s["arms"], "p": s["true_probability"], "churned": label,
-                          "without": s["without_campaign"], "churner": s["churner"], "reviewed": s["reviewed"],
-                          "contacted": s["contacted"], "reached": s["reached"], "saved": s["saved"], "lost": s["lost"]})
+    frame = pd.DataFrame({"month": st["month"], "arm": st["arms"], "p": st["true_probability"], "churned": label,
+                          "without": st["without_campaign"], "churner": st["churner"], "reviewed": st["reviewed"],
+                          "contacted": st["contacted"], "reached": st["reached"], "saved": st["saved"], "lost": st["lost"]})
     truth = _truth_by_month(frame, records, knobs, months, economics)
     by_arm = _truth_by_arm(frame, economics, policy_names)
     incidents = _incidents(knobs, swap, models)
-    settings = _settings(knobs, seed=seed, months=months, plan=plan, economics=economics, horizon=horizon, as_of=as_of,
+    settings = _settings(knobs, seed=s.seed, months=months, plan=s.plan, economics=economics, horizon=horizon, as_of=as_of,
                          caption_text=caption_text, models=models, swap=swap)
     tables = dict(customers=logs["customers"], predictions=logs["predictions"], contacts=logs["contacts"],
                   outcomes=outcomes, assignments=logs["assignments"], truth=truth, truth_by_arm=by_arm,
                   truth_by_customer=truth_by_customer, incidents=incidents)
     tables = {name: _simulated(table, caption_text) for name, table in tables.items()}
     model_by_month = {m: (swap[2] if swap and m >= swap[0] else models[1]) for m in np.arange(1, months + 1)}
-    return SimulatedMonths(**tables, settings=settings, _models=model_by_month)
+    return SimulatedMonths(**tables, settings=settings, scenario=s, _models=model_by_month)
 
 
 def _stacked(records) -> dict:
     """The months' records as one array a field, customer-month by customer-month (month 1's customers first)."""
     stacked = {name: np.concatenate([r[name] for r in records]) for name in _STACKED}
+    for name in ("profile", "tenure", "monthly_charges", "total_charges"):
+        stacked[name] = np.concatenate([r["shown"][name] for r in records])
     stacked["month"] = np.concatenate([np.full(len(r["number"]), r["month"]) for r in records])
     stacked["version"] = np.concatenate([np.full(len(r["number"]), r["version"], dtype=object) for r in records])
     return stacked
@@ -69,8 +80,15 @@ def _stacked(records) -> dict:
 
 def _logs(records, s: dict, ids, month_start, policy_names: dict) -> dict:
     """The logs a team would have: customers, predictions, contacts and assignments (the outcomes: ``_outcomes``)."""
-    customers = pd.concat([r["inputs"] for r in records], ignore_index=True)
-    customers.insert(0, "source_customer_id", _real()["ids"][s["profile"]])
+    real = _real()
+    customers = real["profiles"].take(s["profile"]).reset_index(drop=True)
+    customers["tenure"] = s["tenure"]
+    customers["monthly_charges"] = s["monthly_charges"]
+    customers["total_charges"] = s["total_charges"]
+    column = records[0]["shown"]["column"]
+    if s["emptied"].any():
+        customers[column] = customers[column].where(~s["emptied"])
+    customers.insert(0, "source_customer_id", real["ids"][s["profile"]])
     customers.insert(0, "month_start", _as_ns(month_start))
     customers.insert(0, "month", s["month"])
     customers.insert(0, "customer_id", ids)
@@ -204,6 +222,9 @@ def _settings(knobs: dict, *, seed, months, plan, economics, horizon, as_of, cap
         "offer_backfire": knobs["offer_backfire"], "model_version": models[0],
         "new_model_version": swap[1] if swap else None, "new_model_from": swap[0] if swap else None,
         "price_sensitivity": PRICE_SENSITIVITY, "burn_in_months": BURN_IN_MONTHS, "tenure_cap": TENURE_CAP,
+        "unobserved_sd": UNOBSERVED_SD, "unobserved_persistence": UNOBSERVED_PERSISTENCE,
+        "newcomer_max_tenure": NEW_CUSTOMER_MAX_TENURE, "sleeping_dog_share": offers.SLEEPING_DOG_SHARE,
+        "relative_response": dict(offers.RELATIVE_RESPONSE),
         "latency_median_ms": LATENCY_MEDIAN_MS, "scoring_failure_rate": SCORING_FAILURE_RATE,
     }
 

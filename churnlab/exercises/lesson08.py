@@ -122,14 +122,14 @@ _INCIDENT_WORDS = {
 class MissedIncident(Question):
     variables = ("missed_incident",)
     hints = (
-        "Look at the lesson's precision table: in which months does the realised precision move away from the "
-        "estimate, and which incident started then without moving any input?",
+        "Look at the lesson's triage table (section 7): which incident changed customers' behaviour without moving any "
+        "input, so that no drift panel and no score could show it?",
     )
     solution_code = "missed_incident = 'competitor'"
     solution_why = (
         "The estimate is the mean score of the flagged customers, and scores are computed from the inputs. The "
-        "competitor made fibre customers leave more without changing any input, so the scores, and the estimate, "
-        "stayed put while the realised precision climbed."
+        "competitor made fibre customers leave more without changing any input, so no PSI moved, the scores and the "
+        "estimate stayed put, and only the outcomes (then the labels) showed it."
     )
 
     def grade(self, missed_incident):
@@ -137,20 +137,19 @@ class MissedIncident(Question):
                              "data bug", "one of the four incidents: 'promotion', 'price rise', 'data bug', 'competitor'")
         health = _health()
         if name == "competitor":
-            return (f"the competitor changed behaviour, not inputs: the estimate stayed near "
-                    f"{health.loc[9:10, 'estimated_precision'].mean():.0%} while the hold-out's realised precision rose to about "
-                    f"{health.loc[9:10, 'realised_precision'].mean():.0%} (months 9-10, the same customers). Only the outcomes "
-                    "(and, three months later, the labels) showed it.")
+            return (f"the competitor changed behaviour, not inputs: the PSI of internet service stayed at "
+                    f"{health['psi_internet_service'].max():.2f} and the estimate near "
+                    f"{health.loc[9:10, 'estimated_precision'].mean():.0%}, while customers leaving rose "
+                    f"{health.loc[9, 'leaving_rate'] / health.loc[8, 'leaving_rate'] - 1:.0%} in month 9 alone. "
+                    "Only the outcomes (and, three months later, the labels) showed it.")
         if name == "promotion":
-            raise Mistake("The promotion changed the customer mix, and the model stayed calibrated for the new customers: "
-                          "the estimate and the realised precision kept agreeing. Look for the incident after which they part.")
+            raise Mistake("The promotion moved inputs: the new customers changed the mix of tenure and contract (their PSI "
+                          "creeps up) and the volume panel alerts. Look for an incident that moved no input at all.")
         if name == "price rise":
-            gap = 100 * (health.loc[5:6, "realised_precision"] - health.loc[5:6, "estimated_precision"]).abs().max()
-            raise Mistake(f"After the price rise the estimate and the realised precision still agreed within {gap:.0f} points "
-                          "(months 5 and 6), and the inputs moved (monthly charges PSI): the price rise was visible the day it "
-                          "happened. Look for an incident that moved no input and opened a far larger gap.")
+            raise Mistake("The price rise moved an input the day it happened: the PSI of monthly charges jumped off the scale "
+                          "in month 5. Look for an incident that moved no input at all.")
         raise Mistake("The data bug changed the inputs (30 % of total charges empty) but not the customers' behaviour: "
-                      "data quality and PSI caught it the same day. Look for an incident that moved no input.")
+                      "data quality caught it the same day. Look for an incident that moved no input.")
 
 
 # --- q3: an SQL query -------------------------------------------------------------------------------

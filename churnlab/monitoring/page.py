@@ -75,18 +75,9 @@ ALERT_COLOUR, ALERT_BACKGROUND = "#721c24", "#f8d7da"
 def _svg(figure) -> str:
     import matplotlib
 
-    # A figure the notebook already drew is laid out: keep its layout rather than compute it again (half the time).
-    engine = figure.get_layout_engine()
-    laid_out = engine is not None and getattr(figure, "churnlab_drawn", False)  # set by plots.model_health's first draw
-    if laid_out:
-        figure.set_layout_engine("none")
-    try:
-        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "churn-lab", "svg.id": "health"}):
-            buffer = io.StringIO()
-            figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    finally:
-        if laid_out:
-            figure.set_layout_engine(engine)
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "churn-lab", "svg.id": "health"}):
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.DOTALL)  # creator and licence boilerplate
     return text[text.index("<svg"):]

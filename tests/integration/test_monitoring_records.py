@@ -39,7 +39,7 @@ def test_the_champion_is_lesson_05s_and_the_alias_never_moves_on_a_retrain(store
     from mlflow import MlflowClient
 
     from churnlab import tracking
-    from churnlab.model import CHAMPION_C, FEATURES, champion_model, make_churn_model
+    from churnlab.model import CHAMPION_C, FEATURES, champion_model
 
     assert monitoring.ensure_champion() is True
     assert monitoring.ensure_champion() is False
@@ -52,34 +52,36 @@ def test_the_champion_is_lesson_05s_and_the_alias_never_moves_on_a_retrain(store
     assert plan["alert_psi"] == 0.2 and plan["reference_month"] == 1 and plan["holdout_share"] == 0.1
     assert plan["psi_no_change_p99"] == 0.006 and plan["psi_binning"] == monitoring.PSI_BINNING and plan["psi_bins"] == 10
 
+    from sklearn.dummy import DummyClassifier
+
     rows = monitoring.labelled_rows(year, list(range(1, 11)), customers=monitoring.repair_total_charges(year.customers))
     train, test = monitoring.split_by_time(rows, test_from=9)
     champion = champion_model()
-    # a win within noise: the champion stays, nothing is registered
-    close = make_churn_model(C=CHAMPION_C).fit(train[list(FEATURES)], train["churned"])
-    table = monitoring.compare_models({"champion": champion, "challenger": close}, test)
-    margin = monitoring.profit_margin(champion, close, test)
-    assert margin["low"] < 0 < margin["high"]
-    kept = monitoring.log_retrain(table, close, train[list(FEATURES)], [9, 10], interval=margin)
-    assert kept["decision"] == "keep the champion" and not kept["alias_moved"]
-    assert kept["margin_low"] == pytest.approx(margin["low"]) and kept["months"] == "9-10"
-    latest = monitoring.latest_retrain()
-    assert latest["decision"] == "keep the champion" and latest["margin_high"] == pytest.approx(margin["high"])
+    nobody = DummyClassifier(strategy="constant", constant=0).fit(train[list(FEATURES)], train["churned"])  # contacts no one
+
+    # a tie (the champion against itself): a margin of 0 is no win, the champion stays, nothing is registered
+    table = monitoring.compare_models({"champion": champion, "challenger": champion}, test)
+    tie = monitoring.profit_margin(champion, champion, test)
+    kept = monitoring.log_retrain(table, champion, train[list(FEATURES)], [9, 10], interval=tie)
+    assert kept["decision"] == "keep the champion" and not kept["alias_moved"] and kept["margin"] == 0
+    assert kept["months"] == "9-10"
     assert client.get_model_version_by_alias(tracking.MODEL_NAME, "champion").version == first.version
 
-    # a clear loser judged against a "challenger" the champion itself: the champion wins, the alias stays
-    loser = make_churn_model(C=0.001).fit(train[list(FEATURES)].head(200), train["churned"].head(200))
-    table = monitoring.compare_models({"champion": champion, "challenger": loser}, test)
-    assert monitoring.log_retrain(table, loser, train[list(FEATURES)], [9, 10],
-                                  interval=monitoring.profit_margin(champion, loser, test))["decision"] == "keep the champion"
+    # a clear loser: the champion stays
+    table = monitoring.compare_models({"champion": champion, "challenger": nobody}, test)
+    lost = monitoring.log_retrain(table, nobody, train[list(FEATURES)], [9, 10],
+                                  interval=monitoring.profit_margin(champion, nobody, test))
+    assert lost["decision"] == "keep the champion" and lost["margin_high"] < 0
+    latest = monitoring.latest_retrain()
+    assert latest["decision"] == "keep the champion" and latest["margin_high"] == pytest.approx(lost["margin_high"])
 
-    # a clear winner (the loser as champion): registered as 'challenger' for a shadow test; 'champion' does not move
-    table = monitoring.compare_models({"champion": loser, "challenger": champion}, test)
-    interval = monitoring.profit_margin(loser, champion, test)
+    # a clear winner (against a champion that contacts no one): registered as 'challenger' for a shadow test only
+    table = monitoring.compare_models({"champion": nobody, "challenger": champion}, test)
+    interval = monitoring.profit_margin(nobody, champion, test)
     assert interval["low"] > 0
     shadow = monitoring.log_retrain(table, champion, train[list(FEATURES)], [9, 10], interval=interval)
     assert shadow["decision"] == "shadow test" and not shadow["alias_moved"]
     assert client.get_model_version_by_alias(tracking.MODEL_NAME, "champion").version == first.version
     assert client.get_model_version_by_alias(tracking.MODEL_NAME, "challenger").version != first.version
     with pytest.raises(Exception, match="same customers"):
-        monitoring.log_retrain(table, champion, train[list(FEATURES)], [9, 10], interval=margin)
+        monitoring.log_retrain(table, champion, train[list(FEATURES)], [9, 10], interval=tie)

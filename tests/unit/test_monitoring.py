@@ -155,11 +155,12 @@ def test_each_planted_incident_shows_where_the_lesson_says(health):
     assert first["share of rows with an empty input"] == 7  # data bug: a data-quality alert...
     assert health.loc[7, "psi_total_charges"] < 0.25  # ...and not a drift alert (PSI leaves empty values out)
     assert first["leaving rate vs reference (relative)"] == 5
-    assert health.loc[9, "leaving_rate"] > 1.4 * health.loc[8, "leaving_rate"]  # the competitor, the month it starts
-    assert (health["psi_internet_service"] < 0.01).all()  # the competitor moves no input
+    assert health.loc[9, "leaving_rate"] > 1.1 * health.loc[8, "leaving_rate"]  # the competitor, the month it starts
+    assert (health["psi_internet_service"] < 0.05).all()  # the competitor moves no input
+    # the label-free estimate does not move, while the realised precision (same customers) pulls away from it
     assert (health.loc[9:10, "estimated_precision"] - health.loc[5:6, "estimated_precision"].mean()).abs().max() < 0.03
-    assert (health.loc[8:10, "realised_precision"] - health.loc[8:10, "estimated_precision"]).min() > 0.1
-    assert (health.loc[2:6, "realised_precision"] - health.loc[2:6, "estimated_precision"]).abs().max() < 0.05
+    gap = health["realised_precision"] - health["estimated_precision"]
+    assert gap.loc[7:10].min() > 0.1 and gap.loc[7:10].min() > gap.loc[1:2].max() + 0.05
     assert health.loc[8:10, "holdout_flagged"].gt(300).all()
     assert not (found["panel"] == "system").any()  # no incident was planted in system health
 
@@ -183,11 +184,10 @@ def test_the_estimate_is_read_on_the_same_customers_as_the_realised_precision(ye
         assert health.loc[month, "holdout_flagged"] == rows.sum()
 
 
-def test_estimated_profit_agrees_with_the_truth_while_the_model_is_calibrated(year, health):
-    truth = year.truth_by_arm.query("arm == 'model'").set_index("month")["expected_profit"]
-    for month in (3, 4):
-        assert health.loc[month, "estimated_profit"] == pytest.approx(truth[month], rel=0.12)
-    assert health.loc[10, "estimated_profit"] < 0.8 * truth[10]  # after the competitor, the scores under-estimate
+def test_estimated_profit_falls_short_of_the_realised_profit_as_the_model_under_estimates(health):
+    # world 2's champion under-estimates who leaves, more so after the incidents: the estimate falls further short
+    shortfall = health["realised_profit"] / health["estimated_profit"] - 1
+    assert (shortfall.loc[1:10] > 0).all() and shortfall.loc[7:10].mean() > shortfall.loc[1:2].mean()
 
 
 def test_health_table_needs_a_hold_out():
@@ -337,8 +337,8 @@ def test_recall_and_calibration_of_each_cohort_match_the_hold_out_truth(year, he
         assert health.loc[month, "realised_recall"] == pytest.approx((scores[rows][churners] >= 1 / 6).mean())
         assert health.loc[month, "holdout_churn_rate"] == pytest.approx(churners.mean())
         assert health.loc[month, "holdout_mean_score"] == pytest.approx(scores[rows].mean())
-    assert abs(health.loc[3, "holdout_mean_score"] - health.loc[3, "holdout_churn_rate"]) < 0.04  # calibrated before
-    assert health.loc[10, "holdout_churn_rate"] - health.loc[10, "holdout_mean_score"] > 0.1  # not after the competitor
+    under = health["holdout_churn_rate"] - health["holdout_mean_score"]  # world 2's champion under-estimates risk...
+    assert under.loc[1] > 0.02 and under.loc[7:10].mean() > under.loc[1:2].mean() + 0.03  # ...more so after the incidents
     assert health["realised_recall"].loc[11:12].isna().all()
 
 
@@ -422,8 +422,9 @@ def test_panel_5_circles_each_input_in_every_month_it_alerts_on_a_linear_axis(he
         assert drift.get_yscale() == "linear"
         circled = {(round(x), round(y, 6)) for collection in drift.collections for x, y in collection.get_offsets()}
         found = monitoring.alerts(health)
+        from churnlab.plots.launch import PSI_AXIS_TOP as top  # a PSI past the top is drawn (and circled) on the top edge
         for row in found[found["panel"] == "input drift"].itertuples():
-            assert (row.month, round(row.value, 6)) in circled, row
+            assert (row.month, round(min(row.value, top), 6)) in circled, row
         assert len(circled) == (found["panel"] == "input drift").sum()
     finally:
         plt.close(figure)

@@ -6,6 +6,17 @@ lessons 05-08 logged (``collect_evidence()``), and says which run each number ca
 its name). ``write_brief()`` renders both with Jinja2 templates (``churnlab/templates/``)
 into a Markdown file and a self-contained HTML page in the course's work folder.
 
+The brief tells one model's story: lesson 05's champion (C = 0.1), chosen in 05, reviewed in 06,
+tested in 07, watched in 08. Its first page (``SECTIONS``) says which model ships and why, reconciles
+the readiness verdict with the A/B test in one sentence (``reconciliation()``), names the one decision
+metric, and lists what blocks a launch (``blocking_items()``: a model lesson 08 newly promoted still
+needs a fairness re-review, a comparison with the rule and a shadow month). The details go to an
+appendix (``APPENDIX``), which the HTML page prints from a new page.
+
+Where a lesson's runs are missing, the brief says so; the readiness numbers (``product``) and lesson
+07's test (``course_ab_test()``, the same design and seed replayed) are then computed by the course and
+labelled so, which is how lesson 09 runs in an empty work folder.
+
 What is read, and with what:
 
 - lesson 05: the registered model ``tracking.MODEL_NAME`` and its alias ``champion``
@@ -24,36 +35,46 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from churnlab._base import validate
+from churnlab._base.html import dollar_safe_html
 from churnlab._base.errors import CourseError
 from churnlab._base.tags import KIND_TAG, LESSON_TAG, run_tags, tags_filter
 from churnlab._base.validate import course_function
-from churnlab import fairness, monitoring, product, records, tracking
+from churnlab import abtest, fairness, monitoring, product, records, tracking, world
+from churnlab.model import CHAMPION_C
 from churnlab.monitoring.page import _THRESHOLD_WORDS
 from churnlab.product import UserStory
 from churnlab.workspace import work_dir
 
-__all__ = ["BRIEF_FILES", "BriefFiles", "BriefWords", "Evidence", "Missing", "collect_evidence", "render", "words",
-           "write_brief"]
+__all__ = ["APPENDIX", "BRIEF_FILES", "SECTIONS", "BlockingItem", "BriefFiles", "BriefWords", "Evidence", "Missing",
+           "blocking_items", "collect_evidence", "course_ab_test", "reconciliation", "render", "words", "write_brief"]
 # Packages Colab lacks that this module's functions import when they run (see churnlab.colab.notebook_needs).
 COLAB_NEEDS = ("mlflow",)
 
 BRIEF_FILES = ("product_brief.md", "product_brief.html")
 TEMPLATES = "templates"
-SECTIONS = {  # id: heading, in the brief's order
-    "problem": "1. The problem and the decision",
-    "readiness": "2. Does it need ML?",
-    "success": "3. Success: the metric tree",
-    "model": "4. The model and the rule it beat",
-    "fairness": "5. Fairness review",
-    "abtest": "6. A/B test: plan and result (simulated)",
-    "monitoring": "7. Monitoring and retraining (simulated)",
-    "stories": "8. User stories and edge cases",
-    "risks": "9. Risks, privacy and data use",
-    "sources": "10. Where the numbers come from",
+SECTIONS = {  # id: heading, in the order of the brief's one page
+    "decision": "1. The decision: which model ships",
+    "record": "2. One model, four checks",
+    "readiness": "3. Readiness and the A/B test, reconciled",
+    "success": "4. Success: one decision metric",
+    "blocking": "5. Blocking and open items",
+    "edge-cases": "6. Edge cases and fallbacks",
+    "risks": "7. Risks, privacy and data use",
 }
+APPENDIX = {  # id: heading, in the order of the appendix (printed from a new page)
+    "model": "A1. The champion and the rule it beat",
+    "tree": "A2. The metric tree",
+    "fairness": "A3. Fairness review",
+    "abtest": "A4. A/B test: plan and result (simulated)",
+    "monitoring": "A5. Monitoring and retraining (simulated)",
+    "stories": "A6. User stories in full",
+    "sources": "A7. Where the numbers come from",
+}
+DECISION_METRIC = "net retained revenue"
 COLAB_NOTE = ("In Google Colab each notebook runs on a machine of its own: runs logged by another notebook reach this one "
               "only through an instructor's shared MLflow server (MLFLOW_TRACKING_URI).")
 
@@ -131,6 +152,7 @@ class Evidence:
     monitoring: dict | None = None
     retrain: dict | None = None
     missing: tuple = field(default_factory=tuple)
+    course_test: dict | None = None  # lesson 07's test replayed by the course, where its result is not in the runs
 
     @property
     def complete(self) -> bool:
@@ -145,7 +167,7 @@ _HOW = {
           "section 6 registers the champion",
     "06": "run lesson 06 (06_fairness_and_explanations.ipynb) to the end: section 10 logs the review",
     "07": "run lesson 07 (07_testing_in_production.ipynb) to the end: section 3 logs the plan, section 4 the result",
-    "08": "run lesson 08 (08_monitoring.ipynb) to the end: section 8 logs the monitoring plan and the retraining decision",
+    "08": "run lesson 08 (08_monitoring.ipynb) to the end: it logs the monitoring plan and the retraining decision",
 }
 
 
@@ -154,7 +176,7 @@ def _missing(section: str, lesson: str, what: str) -> Missing:
 
 
 def _everything_missing(where: str) -> Evidence:
-    return Evidence(where, missing=(
+    return Evidence(where, course_test=course_ab_test(), missing=(
         _missing("model", "05", "no registered champion and no model or rule runs of lesson 05"),
         _missing("fairness", "06", "no fairness review of lesson 06"),
         _missing("abtest", "07", "no A/B test plan or result of lesson 07"),
@@ -248,6 +270,7 @@ def _read_fairness(client, experiment_name: str) -> dict | None:
                        "beyond_noise": low is not None and high is not None and (low > 0 or high < 0)})
     largest = max(groups, key=lambda g: abs(g["gap"])) if groups else None
     return {"run_name": client.get_run(review.run_id).info.run_name, "threshold": _number(review.params, "threshold"),
+            "C": _number(review.params, "C"),
             "groups": groups, "largest": largest, "largest_recall_gap": review.metrics.get("largest_recall_gap")}
 
 
@@ -256,7 +279,7 @@ def _read_ab_test(experiment_name: str) -> dict | None:
     if record is None:
         return None
     plan = record.plan
-    found = {"plan_run_name": record.plan_run_name, "result_run_name": record.result_run_name, "plan": dict(plan),
+    found = {"source": "runs", "plan_run_name": record.plan_run_name, "result_run_name": record.result_run_name, "plan": dict(plan),
              "customers_per_arm": _number(plan, "customers_per_arm"),
              "break_even_margin": _number(plan, "break_even_margin"), "hoped_for_effect": _number(plan, "hoped_for_effect"),
              "target_power": _number(plan, "target_power"),
@@ -268,7 +291,10 @@ def _read_ab_test(experiment_name: str) -> dict | None:
         found.update(effect=record.effect, effect_low=low, effect_high=high, p_value=record.p_value,
                      dollars_per_customer=dollars, dollars_low=dollars_low, dollars_high=dollars_high,
                      srm_p_value=record.result.get("srm_p_value"), decision=record.decision,
-                     data=record.result_params.get("data", ""))
+                     data=record.result_params.get("data", ""),
+                     customers=(record.result.get("customers_treatment"), record.result.get("customers_control")),
+                     churn=(record.result.get("churn_treatment"), record.result.get("churn_control")), contacts=None,
+                     comparison=record.result_params.get("decision_comparison", ""), source="runs")
     return found
 
 
@@ -293,9 +319,23 @@ def _read_monitoring(client, experiment_id: str) -> tuple[dict | None, dict | No
     if retrain is not None:
         run = _newest_run(client, experiment_id, "retrain", " and tags.`churnlab.role` = 'challenger'")
         # the minimum margin the team agreed before comparing (lesson 08's log_retrain logs it; 0 by default)
+        metrics = dict(run.data.metrics) if run else {}
+        signed = retrain.get("margin_over_champion", metrics.get("margin_over_champion"))
         retrain = {**retrain, "run_name": run.info.run_name if run else "",
-                   "min_margin": _number(dict(run.data.params), "min_margin") if run else None}
+                   "min_margin": _number(dict(run.data.params), "min_margin") if run else None,
+                   # challenger minus champion (dollars), and its 95 % interval clustered by customer when logged
+                   "signed_margin": retrain["margin"] if signed is None else float(signed),
+                   **{f"margin_{end}": _finite(retrain.get(f"margin_{end}")) for end in ("low", "high")}}
     return plan, retrain
+
+
+def _finite(value) -> float | None:
+    """A logged number, or None when it is missing or NaN (lesson 08 logs NaN for an interval it did not compute)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if value != value else value
 
 
 def _store_words(uri: str, experiment_name: str) -> str:
@@ -314,6 +354,8 @@ def collect_evidence(experiment_name: str | None = None) -> Evidence:
     Reads the store MLflow points at (``tracking.setup()`` sets it), else the course's store
     (an instructor's server when ``MLFLOW_TRACKING_URI`` is set), and never creates one: with no
     store, no experiment or no runs, every section is reported missing, with the lesson to run.
+    Where lesson 07's result is missing, ``course_test`` holds lesson 07's test replayed by the
+    course (``course_ab_test()``), which the brief labels "computed by the course".
     ``experiment_name``: default the course's, ``tracking.EXPERIMENT_NAME``.
     """
     name = tracking.EXPERIMENT_NAME if experiment_name is None else validate.text(experiment_name, "experiment_name",
@@ -355,18 +397,191 @@ def collect_evidence(experiment_name: str | None = None) -> Evidence:
         missing.append(_missing("monitoring", "08", "no monitoring plan of lesson 08"))
     elif retrain is None:
         missing.append(_missing("monitoring", "08", "no retraining decision of lesson 08"))
-    return Evidence(where, champion, comparison, fairness_review, ab_test, plan, retrain, tuple(missing))
+    course_test = None if ab_test is not None and ab_test["has_result"] else course_ab_test()
+    return Evidence(where, champion, comparison, fairness_review, ab_test, plan, retrain, tuple(missing), course_test)
+
+
+# --- lesson 07's test, replayed where its runs are missing ---------------------------------------------------------
+
+# Lesson 07's test: the same arms, split, months, seed and label date (notebooks/07_testing_in_production.ipynb, section 4;
+# churnlab.exercises.lesson07.LESSON_SPLIT and lesson_test(), which this layer may not import).
+LESSON_07_TEST = {"arms": {"model": "model", "rule": "rule", "hold-out": "none"}, "split": (40, 40, 20), "months": 3,
+                  "seed": 7, "labels_as_of": "2027-06-01"}
+
+
+@cache
+def _replayed_test() -> dict:
+    design = LESSON_07_TEST
+    test = world.ab_test(design["arms"], split=design["split"])
+    result = world.simulate(months=design["months"], seed=design["seed"], policy=test, labels_as_of=design["labels_as_of"])
+    cohort = abtest.customers_under_review(result)
+    disagree = cohort[cohort["model_picks"] != cohort["rule_picks"]]
+    decision = abtest.compare_arms(disagree, "model", "rule", trigger="lists disagree")
+    campaign = abtest.compare_arms(cohort, "model", "hold-out")
+    low, high = decision.dollars_interval
+    campaign_low, campaign_high = campaign.dollars_interval
+    return {"source": "course", "has_result": True, "data": world.caption(result), "months": design["months"],
+            "decision": "", "result_run_name": "", "srm_p_value": None,
+            "customers": tuple(int(n) for n in decision.customers), "effect": decision.effect, "effect_low": decision.low,
+            "effect_high": decision.high, "p_value": decision.p_value, "dollars_per_customer": decision.dollars_per_customer,
+            "churn": tuple(float(rate) for rate in decision.churn_rate),
+            "contacts": tuple(float(rate) for rate in decision.contacts_per_customer),
+            "dollars_low": low, "dollars_high": high, "comparison": "model vs rule, customers whose lists disagree",
+            "campaign_customers": tuple(int(n) for n in campaign.customers),
+            "campaign_dollars_per_customer": campaign.dollars_per_customer, "campaign_dollars_low": campaign_low,
+            "campaign_dollars_high": campaign_high}
+
+
+@course_function
+def course_ab_test() -> dict:
+    """Lesson 07's A/B test replayed by the course: the same design and seed, so the same simulated customers.
+
+    The brief uses it where lesson 07's result is not in the runs (and labels it "computed by the course").
+    Keys: ``customers`` (model arm, rule arm) where the two call lists disagree, their ``churn`` within ``months``
+    (3) and ``contacts`` per customer, the ``effect`` on churn with ``effect_low`` / ``effect_high``, ``dollars_per_customer`` with ``dollars_low`` /
+    ``dollars_high`` (the champion's calls against the month-to-month rule's, per such customer), and the
+    campaign against the hold-out (``campaign_...``). About two seconds the first time, then remembered.
+    """
+    return dict(_replayed_test())
+
+
+# --- the one model's story: readiness and the test reconciled; what blocks a launch --------------------------------
+
+
+def _readiness_numbers(evidence: Evidence) -> dict:
+    """The readiness comparison: from lesson 05's runs when there, else computed by the course (the same champion)."""
+    course = product.churn_campaign_numbers()
+    comparison = evidence.comparison
+    if comparison is not None and comparison["rule"] is not None:
+        return {"source": "runs", "model": comparison["model"]["run_name"], "C": comparison["model"]["C"],
+                "model_profit": comparison["model"]["expected_profit"],
+                "rule": comparison["rule"]["run_name"].removeprefix("rule: "),
+                "rule_profit": comparison["rule"]["expected_profit"], "edge": comparison["margin"],
+                "customers": course["test_customers"]}
+    return {"source": "course", "model": "the champion", "C": course["C"], "model_profit": course["model_profit"],
+            "rule": course["best_rule"], "rule_profit": course["best_rule_profit"],
+            "edge": course["model_profit"] - course["best_rule_profit"], "customers": course["test_customers"]}
+
+
+def _test_numbers(evidence: Evidence) -> dict | None:
+    test = evidence.ab_test
+    if test is not None and test["has_result"] and test.get("dollars_per_customer") is not None:
+        return test
+    return evidence.course_test
+
+
+def _plain_amount(amount: float) -> str:
+    return f"{'−' if amount < 0 else ''}${abs(amount):,.0f}"
+
+
+def _reconciled(evidence: Evidence, money) -> str:
+    ready, test = _readiness_numbers(evidence), _test_numbers(evidence)
+    per_1000 = 1000 * ready["edge"] / ready["customers"]
+    readiness = (f"the readiness check compares the champion's expected profit with the best rule's ({ready['rule']}) on "
+                 f"the {ready['customers']:,} real test customers, whose label is leaving within one month, and finds "
+                 f"an edge of {money(ready['edge'])}, or {money(per_1000)} per 1,000 customers")
+    if test is None:
+        return (f"The A/B test's result is missing, so only one verdict stands: {readiness}.")
+    treated, control = (int(n) if n is not None else 0 for n in test["customers"])
+    months = int(test.get("months") or 3)
+    measured = f"churn within {months} months"
+    churn, contacts = test.get("churn") or (None, None), test.get("contacts") or (None, None)
+    if None not in churn:
+        measured += f" ({_percent(churn[0])} against {_percent(churn[1])}"
+        if None not in contacts:
+            measured += f", with {contacts[0]:.2f} against {contacts[1]:.2f} calls per customer"
+        measured += ")"
+    return (f"Both verdicts are about the same model and both hold, because they measure different things: {readiness}; "
+            f"the simulated A/B test compares it with the month-to-month rule the campaign runs today, only on the "
+            f"{treated:,} and {control:,} customers whose two call lists disagreed, on {measured} turned into dollars, "
+            f"and finds {money(1000 * test['dollars_per_customer'])} per 1,000 such customers (95 % interval "
+            f"{money(1000 * test['dollars_low'])} to {money(1000 * test['dollars_high'])}).")
+
+
+@course_function
+def reconciliation(evidence=None) -> str:
+    """The one sentence that reconciles the readiness verdict with the A/B test: what each measured, on whom, how long.
+
+    ``evidence``: from ``collect_evidence()`` (read now if left out). Amounts are written with ``$``: print it.
+    """
+    return _reconciled(_checked_evidence(evidence), _plain_amount)
+
+
+@dataclass(frozen=True)
+class BlockingItem:
+    """One item of the brief's "blocking and open items": what, why, and whether it blocks the launch."""
+
+    what: str
+    why: str
+    blocking: bool
+
+
+_NEW_MODEL_NEEDS = (
+    ("a fairness re-review (lesson 06)", "the review's gaps were measured on another model's scores"),
+    ("a comparison with the rule on the same customers, in dollars (lessons 04-05)",
+     "a challenger beaten by the month-to-month rule should not replace it"),
+    ("a shadow month, then an A/B test against the champion (lesson 07)",
+     "a win on past months is not yet a win on next month's customers"),
+)
+
+
+def _promoted(champion: dict | None) -> bool:
+    """True when the alias points at a model lesson 05 did not choose: a retrained challenger, or another setting of C.
+
+    Lesson 08's ``ensure_champion`` registers lesson 05's champion (C = 0.1) when lesson 05's runs are missing:
+    that is the same model, not a promotion.
+    """
+    if champion is None:
+        return False
+    return champion["kind"] == "retrain" or (champion["C"] is not None and champion["C"] != CHAMPION_C)
+
+
+@course_function
+def blocking_items(evidence=None) -> list[BlockingItem]:
+    """What still blocks the launch, and what stays open, read from the evidence (``collect_evidence()``)."""
+    evidence = _checked_evidence(evidence)
+    items = []
+    champion, review, retrain = evidence.champion, evidence.fairness, evidence.retrain
+    if _promoted(champion):
+        for what, why in _NEW_MODEL_NEEDS:
+            items.append(BlockingItem(f"The live champion (version {champion['version']}, from lesson "
+                                      f"{champion['from_lesson']}) was newly promoted: it needs {what}", why, True))
+    else:
+        if retrain is None:
+            kept = "no challenger has been promoted"
+        elif retrain["decision"] == "shadow test":
+            kept = "lesson 08's challenger won offline and waits for a shadow test; the champion stays"
+        else:
+            kept = "lesson 08's challenger was not promoted"
+        needs = "; ".join(what for what, _ in _NEW_MODEL_NEEDS)
+        items.append(BlockingItem(f"Any model that replaces the champion first needs {needs}", f"{kept}; these are the "
+                                  "checks the champion passed", True))
+    if review is not None and review.get("C") is not None and review["C"] != CHAMPION_C:
+        items.append(BlockingItem(f"The fairness review covered a model with C = {review['C']:g}, not the champion "
+                                  f"(C = {CHAMPION_C:g}): review the champion", "its gaps may differ", True))
+    if review is not None and review["largest"] is not None and review["largest"]["beyond_noise"]:
+        largest = review["largest"]
+        items.append(BlockingItem(f"Recall gap for customers {largest['members']}: {_points(largest['gap'])}, beyond "
+                                  "noise", "the health page must report it every month (a user story's acceptance "
+                                  "criterion)", False))
+    test = evidence.ab_test
+    if test is not None and test["power"] is not None and test["target_power"] is not None and test["power"] < test["target_power"]:
+        items.append(BlockingItem(f"The switch test had {_percent(test['power'], 0)} power", "keep the hold-out and "
+                                  "the shadow scores on, and read the test again", False))
+    for item in evidence.missing:
+        items.append(BlockingItem(f"Missing: {item.what}", f"run lesson {item.lesson}", False))
+    return items
 
 
 # --- rendering -----------------------------------------------------------------------------------------------------
 
-_AMOUNT = re.compile(r"(?<!\\)\$(?=\s?[\d.,]*\d)(\s?[\d.,]*\d[kKmM]?)")
-
-
 def _notebook_text(text: str) -> str:
-    """Learner text made safe for JupyterLab's Markdown, which typesets $...$ as maths even around amounts."""
-    text = _AMOUNT.sub(lambda match: f"<span>\\${match.group(1)}</span>", str(text))
-    return re.sub(r"(?<![\\>])\$", r"\\$", text)
+    """Learner text for JupyterLab's Markdown output, which typesets $...$ as maths: amounts in words ("20 dollars").
+
+    The course's HTML outputs do the same (``churnlab._base.html.dollar_safe_html``): no ``$`` is left to pair,
+    and no backslash shows where MathJax does not run.
+    """
+    return dollar_safe_html(str(text).replace("\\$", "$"))
 
 
 def _plain_text(text: str) -> str:
@@ -383,6 +598,11 @@ def _dollars(amount: float | None) -> str:
         return "not logged"
     sign = "−" if amount < 0 else ""
     return f"{sign}${abs(amount):,.0f}"
+
+
+def _dollars_in_words(amount: float | None) -> str:
+    """An amount for the notebook's Markdown output: "12,650 dollars", "−430 dollars" (no $ for MathJax to pair)."""
+    return "not logged" if amount is None else dollar_safe_html(_dollars(amount))
 
 
 def _plain_dollars(amount: float | None) -> str:
@@ -415,11 +635,8 @@ def _environment(kind: str):
 
     environment = Environment(loader=PackageLoader("churnlab", TEMPLATES), autoescape=kind == "html",
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    if kind == "notebook":  # JupyterLab pairs any two $ as maths: each amount escaped, in its own <span>
-        from markupsafe import Markup  # Jinja2's own dependency
-
-        environment.filters["dollars"] = lambda amount: Markup("<span>" + _dollars(amount).replace("$", "\\$") + "</span>"
-                                                               if amount is not None else _dollars(amount))
+    if kind == "notebook":  # JupyterLab pairs any two $ as maths: amounts in words, as the course's HTML tables
+        environment.filters["dollars"] = _dollars_in_words
         environment.filters["text"] = _notebook_text
     elif kind == "markdown":  # the file: plain Markdown, to paste into a wiki, a pull request, Slack or an e-mail
         environment.filters["dollars"] = _plain_dollars
@@ -431,7 +648,10 @@ def _environment(kind: str):
     return environment
 
 
-def _context(brief_words: BriefWords, evidence: Evidence) -> dict:
+_MONEY = {"notebook": _dollars_in_words, "markdown": _plain_dollars, "html": _dollars}
+
+
+def _context(brief_words: BriefWords, evidence: Evidence, kind: str) -> dict:
     stories = brief_words.stories or tuple(product.example_stories())
     course = product.churn_campaign_numbers()  # computed from the course data: shown only where lesson 05's runs are missing
     course["edge"] = course["model_profit"] - course["best_rule_profit"]
@@ -443,7 +663,16 @@ def _context(brief_words: BriefWords, evidence: Evidence) -> dict:
         "stories": [{"story": story, "sentence": story.sentence(), "gaps": product.story_gaps(story)} for story in stories],
         "evidence": evidence,
         "sections": SECTIONS,
-        "missing": {section: evidence.missing_for(section) for section in SECTIONS},
+        "appendix": APPENDIX,
+        "readiness": _readiness_numbers(evidence),
+        "test": _test_numbers(evidence),
+        "reconciliation": _reconciled(evidence, _MONEY[kind]),
+        "blocking": blocking_items(evidence),
+        "promoted": _promoted(evidence.champion),
+        "champion_c": CHAMPION_C,
+        "decision_metric": DECISION_METRIC,
+        "guardrails": product.metric_tree().query("role == 'guardrail'").index.tolist(),
+        "missing": {section: evidence.missing_for(section) for section in APPENDIX},
         "tree": product.metric_tree().reset_index().to_dict("records"),
         "colab_note": COLAB_NOTE,
     }
@@ -460,7 +689,7 @@ def render(brief_words, evidence=None, kind: str = "markdown") -> str:
     evidence = _checked_evidence(evidence)
     kind = validate.one_of(kind, "kind", ("markdown", "html", "notebook"))
     template = "product_brief.html.j2" if kind == "html" else "product_brief.md.j2"
-    return _environment(kind).get_template(template).render(**_context(brief_words, evidence))
+    return _environment(kind).get_template(template).render(**_context(brief_words, evidence, kind))
 
 
 def _checked_words(brief_words) -> BriefWords:
@@ -488,17 +717,22 @@ class BriefFiles:
 
 
 @course_function
-def write_brief(brief_words, evidence=None) -> BriefFiles:
-    """Write the brief to the course's work folder as ``product_brief.md`` and ``product_brief.html``.
+def write_brief(brief_words, evidence=None, name: str = "product_brief") -> BriefFiles:
+    """Write the brief to the course's work folder as ``NAME.md`` and ``NAME.html`` (``product_brief`` unless named).
 
     The HTML page is self-contained (no script, nothing loaded from the network): open it by
-    double-clicking, or send it. Print the paths with ``churnlab.workspace.shown_path``.
-    Re-running overwrites both files; nothing is logged in MLflow.
+    double-clicking, print it (the brief fills one page, the appendix follows on the next), or send it.
+    Print the paths with ``churnlab.workspace.shown_path``. Re-running overwrites both files; nothing is
+    logged in MLflow. ``name``: another file name, such as an exercise's, keeps the lesson's brief.
     """
     brief_words = _checked_words(brief_words)
     evidence = _checked_evidence(evidence)
+    name = validate.text(name, "name", example="'my_brief'")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or name.lower().endswith((".md", ".html")):
+        raise CourseError(f"name should be a plain file name without folder or ending, like 'my_brief', not {name!r}: "
+                          "the brief adds .md and .html.")
     folder = work_dir()
-    markdown_path, html_path = (folder / name for name in BRIEF_FILES)
+    markdown_path, html_path = folder / f"{name}.md", folder / f"{name}.html"
     markdown_path.write_text(render(brief_words, evidence, "markdown"), encoding="utf-8")
     html_path.write_text(render(brief_words, evidence, "html"), encoding="utf-8")
     return BriefFiles(markdown_path, html_path)

@@ -5,8 +5,8 @@ The frameworks a PM takes to work, as tables a notebook shows and a brief quotes
 - ``READINESS_CRITERIA`` and ``readiness_questions()``: six questions that decide whether a
   problem needs ML at all (after Google's Rules of Machine Learning, #1: don't be afraid to
   launch without ML); ``churn_readiness()`` answers them for the churn campaign with the
-  course's own numbers (the course model against lesson 04's rules on the real test
-  customers); ``readiness_examples()`` answers them for three other features PMs meet, where
+  course's own numbers (lesson 05's champion, C = 0.1, against lesson 04's rules on the real
+  test customers); ``readiness_examples()`` answers them for three other features PMs meet, where
   the answer is not always "yes".
 - ``metric_tree()``: the business goal, the product metrics and the model metrics under it;
   which is the decision metric, which are guardrails, which are leading or lagging, and which
@@ -35,13 +35,14 @@ from churnlab._base.validate import course_function
 from churnlab.data import load_churn
 from churnlab.economics import DEFAULT_ECONOMICS, dollars, expected_campaign_profit
 from churnlab.model import (  # fitted once per session, shared with the checks
-    course_model,
+    CHAMPION_C,
+    champion_model,
     course_split,
 )
 
 __all__ = [
     "EDGE_CASES", "READINESS_CRITERIA", "DollarSafeTable", "UserStory", "churn_campaign_numbers", "churn_readiness", "edge_cases",
-    "example_stories", "lifecycle", "metric_tree", "questions_for_engineers", "readiness_examples", "readiness_questions", "story_gaps", "user_story",
+    "example_stories", "lifecycle", "metric_tree", "named_edge_case", "questions_for_engineers", "readiness_examples", "readiness_questions", "story_gaps", "user_story",
 ]
 
 # --- tables a notebook shows ------------------------------------------------------------------------------------
@@ -102,11 +103,11 @@ def readiness_questions() -> pd.DataFrame:
 
 @cache
 def _churn_facts() -> dict:
-    """The churn campaign's readiness numbers: real customers, the course model against lesson 04's rules."""
+    """The churn campaign's readiness numbers: real customers, lesson 05's champion against lesson 04's rules."""
     customers = load_churn()
     split = course_split()
     threshold = DEFAULT_ECONOMICS.break_even_probability
-    scores = course_model(1.0).predict_proba(split.X_test)[:, 1]
+    scores = champion_model().predict_proba(split.X_test)[:, 1]
     contacted = scores >= threshold
     rule_profits = {
         "month-to-month": expected_campaign_profit(split.y_test, rules.month_to_month(split.X_test) == 1),
@@ -120,6 +121,7 @@ def _churn_facts() -> dict:
         "churners": int((customers["churn"] == "Yes").sum()),
         "empty_charges": int(customers["total_charges"].isna().sum()),
         "test_customers": len(split.X_test),
+        "C": CHAMPION_C,
         "threshold": threshold,
         "contacted": int(contacted.sum()),
         "model_profit": float(expected_campaign_profit(split.y_test, contacted)),
@@ -133,8 +135,8 @@ def _churn_facts() -> dict:
 def churn_campaign_numbers() -> dict:
     """The numbers behind ``churn_readiness()``: customers, churners, the model's and the rules' expected profit.
 
-    Keys: ``customers``, ``churners``, ``empty_charges``, ``test_customers``, ``threshold``,
-    ``contacted`` (by the model at that threshold), ``model_profit``, ``best_rule``,
+    Keys: ``customers``, ``churners``, ``empty_charges``, ``test_customers``, ``C`` (the champion's
+    setting, lesson 05's 0.1), ``threshold``, ``contacted`` (by the champion at that threshold), ``model_profit``, ``best_rule``,
     ``best_rule_profit`` and ``rule_profits`` (dollars, on the real test customers).
     """
     facts = dict(_churn_facts())
@@ -146,8 +148,8 @@ def churn_campaign_numbers() -> dict:
 def churn_readiness() -> pd.DataFrame:
     """The six readiness questions answered for the churn campaign, with the course's own numbers.
 
-    Computed on the real Telco customers: the course model (lessons 02-04, C = 1.0) at the
-    break-even threshold against the best of lesson 04's rules, on the 1,409 test customers,
+    Computed on the real Telco customers: lesson 05's champion (C = 0.1, ``model.champion_model()``) at
+    the break-even threshold against the best of lesson 04's rules, on the 1,409 test customers,
     with the course economics ($200 a saved customer, 30 % accept, $10 a contact).
     """
     facts = _churn_facts()
@@ -155,7 +157,7 @@ def churn_readiness() -> pd.DataFrame:
     # Each dollar amount in its own element (DollarSafeTable): JupyterLab pairs two $ of one run of text into maths.
     rows = [
         ("decision", "yes", f"every month: whom to offer a retention discount; at the break-even threshold "
-                            f"{facts['threshold']:.3f} the model would call {facts['contacted']:,} of "
+                            f"{facts['threshold']:.3f} the champion (C = {facts['C']:g}) would call {facts['contacted']:,} of "
                             f"{facts['test_customers']:,} test customers and earn {dollars(facts['model_profit'])}"),
         ("data", "yes", f"{facts['customers']:,} customers with the outcome known ({facts['churners']:,} left); every input "
                         f"exists on the day of the decision, but {facts['empty_charges']} brand-new customers have no "
@@ -251,8 +253,9 @@ _LIFECYCLE = (  # step, in the course, who owns it, how often, versions tracked 
      "the registry alias churn-model@champion"),
     ("monitor", "lesson 08: the model-health page, alert thresholds", "PM and ML engineer", "monthly (alerts daily)",
      "the monitoring plan logged as a run"),
-    ("retrain", "lesson 08: challenger against champion in dollars", "data scientist; the PM signs off",
-     "when behaviour changes and the labels show it", "a new registry version; the alias moves only if it wins"),
+    ("retrain", "lesson 08: a challenger trained on clean, earlier months, judged on later ones in dollars",
+     "data scientist; the PM signs off", "when behaviour changes and the labels show it",
+     "a new version with the alias challenger; champion moves only after a shadow test"),
 )
 
 
@@ -313,7 +316,7 @@ EDGE_CASES = {  # key: (the case, words that name it in a story, what the agent 
     "model unavailable": (
         "the model is unavailable on campaign day",
         ("model unavailable", "model is unavailable", "model down", "model is down", "service is down", "service down",
-         "outage", "no score", "scoring fails", "scoring failed", "model fails", "model is not available",
+         "outage", "no score", "scoring fails", "scoring failed", "service fails", "service failed", "model fails", "model is not available",
          "unavailable", "timeout", "times out"),
         "a banner 'list from the month-to-month rule today'",
         "lesson 04's month-to-month rule builds the list",
@@ -398,6 +401,12 @@ def user_story(as_a: str, i_want: str, so_that: str, edge_case: str, fallback: s
         if not isinstance(value, str):
             raise CourseError(f"{name} should be a text in quotes, like {example}, not {validate.kind_of(value)}.")
     return UserStory(*(("" if value is None else value.strip()) for value, _ in parts.values()))
+
+
+@course_function
+def named_edge_case(text: str) -> str | None:
+    """Which of ``EDGE_CASES`` a text names ("a customer with tenure 0" names "new customer"); None when none."""
+    return _edge_case_key(validate.text(text, "text", example="'a customer with tenure 0'"))
 
 
 @course_function

@@ -13,6 +13,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from churnlab.economics import dollars
 from churnlab.errors import CourseError
 from churnlab.exercises.core import (Mistake, Question, ____, as_fraction_or_number, chosen_option, close, kind_of,
                                      reject_if_rounded)
@@ -23,16 +24,18 @@ __all__ = ["practice_year", "q1", "q2", "q3", "q4", "q5", "q6", "____"]
 INCIDENTS = dict(promotion=400, promotion_from=3, price_rise=0.08, price_rise_from=5,
                  data_bug=0.3, data_bug_from=7, fiber_competitor=0.6, fiber_competitor_from=9)
 SEED = 8
-RETRAIN_MONTHS = (8, 9, 10)
-ASKED_C = 0.1
+LABELLED_MONTHS = tuple(range(1, 11))  # months whose labels are known on 1 January 2028
+TEST_FROM = 9  # out of time: train on months 1-8, judge on months 9-10
+ASKED_C = 1.0  # q4's challenger: a more flexible model than lesson 05's champion (C = 0.1)
+FIBRE = "Fiber optic"
 
 
 @cache
 def _year():
-    from churnlab import world
+    from churnlab import monitoring, world
 
     policy = world.ab_test({"model": "model", "hold-out": "none"}, split=(90, 10))
-    return world.simulate(months=12, seed=SEED, policy=policy, **INCIDENTS)
+    return monitoring.simulate_once(months=12, seed=SEED, policy=policy, **INCIDENTS)  # the lesson's own, kept in work/
 
 
 @course_function
@@ -119,31 +122,34 @@ _INCIDENT_WORDS = {
 class MissedIncident(Question):
     variables = ("missed_incident",)
     hints = (
-        "Look at the lesson's precision table: in which months does the realised precision move away from the "
-        "estimate, and which incident started then without moving any input?",
+        "Look at the lesson's triage table (section 7): which incident changed customers' behaviour without moving any "
+        "input, so that no drift panel and no score could show it?",
     )
     solution_code = "missed_incident = 'competitor'"
     solution_why = (
         "The estimate is the mean score of the flagged customers, and scores are computed from the inputs. The "
-        "competitor made fibre customers leave more without changing any input, so the scores, and the estimate, "
-        "stayed put while the realised precision climbed."
+        "competitor made fibre customers leave more without changing any input, so no PSI moved, the scores and the "
+        "estimate stayed put, and only the outcomes (then the labels) showed it."
     )
 
     def grade(self, missed_incident):
         name = chosen_option(missed_incident, _INCIDENT_WORDS, "missed_incident should be one of the incidents in quotes",
                              "data bug", "one of the four incidents: 'promotion', 'price rise', 'data bug', 'competitor'")
+        health = _health()
         if name == "competitor":
-            return ("the competitor changed behaviour, not inputs: the estimate stayed near 50 % while the hold-out's "
-                    "realised precision rose to about 65 %. Only the outcomes (and, three months later, the labels) showed it.")
+            return (f"the competitor changed behaviour, not inputs: the PSI of internet service stayed at "
+                    f"{health['psi_internet_service'].max():.2f} and the estimate near "
+                    f"{health.loc[9:10, 'estimated_precision'].mean():.0%}, while customers leaving rose "
+                    f"{health.loc[9, 'leaving_rate'] / health.loc[8, 'leaving_rate'] - 1:.0%} in month 9 alone. "
+                    "Only the outcomes (and, three months later, the labels) showed it.")
         if name == "promotion":
-            raise Mistake("The promotion changed the customer mix, and the model stayed calibrated for the new customers: "
-                          "the estimate and the realised precision kept agreeing. Look for the incident after which they part.")
+            raise Mistake("The promotion moved inputs: the new customers changed the mix of tenure and contract (their PSI "
+                          "creeps up) and the volume panel alerts. Look for an incident that moved no input at all.")
         if name == "price rise":
-            raise Mistake("After the price rise the estimate and the realised precision still agreed within a point or two "
-                          "(months 5 and 6), and the inputs moved (monthly charges PSI): the price rise was visible the day it "
-                          "happened. Look for an incident that moved no input.")
+            raise Mistake("The price rise moved an input the day it happened: the PSI of monthly charges jumped off the scale "
+                          "in month 5. Look for an incident that moved no input at all.")
         raise Mistake("The data bug changed the inputs (30 % of total charges empty) but not the customers' behaviour: "
-                      "data quality and PSI caught it the same day. Look for an incident that moved no input.")
+                      "data quality caught it the same day. Look for an incident that moved no input.")
 
 
 # --- q3: an SQL query -------------------------------------------------------------------------------
@@ -244,76 +250,91 @@ class VolumeQuery(Question):
                 "the same numbers as panels 4 and 7 of the health page.")
 
 
-# --- q4: retrain and compare, in dollars ---------------------------------------------------------------
+# --- q4: a challenger judged out of time, with its interval ----------------------------------------------
+
+
+@cache
+def _fixed():
+    from churnlab import monitoring
+
+    return monitoring.repair_total_charges(_year().customers)
 
 
 @cache
 def _margins() -> dict:
-    from churnlab import monitoring, world
-    from churnlab.model import FEATURES, make_churn_model
+    """Each way q4 can be computed, right or wrong: name -> the margin table of ``profit_margin``."""
+    from churnlab import monitoring
+    from churnlab.model import FEATURES, champion_model, make_churn_model
 
-    rows = monitoring.labelled_rows(_year(), list(RETRAIN_MONTHS))
-    train, test = monitoring.split_by_seat(rows)
-    found = {}
-    for C in (ASKED_C, 1.0):
+    def margin(C=ASKED_C, test_from=TEST_FROM, repaired=True, by_seat=False, judged_on="test"):
+        rows = monitoring.labelled_rows(_year(), list(LABELLED_MONTHS), customers=_fixed() if repaired else None)
+        train, test = monitoring.split_by_seat(rows) if by_seat else monitoring.split_by_time(rows, test_from)
         challenger = make_churn_model(C=C).fit(train[list(FEATURES)], train["churned"])
-        for name, part in (("test", test), ("train", train)):
-            table = monitoring.compare_models({"champion": world.course_model(), "challenger": challenger}, part)
-            found[(C, name)] = table["expected_profit"]
-    late = monitoring.labelled_rows(_year(), [9, 10])
-    _, late_test = monitoring.split_by_seat(late)
-    challenger = make_churn_model(C=ASKED_C).fit(train[list(FEATURES)], train["churned"])
-    found["months 9-10"] = monitoring.compare_models({"champion": world.course_model(), "challenger": challenger},
-                                                     late_test)["expected_profit"]
-    return found
+        return monitoring.profit_margin(champion_model(), challenger, train if judged_on == "train" else test)
+
+    return {"right": margin(), "unrepaired": margin(repaired=False), "test from 8": margin(test_from=8),
+            "test from 10": margin(test_from=10), "C = 0.1": margin(C=0.1), "by seat": margin(by_seat=True),
+            "on train": margin(judged_on="train")}
 
 
-class ChallengerMargin(Question):
-    variables = ("margin",)
+class OutOfTimeMargin(Question):
+    variables = ("margin_low",)
     hints = (
-        "Lesson 08, section 8 ('Decide') retrained a challenger: labelled rows of months 8-10, split by seat, the "
-        "challenger fitted on train, both models compared on test. Do the same with C=0.1, then subtract the champion's "
-        "expected profit from the challenger's.",
-        "The first blank is the simpler model's setting, C=0.1; the second is the half both models are judged on, test "
-        "(the challenger never saw it); the third is the model whose profit you subtract, \"champion\".",
+        "Lesson 08, section 8, steps 1 to 3: repair the data, split the labelled months in time (train on months 1-8, "
+        "judge on months 9-10), fit the challenger, then monitoring.profit_margin(champion, challenger, test) gives the "
+        "margin with its 95 % interval. margin_low is the interval's lower end.",
+        "The blanks: the first month judged, test_from=9; the challenger's setting, C=1.0; the part both models are "
+        "judged on, test (the challenger never saw it); and the interval's lower end, margin[\"low\"].",
     )
     solution_code = (
-        "recent = monitoring.labelled_rows(year, months=[8, 9, 10])\n"
-        "train, test = monitoring.split_by_seat(recent)\n"
-        "challenger = make_churn_model(C=0.1).fit(train[list(FEATURES)], train[\"churned\"])\n"
-        "comparison = monitoring.compare_models({\"champion\": world.course_model(), \"challenger\": challenger}, test)\n"
-        "margin = comparison.loc[\"challenger\", \"expected_profit\"] - comparison.loc[\"champion\", \"expected_profit\"]"
+        "fixed = monitoring.repair_total_charges(year.customers)\n"
+        "rows = monitoring.labelled_rows(year, months=list(range(1, 11)), customers=fixed)\n"
+        "train, test = monitoring.split_by_time(rows, test_from=9)\n"
+        "challenger = make_churn_model(C=1.0).fit(train[list(FEATURES)], train[\"churned\"])\n"
+        "margin = monitoring.profit_margin(champion_model(), challenger, test)\n"
+        "margin_low = margin[\"low\"]"
     )
     solution_why = (
-        "Both models are judged on the same customers (the test half, which the challenger never saw), with the "
-        "same threshold and the same money; the margin is the challenger's profit minus the champion's."
+        "Both models are judged on months 9 and 10, later than anything the challenger learned from, on inputs repaired "
+        "before training; the interval resamples whole customers, because a customer's months are not independent. "
+        "Its lower end says how badly the challenger could do: below 0, the win is within noise."
     )
 
-    def grade(self, margin):
-        value = as_fraction_or_number(margin, "margin")
+    def grade(self, margin_low):
+        value = as_fraction_or_number(margin_low, "margin_low")
         found = _margins()
-        test = found[(ASKED_C, "test")]
-        right = test["challenger"] - test["champion"]
-        if close(value, right, 0.5):
-            verdict = "wins: by the lesson's rule the alias would move" if right > 0 else "loses: the champion stays"
-            return (f"the C = 0.1 challenger earns ${right:,.0f} more than the champion on the same "
-                    f"test customers, so it {verdict}. A margin this small on about 1,300 customer-months is within "
-                    "the noise: agree on a minimum margin before you compare.")
-        if close(value, -right, 0.5):
-            raise Mistake("The sign is reversed: subtract the champion's profit from the challenger's (challenger minus champion).")
-        train = found[(ASKED_C, "train")]
-        if close(value, train["challenger"] - train["champion"], 0.5):
-            raise Mistake("That margin is measured on the training half, where the challenger has seen the answers. "
-                          "Compare on test.")
-        one = found[(1.0, "test")]
-        if close(value, one["challenger"] - one["champion"], 0.5):
-            raise Mistake("That is the lesson's challenger (C = 1.0). The question asks for make_churn_model(C=0.1).")
-        if close(value, test["challenger"], 0.5) or close(value, test["champion"], 0.5):
-            raise Mistake("That is one model's expected profit. The margin is the difference: challenger minus champion.")
-        late = found["months 9-10"]
-        if close(value, late["challenger"] - late["champion"], 0.5):
-            raise Mistake("That uses months 9-10 only. Retrain and compare on months 8, 9 and 10.")
-        raise Mistake(f"margin is {value:,.0f}. Use months [8, 9, 10], C=0.1, the test half, and challenger minus champion.")
+        right = found["right"]
+        if close(value, right["low"], 0.5):
+            if right["low"] > 0:
+                verdict = "the whole interval is above 0: a clear win, so the challenger goes to a shadow test before the alias moves"
+            elif right["margin"] > 0:
+                verdict = "the interval crosses 0: a win within noise, so the champion stays"
+            else:
+                verdict = "the challenger earns less, and its interval crosses 0: no sign it is better, so the champion stays"
+            return (f"the C = 1.0 challenger's margin is {dollars(right['margin'])}, with a 95 % interval from "
+                    f"{dollars(right['low'])} to {dollars(right['high'])}: {verdict}.")
+        if close(value, right["margin"], 0.5):
+            raise Mistake("That is the margin itself, the middle of the interval. The question asks for its lower end, margin[\"low\"].")
+        if close(value, right["high"], 0.5):
+            raise Mistake("That is the interval's upper end. The question asks for its lower end, margin[\"low\"].")
+        if close(value, -right["high"], 0.5):
+            raise Mistake("The sign is reversed: give the champion first and the challenger second, "
+                          "profit_margin(champion_model(), challenger, test), so the margin is challenger minus champion.")
+        messages = {
+            "unrepaired": "That challenger learned from the broken months: pass customers=fixed to labelled_rows, so the "
+                          "empty total charges are repaired before any training.",
+            "test from 8": "That judges on months 8-10. The question judges on months 9 and 10: test_from=9.",
+            "test from 10": "That judges on month 10 alone. The question judges on months 9 and 10: test_from=9.",
+            "C = 0.1": "That is lesson 05's recipe (C = 0.1). The question asks for a more flexible challenger, C=1.0.",
+            "by seat": "That splits by customer within the same months. Judge out of time: split_by_time(rows, test_from=9).",
+            "on train": "That interval is measured on the training months, which the challenger has seen. Judge on test.",
+        }
+        for name, message in messages.items():
+            if close(value, found[name]["low"], 0.5):
+                raise Mistake(message)
+        reject_if_rounded(value, right["low"], "margin_low")
+        raise Mistake(f"margin_low is {value:,.0f}. Repair the data, train on months 1-8 with C=1.0, judge on months 9-10 "
+                      "(test), and read margin[\"low\"].")
 
 
 # --- q5: decide ------------------------------------------------------------------------------------
@@ -346,21 +367,34 @@ class DataBugDecision(Question):
                     "could keep running while the engineers fix it.")
         if name == "retrain":
             raise Mistake("Retraining on data where 30 % of total charges are empty would teach the model the bug, and "
-                          "customers did not change their behaviour. Fix the data first.")
+                          "customers did not change their behaviour. Fix the data first; retrain, if at all, on repaired data.")
         if name == "fall back":
             raise Mistake("Falling back to the rule is for scores you cannot trust. Here the score's PSI stayed low: an "
                           "empty total charges moves a score very little. The first move is to find and fix the bug.")
         raise Mistake("A pipeline bug does not fix itself, and it may get worse (another column next time). Act on it.")
 
 
-# --- q6 (go further): a window function ---------------------------------------------------------------
+# --- q6 (go further): a window function on one segment -----------------------------------------------------
 
 
-class RollingPrecision(Question):
-    variables = ("rolling_precision_month_10",)
+@cache
+def _fibre_precision() -> pd.DataFrame:
+    """The hold-out's flagged customers' realised precision by internet service and month (months with labels)."""
+    year = _year()
+    flagged = (year.predictions["churn_score"] >= 1 / 6).to_numpy() & year.assignments["arm"].eq("hold-out").to_numpy()
+    table = pd.DataFrame({"month": year.customers["month"].to_numpy()[flagged],
+                          "service": year.customers["internet_service"].to_numpy()[flagged],
+                          "churned": year.outcomes["churned"].to_numpy(dtype=float, na_value=np.nan)[flagged]})
+    table = table[table["churned"].notna()]
+    return table.groupby(["service", "month"])["churned"].agg(["mean", "size"])
+
+
+class RollingFibrePrecision(Question):
+    variables = ("fibre_rolling_month_10",)
     hints = (
         "Start from the lesson's realised-precision query (section 6: hold-out, flagged, joined on customer and month), "
-        "then average it over the month and the two before with avg(...) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING "
+        "JOIN the customers table on customer and month too, keep c.internet_service = 'Fiber optic', then average the "
+        "monthly precision over the month and the two before with avg(...) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING "
         "AND CURRENT ROW).",
         "Name the monthly query with WITH monthly AS (...), select month and the window average AS rolling_3_months "
         "FROM monthly, run it with monitoring.sql(..., year), and read the row of month 10: "
@@ -374,49 +408,60 @@ class RollingPrecision(Question):
         "        FROM predictions AS p\n"
         "        JOIN outcomes AS o ON o.customer_id = p.customer_id AND o.month = p.month\n"
         "        JOIN assignments AS a ON a.customer_id = p.customer_id AND a.month = p.month\n"
-        "        WHERE a.arm = 'hold-out' AND p.churn_score >= 1/6\n"
+        "        JOIN customers AS c ON c.customer_id = p.customer_id AND c.month = p.month\n"
+        "        WHERE a.arm = 'hold-out' AND p.churn_score >= 1/6 AND c.internet_service = 'Fiber optic'\n"
         "        GROUP BY p.month\n"
         "    )\n"
         "    SELECT month, avg(realised_precision) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS rolling_3_months\n"
         "    FROM monthly\n"
         "    ORDER BY month\n"
         "''', year)\n"
-        "rolling_precision_month_10 = rolling.loc[rolling[\"month\"] == 10, \"rolling_3_months\"].iloc[0]"
+        "fibre_rolling_month_10 = rolling.loc[rolling[\"month\"] == 10, \"rolling_3_months\"].iloc[0]"
     )
     solution_why = (
-        "A window function computes, for each month, the average over that month and the two before, without "
-        "merging the rows: the monthly noise of a few hundred hold-out customers is smoothed out."
+        "A window function computes, for each month, the average over that month and the two before, without merging "
+        "the rows. Cut to fibre customers, the segment the competitor targets, the rolling line shows the change more "
+        "sharply than the whole hold-out's does."
     )
 
-    def grade(self, rolling_precision_month_10):
-        value = as_fraction_or_number(rolling_precision_month_10, "rolling_precision_month_10")
-        monthly = _health()["realised_precision"]
-        right = float(monthly.loc[8:10].mean())
-        health = _health()
-        pooled = float((health["realised_precision"] * health["holdout_flagged"]).loc[8:10].sum()
-                       / health["holdout_flagged"].loc[8:10].sum())
+    def grade(self, fibre_rolling_month_10):
+        value = as_fraction_or_number(fibre_rolling_month_10, "fibre_rolling_month_10")
+        table = _fibre_precision()
+        fibre = table.loc[FIBRE]
+        right = float(fibre["mean"].loc[8:10].mean())
+        pooled = float((fibre["mean"] * fibre["size"]).loc[8:10].sum() / fibre["size"].loc[8:10].sum())
+        everyone = _health()["realised_precision"]
         if close(value, pooled, 1e-6) and not close(value, right, 1e-6):
             return (f"{pooled:.1%} over months 8-10, weighting each month by its customers (the average of the three "
                     f"months is {right:.1%}): either reading is fine.")
-        if close(value, right):  # the lesson's table prints it with three decimals: typing that is fine
-            return (f"{right:.1%} over months 8-10, against {float(monthly.loc[1:3].mean()):.1%} over months 1-3: "
-                    "the rolling line is what a team would put on the health page.")
+        if close(value, right, 1e-6):
+            return (f"{right:.1%} over months 8-10 for fibre customers, against {float(fibre['mean'].loc[1:3].mean()):.1%} "
+                    f"over months 1-3 (every flagged customer: {float(everyone.loc[8:10].mean()):.1%} over months 8-10): "
+                    "the segment the competitor targets moves most.")
         if close(value, right * 100, 0.05):
             raise Mistake("That looks like a percentage. Keep precision as a share between 0 and 1.")
-        if close(value, float(monthly.loc[10])):
+        if close(value, float(everyone.loc[8:10].mean()), 1e-3):
+            raise Mistake("That is every flagged customer's rolling precision (the lesson's). Keep only fibre customers: "
+                          "JOIN customers and add c.internet_service = 'Fiber optic' to the WHERE.")
+        if close(value, float(fibre["mean"].loc[10]), 1e-6):
             raise Mistake("That is month 10 alone. Average months 8, 9 and 10 with a window function.")
-        if close(value, float(monthly.loc[9:11].mean())) or close(value, float(monthly.loc[10:12].mean())):
+        if close(value, float(fibre["mean"].loc[9:11].mean()), 1e-6) or close(value, float(fibre["mean"].loc[10:].mean()), 1e-6):
             raise Mistake("The window looks forward. Use ROWS BETWEEN 2 PRECEDING AND CURRENT ROW, ordered by month.")
-        reject_if_rounded(value, right, "rolling_precision_month_10")
+        other = [float(table.loc[service, "mean"].loc[8:10].mean()) for service in table.index.get_level_values(0).unique()
+                 if service != FIBRE]
+        if any(close(value, number, 1e-6) for number in other):
+            raise Mistake("That is another internet service. The question asks for 'Fiber optic' (as the table writes it).")
+        reject_if_rounded(value, right, "fibre_rolling_month_10")
         if not math.isnan(value) and 0 <= value <= 1:
-            raise Mistake("That is not the hold-out's rolling precision for month 10. Keep WHERE a.arm = 'hold-out' AND "
-                          "p.churn_score >= 1/6, join on customer and month, and average months 8-10.")
-        raise Mistake(f"rolling_precision_month_10 is {value:.4g}; a precision is a share between 0 and 1.")
+            raise Mistake("That is not the fibre customers' rolling precision for month 10. Keep WHERE a.arm = 'hold-out' AND "
+                          "p.churn_score >= 1/6 AND c.internet_service = 'Fiber optic', join on customer and month, and "
+                          "average months 8-10.")
+        raise Mistake(f"fibre_rolling_month_10 is {value:.4g}; a precision is a share between 0 and 1.")
 
 
 q1 = TenurePSI("q1")
 q2 = MissedIncident("q2")
 q3 = VolumeQuery("q3")
-q4 = ChallengerMargin("q4")
+q4 = OutOfTimeMargin("q4")
 q5 = DataBugDecision("q5")
-q6 = RollingPrecision("q6")
+q6 = RollingFibrePrecision("q6")

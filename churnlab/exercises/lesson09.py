@@ -71,8 +71,9 @@ class RuleEdge(Question):
 
 _CRITERIA = {  # the criterion, as the lesson's tables name it: the words a learner may type for it
     "a decision and an action": ("a decision and an action", "decision", "a decision", "decision and action", "action"),
-    "data and labels at decision time": ("data and labels at decision time", "data and labels", "data", "labels",
-                                         "data and labels at the decision time", "not enough labels", "labels at decision time"),
+    "data and labels at decision time": ("data and labels at decision time", "data and labels at the decision time"),
+    "part of a name": ("data and labels", "data", "labels", "not enough labels", "labels at decision time", "not enough data",
+                       "no labels", "data and labels at decision"),
     "a baseline rule to beat": ("a baseline rule to beat", "baseline", "baseline rule", "a rule to beat", "rule to beat",
                                 "rule"),
     "value above the cost": ("value above the cost", "value", "cost", "value above cost"),
@@ -98,6 +99,10 @@ class FraudCriterion(Question):
                              "acceptable risk", "one of the six criteria: 'a decision and an action', 'data and labels "
                              "at decision time', 'a baseline rule to beat', 'value above the cost', 'acceptable risk', "
                              "'team capacity'")
+        if name == "part of a name":
+            raise Mistake(f"{fraud_criterion.strip()!r} points at the right row of the readiness questions, but it is not "
+                          "the criterion's name as the table writes it: copy the whole name from the table's first "
+                          "column.")
         if name == "data and labels at decision time":
             return ("12 confirmed frauds out of 40,000 orders are far too few labels to learn from. Ship rules with a "
                     "manual review now, record each review's outcome, and ask the question again in a year.")
@@ -138,7 +143,8 @@ class DecisionAndGuardrail(Question):
     )
     solution_code = "decision_metric = \"net retained revenue\"\nguardrail = \"contact rate\""
     solution_why = (
-        "The decision metric is the business goal, in dollars, read by the A/B test three months later. A guardrail is "
+        "The decision metric is the business goal, in dollars: lesson 07's test reads churn within 3 months and turns it "
+        "into these dollars, three months later, so churn is a driver, not a second decision metric. A guardrail is "
         "another metric that must not get worse while it improves: the contact rate (or complaints, recall per group, "
         "scoring failures)."
     )
@@ -161,8 +167,9 @@ class DecisionAndGuardrail(Question):
                 raise Mistake(f"{decision} is a model metric: it explains results, it does not decide a launch. The "
                               "decision metric is the business goal at the top of the tree.")
             if decision == "churn within 3 months":
-                raise Mistake("Churn is a driver of the goal, not the goal: calling everyone lowers churn and loses "
-                              "money. The decision metric is the business goal at the top of the tree, in dollars.")
+                raise Mistake("Churn within 3 months is a driver of the goal, not the goal: calling everyone lowers "
+                              "churn and loses money, so the A/B test turns churn into dollars. The decision metric is "
+                              "the business goal at the top of the tree, in dollars.")
             raise Mistake(f"{decision} is a {'guardrail' if decision in _GUARDRAILS else 'driver'}, not the decision "
                           "metric. The decision metric is the business goal at the top of the tree.")
         if guard == "net retained revenue":
@@ -217,8 +224,23 @@ class NewCustomerStory(Question):
                           "(tenure 0, no charges yet).")
         if gaps:
             raise Mistake("The story is not finished: " + " ".join(gaps))
+        other_fallbacks = [_plain(row[3]) for case, row in product.EDGE_CASES.items() if case != "new customer"]
+        if _plain(story.fallback) in other_fallbacks or "month-to-month rule" in _plain(story.fallback):
+            raise Mistake(f"The fallback {story.fallback!r} belongs to another edge case. A brand-new customer is not a "
+                          "retention case at all: what happens to them instead?")
+        checks = product.named_edge_case(story.acceptance)
+        if checks is None:
+            raise Mistake(f"The acceptance criterion {story.acceptance!r} does not say which customers it checks: name "
+                          "them (a customer with tenure 0), so the test fails when a new customer is called.")
+        if checks != "new customer":
+            raise Mistake(f"The acceptance criterion checks the edge case '{checks}', not this story's: write how the "
+                          "team checks that a customer with tenure 0 is kept off the list.")
         return ("the story names the edge case, what happens instead, and how the team will check it. "
                 "product.story_gaps(story) finds nothing missing.")
+
+
+def _plain(text: str) -> str:
+    return " ".join(str(text).lower().replace("’", "'").split()).strip(".!")
 
 
 # --- q5: who do you ask about a rollback? -------------------------------------------------------------------
@@ -263,13 +285,21 @@ class OwnBrief(Question):
     variables = ("my_files",)
     hints = (
         "Write every field of brief.words(...) (product, problem, decision_owner, users, readiness, risks, privacy) "
-        "and give stories a list with your own story from question 4; then write the brief with brief.write_brief(...).",
+        "and give stories a list with your own story from question 4; then write the brief with "
+        "brief.write_brief(my_words, name=\"exercise_09_brief\"), so the lesson's own brief stays as it is.",
     )
-    solution_lead = "The code, in full:"
+    solution_lead = "The code, in full (your words will differ):"
     solution_code = (
-        "my_words = brief.words(product=\"...\", problem=\"...\", decision_owner=\"...\", users=\"...\",\n"
-        "                       readiness=\"...\", risks=\"...\", privacy=\"...\", stories=[story])\n"
-        "my_files = brief.write_brief(my_words)"
+        "my_words = brief.words(\n"
+        "    product=\"Churn retention offers\",\n"
+        "    problem=\"Each month we lose customers we could have kept. Whom should retention agents offer a discount?\",\n"
+        "    decision_owner=\"Head of retention; the ML engineer on call can switch to the rule.\",\n"
+        "    users=\"Retention agents see a call list and three reasons per customer.\",\n"
+        "    readiness=\"Ready, with care: the champion beats the best rule in dollars, if one engineer can own it.\",\n"
+        "    risks=\"Missed churners with dependents; a silent data bug; a small edge over the best rule.\",\n"
+        "    privacy=\"Contract and billing data only; sex is never an input; scores stay with retention staff.\",\n"
+        "    stories=[story])\n"
+        "my_files = brief.write_brief(my_words, name=\"exercise_09_brief\")"
     )
     solution_why = (
         "The brief takes your words and reads every number from your runs; a field you leave empty shows as a prompt, "
@@ -281,15 +311,18 @@ class OwnBrief(Question):
 
         if not isinstance(my_files, brief.BriefFiles):
             raise Mistake(f"my_files should be what brief.write_brief(...) returns, not {kind_of(my_files)}.")
+        if Path(my_files.markdown).name in brief.BRIEF_FILES:
+            raise Mistake("That wrote over the lesson's own brief (product_brief.md and product_brief.html): give "
+                          "write_brief a name of its own, like brief.write_brief(my_words, name=\"exercise_09_brief\").")
         missing = [path.name for path in (my_files.markdown, my_files.html) if not Path(path).is_file()]
         if missing:
-            raise Mistake(f"{', '.join(missing)} is not in the work folder any more: run brief.write_brief(my_words) "
-                          "again.")
+            raise Mistake(f"{', '.join(missing)} is not in the work folder any more: run brief.write_brief(my_words, "
+                          "name=...) again.")
         text = Path(my_files.markdown).read_text(encoding="utf-8")
         if "*(to write:" in text:
             empty = text.split("*(to write:", 1)[1].split(")*", 1)[0].strip()
             raise Mistake(f"One of your words is still empty ({empty}): fill every field of brief.words(...).")
-        if "The course's example stories" in text:
+        if "The course's example" in text:
             raise Mistake("The brief shows the course's example stories: give stories=[...] your own, like the story of "
                           "question 4.")
         if "*To finish:*" in text:

@@ -6,10 +6,11 @@ This module holds what a team would build once and read every month:
 
 - ``what_to_watch()``: what to monitor, in order of value (Full Stack Deep Learning,
   2022, lecture 6), and when each signal is visible.
-- Drift: ``psi`` (the population stability index: about 10 bins cut at the reference
-  data's deciles, empty values in a bin of their own), ``psi_verdict`` (the common
-  bands < 0.10 / 0.10-0.25 / > 0.25: rules of thumb, not tests), ``psi_by_month``,
-  and ``drift_at_sizes`` (why a KS test's p-value alarms on tiny shifts at large volumes).
+- Drift: ``psi`` (the population stability index, one binning, ``PSI_BINNING``: 10 bins cut
+  at the reference month's deciles, empty values left out and counted as data quality),
+  ``psi_verdict`` (the common bands < 0.10 / 0.10-0.25 / > 0.25: rules of thumb, not tests),
+  ``psi_by_month``, and ``drift_at_sizes`` (PSI's spread over many samples, under no change
+  or a small shift, and why a KS test's p-value alarms on tiny shifts at large volumes).
 - ``expected_precision``: the label-free estimate of precision, the mean score of the
   flagged customers. It holds while the model stays calibrated; it cannot see a change
   of behaviour that leaves the inputs where they were.
@@ -18,9 +19,14 @@ This module holds what a team would build once and read every month:
   self-contained HTML page (inline SVG, no script, no external request) in the work folder.
 - ``sql``: DuckDB over the logs, with a friendly message for a syntax error, a misspelt
   column or table (the tables' columns listed), and DuckDB's common traps.
-- Retraining: ``labelled_rows``, ``split_by_seat``, ``compare_models``; in MLflow:
-  ``ensure_champion``, ``log_monitoring_plan``, ``log_retrain``, and the readers
+- Retraining: ``repair_total_charges`` (the data bug fixed before any retraining),
+  ``labelled_rows``, ``split_by_time`` (out of time) and ``split_by_seat``, ``compare_models``,
+  ``profit_margin`` (the margin in dollars with a bootstrap interval clustered by customer);
+  in MLflow: ``ensure_champion``, ``log_monitoring_plan``, ``log_retrain`` (never moves
+  ``champion``: a winner goes to a shadow test first), and the readers
   ``latest_monitoring_plan`` and ``latest_retrain`` (for lesson 09's brief).
+
+``simulate_once`` is ``world.simulate`` kept in the work folder: a re-run reads the same year back.
 
 Everything here reads the **logs** of a simulation (``customers``, ``predictions``,
 ``contacts``, ``outcomes``, ``assignments``), never its truth: what a team could compute.
@@ -32,6 +38,8 @@ from __future__ import annotations
 from churnlab.monitoring.drift import (  # noqa: F401
     EMPTY_BIN_SHARE,
     PSI_BANDS,
+    PSI_BINNING,
+    PSI_BINS,
     TOP_INPUTS,
     drift_at_sizes,
     psi,
@@ -47,6 +55,7 @@ from churnlab.monitoring.health import (  # noqa: F401
     health_table,
     what_to_watch,
 )
+from churnlab.monitoring.kept import simulate_once
 from churnlab.monitoring.page import (  # noqa: F401
     HEALTH_PAGE_FILE,
     write_health_page,
@@ -59,18 +68,23 @@ from churnlab.monitoring.retrain import (  # noqa: F401
     latest_retrain,
     log_monitoring_plan,
     log_retrain,
+    profit_margin,
+    repair_total_charges,
     split_by_seat,
+    split_by_time,
 )
 from churnlab.monitoring.sql import sql  # noqa: F401
 
 __all__ = [
-    "AlertThresholds",
     "DEFAULT_THRESHOLDS",
     "EMPTY_BIN_SHARE",
     "HEALTH_PAGE_FILE",
     "HOLDOUT_ARM",
     "PSI_BANDS",
+    "PSI_BINNING",
+    "PSI_BINS",
     "TOP_INPUTS",
+    "AlertThresholds",
     "alerts",
     "compare_models",
     "drift_at_sizes",
@@ -82,10 +96,14 @@ __all__ = [
     "latest_retrain",
     "log_monitoring_plan",
     "log_retrain",
+    "profit_margin",
     "psi",
     "psi_by_month",
     "psi_verdict",
+    "repair_total_charges",
+    "simulate_once",
     "split_by_seat",
+    "split_by_time",
     "sql",
     "what_to_watch",
     "write_health_page",

@@ -106,8 +106,9 @@ def expected_precision(churn_scores, threshold: float = 1 / 6) -> float:
 
 def _holdout(simulation, holdout_arm: str) -> np.ndarray:
     arms = simulation.assignments["arm"]
-    if holdout_arm not in set(arms):
-        found = ", ".join(repr(a) for a in sorted(set(arms)))
+    names = set(pd.unique(arms))
+    if holdout_arm not in names:
+        found = ", ".join(repr(a) for a in sorted(names))
         raise CourseError(f"The simulation has no arm {holdout_arm!r} (its arms: {found}). Realised precision is read on a "
                           "hold-out that nobody contacts: simulate with policy=world.ab_test({'model': 'model', "
                           "'hold-out': 'none'}, split=(90, 10)).")
@@ -123,8 +124,10 @@ def health_table(simulation, reference_month: int = 1, holdout_arm: str = HOLDOU
     month's customers who left that month), ``share_flagged``, ``mean_score``, ``score_p10``,
     ``score_p50``, ``score_p90`` (the score distribution), ``psi_score``
     and ``psi_<input>`` for ``TOP_INPUTS`` (against ``reference_month``), ``empty_share``
-    (rows with an empty model input), ``contacted``, ``estimated_precision`` (mean score of
-    the flagged) and ``estimated_profit`` (dollars, from the contacted customers' scores).
+    (rows with an empty model input), ``contacted``, ``estimated_precision`` (the label-free
+    estimate: mean score of the hold-out's flagged customers, the very customers whose labels
+    give the realised precision, so the two compare like for like) and ``estimated_profit``
+    (dollars, from the contacted customers' scores).
     Known three months late (empty before): ``realised_precision`` (churn rate of the flagged
     customers of the hold-out arm, whom nobody contacts), ``realised_recall`` (share of the
     hold-out's churners the model flagged), ``holdout_churn_rate`` (to set against
@@ -178,7 +181,7 @@ def health_table(simulation, reference_month: int = 1, holdout_arm: str = HOLDOU
             **{f"psi_{c}": float(drift.loc[month, c]) for c in TOP_INPUTS},
             "empty_share": float(empty_input[here].mean()),
             "contacted": n_contacted,
-            "estimated_precision": float(scores[here & flagged].mean()),
+            "estimated_precision": float(scores[known].mean()) if known.any() else math.nan,
             "realised_precision": realised,
             "holdout_flagged": int(known.sum()),
             "realised_recall": recall,

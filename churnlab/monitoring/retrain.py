@@ -18,8 +18,14 @@ from churnlab.economics import (
     _checked_economics,
     expected_campaign_profit,
 )
-from churnlab.model import course_model, course_split
-from churnlab.monitoring.drift import _checked_month, _checked_simulation, _model_inputs
+from churnlab.model import CHAMPION_C, champion_model, course_split
+from churnlab.monitoring.drift import (
+    PSI_BINNING,
+    PSI_BINS,
+    _checked_month,
+    _checked_simulation,
+    _model_inputs,
+)
 from churnlab.monitoring.health import HOLDOUT_ARM, _checked_thresholds, _holdout
 from churnlab.world import bucket
 
@@ -32,15 +38,27 @@ PLAN_KIND, RETRAIN_KIND, CHAMPION_KIND = "monitoring_plan", "retrain", "champion
 
 
 @course_function
-def labelled_rows(simulation, months, arm: str = HOLDOUT_ARM) -> pd.DataFrame:
+def labelled_rows(simulation, months, arm: str = HOLDOUT_ARM, customers=None) -> pd.DataFrame:
     """Customer-months with their inputs and their churn label, for ``months`` whose labels are known, in ``arm``.
 
     The join uses both ``customer_id`` and ``month`` (on ``customer_id`` alone, a customer
     scored in several months would be repeated). Only the hold-out's labels are clean: a
-    contacted customer's outcome was changed by the offer. Columns: ``customer_id``,
-    ``month``, the model's inputs, ``churned`` (1/0).
+    contacted customer's outcome was changed by the offer. ``customers``: the customer table to
+    take the inputs from, when a data bug was repaired (``repair_total_charges(year.customers)``);
+    default the simulation's own. Columns: ``customer_id``, ``month``, the model's inputs,
+    ``churned`` (1/0).
     """
     simulation = _checked_simulation(simulation)
+    if customers is None:
+        customers = simulation.customers
+    else:
+        customers = validate.dataframe(customers, "customers", needs=("customer_id", "month", *_model_inputs()),
+                                       example="monitoring.repair_total_charges(year.customers)")
+        same = len(customers) == len(simulation.customers) and \
+            (customers["customer_id"].to_numpy() == simulation.customers["customer_id"].to_numpy()).all()
+        if not same:
+            raise CourseError("customers should be this simulation's customer table, row for row (repaired, say, with "
+                              "monitoring.repair_total_charges(year.customers)), not another table.")
     if isinstance(months, (int, np.integer)) and not isinstance(months, bool):
         months = [months]
     if not isinstance(months, (list, tuple, range)) or not len(months):
@@ -54,7 +72,7 @@ def labelled_rows(simulation, months, arm: str = HOLDOUT_ARM) -> pd.DataFrame:
         unknown = sorted(set(simulation.outcomes.loc[chosen & simulation.outcomes["churned"].isna().to_numpy(), "month"]))
         raise CourseError(f"The labels of month {unknown[0]} are not known yet (they arrive 3 months after scoring). "
                           f"Use months whose labels are known, up to month {min(unknown) - 1}.")
-    rows = simulation.customers.loc[chosen, ["customer_id", "month", *_model_inputs()]].copy()
+    rows = customers.loc[chosen, ["customer_id", "month", *_model_inputs()]].copy()
     rows["churned"] = churned.astype(np.int64).to_numpy()
     rows.attrs.update(simulation.customers.attrs)
     return rows.reset_index(drop=True)
@@ -73,6 +91,106 @@ def split_by_seat(rows) -> tuple[pd.DataFrame, pd.DataFrame]:
     for part in (train, test):
         part.attrs.update(rows.attrs)
     return train, test
+
+
+@course_function
+def split_by_time(rows, test_from: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split labelled rows in time: (train, test) = the months before ``test_from``, and ``test_from`` onwards.
+
+    Out-of-time, as the model will be used: trained on the past, judged on later months it
+    never saw. The same customer may appear on both sides (customers stay for months), so judge
+    the margin with an interval clustered by customer (``profit_margin``).
+    """
+    rows = validate.dataframe(rows, "rows", needs=("customer_id", "month", "churned"),
+                              example="monitoring.labelled_rows(year, months=range(1, 11))")
+    test_from = validate.whole_number(test_from, "test_from", low=1, example="9")
+    later = rows["month"].to_numpy() >= test_from
+    if later.all() or not later.any():
+        months = sorted(set(rows["month"].tolist()))
+        raise CourseError(f"test_from={test_from} leaves nothing on one side: the rows cover months {months[0]}-{months[-1]}. "
+                          f"Pick a month after the first and at most the last, like {months[-1] - 1}.")
+    train, test = rows[~later].reset_index(drop=True), rows[later].reset_index(drop=True)
+    for part in (train, test):
+        part.attrs.update(rows.attrs)
+    return train, test
+
+
+@course_function
+def repair_total_charges(customers) -> pd.DataFrame:
+    """The customer table with each empty ``total_charges`` rebuilt from the billing history: a copy.
+
+    A customer's total charges grow by one monthly bill a month, so an empty total is last
+    month's total plus last month's bill (months filled in order, so a gap of several months is
+    filled too); a customer in their first month (tenure 1) has paid one bill. The rule is checked
+    on the totals that did arrive: ``attrs`` holds ``repaired`` (rows filled), ``checked`` (rows
+    whose arrived total the rule could rebuild) and ``reproduced`` (the share of those it
+    reproduces to the cent), so you can see whether to trust it. Rows it cannot rebuild stay empty.
+    """
+    customers = validate.dataframe(customers, "customers", needs=("customer_id", "month", "tenure", "monthly_charges",
+                                                                 "total_charges"), example="year.customers")
+    fixed = customers.copy()
+    total = fixed["total_charges"].to_numpy(dtype=float, na_value=np.nan).copy()
+    empty_before = np.isnan(total)
+    rebuilt = np.full(total.size, np.nan)
+    months = fixed["month"].to_numpy()
+    ids = fixed["customer_id"].to_numpy()
+    bills = fixed["monthly_charges"].to_numpy(dtype=float, na_value=np.nan)
+    first_month = fixed["tenure"].to_numpy() == 1
+    rebuilt[first_month] = bills[first_month]
+    for month in sorted(set(months.tolist()))[1:]:
+        here, before = np.flatnonzero(months == month), np.flatnonzero(months == month - 1)
+        previous = pd.Series(np.round(total[before] + bills[before], 2), index=ids[before])
+        found = previous.reindex(ids[here]).to_numpy()
+        rebuilt[here] = np.where(np.isnan(found), rebuilt[here], found)
+        fill = here[np.isnan(total[here])]
+        total[fill] = rebuilt[fill]
+    checked = ~empty_before & ~np.isnan(rebuilt)
+    fixed["total_charges"] = total
+    fixed.attrs.update(customers.attrs)
+    fixed.attrs.update(repaired=int((empty_before & ~np.isnan(total)).sum()), checked=int(checked.sum()),
+                       reproduced=float(np.mean(np.abs(rebuilt[checked] - total[checked]) < 0.005)) if checked.any() else math.nan)
+    return fixed
+
+
+def _row_profits(model, rows: pd.DataFrame, cut: float, economics: CampaignEconomics) -> np.ndarray:
+    """Each row's expected profit if ``model`` decides: contacted churners earn acceptance x value, every contact costs."""
+    scores = np.asarray(model.predict_proba(rows[_model_inputs()]))[:, 1]
+    contacted = scores >= cut
+    gain = economics.acceptance_rate * economics.value_of_saved_customer
+    return contacted * (rows["churned"].to_numpy() * gain - economics.cost_per_contact)
+
+
+@course_function
+def profit_margin(champion, challenger, rows, draws: int = 2_000, seed: int = 0, threshold: float = 1 / 6,
+                  economics=None) -> pd.Series:
+    """The challenger's expected profit minus the champion's on the same labelled rows, with a 95 % interval.
+
+    The interval is a bootstrap **clustered by customer**: a customer seen in several months is
+    one unit, drawn whole, because their months are not independent (a loyal customer stays in
+    every month). Returns a Series: ``margin`` (dollars), ``low`` and ``high`` (the 95 %
+    interval), ``challenger wins in`` (the share of draws where the margin is above 0),
+    ``customers`` and ``customer-months``. An interval that crosses 0 is a win within noise.
+    """
+    for name, model in (("champion", champion), ("challenger", challenger)):
+        validate.fitted_model(model, name)
+    rows = validate.dataframe(rows, "rows", needs=("customer_id", *_model_inputs(), "churned"),
+                              example="the test part of split_by_time(rows, 9)")
+    economics = _checked_economics(CampaignEconomics() if economics is None else economics)
+    cut = validate.threshold(threshold)
+    draws = validate.whole_number(draws, "draws", low=100, example="2000")
+    if draws > 20_000:
+        raise CourseError(f"draws is {draws:,}; 2,000 draws give a steady 95 % interval, at most 20,000.")
+    seed = validate.whole_number(seed, "seed", low=0, example="0")
+    difference = _row_profits(challenger, rows, cut, economics) - _row_profits(champion, rows, cut, economics)
+    codes, _ = pd.factorize(rows["customer_id"])
+    per_customer = np.bincount(codes, weights=difference)
+    n = per_customer.size
+    rng = np.random.default_rng(seed)
+    totals = np.array([per_customer[rng.integers(0, n, n)].sum() for _ in range(draws)])
+    low, high = np.percentile(totals, [2.5, 97.5])
+    return pd.Series({"margin": float(difference.sum()), "low": float(low), "high": float(high),
+                      "challenger wins in": float(np.mean(totals > 0)), "customers": n, "customer-months": len(rows)},
+                     name="challenger minus champion (dollars)", dtype=object)
 
 
 @course_function
@@ -123,7 +241,10 @@ def _champion_version(model_name: str):
 
 @course_function
 def ensure_champion() -> bool:
-    """Make sure ``churn-model@champion`` exists: if it does not, log the course model and register it, quietly.
+    """Make sure ``churn-model@champion`` exists: if it does not, register lesson 05's champion, quietly.
+
+    Lesson 05's champion is ``churnlab.model.champion_model()`` (C = ``CHAMPION_C``, 0.1),
+    the model live all year in lesson 08's simulation.
 
     Returns True when it registered one, False when a champion was already there (lesson 05
     or an earlier run). Call after ``tracking.setup()``.
@@ -132,47 +253,66 @@ def ensure_champion() -> bool:
 
     if _champion_version(tracking.MODEL_NAME) is not None:
         return False
-    with mlflow.start_run(run_name="course model (registered by lesson 08)",
+    with mlflow.start_run(run_name="lesson 05's champion (registered by lesson 08)",
                           tags=run_tags("08", CHAMPION_KIND)) as run:
-        mlflow.log_params({"kind": "model", "C": 1.0})
-        tracking.log_churn_model(course_model(), course_split().X_train)
+        mlflow.log_params({"kind": "model", "C": CHAMPION_C})
+        tracking.log_churn_model(champion_model(), course_split().X_train)
     tracking.register_champion(run.info.run_id)
     return True
 
 
 @course_function
-def log_monitoring_plan(thresholds=None, reference_month: int = 1, holdout_share: float = 0.10) -> str:
-    """Log the monitoring plan (alert thresholds, reference month, hold-out share) as an MLflow run; returns its id.
+def log_monitoring_plan(thresholds=None, reference_month: int = 1, holdout_share: float = 0.10,
+                        psi_no_change=None) -> str:
+    """Log the monitoring plan (alert thresholds, reference month, hold-out share, PSI binning) as an MLflow run.
 
-    Tags: ``churnlab.lesson = "08"``, ``churnlab.kind = "monitoring_plan"``. Lesson 09 reads
-    it back with ``latest_monitoring_plan()``.
+    ``psi_no_change``: what PSI reads when nothing changed, at the month's volume (the 99th
+    percentile of ``drift_at_sizes(values, shift=0, ...)``); logged with the plan, and the PSI
+    alert threshold must sit above it (else it would alert on noise). The binning logged is
+    ``PSI_BINNING``. Tags: ``churnlab.lesson = "08"``, ``churnlab.kind = "monitoring_plan"``.
+    Lesson 09 reads it back with ``latest_monitoring_plan()``. Returns the run's id.
     """
     import mlflow
 
     limits = _checked_thresholds(thresholds)
     reference_month = validate.whole_number(reference_month, "reference_month", low=1, example="1")
     holdout_share = validate.fraction(holdout_share, "holdout_share", example="0.1")
+    noise = {}
+    if psi_no_change is not None:
+        value = validate.number(psi_no_change, "psi_no_change", low=0, example="0.006")
+        if value >= limits.psi:
+            raise CourseError(f"The PSI alert threshold ({limits.psi:g}) is not above what PSI reads with no change at all "
+                              f"({value:.3f}): it would alert on noise. Raise AlertThresholds(psi=...) well above it.")
+        noise = {"psi_no_change_p99": value}
     with mlflow.start_run(run_name="monitoring plan", tags=run_tags("08", PLAN_KIND)) as run:
         mlflow.log_params({**{f"alert_{k}": v for k, v in asdict(limits).items()}, "reference_month": reference_month,
-                           "holdout_share": holdout_share, "psi_bins": 10})
+                           "holdout_share": holdout_share, "psi_bins": PSI_BINS, "psi_binning": PSI_BINNING, **noise})
     return run.info.run_id
+
+
+SHADOW, KEEP = "shadow test", "keep the champion"
 
 
 @course_function
 def log_retrain(comparison, challenger, X, months, champion_name: str = "champion", challenger_name: str = "challenger",
-                min_margin: float = 0.0, threshold: float = 1 / 6) -> dict:
-    """Log the retraining decision in MLflow; register the challenger and move ``champion`` to it only if it wins in dollars.
+                min_margin: float = 0.0, threshold: float = 1 / 6, interval=None) -> dict:
+    """Log the retraining decision in MLflow. The ``champion`` alias never moves here.
 
     ``comparison``: the table of ``compare_models`` (with rows ``champion_name`` and
-    ``challenger_name``), computed on the same recent customers. The challenger wins when
-    its expected profit beats the champion's by more than ``min_margin`` dollars (0 by
-    default; a team that agrees on a margin beforehand is protected from promoting noise).
-    ``threshold``: the score at or above which a customer is contacted, as given to
-    ``compare_models`` (the break-even 1/6 by default); it is logged with each run, so the
-    product brief (lesson 09) can say at which threshold the promoted champion works.
-    One run per model (tags ``churnlab.lesson = "08"``, ``churnlab.kind = "retrain"``); the
-    challenger's run holds the model. Returns a dictionary of stable facts: ``winner``,
-    ``margin`` (dollars, the winner's edge), ``customers``, ``months``, ``alias_moved``.
+    ``challenger_name``), computed on the same customers, later months than the challenger
+    was trained on. ``interval``: ``profit_margin(...)`` on those customers (its 95 % interval,
+    clustered by customer). The challenger **wins** only when the whole interval lies above
+    ``min_margin`` dollars (0 by default): a margin whose interval crosses it is a win within
+    noise, and the champion stays. A challenger that wins is registered as a new version with
+    the alias ``challenger``, for a shadow test (scored alongside the champion, not used) or an
+    A/B test (lesson 07): ``champion`` moves only after that, never on an offline comparison.
+    Without ``interval`` the point margin decides (a weaker check). ``threshold``: the score at
+    or above which a customer is contacted, as given to ``compare_models`` (logged with each
+    run). One run per model (tags ``churnlab.lesson = "08"``, ``churnlab.kind = "retrain"``).
+    Returns a dictionary of stable facts: ``decision`` ('shadow test' or 'keep the champion'),
+    ``winner``, ``margin`` (dollars, challenger minus champion), ``margin_low`` and
+    ``margin_high`` (its interval, NaN without one), ``customers``, ``months``, ``alias_moved``
+    (always False).
     """
     import mlflow
 
@@ -187,27 +327,40 @@ def log_retrain(comparison, challenger, X, months, champion_name: str = "champio
     if isinstance(months, (int, np.integer)):
         months = [months]
     if not isinstance(months, (list, tuple, range)) or not len(months):
-        raise CourseError(f"months should list the months the models were compared on, like [8, 9, 10], not {validate.kind_of(months)}.")
-    months = [validate.whole_number(m, "each month", low=1, example="8") for m in months]
+        raise CourseError(f"months should list the months the models were compared on, like [9, 10], not {validate.kind_of(months)}.")
+    months = [validate.whole_number(m, "each month", low=1, example="9") for m in months]
     min_margin = validate.number(min_margin, "min_margin", low=0, example="500")
     threshold = validate.threshold(threshold)
     profits = comparison["expected_profit"]
     margin = float(profits[challenger_name] - profits[champion_name])
-    wins = margin > min_margin
+    low = high = math.nan
+    if interval is not None:
+        if not isinstance(interval, pd.Series) or not {"margin", "low", "high"} <= set(interval.index):
+            raise CourseError("interval should be monitoring.profit_margin(champion, challenger, test), the margin with its "
+                              f"interval, not {validate.kind_of(interval)}.")
+        if abs(float(interval["margin"]) - margin) > 0.5:
+            raise CourseError(f"interval's margin (${float(interval['margin']):,.0f}) is not the comparison's (${margin:,.0f}): "
+                              "compute both on the same customers and models.")
+        low, high = float(interval["low"]), float(interval["high"])
+    wins = (low > min_margin) if interval is not None else (margin > min_margin)
+    decision = SHADOW if wins else KEEP
     shared = {"compared_on_months": f"{min(months)}-{max(months)}", "customers": int(comparison.loc[challenger_name, "customers"])}
     for name in (champion_name, challenger_name):
         with mlflow.start_run(run_name=f"retrain: {name}", tags={**run_tags("08", RETRAIN_KIND), "churnlab.role": name}) as run:
             mlflow.log_params({**shared, "role": name, "min_margin": min_margin, "threshold": threshold})
             mlflow.log_metrics({k: float(v) for k, v in comparison.loc[name].items() if pd.notna(v)})
             if name == challenger_name:
-                mlflow.log_metric("margin_over_champion", margin)
-                mlflow.set_tag("churnlab.decision", "promote" if wins else "keep the champion")
-                tracking.log_churn_model(challenger, X)
+                mlflow.log_metrics({"margin_over_champion": margin,
+                                    **({"margin_low": low, "margin_high": high} if interval is not None else {})})
+                mlflow.set_tag("churnlab.decision", decision)
+                if wins:  # only a winner's model is kept: it is the one a shadow test would load
+                    tracking.log_churn_model(challenger, X)
                 challenger_run = run.info.run_id
     if wins:
-        tracking.register_champion(challenger_run)
-    return {"winner": challenger_name if wins else champion_name, "margin": abs(margin), "customers": shared["customers"],
-            "months": shared["compared_on_months"], "alias_moved": wins}
+        tracking.register_champion(challenger_run, alias="challenger")
+    return {"decision": decision, "winner": challenger_name if wins else champion_name, "margin": margin,
+            "margin_low": low, "margin_high": high, "customers": shared["customers"],
+            "months": shared["compared_on_months"], "alias_moved": False}
 
 
 def _latest(kind: str) -> list:
@@ -222,22 +375,39 @@ def _latest(kind: str) -> list:
 
 @course_function
 def latest_monitoring_plan() -> dict | None:
-    """The alert thresholds of the newest monitoring plan logged by lesson 08, as a dictionary; None if there is none."""
+    """The newest monitoring plan logged by lesson 08 (alert thresholds, binning), as a dictionary; None if there is none."""
     runs = _latest(PLAN_KIND)
     if not runs:
         return None
     plan = runs[0].data.params
-    return {name: (float(value) if name != "reference_month" else int(float(value))) for name, value in plan.items()}
+
+    def read(name, value):
+        if name == "reference_month":
+            return int(float(value))
+        try:
+            return float(value)
+        except ValueError:  # the binning, in words
+            return value
+
+    return {name: read(name, value) for name, value in plan.items()}
 
 
 @course_function
 def latest_retrain() -> dict | None:
-    """The newest retraining decision logged by lesson 08: winner, margin (dollars), customers, months; None if none."""
+    """The newest retraining decision logged by lesson 08; None if none.
+
+    Keys: ``decision`` ('shadow test' or 'keep the champion'; 'promote' in stores of older
+    course versions), ``margin`` (dollars, its size), ``margin_over_champion`` (signed),
+    ``margin_low`` / ``margin_high`` (its 95 % interval clustered by customer; NaN if none was
+    logged), ``customers``, ``months``, ``alias_moved``.
+    """
     decided = [run for run in _latest(RETRAIN_KIND) if "churnlab.decision" in run.data.tags]
     if not decided:
         return None
     run = decided[0]
-    decision = run.data.tags["churnlab.decision"]
-    return {"decision": decision, "margin": abs(float(run.data.metrics["margin_over_champion"])),
+    decision, metrics = run.data.tags["churnlab.decision"], run.data.metrics
+    return {"decision": decision, "margin": abs(float(metrics["margin_over_champion"])),
+            "margin_over_champion": float(metrics["margin_over_champion"]),
+            "margin_low": float(metrics.get("margin_low", math.nan)), "margin_high": float(metrics.get("margin_high", math.nan)),
             "customers": int(float(run.data.params["customers"])), "months": run.data.params["compared_on_months"],
             "alias_moved": decision == "promote"}

@@ -35,8 +35,18 @@ def _column_list(tables: dict) -> str:
     return "; ".join(f"{name}: {', '.join(map(str, table.columns))}" for name, table in tables.items())
 
 
+def _column_hint(name: str, columns: list, tables: dict, every_table: dict, where: str = "in the tables of this query") -> str:
+    """The end of a 'no column' message: the table that does have the column, else a near miss, never the name itself."""
+    elsewhere = [table for table, frame in every_table.items() if table not in tables and name in map(str, frame.columns)]
+    if elsewhere:
+        return f" {where}: it is a column of {' and '.join(elsewhere)}. Check the table after FROM (or JOIN that table)."
+    near = validate._did_you_mean(name, [c for c in columns if c != name])
+    return f"{near} {where}."
+
+
 def _sql_help(error: Exception, query: str, tables: dict) -> str:
     message = str(error)
+    every_table = tables
     named = {name: table for name, table in tables.items() if re.search(rf"\b{re.escape(name)}\b", query, re.IGNORECASE)}
     tables = named or tables
     kind = type(error).__name__
@@ -52,14 +62,12 @@ def _sql_help(error: Exception, query: str, tables: dict) -> str:
         re.search(r'column with name "?([^"\s]+)"? does not exist', message)
     if missing_column:
         name = missing_column.group(1).split(".")[-1]
-        return (f"There is no column {name!r}{validate._did_you_mean(name, all_columns)} in the tables of this query. "
-                f"Columns: {_column_list(tables)}.")
+        return f"There is no column {name!r}{_column_hint(name, all_columns, tables, every_table)} Columns: {_column_list(tables)}."
     missing_table = re.search(r"Table with name \"?([^\"\s!]+)\"? does not exist", message)
     no_column = re.search(r'does not have a column named "([^"]+)"', message)
     if no_column:
         name = no_column.group(1)
-        return (f"There is no column {name!r}{validate._did_you_mean(name, all_columns)} in that table. "
-                f"Columns: {_column_list(tables)}.")
+        return f"There is no column {name!r}{_column_hint(name, all_columns, tables, every_table, 'in that table')} Columns: {_column_list(tables)}."
     if missing_table:
         name = missing_table.group(1)
         return (f"There is no table {name!r}{validate._did_you_mean(name, tables)}. Tables you can query: "

@@ -32,6 +32,7 @@ from churnlab.world import _checked_simulation
 # --- lesson 08: the model-health page ------------------------------------------------------------
 
 MONTH_AXIS_LABEL = "month after launch (1 = January 2027)"
+PSI_AXIS_TOP = 1.0  # panel 5's scale: PSIs up to 1 readable on a plain axis; a larger one is drawn on the edge, its value written
 
 
 def _month_axis(ax):
@@ -39,11 +40,11 @@ def _month_axis(ax):
     ax.set_xlabel(MONTH_AXIS_LABEL)
 
 
-def _alert_dots(ax, months, values, alert_months):
+def _alert_dots(ax, months, values, alert_months, label="alert"):
     chosen = [(m, v) for m, v in zip(months, values) if m in alert_months and v == v]
     if chosen:
         ax.scatter([m for m, _ in chosen], [v for _, v in chosen], s=70, facecolors="none", edgecolors=CHURN_COLOUR,
-                   linewidths=2, zorder=5, label="alert")
+                   linewidths=2, zorder=5, label=label)
 
 
 def _business_panels(axes, table, months, reference, base, limits, by_panel):
@@ -94,16 +95,26 @@ def _model_panels(axes, table, months, reference, base, limits, by_panel, top_in
     label(ax, "4. Output drift: scores and share flagged", MONTH_AXIS_LABEL, "score or share (0–1)")
 
     ax = axes[4]  # input drift
+    top = PSI_AXIS_TOP
     for position, column in enumerate(top_inputs):  # a marker of its own each: the lines differ in shape, not colour only
-        ax.plot(months, table[f"psi_{column}"], marker="osD^v<>p"[position % 8], markersize=4, color=f"C{position}",
-                label=column.replace("_", " "))
-    worst = table[[f"psi_{c}" for c in top_inputs]].max(axis=1)
-    _alert_dots(ax, months, worst, by_panel.get("input drift", set()))
+        shown = table[f"psi_{column}"].clip(upper=top)  # a PSI past the top is drawn on the top edge and labelled
+        ax.plot(months, shown, marker="osD^v<>p"[position % 8], markersize=4, color=f"C{position}",
+                label=column.replace("_", " "), clip_on=False)
+        off = table[f"psi_{column}"] > top
+        if off.any():
+            values = table.loc[off, f"psi_{column}"]
+            low, high = f"{values.min():.1f}", f"{values.max():.1f}"
+            ax.annotate(f"{column.replace('_', ' ')}: PSI {low if low == high else f'{low} to {high}'}, off the scale",
+                        (off.idxmax(), top), xytext=(6, -12), textcoords="offset points", fontsize=7, color=f"C{position}")
+    circled = False
+    for column in top_inputs:  # a circle on each input's own line, in each month its PSI alerts (as the alert list says)
+        alert_months = by_panel.get(f"PSI of {column}", set())
+        _alert_dots(ax, months, table[f"psi_{column}"].clip(upper=top), alert_months, label=None if circled else "alert")
+        circled = circled or bool(alert_months)
     ax.axhline(psi_bands[0], color=NEUTRAL_COLOUR, linestyle=":", linewidth=1, label="0.10: moderate")
     ax.axhline(limits.psi, color="black", linestyle="--", linewidth=1, label=f"alert: {limits.psi:g}")
-    ax.set_yscale("symlog", linthresh=0.1)
-    ax.set_ylim(0, max(1.0, float(worst.max()) * 2))
-    label(ax, f"5. Input drift: PSI against month {reference}", MONTH_AXIS_LABEL, "PSI (0 = no change; log scale above 0.1)")
+    ax.set_ylim(0, top)
+    label(ax, f"5. Input drift: PSI against month {reference}", MONTH_AXIS_LABEL, "PSI (0 = no change; empty values left out)")
 
 
 def _data_and_system_panels(axes, table, months, reference, base, limits, by_panel):
@@ -150,10 +161,14 @@ def model_health(table: pd.DataFrame, thresholds=None):
     limits = health._checked_thresholds(thresholds)
     found = health.alerts(table, limits)
     by_panel = {panel: set(group["month"]) for panel, group in found.groupby("panel")}
+    by_panel.update({signal: set(group["month"]) for signal, group in found.groupby("signal")})  # panel 5 circles each input
     months = table.index.to_numpy()
     reference = int(table.attrs.get("reference_month", months.min()))
     base = table.loc[reference]
-    figure, grid = plt.subplots(4, 2, figsize=(11, 13), layout="constrained")
+    # Fixed margins rather than a layout engine: the eight panels' layout costs more than drawing them, and it
+    # would run again for the notebook's picture (twice, for a tight bounding box) and for the page's SVG.
+    figure, grid = plt.subplots(4, 2, figsize=(11, 13))
+    figure.subplots_adjust(left=0.075, right=0.985, top=0.955, bottom=0.04, hspace=0.42, wspace=0.2)
     axes = grid.ravel()
     shared = (months, reference, base, limits, by_panel)
     _business_panels(axes, table, *shared)
@@ -163,8 +178,9 @@ def model_health(table: pd.DataFrame, thresholds=None):
     for ax in axes:
         _month_axis(ax)
         ax.set_xlim(months.min() - 0.5, months.max() + 0.5)
-        ax.legend(fontsize=7, loc="upper left", ncols=2 if ax is axes[4] else 1)
-    figure.suptitle(f"Model health, simulated months {months.min()}–{months.max()} (not real customers)", fontweight="bold")
+        ax.legend(fontsize=7, loc="center left" if ax is axes[4] else "upper left", ncols=2 if ax is axes[4] else 1)
+    figure.suptitle(f"Model health, simulated months {months.min()}–{months.max()} (not real customers)", fontweight="bold",
+                    y=0.99)
     if found.empty:
         verdict = "No panel crosses its alert threshold in any month."
     else:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from churnlab import monitoring, world
+from churnlab import monitoring
 from churnlab.exercises import lesson08
-from churnlab.exercises.lesson08 import practice_year, q1, q3, q4, q6
-from churnlab.model import FEATURES, make_churn_model
+from churnlab.exercises.lesson08 import practice_year, q1, q2, q3, q4, q6
+from churnlab.model import FEATURES, champion_model, make_churn_model
 
 from answers import assert_right
 
@@ -34,34 +34,49 @@ RIGHT_QUERY = ("SELECT month, count(*) AS customers_scored, avg(CAST(churn_score
                "FROM predictions GROUP BY month ORDER BY month")
 SHARE_FLAGGED = "avg(CAST(churn_score >= 1/6 AS INTEGER))"
 
-# --- q4: retrain and compare ----------------------------------------------------------------------------
+# --- q4: a challenger judged out of time ---------------------------------------------------------------
+
+FIXED = monitoring.repair_total_charges(year.customers)
 
 
-def expected_profit(C: float, judged_on: str = "test", months=(8, 9, 10)):
-    """Each model's expected profit: the challenger (``C``) fitted on the training half of ``months``."""
-    train, test = monitoring.split_by_seat(monitoring.labelled_rows(year, list(months)))
+def interval(C: float = 1.0, test_from: int = 9, repaired: bool = True, by_seat: bool = False, on: str = "test"):
+    """The challenger's margin over lesson 05's champion with its interval, computed as a learner would."""
+    rows = monitoring.labelled_rows(year, months=list(range(1, 11)), customers=FIXED if repaired else None)
+    train, test = monitoring.split_by_seat(rows) if by_seat else monitoring.split_by_time(rows, test_from=test_from)
     challenger = make_churn_model(C=C).fit(train[list(FEATURES)], train["churned"])
-    if judged_on == "late test":  # fitted on months 8-10, judged on months 9-10 only
-        test = monitoring.split_by_seat(monitoring.labelled_rows(year, [9, 10]))[1]
-    table = monitoring.compare_models({"champion": world.course_model(), "challenger": challenger},
-                                      train if judged_on == "train" else test)
-    return table["expected_profit"]
+    return monitoring.profit_margin(champion_model(), challenger, train if on == "train" else test)
 
 
-PROFIT = expected_profit(0.1)
-MARGIN = float(PROFIT["challenger"] - PROFIT["champion"])
+MARGIN = interval()
+LOW = float(MARGIN["low"])
+
+# --- q6: a window function on the fibre customers ------------------------------------------------------------
+
+FIBRE_SQL = """
+    WITH monthly AS (
+        SELECT p.month, avg(o.churned) AS realised_precision, count(*) AS flagged
+        FROM predictions AS p
+        JOIN outcomes AS o ON o.customer_id = p.customer_id AND o.month = p.month
+        JOIN assignments AS a ON a.customer_id = p.customer_id AND a.month = p.month
+        JOIN customers AS c ON c.customer_id = p.customer_id AND c.month = p.month
+        WHERE a.arm = 'hold-out' AND p.churn_score >= 1/6 AND c.internet_service = '{service}'
+        GROUP BY p.month
+    )
+    SELECT month, realised_precision, flagged,
+           avg(realised_precision) OVER (ORDER BY month ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS rolling_3_months
+    FROM monthly ORDER BY month
+"""
 
 
-def margin(profit) -> float:
-    return float(profit["challenger"] - profit["champion"])
+def fibre_table(service: str = "Fiber optic"):
+    return monitoring.sql(FIBRE_SQL.format(service=service), year).set_index("month")
 
 
-# --- q6: a window function --------------------------------------------------------------------------------
-
+FIBRE = fibre_table()
+ROLLING = float(FIBRE.loc[10, "rolling_3_months"])
+POOLED = float((FIBRE["realised_precision"] * FIBRE["flagged"]).loc[8:10].sum() / FIBRE["flagged"].loc[8:10].sum())
 HEALTH = monitoring.health_table(year)
-PRECISION = HEALTH["realised_precision"]
-ROLLING = float(PRECISION.loc[8:10].mean())
-POOLED = float((PRECISION * HEALTH["holdout_flagged"]).loc[8:10].sum() / HEALTH["holdout_flagged"].loc[8:10].sum())
+EVERYONE = float(HEALTH["realised_precision"].loc[8:10].mean())  # the lesson's rolling precision, all flagged customers
 
 RIGHT_ANSWERS = {
     "q1": [TENURE_PSI, np.float64(TENURE_PSI)],
@@ -76,9 +91,9 @@ RIGHT_ANSWERS = {
         "SELECT month, count(*) AS customers_scored, count(*) FILTER (WHERE churn_score >= 1/6) / count(*) "
         "AS share_flagged FROM predictions GROUP BY month ORDER BY month",
     ],
-    "q4": [MARGIN, np.float64(MARGIN), round(MARGIN)],
+    "q4": [LOW, np.float64(LOW), round(LOW)],
     "q5": ["investigate", "Fix the pipeline", " INVESTIGATE "],
-    "q6": [ROLLING, np.float64(ROLLING), POOLED, round(ROLLING, 3)],  # 0.655: the value the lesson's rolling table prints
+    "q6": [ROLLING, np.float64(ROLLING), POOLED],
 }
 
 WRONG_ANSWERS = {
@@ -90,14 +105,14 @@ WRONG_ANSWERS = {
         (psi("monthly_charges", 1, 12), "PSI of monthly_charges"),
         (psi("total_charges", 1, 12), "PSI of total_charges"),
         (psi("internet_service", 1, 12), "PSI of internet_service"),
-        (0.24, "rounded"),
+        (round(TENURE_PSI, 2), "rounded"),
         (0.0, "compare month 1 with itself"),
         ("moderate change", "not a verdict in words"),
     ],
     "q2": [
-        ("promotion", "stayed calibrated"),
-        ("price rise", "inputs moved"),
-        ("data bug", "data quality and PSI caught it"),
+        ("promotion", "The promotion moved inputs"),
+        ("price rise", "jumped off the scale"),
+        ("data bug", "data quality caught it"),
         ("the weather", "not one of the four incidents"),
         (9, "one of the incidents in quotes"),
     ],
@@ -119,16 +134,22 @@ WRONG_ANSWERS = {
         (RIGHT_QUERY.replace("1/6", "0.167"), "rounded threshold"),
         (RIGHT_QUERY.replace("1/6", "16.7"), "0 in every month"),
         (RIGHT_QUERY.replace("FROM predictions", "FROM outcomes"), "There is no column 'churn_score'"),
+        # the wrong table names the table that has the column, never "did you mean" the same name
+        (RIGHT_QUERY.replace("FROM predictions", "FROM outcomes"), "it is a column of predictions"),
+        (RIGHT_QUERY.replace("FROM predictions", "FROM customers"), "it is a column of predictions"),
         (RIGHT_QUERY.replace("GROUP BY month", "GROUP BY customer_id"), "must either be in GROUP BY"),
     ],
     "q4": [
-        (-MARGIN, "sign is reversed"),
-        (margin(expected_profit(0.1, "train")), "training half"),
-        (margin(expected_profit(1.0)), "C = 1.0"),
-        (float(PROFIT["challenger"]), "one model's expected profit"),
-        (float(PROFIT["champion"]), "one model's expected profit"),
-        (margin(expected_profit(0.1, "late test")), "months 9-10 only"),
-        (1_000_000, "Use months [8, 9, 10]"),
+        (float(MARGIN["margin"]), "the margin itself"),
+        (float(MARGIN["high"]), "upper end"),
+        (-float(MARGIN["high"]), "sign is reversed"),
+        (float(interval(repaired=False)["low"]), "learned from the broken months"),
+        (float(interval(test_from=8)["low"]), "months 8-10"),
+        (float(interval(test_from=10)["low"]), "month 10 alone"),
+        (float(interval(C=0.1)["low"]), "lesson 05's recipe"),
+        (float(interval(by_seat=True)["low"]), "Judge out of time"),
+        (float(interval(on="train")["low"]), "training months"),
+        (1_000_000, "Repair the data"),
     ],
     "q5": [
         ("retrain", "teach the model the bug"),
@@ -139,12 +160,13 @@ WRONG_ANSWERS = {
         ("panic", "not one of the options"),
     ],
     "q6": [
-        (float(PRECISION.loc[10]), "month 10 alone"),
+        (EVERYONE, "every flagged customer's rolling precision"),
+        (float(FIBRE.loc[10, "realised_precision"]), "month 10 alone"),
         (ROLLING * 100, "percentage"),
-        (float(PRECISION.loc[9:11].mean()), "looks forward"),
-        (round(float(PRECISION.loc[10]), 3), "month 10 alone"),  # the lesson's table prints 0.649 for month 10 alone
-        (0.66, "rounded"),
-        (0.3, "not the hold-out's rolling precision"),
+        (float(FIBRE["realised_precision"].loc[9:11].mean()), "looks forward"),
+        (float(fibre_table("DSL").loc[10, "rolling_3_months"]), "another internet service"),
+        (round(ROLLING, 2), "rounded"),
+        (0.05, "not the fibre customers' rolling precision"),
         (3.0, "a share between 0 and 1"),
     ],
 }
@@ -155,22 +177,32 @@ WRONG_ANSWERS = {
 
 def test_q1_right_answer_gives_the_verdict():
     text = assert_right(q1, TENURE_PSI)
-    assert "0.24" in text and "moderate change" in text
+    assert f"{TENURE_PSI:.2f}" in text and monitoring.psi_verdict(TENURE_PSI) in text
 
 
 def test_q3_right_answer_reads_the_volume_out():
     text = assert_right(q3, RIGHT_QUERY)
-    assert "55.3%" in text and "11,000" in text
+    flagged = (year.predictions.loc[year.predictions["month"] == 1, "churn_score"].dropna() >= 1 / 6).mean()  # scored calls
+    assert f"{flagged:.1%}" in text and f"{int((year.predictions['month'] == 12).sum()):,}" in text
 
 
-def test_q4_right_answer_says_the_margin_is_within_the_noise():
-    text = assert_right(q4, MARGIN)
-    assert "$330" in text and "within the noise" in text
+def test_q2_right_answer_says_no_input_moved():
+    text = assert_right(q2, "competitor")
+    assert f"{HEALTH['psi_internet_service'].max():.2f}" in text and "changed behaviour, not inputs" in text
+    assert HEALTH["psi_internet_service"].max() < 0.05
 
 
-def test_q6_right_answers_give_the_rolling_precision_either_way():
-    assert "65.5%" in assert_right(q6, ROLLING)
+def test_q4_right_answer_gives_the_interval_and_the_decision():
+    text = assert_right(q4, LOW)
+    assert "95 % interval" in text and "champion stays" in text  # the interval crosses 0 on this simulated year
+    assert MARGIN["low"] < 0 < MARGIN["high"]
+
+
+def test_q6_right_answers_give_the_fibre_rolling_precision_either_way():
+    text = assert_right(q6, ROLLING)
+    assert f"{ROLLING:.1%}" in text and "fibre" in text
     assert "either reading is fine" in assert_right(q6, POOLED)
+    assert ROLLING > EVERYONE  # the segment the competitor targets moves most
 
 
 def test_the_checks_share_one_simulation():

@@ -42,21 +42,21 @@ WORDS = dict(product="Churn retention offers", problem="Whom do we offer a disco
              privacy="No sex, no age in the reasons.")
 
 
-def written_brief(stories=None, **changes):
-    """A brief written into a folder of its own (as ``brief.write_brief`` writes it), returned as ``BriefFiles``."""
+def written_brief(stories=None, name="exercise_09_brief", **changes):
+    """A brief written into a folder of its own (as ``brief.write_brief(..., name=name)`` writes it), as ``BriefFiles``."""
 
     def make(_context):
         from churnlab import brief
 
         words = brief.words(**{**WORDS, **changes}, stories=[story()] if stories is None else stories)
-        evidence = brief.Evidence("a test folder")
+        evidence = brief.Evidence("a test folder", course_test=brief.course_ab_test())
         folder = Path(tempfile.mkdtemp(prefix="brief-"))
-        files = brief.BriefFiles(folder / brief.BRIEF_FILES[0], folder / brief.BRIEF_FILES[1])
+        files = brief.BriefFiles(folder / f"{name}.md", folder / f"{name}.html")
         files.markdown.write_text(brief.render(words, evidence, "markdown"), encoding="utf-8")
         files.html.write_text(brief.render(words, evidence, "html"), encoding="utf-8")
         return files
 
-    return Lazy(make, f"brief {changes or ''} {'stories' if stories is not None else ''}")
+    return Lazy(make, f"brief {name} {changes or ''} {'stories' if stories is not None else ''}")
 
 
 def deleted_brief():
@@ -70,7 +70,7 @@ def deleted_brief():
 
 RIGHT_ANSWERS = {
     "q1": [EDGE, np.float64(EDGE), round(EDGE)],
-    "q2": ["data and labels at decision time", " Data and labels ", "labels", "data"],
+    "q2": ["data and labels at decision time", " Data and labels at decision time "],
     "q3": [Several("net retained revenue", "contact rate"), Several("Net retained revenue", "complaints and opt-outs"),
            Several("net retained revenue", "recall per group"), Several("retained revenue", "scoring failures and latency")],
     "q4": [story(), story(edge_case="a new customer with tenure 0", fallback="no retention call; the onboarding e-mails",
@@ -86,7 +86,7 @@ WRONG_ANSWERS = {
         (NUMBERS["best_rule_profit"], "best rule's profit"),
         (MONTH_TO_MONTH_EDGE, "edge over the rule 'month-to-month'"),
         (EDGE / NUMBERS["test_customers"], "edge per customer"),
-        ("$420", "Remove the quotes"),
+        ("$430", "Remove the quotes"),
         (1000, "Subtract the best rule's profit"),
     ],
     "q2": [
@@ -97,6 +97,9 @@ WRONG_ANSWERS = {
         ("decision", "There is a decision and an action"),
         ("not enough fraud", "not one of the six criteria"),
         (12, "name of a criterion in quotes"),
+        ("labels", "not the criterion's name as the table writes it"),
+        ("data", "not the criterion's name as the table writes it"),
+        ("Data and labels", "not the criterion's name as the table writes it"),
     ],
     "q3": [
         (Several("contact rate", "net retained revenue"), "You swapped them"),
@@ -118,6 +121,10 @@ WRONG_ANSWERS = {
         (story(acceptance="it works well"), "cannot be checked"),
         (story(acceptance=""), "acceptance criterion is missing"),
         (story(so_that=""), "'so that' is missing"),
+        # the right edge case and fallback with the outage row's acceptance criterion (issue 20)
+        (story(acceptance=product.EDGE_CASES["model unavailable"][4]), "checks the edge case 'model unavailable'"),
+        (story(acceptance="Within 1 hour of the campaign's start, the list is ready."), "does not say which customers"),
+        (story(fallback=product.EDGE_CASES["model unavailable"][3]), "belongs to another edge case"),
         ("As a retention agent, I want new customers kept off the list", "made with product.user_story"),
     ],
     "q5": [
@@ -133,8 +140,9 @@ WRONG_ANSWERS = {
         (written_brief(product=""), "still empty (the feature's name"),
         (written_brief(stories=[]), "course's example stories"),
         (written_brief(stories=[story(fallback="none")]), "has a gap"),
-        (deleted_brief(), "product_brief.html is not in the work folder"),
+        (deleted_brief(), "exercise_09_brief.html is not in the work folder"),
         ("product_brief.md", "what brief.write_brief(...) returns"),
+        (written_brief(name="product_brief"), "wrote over the lesson's own brief"),
     ],
 }
 
@@ -142,7 +150,7 @@ WRONG_ANSWERS = {
 def test_q1_says_the_edge_per_customer():
     text = assert_right(q1, EDGE)
     assert f"${EDGE:,.0f} more than the best rule" in text and "a customer per campaign" in text
-    assert EDGE == pytest.approx(420)  # the number the lesson states
+    assert EDGE == pytest.approx(430)  # the number the lesson states (lesson 05's champion, C = 0.1)
 
 
 def test_q3_names_the_guardrail_it_was_given():
@@ -159,3 +167,8 @@ def test_q6_rejects_a_brief_with_a_story_of_the_wrong_kind_only_when_it_has_a_ga
 
     files = resolve(written_brief(stories=[story(acceptance="works")]))
     assert_mistake(q6, files, "has a gap")
+
+
+def test_q6_solution_is_code_that_runs_as_written():
+    assert "..." not in q6.solution_code, "no placeholders: the solution is the code, in full"
+    assert 'name="exercise_09_brief"' in q6.solution_code, "the exercise keeps the lesson's own product_brief files"

@@ -169,8 +169,11 @@ def test_an_empty_work_folder_gives_a_brief_that_says_what_is_missing_and_create
     assert not (work / "mlflow.db").exists(), "reading must not create a store"
     assert {item.lesson for item in evidence.missing} == set(ALL_LESSONS)
     assert evidence.champion is evidence.comparison is evidence.fairness is evidence.ab_test is None
+    assert evidence.course_test == brief.course_ab_test(), "lesson 07's test is replayed by the course instead"
     files = brief.write_brief(_words(), evidence)
     assert [path.name for path in (files.markdown, files.html)] == list(brief.BRIEF_FILES)
+    named = brief.write_brief(_words(), evidence, name="exercise_09_brief")
+    assert [path.name for path in (named.markdown, named.html)] == ["exercise_09_brief.md", "exercise_09_brief.html"]
     assert files.markdown.parent == work and files.html.parent == work
     text = files.markdown.read_text(encoding="utf-8")
     for lesson, notebook in (("05", "05_track_experiments_mlflow.ipynb"), ("06", "06_fairness_and_explanations.ipynb"),
@@ -183,8 +186,26 @@ def test_an_empty_work_folder_gives_a_brief_that_says_what_is_missing_and_create
     assert "Computed by the course on its data instead (not from your runs)" in text
     for amount in (facts["best_rule_profit"], facts["model_profit"], facts["model_profit"] - facts["best_rule_profit"]):
         assert _dollars(amount) in text, amount
-    for heading in brief.SECTIONS.values():
+    for heading in (*brief.SECTIONS.values(), *brief.APPENDIX.values()):
         assert f"## {heading}" in text
+    # the one page: the story of lesson 05's champion, with the course's numbers where the runs are missing
+    page = text.split("# Appendix")[0]
+    assert "lesson 05's champion (C = 0.1), not registered in your runs yet" in page
+    assert "computed by the course (lesson 07's test replayed)" in page
+    assert brief.reconciliation(evidence) in page
+
+
+def test_the_reconciliation_says_what_each_verdict_measured_on_whom_and_how_long(work):
+    sentence = brief.reconciliation(brief.collect_evidence())
+    facts, test = product.churn_campaign_numbers(), brief.course_ab_test()
+    edge = facts["model_profit"] - facts["best_rule_profit"]
+    for part in (f"best rule's ({facts['best_rule']})", f"{facts['test_customers']:,} real test customers",
+                 "leaving within one month", _dollars(edge), _dollars(1000 * edge / facts["test_customers"]),
+                 "month-to-month rule", f"{test['customers'][0]:,} and {test['customers'][1]:,} customers whose",
+                 "call lists disagreed", "churn within 3 months", _dollars(1000 * test["dollars_per_customer"]),
+                 _dollars(1000 * test["dollars_low"]), _dollars(1000 * test["dollars_high"])):
+        assert part in sentence, part
+    assert sentence.endswith(".") and ". " not in sentence, "one sentence"
 
 
 def test_an_empty_store_reads_the_same_as_no_store(work):
@@ -240,22 +261,27 @@ def test_the_complete_brief_has_no_missing_note(complete_store):
     evidence = complete_store["evidence"]
     assert evidence.complete, evidence.missing
     text = complete_store["files"].markdown.read_text(encoding="utf-8")
-    assert "Missing" not in text and "missing" not in text.split("## 10.")[1]
+    assert "Missing" not in text and "missing" not in text.split("## A7.")[1]
     assert "Computed by the course" not in text, "with lesson 05's runs, the readiness numbers are the runs'"
 
 
 def test_the_champion_is_the_registry_alias_and_its_run(complete_store):
     champion, runs, evidence = complete_store["champion"], complete_store["runs"], complete_store["evidence"]
-    # lesson 08's retraining moved the alias to the challenger (C = 0.1 earns more on these customers than C = 1.0)
+    # lesson 08's challenger won offline (C = 0.1 against C = 1.0): it waits for a shadow test, the alias stays
     assert evidence.champion["version"] == int(champion.version)
     source = runs[runs["run_id"] == champion.run_id].iloc[0]
-    assert evidence.champion["run_name"] == source["tags.mlflow.runName"] == "retrain: challenger"
-    assert evidence.champion["simulated"] and evidence.champion["from_lesson"] == "08"
+    assert evidence.champion["run_name"] == source["tags.mlflow.runName"] == "model C=0.1"
+    assert not evidence.champion["simulated"] and evidence.champion["from_lesson"] == "05"
     html = complete_store["files"].html.read_text(encoding="utf-8")
     assert f"version {champion.version}" in html
     assert _dollars(source["metrics.expected_profit"]) in html
-    assert evidence.champion["threshold"] == pytest.approx(1 / 6)  # lesson 08 logs the threshold it compared at
+    assert evidence.champion["threshold"] == pytest.approx(1 / 6)
     assert "; threshold 0.167." in html
+    page = html.split('<div class="appendix"')[0]
+    assert "the alias <i>champion</i>: lesson 05's champion" in page and "newly promoted" not in page
+    first = brief.blocking_items(evidence)[0]
+    assert first.blocking and first.what.startswith("Any model that replaces the champion first needs a fairness re-review")
+    assert first.why.startswith("lesson 08's challenger won offline and waits for a shadow test")
 
 
 def test_the_model_and_the_rule_it_beat_come_from_lesson_05s_runs(complete_store):
@@ -319,34 +345,48 @@ def test_the_monitoring_plan_and_retraining_are_lesson_08s_runs(complete_store):
     for name in ("psi", "empty_share", "precision_gap", "latency_p99_ms"):
         value = float(plan_run[f"params.alert_{name}"])
         assert f"<code>{name}</code></td><td class=\"number\">{value:g}</td>" in html, name
-    assert _dollars(abs(challenger["metrics.margin_over_champion"])) in html
-    assert "promote" in html
-    # lesson 08's caveat: the margin, and that no minimum margin was agreed (log_retrain's default, logged with the run)
+    assert _dollars(challenger["metrics.margin_over_champion"]) in html
     assert evidence.retrain["min_margin"] == 0 == float(challenger["params.min_margin"])
     text = complete_store["files"].markdown.read_text(encoding="utf-8")
-    margin = _dollars(abs(challenger["metrics.margin_over_champion"]))
-    assert (f"**promote**, on a margin of {margin} over the champion on 1,409 simulated customer-months, with no minimum "
-            "margin agreed beforehand: a margin this small may be noise (lesson 08, section 8)") in text
+    margin = _dollars(challenger["metrics.margin_over_champion"])
+    assert (f"**shadow test**. Challenger minus champion: {margin} on 1,409 simulated customer-months. It won offline: "
+            "registered with the alias *challenger*, it waits for a shadow test; the champion alias did not move.") in text
+    assert "challenger not promoted" in text.split("# Appendix")[0]
 
 
-def test_the_brief_says_when_the_champion_is_not_the_model_compared_with_the_rule(complete_store):
-    text = complete_store["files"].markdown.read_text(encoding="utf-8")
-    section = text.split("## 4.")[1].split("## 5.")[0]
+def test_a_champion_moved_to_a_challenger_is_flagged_as_blocked(work):
+    from mlflow import MlflowClient
+
+    log_course_runs(("05", "08"))
+    client = MlflowClient()
+    challenger = client.get_model_version_by_alias("churn-model", "challenger")
+    client.set_registered_model_alias("churn-model", "champion", challenger.version)  # as course versions before issue 20 did
+    evidence = brief.collect_evidence()
+    text = brief.render(_words(), evidence)
+    section = text.split("## A1.")[1].split("## A2.")[0]
     assert ("Two different models. The live champion (version 2) is lesson 08's retrained challenger, trained and compared "
-            "on simulated months; it has not been compared with the rule. The comparison with the rule below is lesson 05's "
-            "best model (*model C=0.1*) on the real test customers.") in section
+            "on simulated months; it has not been compared with the rule. The comparison below is lesson 05's "
+            "champion (*model C=0.1*) on the real test customers.") in section
     assert "Lesson 05's best model beat the best rule by $430" in section and "champion's run" not in section
-    # section 2 shows the same model's numbers as section 4
-    readiness = text.split("## 2.")[1].split("## 3.")[0]
-    assert "*model C=0.1*, earns $12,650: an edge of $430" in readiness and "$12,220" in readiness
-
+    page = text.split("# Appendix")[0]
+    assert "newly promoted by lesson 08: not yet reviewed, compared with the rule or shadowed (section 5)" in page
+    blocking = [item for item in brief.blocking_items(evidence) if item.blocking]
+    assert [item.what.split("it needs ")[1] for item in blocking[:3]] == [what for what, _ in brief._NEW_MODEL_NEEDS]
+    assert all(f"**Blocking:** {item.what}" in page for item in blocking)
+    # the first page's record shows lesson 05's champion, the model the checks were about
+    record = page.split("## 2.")[1].split("## 3.")[0]
+    assert "C = 0.1 earns $12,650, $430 more than the best rule (risk points ≥ 2)" in record and "run *model C=0.1*" in record
 
 def test_when_the_champion_is_lesson_05s_model_the_brief_says_so(work):
     log_course_runs(("05",))
     text = brief.render(_words(), brief.collect_evidence())
-    section = text.split("## 4.")[1].split("## 5.")[0]
+    section = text.split("## A1.")[1].split("## A2.")[0]
     assert "Two different models" not in section
     assert "The champion's run beat the best rule by $430" in section
+    page = text.split("# Appendix")[0]
+    assert "the alias *champion*: lesson 05's champion" in page and "newly promoted" not in page
+    assert ("**Blocking:** Any model that replaces the champion first needs a fairness re-review (lesson 06); a comparison "
+            "with the rule on the same customers") in page
 
 
 def test_a_kept_champion_with_an_agreed_margin_says_so(work):
@@ -362,8 +402,9 @@ def test_a_kept_champion_with_an_agreed_margin_says_so(work):
     evidence = brief.collect_evidence()
     assert evidence.retrain["min_margin"] == 500 and evidence.retrain["decision"] != "promote"
     text = brief.render(_words(), evidence)
-    assert "did not win by more than the minimum margin of $500 agreed beforehand" in text
+    assert "against a minimum margin of $500 agreed beforehand. The champion stays; the champion alias did not move." in text
     assert "Two different models" not in text, "the champion stayed lesson 05's model"
+    assert "challenger not promoted" in text.split("# Appendix")[0]
 
 
 def test_every_run_is_named_in_the_sources_table(complete_store):
@@ -403,8 +444,8 @@ def test_empty_words_show_as_prompts_and_learner_dollars_do_not_become_maths(wor
     text = brief.render(brief.words(problem="A $20 offer to customers who pay $70 a month"), brief.collect_evidence(),
                         kind="notebook")
     assert "*(to write: the feature's name)*" in text and "*(to write: who decides" in text
-    assert "<span>\\$20</span>" in text and "<span>\\$70</span>" in text
-    assert not re.search(r"(?<!\\)\$\d", text), "in the notebook every dollar amount is escaped"
+    assert "A 20 dollars offer to customers who pay 70 dollars a month" in text
+    assert "$" not in text, "in the notebook every amount is written in words: no $ for MathJax to pair, no backslash"
 
 
 def _maths_spans(text: str) -> list[str]:
@@ -499,7 +540,7 @@ def test_the_empty_folder_brief_reads_well_in_a_browser(work):
     seen = _open_in_chromium(files.html, "product-brief-empty-folder.png")
     assert seen["requests"] == [files.html.as_uri()], "a self-contained page loads nothing else"
     assert not seen["messages"] and seen["scripts"] == 0
-    assert seen["headings"] == list(brief.SECTIONS.values())
+    assert seen["headings"] == [*brief.SECTIONS.values(), *brief.APPENDIX.values()]
     boxes = seen["missing"]
     assert [box["lesson"] for box in boxes if box["lesson"]] == list(ALL_LESSONS), "one missing note per lesson"
     assert all(box["background"] == "rgb(255, 243, 205)" and box["height"] > 20 for box in boxes), "the notes show as yellow boxes"
@@ -512,7 +553,65 @@ def test_the_complete_brief_reads_well_in_a_browser(complete_store):
     seen = _open_in_chromium(complete_store["files"].html, "product-brief-complete.png")
     assert seen["requests"] == [complete_store["files"].html.as_uri()] and not seen["messages"]
     assert not seen["missing"], "no missing note when every lesson's runs are there"
-    assert seen["headings"] == list(brief.SECTIONS.values())
+    assert seen["headings"] == [*brief.SECTIONS.values(), *brief.APPENDIX.values()]
     assert min(seen["tables"]) >= 2 and len(seen["tables"]) >= 5, "the metric tree, runs, gaps, thresholds and sources show as tables"
     assert "$430" in seen["text"] and "switch from the rule to the model" in seen["text"]
     assert seen["overflow"] <= 0
+
+
+# --- the printed page: the brief on one page (A4 and Letter), the appendix from the next ----------------------------
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF: its page objects (``/Type /Page``, not the ``/Type /Pages`` tree)."""
+    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", pdf))
+
+
+def _printed_pages(path: Path) -> dict:
+    """Pages of the page printed by headless Chromium with its own print style: whole, brief alone, appendix alone."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    from local_servers import CHROMIUM, CHROMIUM_ARGS
+
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    counts = {}
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = chromium.new_page()
+            for paper in ("A4", "Letter"):
+                for part, hidden in (("whole", None), ("brief", "#appendix"), ("appendix", "#brief")):
+                    page.goto(path.as_uri())
+                    if hidden:
+                        page.add_style_tag(content=f"{hidden} {{ display: none; }}")
+                    counts[paper, part] = _pdf_pages(page.pdf(format=paper))
+        finally:
+            chromium.close()
+    return counts
+
+
+def _assert_one_page_and_an_appendix(counts: dict) -> None:
+    for paper in ("A4", "Letter"):
+        assert counts[paper, "brief"] == 1, f"on {paper} the brief takes {counts[paper, 'brief']} pages, not one"
+        assert counts[paper, "whole"] == 1 + counts[paper, "appendix"] >= 2, f"on {paper} the appendix starts a new page"
+
+
+def test_the_empty_folder_brief_prints_on_one_page_with_the_appendix_after(work):
+    words = brief.words(**{name: 2 * getattr(_words(), name) for name in ("problem", "readiness", "risks", "privacy")},
+                        product="Churn retention offers", decision_owner="Head of retention", users="Retention agents")
+    _assert_one_page_and_an_appendix(_printed_pages(brief.write_brief(words).html))  # the six example stories
+
+
+def test_the_complete_brief_prints_on_one_page_with_the_appendix_after(complete_store):
+    _assert_one_page_and_an_appendix(_printed_pages(complete_store["files"].html))
+
+
+def test_lesson_05s_champion_registered_by_lesson_08_is_not_a_promotion(work):
+    from churnlab import monitoring, tracking
+
+    tracking.setup()
+    assert monitoring.ensure_champion()  # lesson 05 skipped: lesson 08 registers lesson 05's champion (C = 0.1)
+    evidence = brief.collect_evidence()
+    assert evidence.champion["C"] == 0.1 and not brief._promoted(evidence.champion)
+    page = brief.render(_words(), evidence).split("# Appendix")[0]
+    assert "lesson 05's champion" in page and "newly promoted" not in page

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from churnlab import monitoring, world
+from churnlab import monitoring
 
 
 @pytest.fixture(scope="module")
@@ -35,37 +35,53 @@ def test_readers_return_none_before_anything_is_logged(store):
     assert monitoring.latest_retrain() is None
 
 
-def test_plan_and_retrain_are_logged_and_the_alias_moves_only_for_a_winner(store, year):
+def test_the_champion_is_lesson_05s_and_the_alias_never_moves_on_a_retrain(store, year):
     from mlflow import MlflowClient
 
     from churnlab import tracking
-    from churnlab.model import FEATURES, make_churn_model
+    from churnlab.model import CHAMPION_C, FEATURES, champion_model
 
     assert monitoring.ensure_champion() is True
     assert monitoring.ensure_champion() is False
-    first = MlflowClient().get_model_version_by_alias(tracking.MODEL_NAME, "champion").version
-    monitoring.log_monitoring_plan(monitoring.AlertThresholds(psi=0.2), reference_month=1, holdout_share=0.1)
+    client = MlflowClient()
+    first = client.get_model_version_by_alias(tracking.MODEL_NAME, "champion")
+    assert float(client.get_run(first.run_id).data.params["C"]) == CHAMPION_C
+    monitoring.log_monitoring_plan(monitoring.AlertThresholds(psi=0.2), reference_month=1, holdout_share=0.1,
+                                   psi_no_change=0.006)
     plan = monitoring.latest_monitoring_plan()
     assert plan["alert_psi"] == 0.2 and plan["reference_month"] == 1 and plan["holdout_share"] == 0.1
+    assert plan["psi_no_change_p99"] == 0.006 and plan["psi_binning"] == monitoring.PSI_BINNING and plan["psi_bins"] == 10
 
-    rows = monitoring.labelled_rows(year, [8, 9, 10])
-    train, test = monitoring.split_by_seat(rows)
-    loser = make_churn_model(C=0.001).fit(train[list(FEATURES)].head(200), train["churned"].head(200))
-    table = monitoring.compare_models({"champion": world.course_model(), "challenger": loser}, test)
-    assert table.loc["challenger", "expected_profit"] < table.loc["champion", "expected_profit"]
-    kept = monitoring.log_retrain(table, loser, train[list(FEATURES)], [8, 9, 10])
-    assert kept["winner"] == "champion" and not kept["alias_moved"]
-    assert MlflowClient().get_model_version_by_alias(tracking.MODEL_NAME, "champion").version == first
-    assert monitoring.latest_retrain()["decision"] == "keep the champion"
+    from sklearn.dummy import DummyClassifier
 
-    winner = make_churn_model().fit(train[list(FEATURES)], train["churned"])
-    table = monitoring.compare_models({"champion": world.course_model(), "challenger": winner}, test)
-    small = monitoring.log_retrain(table, winner, train[list(FEATURES)], [8, 9, 10], min_margin=500)
-    assert small["winner"] == "champion" and not small["alias_moved"]  # a $410 edge is below the agreed margin
-    assert MlflowClient().get_model_version_by_alias(tracking.MODEL_NAME, "champion").version == first
-    moved = monitoring.log_retrain(table, winner, train[list(FEATURES)], [8, 9, 10])
-    assert moved == {"winner": "challenger", "margin": pytest.approx(410.0), "customers": len(test), "months": "8-10",
-                     "alias_moved": True}
-    assert MlflowClient().get_model_version_by_alias(tracking.MODEL_NAME, "champion").version != first
+    rows = monitoring.labelled_rows(year, list(range(1, 11)), customers=monitoring.repair_total_charges(year.customers))
+    train, test = monitoring.split_by_time(rows, test_from=9)
+    champion = champion_model()
+    nobody = DummyClassifier(strategy="constant", constant=0).fit(train[list(FEATURES)], train["churned"])  # contacts no one
+
+    # a tie (the champion against itself): a margin of 0 is no win, the champion stays, nothing is registered
+    table = monitoring.compare_models({"champion": champion, "challenger": champion}, test)
+    tie = monitoring.profit_margin(champion, champion, test)
+    kept = monitoring.log_retrain(table, champion, train[list(FEATURES)], [9, 10], interval=tie)
+    assert kept["decision"] == "keep the champion" and not kept["alias_moved"] and kept["margin"] == 0
+    assert kept["months"] == "9-10"
+    assert client.get_model_version_by_alias(tracking.MODEL_NAME, "champion").version == first.version
+
+    # a clear loser: the champion stays
+    table = monitoring.compare_models({"champion": champion, "challenger": nobody}, test)
+    lost = monitoring.log_retrain(table, nobody, train[list(FEATURES)], [9, 10],
+                                  interval=monitoring.profit_margin(champion, nobody, test))
+    assert lost["decision"] == "keep the champion" and lost["margin_high"] < 0
     latest = monitoring.latest_retrain()
-    assert latest["decision"] == "promote" and latest["margin"] == pytest.approx(410.0) and latest["months"] == "8-10"
+    assert latest["decision"] == "keep the champion" and latest["margin_high"] == pytest.approx(lost["margin_high"])
+
+    # a clear winner (against a champion that contacts no one): registered as 'challenger' for a shadow test only
+    table = monitoring.compare_models({"champion": nobody, "challenger": champion}, test)
+    interval = monitoring.profit_margin(nobody, champion, test)
+    assert interval["low"] > 0
+    shadow = monitoring.log_retrain(table, champion, train[list(FEATURES)], [9, 10], interval=interval)
+    assert shadow["decision"] == "shadow test" and not shadow["alias_moved"]
+    assert client.get_model_version_by_alias(tracking.MODEL_NAME, "champion").version == first.version
+    assert client.get_model_version_by_alias(tracking.MODEL_NAME, "challenger").version != first.version
+    with pytest.raises(Exception, match="same customers"):
+        monitoring.log_retrain(table, champion, train[list(FEATURES)], [9, 10], interval=tie)

@@ -37,3 +37,19 @@ MISTAKES = [
     Mistake("brief.write_brief", "the evidence's list of missing lessons instead of the evidence",
             lambda course: brief.write_brief(brief.words(), _evidence().missing), "what brief.collect_evidence() returns"),
 ]
+MISTAKES += [
+    Mistake("brief.write_brief", "a file name with its ending", lambda course: brief.write_brief(brief.words(), _evidence(),
+            name="my_brief.html"), "without folder or ending"),
+    Mistake("brief.write_brief", "a folder in the name", lambda course: brief.write_brief(brief.words(), _evidence(),
+            name="briefs/mine"), "without folder or ending"),
+    Mistake("product.named_edge_case", "a story instead of its text",
+            lambda course: product.named_edge_case(product.example_stories()[0]), "should be a text in quotes"),
+]
+MISTAKES += [
+    Mistake("brief.course_ab_test", "the lesson's seed, as if it took one", lambda course: brief.course_ab_test(7),
+            "more values than it takes"),
+    Mistake("brief.reconciliation", "the words instead of the evidence",
+            lambda course: brief.reconciliation(brief.words()), "what brief.collect_evidence() returns"),
+    Mistake("brief.blocking_items", "the evidence's list of missing lessons instead of the evidence",
+            lambda course: brief.blocking_items(_evidence().missing), "what brief.collect_evidence() returns"),
+]

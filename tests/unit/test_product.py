@@ -5,7 +5,8 @@ import pytest
 
 from churnlab import product
 from churnlab.economics import expected_campaign_profit
-from churnlab.exercises.core import course_model, course_split
+from churnlab.exercises.core import course_split
+from churnlab.model import champion_model
 
 TABLES = {"readiness_questions": product.readiness_questions, "churn_readiness": product.churn_readiness,
           "readiness_examples": product.readiness_examples, "metric_tree": product.metric_tree,
@@ -13,18 +14,19 @@ TABLES = {"readiness_questions": product.readiness_questions, "churn_readiness":
           "edge_cases": product.edge_cases}
 
 
-def test_the_churn_readiness_numbers_are_the_course_model_against_lesson_04s_rules():
+def test_the_churn_readiness_numbers_are_lesson_05s_champion_against_lesson_04s_rules():
     numbers = product.churn_campaign_numbers()
     split = course_split()
-    contacted = course_model(1.0).predict_proba(split.X_test)[:, 1] >= 1 / 6
-    assert numbers["contacted"] == contacted.sum() == 752
-    assert numbers["model_profit"] == expected_campaign_profit(split.y_test, contacted) == 12640
+    contacted = champion_model().predict_proba(split.X_test)[:, 1] >= 1 / 6  # one model's story: C = 0.1
+    assert numbers["C"] == 0.1 and numbers["contacted"] == contacted.sum() == 751
+    assert numbers["model_profit"] == expected_campaign_profit(split.y_test, contacted) == 12650
     assert numbers["best_rule"] == "risk points ≥ 2" and numbers["best_rule_profit"] == 12220
     assert numbers["best_rule_profit"] == max(numbers["rule_profits"].values())
     assert (numbers["customers"], numbers["churners"], numbers["empty_charges"], numbers["test_customers"]) == (7043, 1869, 11, 1409)
     evidence = product.churn_readiness()["evidence"]
-    assert "$12,640" in evidence["a decision and an action"] and "$12,220" in evidence["a baseline rule to beat"]
-    assert "$420 more" in evidence["value above the cost"]
+    assert "$12,650" in evidence["a decision and an action"] and "$12,220" in evidence["a baseline rule to beat"]
+    assert "the champion (C = 0.1) would call 751" in evidence["a decision and an action"]
+    assert "$430 more" in evidence["value above the cost"]
     numbers["rule_profits"]["month-to-month"] = 0  # a copy: the learner cannot change the cached numbers
     assert product.churn_campaign_numbers()["rule_profits"]["month-to-month"] == 12010
 
@@ -68,6 +70,15 @@ def test_an_edge_case_is_recognised_by_its_words(edge_case, key):
     assert story.edge_case_key == key
 
 
+@pytest.mark.parametrize("text, key", [
+    ("Customers with tenure 0 are on 0 call lists.", "new customer"),
+    ("Given the scoring service fails, when the campaign starts, then the rule's list is ready.", "model unavailable"),
+    ("Within 1 hour, the list is ready.", None),
+])
+def test_named_edge_case_reads_an_acceptance_criterion_too(text, key):
+    assert product.named_edge_case(text) == key
+
+
 def test_story_gaps_names_each_missing_part():
     gaps = product.story_gaps(product.user_story("", "", "", "", "", ""))
     assert len(gaps) == 6 and all(gap.endswith((".", "...).")) for gap in gaps)
@@ -85,12 +96,12 @@ def test_churn_readiness_writes_dollars_in_words_in_html_and_keeps_them_plain_in
     table = product.churn_readiness()
     with pd.option_context("display.max_colwidth", None):
         markup = table._repr_html_()  # what JupyterLab shows
-    for amount in ("12,640 dollars", "12,220 dollars", "420 dollars more", "10 dollars or"):
+    for amount in ("12,650 dollars", "12,220 dollars", "430 dollars more", "10 dollars or"):
         assert amount in markup
     assert "$" not in markup, "no $ in the HTML: no renderer can pair two into maths, and no backslash shows"
     with pd.option_context("display.max_colwidth", None, "display.width", 1000):
         plain = repr(table)  # what a terminal, nbval's text/plain and a print show
-    assert "$12,640" in plain and "$420 more" in plain and "\\$" not in plain
+    assert "$12,650" in plain and "$430 more" in plain and "\\$" not in plain
     # Still a table to compute with; what is computed from it is a plain DataFrame.
     assert isinstance(table, pd.DataFrame) and type(table.reset_index()) is pd.DataFrame
     assert type(table["evidence"]) is pd.Series

@@ -7,6 +7,7 @@ arranged, and two policies meet the same luck.
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from functools import cache
 
@@ -219,6 +220,10 @@ def simulate(
         if not isinstance(scenario, Scenario):
             raise CourseError(f"scenario should be a world.Scenario(...), like world.Scenario(months=12, seed=7), "
                               f"not {type(scenario).__name__}.")
+        given = {name: value for name, value in locals().items() if name in _DEFAULTS and not _is_default(value, _DEFAULTS[name])}
+        if given:
+            raise CourseError(f"pass either a scenario or settings, not both: {', '.join(sorted(given))} would be ignored. "
+                              "Put them in the scenario: world.Scenario(..., " + ", ".join(f"{n}=..." for n in sorted(given)) + ").")
         return _run(scenario)
     return _run(Scenario(months=months, seed=seed, customers=customers, policy=policy, model=model,
                          model_version=model_version, new_model=new_model, new_model_from=new_model_from,
@@ -227,6 +232,14 @@ def simulate(
                          fiber_competitor_from=fiber_competitor_from, data_bug=data_bug, data_bug_from=data_bug_from,
                          data_bug_column=data_bug_column, offer_backfire=offer_backfire, economics=economics,
                          horizon_months=horizon_months, labels_as_of=labels_as_of))
+
+
+def _is_default(value, default) -> bool:
+    return value is default or (type(value) is type(default) and value == default)
+
+
+_DEFAULTS = {name: parameter.default for name, parameter in inspect.signature(simulate.__wrapped__).parameters.items()
+             if name != "scenario"} if hasattr(simulate, "__wrapped__") else {}
 
 
 @course_function
@@ -454,10 +467,10 @@ def _calibrate_offsets(rounds: int = 3, seats: int = 14000, damping: float = 0.3
         m = np.clip(_launch_margins(x, seats), 1e-6, 1 - 1e-6)
         return (np.log(m / (1 - m)) - np.log(target / (1 - target))) / width, m
 
-    # 15 shifts (3 contracts x 5 bands) for 8 rates: damped Gauss-Newton steps keep the shifts small (the smallest
-    # change that closes the gaps), from a start near the answer (one shift per contract plus one per band).
-    contract_start, band_start = np.array([0.24, 0.08, -0.8]), np.array([0.0, 0.51, 1.24, 1.99, 2.83])
-    x = (contract_start[:, None] + band_start[None, :]).ravel() if start is None else np.asarray(start, dtype=float)
+    # 15 shifts (3 contracts x 5 bands) for 8 rates: damped Gauss-Newton steps from the frozen shifts. The burn-in is
+    # random, so the gaps are a little noisy in the shifts: the search ends near, not at, the best compromise; the
+    # committed shifts are one such result, and tests/unit/test_world_truth.py checks the rates, not the shifts.
+    x = (truth._offsets().ravel().copy() if start is None else np.asarray(start, dtype=float))
     try:
         for _ in range(rounds):
             r, m = gaps(x)

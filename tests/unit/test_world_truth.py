@@ -228,6 +228,9 @@ def test_a_scenario_holds_the_settings_checked_and_frozen():
     assert from_scenario.scenario is scenario
     with pytest.raises(CourseError, match="world.Scenario"):
         world.run({"months": 2})
+    with pytest.raises(CourseError, match="either a scenario or settings, not both: seed"):
+        world.simulate(scenario=scenario, seed=9)
+    world.simulate(scenario=scenario, months=12, price_rise=0.0)  # the defaults, spelled out, are not settings
 
 
 # --- speed ----------------------------------------------------------------------------------------------------------

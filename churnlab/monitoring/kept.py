@@ -14,16 +14,21 @@ KEPT_FOLDER = "simulations"  # inside the work folder; delete it to simulate aga
 _PLAIN = (bool, int, float, str, type(None))
 
 
+def _fingerprinted_files() -> list[Path]:
+    """The files a simulation depends on: the package's code, the world's frozen truth and launch day, the data."""
+    package = Path(__file__).resolve().parent.parent
+    return sorted(package.rglob("*.py")) + sorted(package.rglob("*.npz")) + sorted((REPO_ROOT / "datasets").glob("*.csv"))
+
+
 @cache
 def _course_version() -> str:
-    """A fingerprint of everything a simulation depends on: the package's code, the data, the libraries' versions."""
+    """A fingerprint of everything a simulation depends on: those files and the libraries' versions."""
     import numpy
     import pandas
     import sklearn
 
     digest = hashlib.sha256(f"{numpy.__version__} {pandas.__version__} {sklearn.__version__}".encode())
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")) + sorted((REPO_ROOT / "datasets").glob("*.csv")):
+    for path in _fingerprinted_files():
         digest.update(str(path.relative_to(path.parents[1])).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

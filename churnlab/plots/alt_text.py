@@ -115,9 +115,13 @@ def _printed_with_one_layout(printer, figure, *args, **kwargs):
     if (getattr(printer, "func", None) is not print_figure or args or getattr(printer, "args", ())
             or options.get("fmt", "png") != "png" or options.get("bbox_inches") != "tight"
             or set(options) - {"fmt", "base64", "bbox_inches"} or not isinstance(engine, ConstrainedLayoutEngine)
-            or not figure.axes or getattr(figure.canvas, "print_png", None) is None):
+            or not figure.axes or getattr(figure.canvas, "print_png", None) is None
+            or getattr(figure.canvas, "device_pixel_ratio", 1) != 1):
         return printer(figure, *args, **kwargs)
-    engine.execute(figure)
+    try:
+        engine.execute(figure)
+    except ValueError:  # matplotlib ignores a layout that fails while drawing: so does its own printer
+        return printer(figure, *args, **kwargs)
     pad = rcParams["savefig.pad_inches"]
     box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(pad, pad)
     figure._layout_engine = None  # laid out above: matplotlib would lay it out again in an extra pass

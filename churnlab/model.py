@@ -166,6 +166,9 @@ def out_of_fold_scores(X_train, y_train, C: float = 1.0, folds: int = 5) -> np.n
         raise CourseError(f"folds is {folds}, more than the churners or the loyal customers in y_train: "
                           "each fold needs some of both. Use 5.")
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=RANDOM_STATE)
+    # The same text as plain Python strings: the one-hot encoder, run once per fold, reads them about a quarter faster
+    # than pandas' Arrow-backed text, and encodes them to the same columns (so the same scores).
+    X = X.astype({name: object for name in CATEGORICAL_FEATURES if pd.api.types.is_string_dtype(X[name].dtype)})
     return cross_val_predict(make_churn_model(C=C), X, y, cv=splitter, method="predict_proba")[:, 1]
 
 

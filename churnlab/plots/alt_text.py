@@ -85,7 +85,7 @@ def _plain_description(ax) -> str | None:
 
 def _with_alt(printer):
     def figure_with_alt(figure, *args, **kwargs):
-        result = printer(figure, *args, **kwargs)
+        result = _printed_with_one_layout(printer, figure, *args, **kwargs)
         text = alt_text(figure) if result is not None else None
         if not text:
             return result
@@ -95,6 +95,40 @@ def _with_alt(printer):
     figure_with_alt.churnlab_alt_text = True
     figure_with_alt.wrapped = printer
     return figure_with_alt
+
+
+def _printed_with_one_layout(printer, figure, *args, **kwargs):
+    """``printer(figure)``, the same PNG, with one pass over the chart fewer.
+
+    The inline backend prints with ``bbox_inches="tight"``: matplotlib then lays a constrained-layout figure out while
+    drawing it once without rendering, measures its tight box, and draws it again to render it. The layout alone
+    places everything the box measures, so here the layout runs, the box is measured and padded exactly as
+    matplotlib pads it, and the figure is rendered once with its layout engine set aside (and restored after). Only
+    for IPython's plain PNG printer at the figure's own resolution; any other printer or option prints as before.
+    """
+    from IPython.core.pylabtools import print_figure
+    from matplotlib import rcParams
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    options = {**getattr(printer, "keywords", {}), **kwargs}
+    engine = figure.get_layout_engine()
+    if (getattr(printer, "func", None) is not print_figure or args or getattr(printer, "args", ())
+            or options.get("fmt", "png") != "png" or options.get("bbox_inches") != "tight"
+            or set(options) - {"fmt", "base64", "bbox_inches"} or not isinstance(engine, ConstrainedLayoutEngine)
+            or not figure.axes or getattr(figure.canvas, "print_png", None) is None
+            or getattr(figure.canvas, "device_pixel_ratio", 1) != 1):
+        return printer(figure, *args, **kwargs)
+    try:
+        engine.execute(figure)
+    except ValueError:  # matplotlib ignores a layout that fails while drawing: so does its own printer
+        return printer(figure, *args, **kwargs)
+    pad = rcParams["savefig.pad_inches"]
+    box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(pad, pad)
+    figure._layout_engine = None  # laid out above: matplotlib would lay it out again in an extra pass
+    try:
+        return printer(figure, **{**kwargs, "bbox_inches": box})
+    finally:
+        figure._layout_engine = engine
 
 
 def install_alt_formatter(shell=None) -> bool:

@@ -240,6 +240,52 @@ def test_a_displayed_chart_carries_its_alt_text_in_the_png_metadata(kind):
         assert {"width", "height"} <= set(metadata["image/png"])
 
 
+def _inline_png_printer():
+    from IPython.core.pylabtools import print_figure
+
+    return partial(print_figure, fmt="png", base64=True, bbox_inches="tight")  # what the inline backend registers
+
+
+@pytest.mark.parametrize("draw", ["bars", "three panels and a colour bar", "scatter with named points"])
+def test_a_chart_prints_with_one_layout_the_same_png_as_the_inline_printer(draw, scored):
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    y_test, scores = scored
+    charts = {
+        "bars": lambda: plots.churn_rate_by(load_churn(), "contract").figure,
+        "three panels and a colour bar": lambda: plots.confusion_small_multiples(y_test, scores, [0.2, 0.5])[0].figure,
+        "scatter with named points": lambda: plots.campaign_comparison(
+            pd.DataFrame({"precision": [0.5, 0.52, 0.7], "recall": [0.8, 0.79, 0.3], "profit, 10 dollars": [900.0, 880.0, 400.0]},
+                         index=["model >= 0.2", "scorecard >= 3", "month-to-month"]), ["profit, 10 dollars"])[0].figure,
+    }
+    printer = _inline_png_printer()
+    expected = printer(charts[draw]())
+    plt.close("all")
+    shell = _Shell(printer)
+    install_alt_formatter(shell)
+    figure = charts[draw]()
+    data, metadata = shell.display_formatter.format(figure)
+    assert data["image/png"] == expected
+    assert metadata["image/png"]["alt"] == alt_text(figure)
+    assert isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)  # set aside only while printing
+    plt.close("all")
+
+
+def test_a_printer_with_other_options_prints_as_before():
+    from churnlab.plots.alt_text import _printed_with_one_layout
+
+    calls = []
+
+    def printer(figure, **options):
+        calls.append(options)
+        return b"png"
+
+    figure = plots.churn_rate_by(load_churn(), "contract").figure
+    assert _printed_with_one_layout(partial(printer, dpi=200), figure) == b"png"
+    assert calls == [{"dpi": 200}] and figure.get_layout_engine() is not None
+    plt.close("all")
+
+
 def test_the_alt_text_survives_the_inline_backend_registering_its_formatter_again():
     from matplotlib.figure import Figure
 

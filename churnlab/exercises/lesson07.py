@@ -265,6 +265,15 @@ class LettersSampleRatio(Question):
     def grade(self, srm_p_value, read_the_result):
         per_arm, self._per_arm = getattr(self, "_per_arm", None), None
         per_arm = per_arm if isinstance(per_arm, pd.Series) else None
+        months = letters_test().assignments["month"].nunique()
+        if per_arm is not None and len(per_arm) and per_arm.sum() == months:
+            raise Mistake(f"You kept one row per month: drop_duplicates(\"month\") keeps {months} rows in all, one for each "
+                          "month, not one per customer. Count each customer once: drop duplicates on the column that "
+                          "names a customer, \"customer_id\".")
+        if _is_nan(srm_p_value) and not isinstance(srm_p_value, (str, bool, np.bool_)):
+            raise Mistake("srm_p_value is NaN (not a number): chisquare was given a single count, so all the rows you kept "
+                          f"are in one arm. If you dropped duplicates on \"month\", you kept one row per month ({months} "
+                          "rows): count each customer once instead, with drop_duplicates(\"customer_id\").")
         value = as_fraction_or_number(srm_p_value, "srm_p_value")
         p = _letters_p_values()
         if _same_p(value, p["statistic"]):

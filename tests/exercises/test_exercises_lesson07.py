@@ -58,7 +58,8 @@ WRONG_ANSWERS = {
         (Several(P["customer-months"], False), "customer-months"),
         (Several(P["first month"], False), "only the first month's customers"),
         (Several(P["statistic"], False), "chi-square statistic"),
-        (Several(1.0, False), "kept one row per arm"),  # drop_duplicates("arm"), or the counts as their own expectation
+        (Several(1.0, False), "kept one row per arm"),
+        (Several(np.nan, False), "one row per month"),  # drop_duplicates("month"): 3 rows, all in one arm  # drop_duplicates("arm"), or the counts as their own expectation
         (Several(P["customers"], True), "far below the alarm of 0.001"),
         (Several(P["customers"], "no"), "True or False (no quotes)"),
         (Several(P["customers"], 0), "True or False"),
@@ -139,3 +140,11 @@ def test_q2_names_one_row_per_arm_when_the_counts_say_so():
     message = q2.outcome({"customers_per_arm": per_arm, "srm_p_value": chisquare(per_arm).pvalue, "read_the_result": False})
     assert message.startswith("❌") and 'drop_duplicates("arm") keeps one row per arm' in message, message
     assert "customer_id" in message
+
+
+def test_q2_names_one_row_per_month_when_the_counts_say_so():
+    assignments = lesson07.letters_test().assignments
+    per_arm = assignments.drop_duplicates("month")["arm"].value_counts()  # "month" typed in the first blank
+    message = q2.outcome({"customers_per_arm": per_arm, "srm_p_value": chisquare(per_arm).pvalue, "read_the_result": False})
+    assert message.startswith("❌") and "You kept one row per month" in message, message
+    assert "count each customer once" in message.lower() and "customer_id" in message

@@ -26,13 +26,20 @@ from churnlab.monitoring.drift import (
     _checked_simulation,
     _model_inputs,
 )
-from churnlab.monitoring.health import HOLDOUT_ARM, _checked_thresholds, _holdout
+from churnlab.monitoring.health import (
+    HOLDOUT_ARM,
+    _checked_thresholds,
+    _holdout,
+    alerts_in_words,
+)
 from churnlab.world import bucket
 
 # Packages Colab lacks that this module's functions import when they run (see churnlab.colab.notebook_needs).
 COLAB_NEEDS = ("mlflow",)
 
 PLAN_KIND, RETRAIN_KIND, CHAMPION_KIND = "monitoring_plan", "retrain", "champion_bootstrap"
+# What monitoring found, logged as tags of the monitoring plan (lesson 09's brief reads these names).
+ALERTS_FIRED_TAG, OPEN_ACTIONS_TAG, FOUND_TAG_LIMIT = "alerts_fired", "open_actions", 500
 
 # --- retraining -------------------------------------------------------------------------------------------------
 
@@ -94,22 +101,33 @@ def split_by_seat(rows) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @course_function
-def split_by_time(rows, test_from: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split labelled rows in time: (train, test) = the months before ``test_from``, and ``test_from`` onwards.
+def split_by_time(rows, test_from: int, label_horizon: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split labelled rows in time: (train, test) = the months whose labels were known before ``test_from``
+    started, and ``test_from`` onwards.
 
-    Out-of-time, as the model will be used: trained on the past, judged on later months it
-    never saw. The same customer may appear on both sides (customers stay for months), so judge
-    the margin with an interval clustered by customer (``profit_margin``).
+    Out-of-time, as the model will be used: trained on what was known on the test's first
+    scoring day, judged on later months. A month's label counts who left in the
+    ``label_horizon`` months from its scoring day (3 in the course), so it is known only
+    ``label_horizon`` months later: training keeps the months up to ``test_from - label_horizon``
+    and leaves out the months in between, whose labels run into the test months (their churners
+    would be the test's churners, already labelled in training). ``label_horizon=0`` keeps every
+    month before ``test_from`` (a leaky split, shown only for comparison). The same customer may
+    still appear on both sides (customers stay for months): state how many, and judge the margin
+    with an interval clustered by customer (``profit_margin``).
     """
     rows = validate.dataframe(rows, "rows", needs=("customer_id", "month", "churned"),
                               example="monitoring.labelled_rows(year, months=range(1, 11))")
     test_from = validate.whole_number(test_from, "test_from", low=1, example="9")
-    later = rows["month"].to_numpy() >= test_from
-    if later.all() or not later.any():
+    label_horizon = validate.whole_number(label_horizon, "label_horizon", low=0, example="3")
+    month = rows["month"].to_numpy()
+    later = month >= test_from
+    known = (month <= test_from - label_horizon) & ~later
+    if later.all() or not later.any() or not known.any():
         months = sorted(set(rows["month"].tolist()))
-        raise CourseError(f"test_from={test_from} leaves nothing on one side: the rows cover months {months[0]}-{months[-1]}. "
-                          f"Pick a month after the first and at most the last, like {months[-1] - 1}.")
-    train, test = rows[~later].reset_index(drop=True), rows[later].reset_index(drop=True)
+        raise CourseError(f"test_from={test_from} leaves nothing on one side: the rows cover months {months[0]}-{months[-1]}, "
+                          f"and training keeps only months up to test_from - {label_horizon} (the labels known before "
+                          f"the test starts). Pick a month after month {months[0] + label_horizon} and at most {months[-1]}.")
+    train, test = rows[known].reset_index(drop=True), rows[later].reset_index(drop=True)
     for part in (train, test):
         part.attrs.update(rows.attrs)
     return train, test
@@ -263,14 +281,30 @@ def ensure_champion() -> bool:
 
 @course_function
 def log_monitoring_plan(thresholds=None, reference_month: int = 1, holdout_share: float = 0.10,
-                        psi_no_change=None) -> str:
+                        psi_no_change=None, alerts_fired=None, open_actions=None) -> str:
     """Log the monitoring plan (alert thresholds, reference month, hold-out share, PSI binning) as an MLflow run.
 
-    ``psi_no_change``: what PSI reads when nothing changed, at the month's volume (the 99th
-    percentile of ``drift_at_sizes(values, shift=0, ...)``); logged with the plan, and the PSI
+    ``psi_no_change``: what PSI reads when nothing changed, at the month's volume (the highest
+    of ``psi_no_change(year)`` over the watched columns, or the 99th percentile of
+    ``drift_at_sizes(values, shift=0, ...)`` for one); logged with the plan, and the PSI
     alert threshold must sit above it (else it would alert on noise). The binning logged is
     ``PSI_BINNING``. Tags: ``churnlab.lesson = "08"``, ``churnlab.kind = "monitoring_plan"``.
     Lesson 09 reads it back with ``latest_monitoring_plan()``. Returns the run's id.
+
+    What monitoring **found**, for lesson 09's brief (a contract: the brief reads these two tag
+    names), logged as two run tags when given:
+
+    - ``alerts_fired``: short text, each alert and its first month, separated by "; ", like
+      "leaving rate from month 5; data quality (empty inputs) from month 7". Pass the text of
+      ``alerts_in_words(alerts(health, thresholds))``, or the alerts table itself (it is put in
+      words the same way). An empty table logs "none".
+    - ``open_actions``: a list of short items (or one text), logged joined by " | ", like
+      "fix the total-charges bug in the live scoring pipeline | re-read the challenger when the
+      labels of months 11-12 arrive (1 March 2028)". No item may hold " | " itself.
+
+    Each tag's value must stay under 500 characters (``FOUND_TAG_LIMIT``; MLflow shows tags in
+    full, the brief renders them as they are); a longer one raises a ``CourseError``.
+    ``latest_monitoring_plan()`` returns them under the same keys.
     """
     import mlflow
 
@@ -284,10 +318,35 @@ def log_monitoring_plan(thresholds=None, reference_month: int = 1, holdout_share
             raise CourseError(f"The PSI alert threshold ({limits.psi:g}) is not above what PSI reads with no change at all "
                               f"({value:.3f}): it would alert on noise. Raise AlertThresholds(psi=...) well above it.")
         noise = {"psi_no_change_p99": value}
-    with mlflow.start_run(run_name="monitoring plan", tags=run_tags("08", PLAN_KIND)) as run:
+    found = _found_tags(alerts_fired, open_actions)
+    with mlflow.start_run(run_name="monitoring plan", tags={**run_tags("08", PLAN_KIND), **found}) as run:
         mlflow.log_params({**{f"alert_{k}": v for k, v in asdict(limits).items()}, "reference_month": reference_month,
                            "holdout_share": holdout_share, "psi_bins": PSI_BINS, "psi_binning": PSI_BINNING, **noise})
     return run.info.run_id
+
+
+def _found_tags(alerts_fired, open_actions) -> dict:
+    """The tags ``alerts_fired`` and ``open_actions`` of the monitoring plan, checked (see ``log_monitoring_plan``)."""
+    found = {}
+    if alerts_fired is not None:
+        if isinstance(alerts_fired, pd.DataFrame):
+            alerts_fired = alerts_in_words(alerts_fired)
+        found[ALERTS_FIRED_TAG] = validate.text(alerts_fired, "alerts_fired",
+                                                example="monitoring.alerts_in_words(monitoring.alerts(health, thresholds))")
+    if open_actions is not None:
+        items = [open_actions] if isinstance(open_actions, str) else open_actions
+        if not isinstance(items, (list, tuple)) or not items:
+            raise CourseError("open_actions should be a list of short texts, like ['fix the pipeline', 're-read the challenger "
+                              f"in March'], not {validate.kind_of(open_actions)}.")
+        items = [validate.text(item, "each open action", example="'fix the total-charges bug'").strip() for item in items]
+        if any(" | " in item for item in items):
+            raise CourseError("An open action holds ' | ', the separator of the logged list: give each action as its own item.")
+        found[OPEN_ACTIONS_TAG] = " | ".join(items)
+    for name, value in found.items():
+        if len(value) >= FOUND_TAG_LIMIT:
+            raise CourseError(f"{name} is {len(value)} characters long; keep it under {FOUND_TAG_LIMIT} (short items, "
+                              "the brief prints it as it is).")
+    return found
 
 
 SHADOW, KEEP = "shadow test", "keep the champion"
@@ -302,10 +361,10 @@ def log_retrain(comparison, challenger, X, months, champion_name: str = "champio
     ``challenger_name``), computed on the same customers, later months than the challenger
     was trained on. ``interval``: ``profit_margin(...)`` on those customers (its 95 % interval,
     clustered by customer). The challenger **wins** only when the whole interval lies above
-    ``min_margin`` dollars (0 by default): a margin whose interval crosses it is a win within
+    ``min_margin`` dollars (0 by default; agree it before the comparison): a margin whose interval crosses it is a win within
     noise, and the champion stays. A challenger that wins is registered as a new version with
-    the alias ``challenger``, for a shadow test (scored alongside the champion, not used) or an
-    A/B test (lesson 07): ``champion`` moves only after that, never on an offline comparison.
+    the alias ``challenger``, for a shadow month (scored alongside the champion, not used), then
+    an A/B test (lesson 07): ``champion`` moves only after the A/B test, never on an offline comparison.
     Without ``interval`` the point margin decides (a weaker check). ``threshold``: the score at
     or above which a customer is contacted, as given to ``compare_models`` (logged with each
     run). One run per model (tags ``churnlab.lesson = "08"``, ``churnlab.kind = "retrain"``).
@@ -375,11 +434,17 @@ def _latest(kind: str) -> list:
 
 @course_function
 def latest_monitoring_plan() -> dict | None:
-    """The newest monitoring plan logged by lesson 08 (alert thresholds, binning), as a dictionary; None if there is none."""
+    """The newest monitoring plan logged by lesson 08 (alert thresholds, binning), as a dictionary; None if there is none.
+
+    Its parameters (``alert_*``, ``reference_month``, ``holdout_share``, ``psi_bins``, ``psi_binning``,
+    ``psi_no_change_p99``), plus what monitoring found when it was logged: ``alerts_fired`` (text)
+    and ``open_actions`` (text, items joined by " | "); see ``log_monitoring_plan``.
+    """
     runs = _latest(PLAN_KIND)
     if not runs:
         return None
     plan = runs[0].data.params
+    found = {name: runs[0].data.tags[name] for name in (ALERTS_FIRED_TAG, OPEN_ACTIONS_TAG) if name in runs[0].data.tags}
 
     def read(name, value):
         if name == "reference_month":
@@ -389,7 +454,7 @@ def latest_monitoring_plan() -> dict | None:
         except ValueError:  # the binning, in words
             return value
 
-    return {name: read(name, value) for name, value in plan.items()}
+    return {**{name: read(name, value) for name, value in plan.items()}, **found}
 
 
 @course_function

@@ -524,10 +524,6 @@ def _test_numbers(evidence: Evidence) -> dict | None:
     return evidence.course_test
 
 
-def _plain_amount(amount: float) -> str:
-    return f"{'−' if amount < 0 else ''}${abs(amount):,.0f}"
-
-
 def _shown(interval: dict) -> bool:
     return interval["low"] > 0
 
@@ -594,7 +590,7 @@ def reconciliation(evidence=None) -> str:
 
     ``evidence``: from ``collect_evidence()`` (read now if left out). Amounts are written with ``$``: print it.
     """
-    return _reconciled(_checked_evidence(evidence), _plain_amount)
+    return _reconciled(_checked_evidence(evidence), _plain_dollars)
 
 
 @dataclass(frozen=True)

@@ -195,17 +195,47 @@ def test_an_empty_work_folder_gives_a_brief_that_says_what_is_missing_and_create
     assert brief.reconciliation(evidence) in page
 
 
+def _plain(amount: float) -> str:
+    return ("minus " if amount < 0 else "") + f"${abs(amount):,.0f}"
+
+
 def test_the_reconciliation_says_what_each_verdict_measured_on_whom_and_how_long(work):
     sentence = brief.reconciliation(brief.collect_evidence())
     facts, test = product.churn_campaign_numbers(), brief.course_ab_test()
-    edge = facts["model_profit"] - facts["best_rule_profit"]
-    for part in (f"best rule's ({facts['best_rule']})", f"{facts['test_customers']:,} real test customers",
-                 "leaving within one month", _dollars(edge), _dollars(1000 * edge / facts["test_customers"]),
+    edge, interval, live = facts["model_profit"] - facts["best_rule_profit"], facts["edge_interval"], facts["live_edge_interval"]
+    for part in (f"best rule's ({facts['best_rule']}, chosen on the training customers)",
+                 f"{facts['test_customers']:,} real test customers", "leaving within one month", _plain(edge),
+                 _plain(1000 * edge / facts["test_customers"]), f"(95 % {_plain(interval['low'])} to {_plain(interval['high'])})",
                  "month-to-month rule", f"{test['customers'][0]:,} and {test['customers'][1]:,} customers whose",
-                 "call lists disagreed", "churn within 3 months", _dollars(1000 * test["dollars_per_customer"]),
-                 _dollars(1000 * test["dollars_low"]), _dollars(1000 * test["dollars_high"])):
+                 "call lists disagreed", "churn within 3 months", _plain(1000 * test["dollars_per_customer"]),
+                 _plain(1000 * test["dollars_low"]), _plain(1000 * test["dollars_high"]),
+                 f"live month-to-month rule {_plain(live['estimate'])} ({_plain(live['low'])} to {_plain(live['high'])})",
+                 f"the {facts['disagree_customers']:,} real ones whose lists disagree", "readiness assumes 30 % kept",
+                 f"the test measured {100 * test['offer_kept']:.0f} %", "p = 0.24: it includes 0", "is calls not made"):
         assert part in sentence, part
-    assert sentence.endswith(".") and ". " not in sentence, "one sentence"
+    # the verdict's words follow the interval, and the calls not made are the test's own numbers
+    assert ("not shown to beat the best rule" in sentence) == (interval["low"] <= 0)
+    saved = 1000 * (test["contacts"][1] - test["contacts"][0]) * 10
+    assert f"{_plain(saved)} of the {_plain(1000 * test['dollars_per_customer'])} is calls not made" in sentence
+    assert "ship the model" not in sentence
+
+
+def test_the_replay_reads_lesson_07s_test_as_lesson_07_does_with_cuped():
+    test = brief.course_ab_test()
+    assert test["adjusted_for"] == "churn_score"
+    assert (test["customers"], round(1000 * test["dollars_per_customer"])) == ((688, 712), 15174)
+
+
+def test_a_missing_fairness_review_blocks_while_the_champion_ships(work):
+    evidence = brief.collect_evidence()
+    blocking = [item.what for item in brief.blocking_items(evidence) if item.blocking]
+    assert any("ships without a logged fairness review" in what for what in blocking)
+    opened = [item.what for item in brief.blocking_items(evidence) if not item.blocking]
+    for part in ("To check (readiness), value above the cost", "To check (readiness), team capacity",
+                 "keeps more customers than the rule: out of reach", "The offer, measured: it keeps 25 %"):
+        assert any(part in what for what in opened), part
+    page = brief.render(_words(), evidence).split("# Appendix")[0]
+    assert "computed by the course (lesson 06's gaps, the champion)" in page
 
 
 def test_an_empty_store_reads_the_same_as_no_store(work):

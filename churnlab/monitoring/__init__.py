@@ -22,7 +22,8 @@ This module holds what a team would build once and read every month:
 - Retraining: ``repair_total_charges`` (the data bug fixed before any retraining),
   ``labelled_rows``, ``split_by_time`` (out of time) and ``split_by_seat``, ``compare_models``,
   ``profit_margin`` (the margin in dollars with a bootstrap interval clustered by customer);
-  in MLflow: ``ensure_champion``, ``log_monitoring_plan``, ``log_retrain`` (never moves
+  in MLflow: ``ensure_champion``, ``log_monitoring_plan`` (with what monitoring found: tags ``alerts_fired``
+  and ``open_actions``, words from ``alerts_in_words``), ``log_retrain`` (never moves
   ``champion``: a winner goes to a shadow test first), and the readers
   ``latest_monitoring_plan`` and ``latest_retrain`` (for lesson 09's brief).
 
@@ -51,6 +52,7 @@ from churnlab.monitoring.health import (  # noqa: F401
     HOLDOUT_ARM,
     AlertThresholds,
     alerts,
+    alerts_in_words,
     expected_precision,
     health_table,
     what_to_watch,
@@ -61,6 +63,8 @@ from churnlab.monitoring.page import (  # noqa: F401
     write_health_page,
 )
 from churnlab.monitoring.retrain import (  # noqa: F401
+    ALERTS_FIRED_TAG,
+    OPEN_ACTIONS_TAG,
     compare_models,
     ensure_champion,
     labelled_rows,
@@ -76,16 +80,19 @@ from churnlab.monitoring.retrain import (  # noqa: F401
 from churnlab.monitoring.sql import sql  # noqa: F401
 
 __all__ = [
+    "ALERTS_FIRED_TAG",
     "DEFAULT_THRESHOLDS",
     "EMPTY_BIN_SHARE",
     "HEALTH_PAGE_FILE",
     "HOLDOUT_ARM",
+    "OPEN_ACTIONS_TAG",
     "PSI_BANDS",
     "PSI_BINNING",
     "PSI_BINS",
     "TOP_INPUTS",
     "AlertThresholds",
     "alerts",
+    "alerts_in_words",
     "compare_models",
     "drift_at_sizes",
     "ensure_champion",

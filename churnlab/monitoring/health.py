@@ -251,3 +251,33 @@ def alerts(table, thresholds=None) -> pd.DataFrame:
     return result.sort_values(["month", "panel"], kind="stable").reset_index(drop=True)
 
 
+
+
+# Short words for each alert signal, as the monitoring plan logs them (``alerts_in_words``).
+_SIGNAL_WORDS = {
+    "leaving rate vs reference (relative)": "leaving rate",
+    "customers scored vs reference (relative, either way)": "volume",
+    "share flagged vs reference (points, either way)": "share flagged",
+    "PSI of the score": "score drift (PSI)",
+    "share of rows with an empty input": "data quality (empty inputs)",
+    "realised minus estimated precision (either way)": "precision gap",
+    "latency, 99th percentile (ms)": "latency",
+    "share of failed calls": "failed calls",
+}
+
+
+@course_function
+def alerts_in_words(found) -> str:
+    """The alerts of ``alerts(health, thresholds)`` in one short line: each signal and the first month it fired.
+
+    Ordered by first month, separated by "; ", like "leaving rate from month 5; data quality
+    (empty inputs) from month 7". An input's drift reads "drift of monthly_charges (PSI)". No
+    alert at all gives "none". This is the ``alerts_fired`` text ``log_monitoring_plan`` logs.
+    """
+    found = validate.dataframe(found, "found", needs=("month", "signal"), example="monitoring.alerts(health, thresholds)")
+    if found.empty:
+        return "none"
+    first = found.groupby("signal", sort=False)["month"].min().sort_values(kind="stable")
+    words = [_SIGNAL_WORDS.get(signal, f"drift of {signal.removeprefix('PSI of ')} (PSI)" if signal.startswith("PSI of ")
+                               else signal) for signal in first.index]
+    return "; ".join(f"{word} from month {int(month)}" for word, month in zip(words, first))

@@ -26,13 +26,20 @@ from churnlab.monitoring.drift import (
     _checked_simulation,
     _model_inputs,
 )
-from churnlab.monitoring.health import HOLDOUT_ARM, _checked_thresholds, _holdout
+from churnlab.monitoring.health import (
+    HOLDOUT_ARM,
+    _checked_thresholds,
+    _holdout,
+    alerts_in_words,
+)
 from churnlab.world import bucket
 
 # Packages Colab lacks that this module's functions import when they run (see churnlab.colab.notebook_needs).
 COLAB_NEEDS = ("mlflow",)
 
 PLAN_KIND, RETRAIN_KIND, CHAMPION_KIND = "monitoring_plan", "retrain", "champion_bootstrap"
+# What monitoring found, logged as tags of the monitoring plan (lesson 09's brief reads these names).
+ALERTS_FIRED_TAG, OPEN_ACTIONS_TAG, FOUND_TAG_LIMIT = "alerts_fired", "open_actions", 500
 
 # --- retraining -------------------------------------------------------------------------------------------------
 
@@ -263,7 +270,7 @@ def ensure_champion() -> bool:
 
 @course_function
 def log_monitoring_plan(thresholds=None, reference_month: int = 1, holdout_share: float = 0.10,
-                        psi_no_change=None) -> str:
+                        psi_no_change=None, alerts_fired=None, open_actions=None) -> str:
     """Log the monitoring plan (alert thresholds, reference month, hold-out share, PSI binning) as an MLflow run.
 
     ``psi_no_change``: what PSI reads when nothing changed, at the month's volume (the 99th
@@ -271,6 +278,21 @@ def log_monitoring_plan(thresholds=None, reference_month: int = 1, holdout_share
     alert threshold must sit above it (else it would alert on noise). The binning logged is
     ``PSI_BINNING``. Tags: ``churnlab.lesson = "08"``, ``churnlab.kind = "monitoring_plan"``.
     Lesson 09 reads it back with ``latest_monitoring_plan()``. Returns the run's id.
+
+    What monitoring **found**, for lesson 09's brief (a contract: the brief reads these two tag
+    names), logged as two run tags when given:
+
+    - ``alerts_fired``: short text, each alert and its first month, separated by "; ", like
+      "leaving rate from month 5; data quality (empty inputs) from month 7". Pass the text of
+      ``alerts_in_words(alerts(health, thresholds))``, or the alerts table itself (it is put in
+      words the same way). An empty table logs "none".
+    - ``open_actions``: a list of short items (or one text), logged joined by " | ", like
+      "fix the total-charges bug in the live scoring pipeline | re-read the challenger when the
+      labels of months 11-12 arrive (1 March 2028)". No item may hold " | " itself.
+
+    Each tag's value must stay under 500 characters (``FOUND_TAG_LIMIT``; MLflow shows tags in
+    full, the brief renders them as they are); a longer one raises a ``CourseError``.
+    ``latest_monitoring_plan()`` returns them under the same keys.
     """
     import mlflow
 
@@ -284,10 +306,35 @@ def log_monitoring_plan(thresholds=None, reference_month: int = 1, holdout_share
             raise CourseError(f"The PSI alert threshold ({limits.psi:g}) is not above what PSI reads with no change at all "
                               f"({value:.3f}): it would alert on noise. Raise AlertThresholds(psi=...) well above it.")
         noise = {"psi_no_change_p99": value}
-    with mlflow.start_run(run_name="monitoring plan", tags=run_tags("08", PLAN_KIND)) as run:
+    found = _found_tags(alerts_fired, open_actions)
+    with mlflow.start_run(run_name="monitoring plan", tags={**run_tags("08", PLAN_KIND), **found}) as run:
         mlflow.log_params({**{f"alert_{k}": v for k, v in asdict(limits).items()}, "reference_month": reference_month,
                            "holdout_share": holdout_share, "psi_bins": PSI_BINS, "psi_binning": PSI_BINNING, **noise})
     return run.info.run_id
+
+
+def _found_tags(alerts_fired, open_actions) -> dict:
+    """The tags ``alerts_fired`` and ``open_actions`` of the monitoring plan, checked (see ``log_monitoring_plan``)."""
+    found = {}
+    if alerts_fired is not None:
+        if isinstance(alerts_fired, pd.DataFrame):
+            alerts_fired = alerts_in_words(alerts_fired)
+        found[ALERTS_FIRED_TAG] = validate.text(alerts_fired, "alerts_fired",
+                                                example="monitoring.alerts_in_words(monitoring.alerts(health, thresholds))")
+    if open_actions is not None:
+        items = [open_actions] if isinstance(open_actions, str) else open_actions
+        if not isinstance(items, (list, tuple)) or not items:
+            raise CourseError("open_actions should be a list of short texts, like ['fix the pipeline', 're-read the challenger "
+                              f"in March'], not {validate.kind_of(open_actions)}.")
+        items = [validate.text(item, "each open action", example="'fix the total-charges bug'").strip() for item in items]
+        if any(" | " in item for item in items):
+            raise CourseError("An open action holds ' | ', the separator of the logged list: give each action as its own item.")
+        found[OPEN_ACTIONS_TAG] = " | ".join(items)
+    for name, value in found.items():
+        if len(value) >= FOUND_TAG_LIMIT:
+            raise CourseError(f"{name} is {len(value)} characters long; keep it under {FOUND_TAG_LIMIT} (short items, "
+                              "the brief prints it as it is).")
+    return found
 
 
 SHADOW, KEEP = "shadow test", "keep the champion"
@@ -375,11 +422,17 @@ def _latest(kind: str) -> list:
 
 @course_function
 def latest_monitoring_plan() -> dict | None:
-    """The newest monitoring plan logged by lesson 08 (alert thresholds, binning), as a dictionary; None if there is none."""
+    """The newest monitoring plan logged by lesson 08 (alert thresholds, binning), as a dictionary; None if there is none.
+
+    Its parameters (``alert_*``, ``reference_month``, ``holdout_share``, ``psi_bins``, ``psi_binning``,
+    ``psi_no_change_p99``), plus what monitoring found when it was logged: ``alerts_fired`` (text)
+    and ``open_actions`` (text, items joined by " | "); see ``log_monitoring_plan``.
+    """
     runs = _latest(PLAN_KIND)
     if not runs:
         return None
     plan = runs[0].data.params
+    found = {name: runs[0].data.tags[name] for name in (ALERTS_FIRED_TAG, OPEN_ACTIONS_TAG) if name in runs[0].data.tags}
 
     def read(name, value):
         if name == "reference_month":
@@ -389,7 +442,7 @@ def latest_monitoring_plan() -> dict | None:
         except ValueError:  # the binning, in words
             return value
 
-    return {name: read(name, value) for name, value in plan.items()}
+    return {**{name: read(name, value) for name, value in plan.items()}, **found}
 
 
 @course_function

@@ -51,6 +51,14 @@ def test_the_champion_is_lesson_05s_and_the_alias_never_moves_on_a_retrain(store
     plan = monitoring.latest_monitoring_plan()
     assert plan["alert_psi"] == 0.2 and plan["reference_month"] == 1 and plan["holdout_share"] == 0.1
     assert plan["psi_no_change_p99"] == 0.006 and plan["psi_binning"] == monitoring.PSI_BINNING and plan["psi_bins"] == 10
+    assert "alerts_fired" not in plan and "open_actions" not in plan  # nothing found was logged with this plan
+    health = monitoring.health_table(year)
+    monitoring.log_monitoring_plan(alerts_fired=monitoring.alerts(health), open_actions=["fix the pipeline", "re-read in March"])
+    plan = monitoring.latest_monitoring_plan()
+    assert plan["alerts_fired"] == monitoring.alerts_in_words(monitoring.alerts(health)) and "from month" in plan["alerts_fired"]
+    assert plan["open_actions"] == "fix the pipeline | re-read in March"
+    tags = client.get_run(monitoring.log_monitoring_plan(alerts_fired="none", open_actions="nothing")).data.tags
+    assert tags["alerts_fired"] == "none" and tags["open_actions"] == "nothing"
 
     from sklearn.dummy import DummyClassifier
 

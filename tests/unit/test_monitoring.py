@@ -454,3 +454,42 @@ def test_a_kept_year_is_invalidated_by_a_refrozen_world():
     names = {path.name for path in monitoring.kept._fingerprinted_files()}
     assert {"truth_lookup.npz", "launch_day.npz", "simulation.py", "kept.py"} <= names
     assert any(name.endswith(".csv") for name in names)
+
+
+# --- what monitoring found, in words (logged with the plan for lesson 09's brief) -------------------------------------
+
+
+def test_alerts_in_words_lists_each_signal_once_at_its_first_month(health):
+    found = monitoring.alerts(health, monitoring.AlertThresholds())
+    words = monitoring.alerts_in_words(found)
+    parts = words.split("; ")
+    assert len(parts) == found["signal"].nunique()
+    first = found.groupby("signal")["month"].min()
+    assert f"leaving rate from month {first['leaving rate vs reference (relative)']}" in parts
+    assert f"data quality (empty inputs) from month {first['share of rows with an empty input']}" in parts
+    assert f"drift of monthly_charges (PSI) from month {first['PSI of monthly_charges']}" in parts
+    months = [int(part.rsplit(" ", 1)[1]) for part in parts]
+    assert months == sorted(months) and len(words) < 500
+
+
+def test_alerts_in_words_of_no_alert_is_none(health):
+    quiet = monitoring.AlertThresholds(leaving_rate_rise=9, volume_change=9, flagged_change=1, psi=99, empty_share=1,
+                                       precision_gap=1, latency_p99_ms=1e9, failure_share=1)
+    assert monitoring.alerts(health, quiet).empty
+    assert monitoring.alerts_in_words(monitoring.alerts(health, quiet)) == "none"
+
+
+def test_found_tags_join_actions_and_refuse_long_or_ambiguous_text():
+    from churnlab.monitoring.retrain import _found_tags
+
+    tags = _found_tags("leaving rate from month 5", ["fix the pipeline", "re-read the challenger"])
+    assert tags == {"alerts_fired": "leaving rate from month 5", "open_actions": "fix the pipeline | re-read the challenger"}
+    assert _found_tags(None, None) == {}
+    assert _found_tags(pd.DataFrame({"month": [], "signal": []}), "one action") == {"alerts_fired": "none",
+                                                                                    "open_actions": "one action"}
+    with pytest.raises(CourseError, match="under 500"):
+        _found_tags(None, ["x" * 300, "y" * 300])
+    with pytest.raises(CourseError, match="its own item"):
+        _found_tags(None, ["fix a | b"])
+    with pytest.raises(CourseError, match="list of short texts"):
+        _found_tags(None, [])

@@ -537,7 +537,7 @@ def _readiness_verdict(ready: dict, money) -> str:
     live = ready["live"]
     return (f"{edge} (95 % {money(interval['low'])} to {money(interval['high'])}), "
             f"{'shown' if _shown(interval) else 'not shown'} to beat the best rule; against the live "
-            f"{ready['live_rule']} rule {money(live['estimate'])} ({money(live['low'])} to {money(live['high'])})"
+            f"{ready['live_rule']} rule {money(live['estimate'])} (95 % {money(live['low'])} to {money(live['high'])})"
             f"{'' if _shown(live) else ', not shown either'}")
 
 
@@ -553,9 +553,6 @@ def _reconciled(evidence: Evidence, money) -> str:
     treated, control = (int(n) if n is not None else 0 for n in test["customers"])
     months = int(test.get("months") or 3)
     measured = f"churn within {months} months"
-    churn = test.get("churn") or (None, None)
-    if None not in churn:
-        measured += f" ({_percent(churn[0])} against {_percent(churn[1])})"
     test_per_1000 = 1000 * test["dollars_per_customer"]
     text = (f"{readiness}. The simulated A/B test compares it with the month-to-month rule running today, on the "
             f"{treated:,} and {control:,} customers whose two call lists disagreed, on {measured} turned into dollars: "
@@ -652,14 +649,14 @@ def blocking_items(evidence=None) -> list[BlockingItem]:
         else:
             kept = "lesson 08's challenger was not promoted"
         needs = "; ".join(what for what, _ in _NEW_MODEL_NEEDS)
-        items.append(BlockingItem(f"Any model that replaces the champion first needs {needs}", f"{kept}; these are the "
+        items.append(BlockingItem(f"Any model that replaces the champion first needs {needs}", f"{kept}; the "
                                   "checks the champion passed", True))
     if review is None:
         largest = _course_fairness()["largest"]
         found = (f"; the course's gaps show customers {largest['members']} at {_points(largest['gap'])}"
                  if largest and largest["beyond_noise"] else "")
         items.append(BlockingItem(f"The champion ships without a logged fairness review (lesson 06){found}",
-                                  "the team must review the gaps and sign off before launch", True))
+                                  "the team reviews them and signs off", True))
     elif review.get("C") is not None and review["C"] != CHAMPION_C:
         items.append(BlockingItem(f"The fairness review covered a model with C = {review['C']:g}, not the champion "
                                   f"(C = {CHAMPION_C:g}): review the champion", "its gaps may differ", True))
@@ -679,20 +676,21 @@ def blocking_items(evidence=None) -> list[BlockingItem]:
             found = "who owns retraining and the monthly health page?"
         else:
             found = "see the readiness table (lesson 09, section 1)"
-        items.append(BlockingItem(f"To check (readiness), {criterion}: {found}", "the verdict waits for it", False))
+        items.append(BlockingItem(f"To check (readiness), {criterion}: {found}", "", False))
     test, replay = _test_numbers(evidence), course_ab_test()
     if test is not None and test["effect_low"] < 0 < test["effect_high"]:
         items.append(BlockingItem("Whether the champion keeps more customers than the rule: out of reach (churn "
                                   f"{_points(test['effect'])}, 95 % {_points(test['effect_low'])} to "
-                                  f"{_points(test['effect_high'])})", "lesson 07's test answered the money's question only",
-                                  False))
+                                  f"{_points(test['effect_high'])})", "", False))
     items.append(BlockingItem(f"The offer, measured: it keeps {_percent(replay['offer_kept'], 0)} of the champion's "
                               f"would-be leavers ({_percent(replay['offer_kept_low'], 0)} to "
                               f"{_percent(replay['offer_kept_high'], 0)}), not the 30 % every expected profit assumes",
-                              "redo the money with the measured share, as lesson 07 asks", False))
+                              "redo the money with it", False))
     plan = evidence.monitoring
-    for action in (plan or {}).get("open_actions", []):
-        items.append(BlockingItem(f"Open action (lesson 08): {action}", "the monitoring found it", False))
+    actions = (plan or {}).get("open_actions", [])
+    if actions:
+        items.append(BlockingItem(f"Open action{'s' if len(actions) > 1 else ''} (lesson 08): {'; '.join(actions)}",
+                                  "", False))
     logged = evidence.ab_test
     if (logged is not None and logged["power"] is not None and logged["target_power"] is not None
             and logged["power"] < logged["target_power"]):

@@ -40,6 +40,15 @@ LESSON_07_PLAN = {
 }
 
 
+# What lesson 08's monitoring plan logs as found (tags alerts_fired and open_actions), about as long as the lesson's.
+MONITORING_FOUND = ("leaving rate from month 5; calibration (under-predicts churn by about 11 points) from month 6; "
+                    "data quality (empty total charges) from month 7; input drift (PSI of total charges) from month 7")
+OPEN_ACTIONS = ["repair the empty total charges in the live scoring pipeline (only a training copy was repaired)",
+                "recalibrate or retrain: the champion under-predicts churn by about 11 points",
+                "find why customers leaving rose by about 50 %",
+                "re-read the challenger when the labels of months 11 and 12 arrive"]
+
+
 def log_course_runs(lessons=ALL_LESSONS) -> None:
     """Log what lessons 05-08 log (their package functions, their tags and names), into the store MLflow points at.
 
@@ -107,7 +116,8 @@ def log_course_runs(lessons=ALL_LESSONS) -> None:
             mlflow.log_metrics(abtest.result_metrics(srm, decision, campaign))
     if "08" in lessons:
         monitoring.ensure_champion()
-        monitoring.log_monitoring_plan(monitoring.AlertThresholds(), reference_month=1, holdout_share=0.10)
+        monitoring.log_monitoring_plan(monitoring.AlertThresholds(), reference_month=1, holdout_share=0.10,
+                                       psi_no_change=0.006, alerts_fired=MONITORING_FOUND, open_actions=OPEN_ACTIONS)
         rows = split.X_test.assign(churned=split.y_test.to_numpy())
         # on these customers C = 0.1 earns more than C = 1.0: as challenger it wins, so the alias moves (lesson 08's path)
         comparison = monitoring.compare_models({"champion": course_model(1.0), "challenger": course_model(0.1)}, rows)
@@ -311,7 +321,7 @@ def test_the_champion_is_the_registry_alias_and_its_run(complete_store):
     assert "the alias <i>champion</i>: lesson 05's champion" in page and "newly promoted" not in page
     first = brief.blocking_items(evidence)[0]
     assert first.blocking and first.what.startswith("Any model that replaces the champion first needs a fairness re-review")
-    assert first.why.startswith("lesson 08's challenger won offline and waits for a shadow test")
+    assert first.why.startswith("lesson 08's challenger won offline and waits for a shadow month, then an A/B test")
 
 
 def test_the_model_and_the_rule_it_beat_come_from_lesson_05s_runs(complete_store):
@@ -380,8 +390,20 @@ def test_the_monitoring_plan_and_retraining_are_lesson_08s_runs(complete_store):
     text = complete_store["files"].markdown.read_text(encoding="utf-8")
     margin = _dollars(challenger["metrics.margin_over_champion"])
     assert (f"**shadow test**. Challenger minus champion: {margin} on 1,409 simulated customer-months. It won offline: "
-            "registered with the alias *challenger*, it waits for a shadow test; the champion alias did not move.") in text
+            "registered with the alias *challenger*, it waits for a shadow month, then an A/B test; the champion alias did not move.") in text
     assert "challenger not promoted" in text.split("# Appendix")[0]
+
+
+def test_what_monitoring_found_is_rendered_and_its_open_actions_are_open_items(complete_store):
+    text = complete_store["files"].markdown.read_text(encoding="utf-8")
+    page = text.split("# Appendix")[0]
+    watched = page.split("| watched (08) |")[1].split("\n")[0]
+    assert f"found: {MONITORING_FOUND}" in watched and f"{len(OPEN_ACTIONS)} open actions (section 5)" in watched
+    assert f"- Open actions (lesson 08): {'; '.join(OPEN_ACTIONS)}." in page
+    section = text.split("## A5.")[1].split("## A6.")[0]
+    assert "With no change at all, PSI stays below 0.006 in 99 % of draws" in section
+    assert f"**What monitoring found:** {MONITORING_FOUND}" in section
+    assert all(f"- Open action: {action}" in section for action in OPEN_ACTIONS)
 
 
 def test_a_champion_moved_to_a_challenger_is_flagged_as_blocked(work):

@@ -8,7 +8,7 @@ into a Markdown file and a self-contained HTML page in the course's work folder.
 
 The brief tells one model's story: lesson 05's champion (C = 0.1), chosen in 05, reviewed in 06,
 tested in 07, watched in 08. Its first page (``SECTIONS``) says which model ships and why, reconciles
-the readiness verdict with the A/B test in one sentence (``reconciliation()``), names the one decision
+the readiness verdict with the A/B test in one paragraph (``reconciliation()``), names the one decision
 metric, and lists what blocks a launch and what stays open (``blocking_items()``: a model lesson 08 newly
 promoted still needs a fairness re-review, a comparison with the rule, a shadow month, then an A/B test; the
 champion itself needs its fairness review while it ships; the readiness table's "to check" rows, the test's
@@ -583,7 +583,9 @@ def _reconciled(evidence: Evidence, money) -> str:
 
 @course_function
 def reconciliation(evidence=None) -> str:
-    """The one sentence that reconciles the readiness verdict with the A/B test: what each measured, on whom, how long.
+    """The paragraph that reconciles the readiness verdict with the A/B test: what each measured, on whom, how long,
+    what explains the gap (rule, customer mix, the assumed 30 % kept against the offer measured), whether the churn
+    effect's interval includes 0, and how much of the test's dollars is calls not made.
 
     ``evidence``: from ``collect_evidence()`` (read now if left out). Amounts are written with ``$``: print it.
     """

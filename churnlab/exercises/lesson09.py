@@ -21,6 +21,10 @@ def _numbers() -> dict:
     return product.churn_campaign_numbers()
 
 
+def _signed(amount: float) -> str:
+    return f"{'-' if amount < 0 else ''}${abs(amount):,.0f}"
+
+
 # --- q1: the model's edge over the best rule ------------------------------------------------------------
 
 
@@ -48,7 +52,7 @@ class RuleEdge(Question):
             interval = facts["edge_interval"]
             return (f"the model earns ${right:,.0f} more than the best rule ({facts['best_rule']}) on the "
                     f"{customers:,} test customers, ${right / customers:.2f} a customer per campaign; its 95 % interval, "
-                    f"${interval['low']:,.0f} to ${interval['high']:,.0f}, {'includes' if interval['low'] <= 0 else 'excludes'} "
+                    f"{_signed(interval['low'])} to {_signed(interval['high'])}, {'includes' if interval['low'] <= 0 else 'excludes'} "
                     "zero, so check the interval before asking whether the edge pays for a model.")
         if close(value, -right, 0.5):
             raise Mistake("The sign is reversed: that is the rule's profit minus the model's. Subtract the rule's profit "

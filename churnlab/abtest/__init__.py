@@ -17,6 +17,9 @@ its caption (``world.caption(table)``). The statistics are statsmodels' and SciP
   hold-out (``share_kept``, ``confint_proportions_2indep(..., compare="ratio")``);
 - the verdict words of the course (``ArmComparison.verdict``) and a CUPED reading
   (``compare_arms(..., adjust_for="churn_score")``);
+- what a plan can expect from the shadow month's own outcomes under lesson 03's assumed offer
+  (``expected_from_shadow``), and the same plan replayed on other simulated draws, its decision rule
+  applied to each beside the simulator's truth (``read_plan``, ``replay_plan``: the winner's curse);
 - peeking: the same z-test, vectorised (``test_proportions_2indep(method="score",
   correction=False)``, which is ``proportions_ztest``'s test), on many A/A splits (``aa_peeking``).
 
@@ -48,6 +51,7 @@ from churnlab.abtest.plan import (  # noqa: F401
     detectable_lift,
     estimate_when_rule_acts,
     expected_churn,
+    expected_from_shadow,
     months_needed,
     power_against_margin,
     power_curve,
@@ -81,6 +85,7 @@ from churnlab.abtest.uplift import (  # noqa: F401
     kinds_by_score_band,
     share_kept,
 )
+from churnlab.abtest.replay import read_plan, replay_plan  # noqa: F401
 from churnlab.abtest.runs import (  # noqa: F401
     PLAN_PARAMS,
     PLAN_RUN_TAG,
@@ -93,7 +98,7 @@ __all__ = [
     "CUSTOMER_TYPES", "LABEL_WAIT_MONTHS", "SCORE_BANDS", "ShareKept", "score_check", "detectable_lift", "kinds_by_score_band", "share_kept",
     "ArmComparison", "LISTS", "PLAN_PARAMS", "PLAN_RUN_TAG", "PLAN_TAGS", "PeekingResult", "RESULT_TAGS",
     "SampleRatioCheck", "SRM_ALARM", "aa_peeking", "chance_in_words", "compare_arms", "compare_lists",
-    "comparison_table", "churn_by_list_and_arm", "customers_under_review", "estimate_when_rule_acts", "expected_churn", "months_needed",
+    "comparison_table", "churn_by_list_and_arm", "customers_under_review", "estimate_when_rule_acts", "expected_churn", "expected_from_shadow", "read_plan", "replay_plan", "months_needed",
     "power_against_margin", "power_curve", "result_metrics", "smallest_lift_worth_detecting",
     "sample_ratio_check", "sample_size", "sample_size_against_margin", "sample_size_table", "traits_by_list", "true_effect",
 ]

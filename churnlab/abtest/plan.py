@@ -385,3 +385,50 @@ def detectable_lift(baseline_churn, margin, customers_a, customers_b=None, alpha
     if shortfall(highest) < 0:
         return float("nan")
     return float(brentq(shortfall, floor, highest, xtol=1e-7))
+
+
+# --- what a plan can expect from the shadow month's own outcomes ---------------------------------------------------
+
+
+@course_function
+def expected_from_shadow(reviewed, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> pd.DataFrame:
+    """What a test plan can expect, from the shadow month's own outcomes and lesson 03's assumed offer.
+
+    ``reviewed``: ``customers_under_review(shadow)`` with its labels known (churn within 3 months). The
+    shadow month shows who left under the live rule; what a call would change is an assumption:
+    a call keeps ``economics.acceptance_rate`` (30 %) of the would-be leavers it reaches. So a customer
+    the live rule called would have left ``churned ÷ (1 − acceptance)`` of the time without the call, and
+    one it did not call ``churned × (1 − acceptance)`` of the time with one. Customers whose scoring
+    failed are not on the model's list (the model arm does not call them).
+
+    Rows: ``model vs rule, lists disagree`` (A: the rule's calls, B: the model's, on the customers whose
+    lists disagree) and ``model campaign vs no campaign`` (A: nobody called, B: the model's calls, on every
+    customer under review). Columns: ``customers`` (in the shadow month), ``churn A``, ``churn B``
+    (expected churn within 3 months, shares) and ``difference (points)`` (B − A; positive: the model's
+    arm is expected to lose more customers).
+    """
+    economics = _checked_economics(economics)
+    table = validate.dataframe(reviewed, "reviewed", needs=("model_picks", "rule_picks", "contacted", "churned"),
+                               example="abtest.customers_under_review(shadow)")
+    if table["churned"].isna().any():
+        raise CourseError("reviewed has customers whose label is not known yet: simulate the shadow month with "
+                          "labels_as_of='2027-04-01' (3 months after it).")
+    left = table["churned"].to_numpy(dtype=float)
+    called = table["contacted"].to_numpy(dtype=bool)
+    keep = 1 - economics.acceptance_rate
+    without_call = np.where(called, left / keep, left)
+    with_call = np.where(called, left, left * keep)
+    model, rule = (table[name].to_numpy(dtype=bool) for name in ("model_picks", "rule_picks"))
+    disagree = model != rule
+    if not disagree.any():
+        raise CourseError("the two lists agree on every customer in reviewed: there is no switch to plan.")
+
+    def churn(picks: np.ndarray, among: np.ndarray) -> float:
+        return float(np.clip(np.where(picks, with_call, without_call)[among].mean(), 0, 1))
+
+    everyone = np.ones_like(disagree)
+    rows = [("model vs rule, lists disagree", disagree, churn(rule, disagree), churn(model, disagree)),
+            ("model campaign vs no campaign", everyone, churn(np.zeros_like(model), everyone), churn(model, everyone))]
+    result = pd.DataFrame([{"test": name, "customers": int(among.sum()), "churn A": a, "churn B": b,
+                            "difference (points)": 100 * (b - a)} for name, among, a, b in rows]).set_index("test")
+    return result

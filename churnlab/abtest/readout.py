@@ -193,7 +193,7 @@ class ArmComparison:
             narrower = 1 - (self.high - self.low) / self.width_unadjusted
             gain = (f"the interval is {narrower:.0%} narrower than without it" if narrower >= 0.005 else
                     f"the interval is no narrower than without it ({self.adjusted_for} explains little here)")
-            lines.insert(1, f"  adjusted for each customer's {self.adjusted_for} before the test (CUPED): {gain}.")
+            lines.insert(1, f"  adjusted for each customer's {self.adjusted_for} at review, before any contact (CUPED): {gain}.")
         return "\n".join(lines)
 
     def as_row(self) -> dict:
@@ -252,8 +252,8 @@ def compare_arms(cohort, treatment: str, control: str, economics: CampaignEconom
     kept minus $10 per extra contact (``economics``). ``trigger`` names the customers
     compared, for the summary.
 
-    ``adjust_for``: a column known before the test (``"churn_score"``, the score the model gave
-    in shadow mode, known in every arm) to reduce the noise with **CUPED** (Deng, Xu, Kohavi and
+    ``adjust_for``: a column known before any contact (``"churn_score"``, the score the model gave
+    at the customer's review, before the call, known in every arm) to reduce the noise with **CUPED** (Deng, Xu, Kohavi and
     Walker, WSDM 2013): each customer's outcome y becomes y − θ (x − mean x), with θ the slope of
     y on x over both arms; the effect is the difference of the adjusted means, with a normal
     interval and p-value. The effect stays unbiased (assignment is random, so x does not differ

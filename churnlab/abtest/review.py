@@ -127,8 +127,8 @@ def traits_by_list(reviewed) -> pd.DataFrame:
     """Who is in each group of ``LISTS``, by the traits a retention team knows.
 
     Columns: ``customers``, ``median tenure (months)`` and the share of customers with a
-    month-to-month, one-year or two-year contract, fibre-optic internet and electronic-check
-    payment. ``reviewed``: from ``customers_under_review``.
+    month-to-month, one-year or two-year contract, fibre-optic internet, no internet service (phone
+    only) and electronic-check payment. ``reviewed``: from ``customers_under_review``.
     """
     table = _cohort(reviewed, "reviewed", needs=("lists",) + TRAITS)
     groups = table.groupby("lists", sort=False)
@@ -139,6 +139,7 @@ def traits_by_list(reviewed) -> pd.DataFrame:
         "one year": groups["contract"].apply(lambda s: s.eq("One year").mean()),
         "two year": groups["contract"].apply(lambda s: s.eq("Two year").mean()),
         "fibre optic": groups["internet_service"].apply(lambda s: s.eq("Fiber optic").mean()),
+        "no internet": groups["internet_service"].apply(lambda s: s.eq("No").mean()),
         "electronic check": groups["payment_method"].apply(lambda s: s.eq("Electronic check").mean()),
     }).reindex(list(LISTS))
     result["customers"] = result["customers"].fillna(0).astype(np.int64)

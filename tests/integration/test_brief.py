@@ -286,6 +286,21 @@ def test_a_plan_without_a_result_says_the_result_is_missing(work):
     assert "acts 49 % of the time (its power): underpowered; 80 % would need 1,852 customers per arm" in text
 
 
+def test_a_plan_whose_expected_effect_does_not_clear_break_even_says_no_size_reaches_the_target(work):
+    import mlflow
+
+    from churnlab import abtest, tracking
+
+    tracking.setup()
+    plan = {**LESSON_07_PLAN, "power": 0.0, "hoped_for_effect": 0.0894, "break_even_margin": 0.036,
+            "customers_per_arm_for_target_power": "none: the expected gain does not clear break-even"}
+    with mlflow.start_run(run_name="A/B test plan: model vs rule", tags=abtest.PLAN_TAGS):
+        mlflow.log_params(plan)
+    text = brief.render(_words(), brief.collect_evidence())
+    assert "if the expected effect of +8.94 points is real, it acts 0 % of the time (its power): underpowered; no size " \
+           "reaches 80 %, because the expected effect does not clear break-even" in text
+
+
 # --- the complete path: every number against the runs ------------------------------------------------------------
 
 

@@ -110,6 +110,33 @@ def test_compare_lists_and_traits_describe_the_four_groups():
     assert np.allclose(contracts, 1.0)
     assert traits.loc[["both lists", "rule only"], "month-to-month"].eq(1).all()
     assert traits.loc[["model only", "neither"], "month-to-month"].eq(0).all()
+    internet = reviewed.groupby("lists")["internet_service"].apply(lambda s: s.eq("No").mean())
+    assert np.allclose(traits["no internet"], internet.reindex(traits.index).fillna(0))
+    assert (traits["no internet"] + traits["fibre optic"]).le(1 + 1e-12).all()
+
+
+def test_expected_from_shadow_undoes_the_assumed_offer_on_called_customers_and_applies_it_to_the_others():
+    reviewed = _reviewed()
+    acceptance = CampaignEconomics().acceptance_rate
+    plan = abtest.expected_from_shadow(reviewed)
+    left, called = reviewed["churned"].astype(float), reviewed["contacted"].astype(bool)
+    without = np.where(called, left / (1 - acceptance), left)
+    with_call = np.where(called, left, left * (1 - acceptance))
+    disagree = (reviewed["model_picks"] != reviewed["rule_picks"]).to_numpy()
+    rule_arm = np.where(reviewed["rule_picks"], with_call, without)[disagree].mean()
+    model_arm = np.where(reviewed["model_picks"], with_call, without)[disagree].mean()
+    row = plan.loc["model vs rule, lists disagree"]
+    assert row["customers"] == disagree.sum()
+    assert math.isclose(row["churn A"], rule_arm) and math.isclose(row["churn B"], model_arm)
+    assert math.isclose(row["difference (points)"], 100 * (model_arm - rule_arm))
+    campaign = plan.loc["model campaign vs no campaign"]
+    assert campaign["customers"] == len(reviewed) and math.isclose(campaign["churn A"], without.mean())
+    assert campaign["difference (points)"] < 0  # the model's calls keep some would-be leavers, by assumption
+    # a stronger assumed offer makes skipping the rule's calls look costlier
+    stronger = abtest.expected_from_shadow(reviewed, CampaignEconomics(acceptance_rate=0.5))
+    assert stronger.loc["model vs rule, lists disagree", "difference (points)"] > row["difference (points)"]
+    with pytest.raises(CourseError, match="label"):
+        abtest.expected_from_shadow(reviewed.assign(churned=pd.array([pd.NA] * len(reviewed), dtype="Int64")))
 
 
 # --- planning -------------------------------------------------------------------------------------------------
@@ -305,6 +332,37 @@ def test_the_triggered_comparison_reads_only_where_the_two_arms_are_treated_diff
     assert (contacted["model"] - contacted["rule"]).abs().max() < 0.01  # the fallback for failed scores aside
     assert sum(triggered.customers) < sum(everyone.customers)
     assert triggered.summary().startswith("model vs rule (lists disagree")
+
+
+def test_read_plan_applies_the_written_rule_and_puts_the_truth_beside_the_estimate():
+    policy = world.ab_test(THREE_ARMS, split=(45, 45, 10))
+    simulation = _ab()
+    reading = abtest.read_plan(simulation, policy, 1500)
+    cohort = _cohort()
+    disagree = cohort[cohort["model_picks"] != cohort["rule_picks"]]
+    decision = abtest.compare_arms(disagree, "model", "rule", trigger="lists disagree", adjust_for="churn_score")
+    per_month = len(disagree) / 3
+    assert reading["seed"] == 7 and reading["customers"] == decision.customers
+    assert math.isclose(reading["per_month"], per_month) and math.isclose(reading["effect"], decision.effect)
+    assert math.isclose(reading["gain_low"], per_month * decision.dollars_interval[0])
+    assert math.isclose(reading["true_effect"], abtest.true_effect(simulation, disagree, "model", "rule"))
+    assert reading["switch"] == (reading["gain_low"] > 1500)  # the split, the campaign and the guardrails pass here
+    assert not abtest.read_plan(simulation, policy, 10 ** 6)["switch"]  # a model that costs a fortune never switches
+    with pytest.raises(CourseError, match="arm"):
+        abtest.read_plan(_shadow(), "rule", 1500)
+
+
+def test_replay_plan_reads_each_seed_like_read_plan():
+    policy = world.ab_test(THREE_ARMS, split=(45, 45, 10))
+    replays = abtest.replay_plan(policy, [7, 7], 1500)
+    assert list(replays.index) == [7]  # each seed once
+    reading = abtest.read_plan(_ab(), policy, 1500)
+    row = replays.loc[7]
+    assert row["decision"] == ("switch" if reading["switch"] else "keep the rule")
+    assert math.isclose(row["effect"], 100 * reading["effect"]) and math.isclose(row["true gain"], reading["true_gain"])
+    assert row["effect low"] <= row["effect"] <= row["effect high"]
+    with pytest.raises(CourseError, match="seeds"):
+        abtest.replay_plan(policy, [1.5], 1500)
 
 
 def test_the_true_effect_agrees_with_the_simulators_truth_per_arm():

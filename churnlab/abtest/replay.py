@@ -1,0 +1,101 @@
+"""The same plan, replayed on other simulated months (lesson 07): how often its decision rule switches, and the truth.
+
+One test is one draw. The simulator can replay the test on other seeds (other customers' luck, the same world),
+apply the decision rule written before the data to each, and put the simulator's true effect beside each
+estimate. The draws where the rule acts are the lucky ones: the winner's curse, seen directly.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from churnlab import world
+from churnlab._base import validate
+from churnlab._base.errors import CourseError
+from churnlab._base.validate import course_function
+from churnlab.abtest.readout import compare_arms, sample_ratio_check, true_effect
+from churnlab.abtest.review import customers_under_review
+from churnlab.economics import DEFAULT_ECONOMICS, CampaignEconomics, _checked_economics
+
+CONTACTS_LIMIT = 1.10  # the model arm may call at most 10 % more customers than the rule arm (upper end of the interval)
+FAILURES_LIMIT = 0.01  # scoring failures: the upper end of their interval below 1 % of calls
+
+
+@course_function
+def read_plan(simulation, policy, monthly_cost, economics: CampaignEconomics = DEFAULT_ECONOMICS) -> dict:
+    """Lesson 07's decision rule applied to one simulated test, with the simulator's truth beside it.
+
+    ``simulation``: ``world.simulate(..., policy=policy)`` with arms ``model``, ``rule`` and ``hold-out`` and
+    its labels known; ``monthly_cost``: dollars a month the model costs beyond the rule. The rule, as lesson
+    07's plan writes it: no sample-ratio alarm; the campaign (model vs hold-out, CUPED on the shadow score) has
+    the low end of its dollars above $0; both guardrails hold on the upper end of their intervals (contacts
+    per customer, model ÷ rule, at most ``CONTACTS_LIMIT``; scoring failures below ``FAILURES_LIMIT``); and,
+    where the lists disagree, the low end of the model's gain in dollars a month is above ``monthly_cost``.
+    The gain a month is the gain per such customer times the customers whose lists disagree per month of
+    the test (all arms).
+
+    Returns a dictionary: ``seed``, ``switch`` (the rule's decision), ``customers`` (model and rule arm where
+    the lists disagree), ``effect``, ``effect_low``, ``effect_high`` (model's churn minus rule's, shares),
+    ``per_month`` (disagreeing customers a month), ``gain_low`` / ``gain`` / ``gain_high`` (dollars a month, the
+    model's cost not yet taken off), and what only the simulator knows: ``true_effect`` and ``true_gain``
+    (dollars a month, with the same contacts).
+    """
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+    simulation = world._checked_simulation(simulation, "simulation")
+    economics = _checked_economics(economics)
+    cost = validate.number(monthly_cost, "monthly_cost", low=0, example="1500")
+    cohort = customers_under_review(simulation)
+    missing = {"model", "rule", "hold-out"} - set(cohort["arm"].astype(str))
+    if missing:
+        raise CourseError(f"the simulation has no arm {sorted(missing)[0]!r}: read_plan reads lesson 07's test, with "
+                          "the arms 'model', 'rule' and 'hold-out'.")
+    srm = sample_ratio_check(simulation.assignments, policy)
+    campaign = compare_arms(cohort, "model", "hold-out", economics, adjust_for="churn_score")
+    disagree = cohort[cohort["model_picks"] != cohort["rule_picks"]]
+    decision = compare_arms(disagree, "model", "rule", economics, trigger="lists disagree", adjust_for="churn_score")
+    calls = cohort.groupby("arm")["contacted"].agg(["sum", "count"])
+    _, ratio_high = confint_proportions_2indep(calls.loc["model", "sum"], calls.loc["model", "count"],
+                                               calls.loc["rule", "sum"], calls.loc["rule", "count"], compare="ratio")
+    failed = simulation.predictions["scoring_failed"]
+    failures_high = proportion_confint(int(failed.sum()), len(failed), method="wilson")[1]
+    per_month = len(disagree) / cohort["month"].nunique()
+    gain_low, gain_high = (per_month * d for d in decision.dollars_interval)
+    truth = true_effect(simulation, disagree, "model", "rule")
+    extra_calls = decision.contacts_per_customer[0] - decision.contacts_per_customer[1]
+    true_per_customer = -truth * economics.value_of_saved_customer - extra_calls * economics.cost_per_contact
+    switch = (not srm.mismatch and campaign.dollars_interval[0] > 0 and ratio_high <= CONTACTS_LIMIT
+              and failures_high < FAILURES_LIMIT and gain_low > cost)
+    return {"seed": int(simulation.settings["seed"]), "switch": bool(switch), "customers": decision.customers,
+            "effect": decision.effect, "effect_low": decision.low, "effect_high": decision.high,
+            "per_month": per_month, "gain_low": gain_low, "gain": per_month * decision.dollars_per_customer,
+            "gain_high": gain_high, "true_effect": truth, "true_gain": per_month * true_per_customer}
+
+
+@course_function
+def replay_plan(policy, seeds, monthly_cost, months: int = 3, labels_as_of: str = "2027-06-01",
+                economics: CampaignEconomics = DEFAULT_ECONOMICS) -> pd.DataFrame:
+    """The same test and decision rule on other simulated draws: one row per seed (``read_plan`` on each).
+
+    ``policy``: the test (``world.ab_test(...)``), ``seeds``: the simulated worlds' seeds (each about
+    0.2 seconds once the first simulation has run), ``months`` of reviews and ``labels_as_of`` as in the
+    lesson. Columns (index ``seed``): ``decision`` ("switch" or "keep the rule"), ``effect`` with ``effect
+    low`` and ``effect high`` (model's churn minus rule's where the lists disagree, in points), ``true
+    effect`` (points, the simulator's truth), ``gain low``, ``gain``, ``gain high`` (the model's gain in
+    dollars a month, before its cost) and ``true gain`` (dollars a month). What only a simulator can do: a
+    real team gets one draw.
+    """
+    economics = _checked_economics(economics)
+    chosen = [validate.number(seed, "seeds", example="[1, 2, 3]") for seed in np.atleast_1d(np.asarray(seeds, dtype=object))]
+    if not chosen or any(seed != int(seed) or seed < 0 for seed in chosen):
+        raise CourseError("seeds should be a list of whole numbers, 0 or more, like [1, 2, 3].")
+    rows = []
+    for seed in dict.fromkeys(int(seed) for seed in chosen):
+        simulation = world.simulate(months=months, seed=seed, policy=policy, labels_as_of=labels_as_of)
+        reading = read_plan(simulation, policy, monthly_cost, economics)
+        rows.append({"seed": seed, "decision": "switch" if reading["switch"] else "keep the rule",
+                     "effect": 100 * reading["effect"], "effect low": 100 * reading["effect_low"],
+                     "effect high": 100 * reading["effect_high"], "true effect": 100 * reading["true_effect"],
+                     "gain low": reading["gain_low"], "gain": reading["gain"], "gain high": reading["gain_high"],
+                     "true gain": reading["true_gain"]})
+    return pd.DataFrame(rows).set_index("seed")

@@ -672,10 +672,10 @@ def blocking_items(evidence=None) -> list[BlockingItem]:
         if criterion == "value above the cost" and ready.get("interval"):
             interval = ready["interval"]
             found = (f"the edge over the best rule, {_plain_dollars(ready['edge'])} (95 % {_plain_dollars(interval['low'])} "
-                     f"to {_plain_dollars(interval['high'])}), is {'' if _shown(interval) else 'not '}shown; does it pay "
-                     "for building, running and monitoring the model?")
+                     f"to {_plain_dollars(interval['high'])}), is {'' if _shown(interval) else 'not '}shown; whether it pays "
+                     "for building, running and monitoring the model is open")
         elif criterion == "team capacity":
-            found = "who owns retraining and the monthly health page?"
+            found = "name who owns retraining and the monthly health page"
         else:
             found = "see the readiness table (lesson 09, section 1)"
         items.append(BlockingItem(f"To check (readiness), {criterion}: {found}", "", False))

@@ -190,7 +190,7 @@ def churn_readiness() -> pd.DataFrame:
     """
     facts = _churn_facts()
     edge = facts["model_profit"] - facts["best_rule_profit"]
-    interval, live = facts["edge_interval"], facts["live_edge_interval"]
+    interval, live = facts["edge_interval"], facts["live_edge_interval"]  # the amounts: churn_campaign_numbers()
     # Each dollar amount in its own element (DollarSafeTable): JupyterLab pairs two $ of one run of text into maths.
     rows = [
         ("decision", "yes", f"every month: whom to offer a retention discount; at the break-even threshold "
@@ -201,11 +201,11 @@ def churn_readiness() -> pd.DataFrame:
                         "charges yet"),
         ("baseline", "yes", f"the best of lesson 04's rules on the training customers ({facts['best_rule']}) earns {dollars(facts['best_rule_profit'])} "
                             "on the same test customers"),
-        ("value", "to check", f"the model earns {dollars(edge)} more than that rule on {facts['test_customers']:,} customers "
-                              f"(95 % interval {dollars(interval['low'])} to {dollars(interval['high'])}: "
-                              f"{'shown' if interval['low'] > 0 else 'not shown'} to beat it; against the live month-to-month "
-                              f"rule {dollars(live['estimate'])}, {dollars(live['low'])} to {dollars(live['high'])}): "
-                              "is that larger than what the model costs to build, run, explain and monitor?"),
+        ("value", "to check", f"the model earns {dollars(edge)} more than that rule on {facts['test_customers']:,} customers, "
+                              f"{'shown' if interval['low'] > 0 else 'not shown'} to beat it (its 95 % interval "
+                              f"{'excludes' if interval['low'] > 0 else 'includes'} zero); it "
+                              f"{'beats' if live['low'] > 0 else 'is not shown to beat'} the live month-to-month rule: "
+                              "is the edge larger than what the model costs to build, run, explain and monitor?"),
         ("risk", "yes, with care", "a wrong call costs $10 or a missed discount; the fairness review (lesson 06) found gaps "
                                    "to watch; the rule is the fallback"),
         ("team", "to check", "someone must own retraining and the monthly health page (lesson 08)"),

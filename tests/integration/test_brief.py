@@ -219,7 +219,7 @@ def test_the_reconciliation_says_what_each_verdict_measured_on_whom_and_how_long
                  "month-to-month rule", f"{test['customers'][0]:,} and {test['customers'][1]:,} customers whose",
                  "call lists disagreed", "churn within 3 months", _plain(1000 * test["dollars_per_customer"]),
                  _plain(1000 * test["dollars_low"]), _plain(1000 * test["dollars_high"]),
-                 f"live month-to-month rule {_plain(live['estimate'])} ({_plain(live['low'])} to {_plain(live['high'])})",
+                 f"live month-to-month rule {_plain(live['estimate'])} (95 % {_plain(live['low'])} to {_plain(live['high'])})",
                  f"the {facts['disagree_customers']:,} real ones whose lists disagree", "readiness assumes 30 % kept",
                  f"the test measured {100 * test['offer_kept']:.0f} %", "p = 0.24: it includes 0", "is calls not made"):
         assert part in sentence, part

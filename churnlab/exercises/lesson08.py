@@ -25,7 +25,7 @@ INCIDENTS = dict(promotion=400, promotion_from=3, price_rise=0.08, price_rise_fr
                  data_bug=0.3, data_bug_from=7, fiber_competitor=0.6, fiber_competitor_from=9)
 SEED = 8
 LABELLED_MONTHS = tuple(range(1, 11))  # months whose labels are known on 1 January 2028
-TEST_FROM = 9  # out of time: train on months 1-8, judge on months 9-10
+TEST_FROM = 9  # out of time: train on months 1-6 (labels known when month 9 was scored), judge on months 9-10
 ASKED_C = 1.0  # q4's challenger: a more flexible model than lesson 05's champion (C = 0.1)
 FIBRE = "Fiber optic"
 
@@ -137,8 +137,8 @@ class MissedIncident(Question):
                              "data bug", "one of the four incidents: 'promotion', 'price rise', 'data bug', 'competitor'")
         health = _health()
         if name == "competitor":
-            return (f"the competitor changed behaviour, not inputs: the PSI of internet service stayed at "
-                    f"{health['psi_internet_service'].max():.2f} and the estimate near "
+            return (f"the competitor changed behaviour, not inputs: in the lesson's drift table the score's PSI stayed at "
+                    f"{health.loc[9:10, 'psi_score'].max():.2f} in months 9 and 10 and the estimate near "
                     f"{health.loc[9:10, 'estimated_precision'].mean():.0%}, while customers leaving rose "
                     f"{health.loc[9, 'leaving_rate'] / health.loc[8, 'leaving_rate'] - 1:.0%} in month 9 alone. "
                     "Only the outcomes (and, three months later, the labels) showed it.")
@@ -280,8 +280,8 @@ def _margins() -> dict:
 class OutOfTimeMargin(Question):
     variables = ("margin_low",)
     hints = (
-        "Lesson 08, section 8, steps 1 to 3: repair the data, split the labelled months in time (train on months 1-8, "
-        "judge on months 9-10), fit the challenger, then monitoring.profit_margin(champion, challenger, test) gives the "
+        "Lesson 08, section 8, steps 1 to 3: repair the data, split the labelled months in time (train on months 1-6, "
+        "the labels known when month 9 was scored; judge on months 9-10), fit the challenger, then monitoring.profit_margin(champion, challenger, test) gives the "
         "margin with its 95 % interval. margin_low is the interval's lower end.",
         "The blanks: the first month judged, test_from=9; the challenger's setting, C=1.0; the part both models are "
         "judged on, test (the challenger never saw it); and the interval's lower end, margin[\"low\"].",
@@ -295,8 +295,8 @@ class OutOfTimeMargin(Question):
         "margin_low = margin[\"low\"]"
     )
     solution_why = (
-        "Both models are judged on months 9 and 10, later than anything the challenger learned from, on inputs repaired "
-        "before training; the interval resamples whole customers, because a customer's months are not independent. "
+        "Both models are judged on months 9 and 10, on inputs repaired first; the challenger learned only from months 1-6, "
+        "whose labels were known before month 9 was scored; the interval resamples whole customers, because a customer's months are not independent. "
         "Its lower end says how badly the challenger could do: below 0, the win is within noise."
     )
 
@@ -306,7 +306,7 @@ class OutOfTimeMargin(Question):
         right = found["right"]
         if close(value, right["low"], 0.5):
             if right["low"] > 0:
-                verdict = "the whole interval is above 0: a clear win, so the challenger goes to a shadow test before the alias moves"
+                verdict = "the whole interval is above 0: a clear win, so the challenger goes to a shadow month, then an A/B test, before the alias moves"
             elif right["margin"] > 0:
                 verdict = "the interval crosses 0: a win within noise, so the champion stays"
             else:
@@ -321,8 +321,8 @@ class OutOfTimeMargin(Question):
             raise Mistake("The sign is reversed: give the champion first and the challenger second, "
                           "profit_margin(champion_model(), challenger, test), so the margin is challenger minus champion.")
         messages = {
-            "unrepaired": "That challenger learned from the broken months: pass customers=fixed to labelled_rows, so the "
-                          "empty total charges are repaired before any training.",
+            "unrepaired": "That judges the models on the broken inputs of months 9-10: pass customers=fixed to labelled_rows, "
+                          "so the empty total charges are repaired before anything is trained or judged.",
             "test from 8": "That judges on months 8-10. The question judges on months 9 and 10: test_from=9.",
             "test from 10": "That judges on month 10 alone. The question judges on months 9 and 10: test_from=9.",
             "C = 0.1": "That is lesson 05's recipe (C = 0.1). The question asks for a more flexible challenger, C=1.0.",
@@ -333,7 +333,7 @@ class OutOfTimeMargin(Question):
             if close(value, found[name]["low"], 0.5):
                 raise Mistake(message)
         reject_if_rounded(value, right["low"], "margin_low")
-        raise Mistake(f"margin_low is {value:,.0f}. Repair the data, train on months 1-8 with C=1.0, judge on months 9-10 "
+        raise Mistake(f"margin_low is {value:,.0f}. Repair the data, train on months 1-6 with C=1.0, judge on months 9-10 "
                       "(test), and read margin[\"low\"].")
 
 

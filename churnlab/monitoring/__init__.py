@@ -9,11 +9,12 @@ This module holds what a team would build once and read every month:
 - Drift: ``psi`` (the population stability index, one binning, ``PSI_BINNING``: 10 bins cut
   at the reference month's deciles, empty values left out and counted as data quality),
   ``psi_verdict`` (the common bands < 0.10 / 0.10-0.25 / > 0.25: rules of thumb, not tests),
-  ``psi_by_month``, and ``drift_at_sizes`` (PSI's spread over many samples, under no change
+  ``psi_by_month``, ``psi_no_change`` (what PSI reads with no change, per watched column), and ``drift_at_sizes`` (PSI's spread over many samples, under no change
   or a small shift, and why a KS test's p-value alarms on tiny shifts at large volumes).
 - ``expected_precision``: the label-free estimate of precision, the mean score of the
   flagged customers. It holds while the model stays calibrated; it cannot see a change
-  of behaviour that leaves the inputs where they were.
+  of behaviour that leaves the inputs where they were. ``precision_gap_noise``: each cohort's
+  gap between realised and estimated precision with its interval and its no-change spread.
 - ``health_table``, ``alerts``, ``write_health_page``: one row per month of what a PM
   checks in thirty seconds, the alerts against ``AlertThresholds``, and a small
   self-contained HTML page (inline SVG, no script, no external request) in the work folder.
@@ -24,7 +25,7 @@ This module holds what a team would build once and read every month:
   ``profit_margin`` (the margin in dollars with a bootstrap interval clustered by customer);
   in MLflow: ``ensure_champion``, ``log_monitoring_plan`` (with what monitoring found: tags ``alerts_fired``
   and ``open_actions``, words from ``alerts_in_words``), ``log_retrain`` (never moves
-  ``champion``: a winner goes to a shadow test first), and the readers
+  ``champion``: a winner goes to a shadow month, then an A/B test), and the readers
   ``latest_monitoring_plan`` and ``latest_retrain`` (for lesson 09's brief).
 
 ``simulate_once`` is ``world.simulate`` kept in the work folder: a re-run reads the same year back.
@@ -45,6 +46,7 @@ from churnlab.monitoring.drift import (  # noqa: F401
     drift_at_sizes,
     psi,
     psi_by_month,
+    psi_no_change,
     psi_verdict,
 )
 from churnlab.monitoring.health import (  # noqa: F401
@@ -55,6 +57,7 @@ from churnlab.monitoring.health import (  # noqa: F401
     alerts_in_words,
     expected_precision,
     health_table,
+    precision_gap_noise,
     what_to_watch,
 )
 from churnlab.monitoring.kept import simulate_once
@@ -103,9 +106,11 @@ __all__ = [
     "latest_retrain",
     "log_monitoring_plan",
     "log_retrain",
+    "precision_gap_noise",
     "profit_margin",
     "psi",
     "psi_by_month",
+    "psi_no_change",
     "psi_verdict",
     "repair_total_charges",
     "simulate_once",

@@ -252,3 +252,46 @@ def drift_at_sizes(values, shift: float = 0.02, sizes=(500, 7_000), draws: int =
     table = pd.DataFrame(rows).set_index("customers per sample")
     table.attrs["draws"] = draws
     return table
+
+
+@course_function
+def psi_no_change(simulation, columns=(*TOP_INPUTS, "churn_score"), month: int = 1, draws: int = 100, seed: int = 0) -> pd.Series:
+    """What PSI reads when nothing changed, for each watched column: the 99th percentile over ``draws`` draws.
+
+    For each column of the customer table (or ``"churn_score"``, the model's output), two samples
+    of the month's volume (the customers scored in ``month``) are drawn, with replacement, from
+    that month's own values, and their PSI is taken with the course's binning (``PSI_BINNING``;
+    text columns one bin per value). Both samples come from the same customers, so any PSI is
+    sampling noise: an alert threshold must sit well above this level for **every** column it
+    watches. Returns a Series, one value per column (the PSI's 99th percentile over the draws).
+    """
+    simulation = _checked_simulation(simulation)
+    month = _checked_month(simulation, month, "month")
+    if isinstance(columns, str):
+        columns = [columns]
+    if not isinstance(columns, (list, tuple)) or not columns:
+        raise CourseError("columns should be a list of column names, like ['tenure', 'churn_score'].")
+    draws = validate.whole_number(draws, "draws", low=20, example="100")
+    if draws > 2_000:
+        raise CourseError(f"draws is {draws}; 100 draws show the spread well, at most 2,000.")
+    seed = validate.whole_number(seed, "seed", low=0, example="0")
+    table = simulation.customers.assign(churn_score=simulation.predictions["churn_score"].to_numpy())
+    here = table["month"].to_numpy() == month
+    size = int(here.sum())
+    rng = np.random.default_rng(seed)
+    found = {}
+    for column in columns:
+        validate.column(table, column, "columns", "the customer table")
+        values = table.loc[here, column].dropna()
+        if _is_number(values):
+            pool = values.to_numpy(dtype=float)
+            psis = _sample_psis(pool[rng.integers(0, pool.size, (draws, size))], pool[rng.integers(0, pool.size, (draws, size))])
+        else:
+            codes, uniques = pd.factorize(values)
+            counts = [np.bincount(codes[rng.integers(0, codes.size, size)], minlength=len(uniques)) / size
+                      for _ in range(2 * draws)]
+            psis = np.array([_psi_of_shares(counts[2 * i], counts[2 * i + 1]) for i in range(draws)])
+        found[column] = float(np.percentile(psis, 99))
+    result = pd.Series(found, name="PSI with no change (99th percentile)")
+    result.index.name = "watched"
+    return result

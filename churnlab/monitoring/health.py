@@ -281,3 +281,46 @@ def alerts_in_words(found) -> str:
     words = [_SIGNAL_WORDS.get(signal, f"drift of {signal.removeprefix('PSI of ')} (PSI)" if signal.startswith("PSI of ")
                                else signal) for signal in first.index]
     return "; ".join(f"{word} from month {int(month)}" for word, month in zip(words, first))
+
+
+@course_function
+def precision_gap_noise(simulation, draws: int = 1_000, seed: int = 0, holdout_arm: str = HOLDOUT_ARM) -> pd.DataFrame:
+    """Each labelled cohort's precision gap (realised minus estimated) with its noise: an interval, and the no-change spread.
+
+    Read on the hold-out's flagged customers, as ``health_table``. One row per month whose labels
+    are known: ``flagged`` (how many customers the precision rests on), ``estimated_precision``,
+    ``realised_precision``, ``gap`` (realised minus estimated), ``gap_low`` and ``gap_high`` (a 95 %
+    interval of the gap: the realised precision is a share of ``flagged`` customers, so its
+    binomial standard error, 1.96 of them each way; the estimate is fixed by the scores), and
+    ``no_change_p99``: how far from 0 the gap stays in 99 % of ``draws`` when **nothing is wrong**
+    (each flagged customer leaves with exactly their score's chance, as a calibrated model says).
+    An alert threshold on the gap must sit above ``no_change_p99``, and two cohorts whose
+    intervals overlap cannot be told apart.
+    """
+    simulation = _checked_simulation(simulation)
+    holdout_arm = validate.text(holdout_arm, "holdout_arm", example="'hold-out'")
+    draws = validate.whole_number(draws, "draws", low=100, example="1000")
+    if draws > 20_000:
+        raise CourseError(f"draws is {draws:,}; 1,000 draws give a steady 99th percentile, at most 20,000.")
+    seed = validate.whole_number(seed, "seed", low=0, example="0")
+    rng = np.random.default_rng(seed)
+    scores = simulation.predictions["churn_score"].to_numpy(dtype=float)
+    months = simulation.predictions["month"].to_numpy()
+    known = _holdout(simulation, holdout_arm) & (scores >= simulation.settings["threshold"])
+    churned = simulation.outcomes["churned"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    rows = []
+    for month in sorted(set(months[known].tolist())):
+        here = known & (months == month)
+        labels, score = churned[here], scores[here]
+        if np.isnan(labels).any():
+            continue
+        estimated, realised, n = float(score.mean()), float(labels.mean()), int(here.sum())
+        half = 1.96 * math.sqrt(realised * (1 - realised) / n)
+        no_change = (rng.random((draws, n)) < score).mean(axis=1) - estimated
+        rows.append({"month": int(month), "flagged": n, "estimated_precision": estimated, "realised_precision": realised,
+                     "gap": realised - estimated, "gap_low": realised - estimated - half, "gap_high": realised - estimated + half,
+                     "no_change_p99": float(np.percentile(np.abs(no_change), 99))})
+    if not rows:
+        raise CourseError("No month of this simulation has its labels yet (they arrive 3 months after scoring): "
+                          "simulate at least 4 months.")
+    return pd.DataFrame(rows).set_index("month")

@@ -101,22 +101,33 @@ def split_by_seat(rows) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @course_function
-def split_by_time(rows, test_from: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split labelled rows in time: (train, test) = the months before ``test_from``, and ``test_from`` onwards.
+def split_by_time(rows, test_from: int, label_horizon: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split labelled rows in time: (train, test) = the months whose labels were known before ``test_from``
+    started, and ``test_from`` onwards.
 
-    Out-of-time, as the model will be used: trained on the past, judged on later months it
-    never saw. The same customer may appear on both sides (customers stay for months), so judge
-    the margin with an interval clustered by customer (``profit_margin``).
+    Out-of-time, as the model will be used: trained on what was known on the test's first
+    scoring day, judged on later months. A month's label counts who left in the
+    ``label_horizon`` months from its scoring day (3 in the course), so it is known only
+    ``label_horizon`` months later: training keeps the months up to ``test_from - label_horizon``
+    and leaves out the months in between, whose labels run into the test months (their churners
+    would be the test's churners, already labelled in training). ``label_horizon=0`` keeps every
+    month before ``test_from`` (a leaky split, shown only for comparison). The same customer may
+    still appear on both sides (customers stay for months): state how many, and judge the margin
+    with an interval clustered by customer (``profit_margin``).
     """
     rows = validate.dataframe(rows, "rows", needs=("customer_id", "month", "churned"),
                               example="monitoring.labelled_rows(year, months=range(1, 11))")
     test_from = validate.whole_number(test_from, "test_from", low=1, example="9")
-    later = rows["month"].to_numpy() >= test_from
-    if later.all() or not later.any():
+    label_horizon = validate.whole_number(label_horizon, "label_horizon", low=0, example="3")
+    month = rows["month"].to_numpy()
+    later = month >= test_from
+    known = (month <= test_from - label_horizon) & ~later
+    if later.all() or not later.any() or not known.any():
         months = sorted(set(rows["month"].tolist()))
-        raise CourseError(f"test_from={test_from} leaves nothing on one side: the rows cover months {months[0]}-{months[-1]}. "
-                          f"Pick a month after the first and at most the last, like {months[-1] - 1}.")
-    train, test = rows[~later].reset_index(drop=True), rows[later].reset_index(drop=True)
+        raise CourseError(f"test_from={test_from} leaves nothing on one side: the rows cover months {months[0]}-{months[-1]}, "
+                          f"and training keeps only months up to test_from - {label_horizon} (the labels known before "
+                          f"the test starts). Pick a month after month {months[0] + label_horizon} and at most {months[-1]}.")
+    train, test = rows[known].reset_index(drop=True), rows[later].reset_index(drop=True)
     for part in (train, test):
         part.attrs.update(rows.attrs)
     return train, test
@@ -349,10 +360,10 @@ def log_retrain(comparison, challenger, X, months, champion_name: str = "champio
     ``challenger_name``), computed on the same customers, later months than the challenger
     was trained on. ``interval``: ``profit_margin(...)`` on those customers (its 95 % interval,
     clustered by customer). The challenger **wins** only when the whole interval lies above
-    ``min_margin`` dollars (0 by default): a margin whose interval crosses it is a win within
+    ``min_margin`` dollars (0 by default; agree it before the comparison): a margin whose interval crosses it is a win within
     noise, and the champion stays. A challenger that wins is registered as a new version with
-    the alias ``challenger``, for a shadow test (scored alongside the champion, not used) or an
-    A/B test (lesson 07): ``champion`` moves only after that, never on an offline comparison.
+    the alias ``challenger``, for a shadow month (scored alongside the champion, not used), then
+    an A/B test (lesson 07): ``champion`` moves only after the A/B test, never on an offline comparison.
     Without ``interval`` the point margin decides (a weaker check). ``threshold``: the score at
     or above which a customer is contacted, as given to ``compare_models`` (logged with each
     run). One run per model (tags ``churnlab.lesson = "08"``, ``churnlab.kind = "retrain"``).

@@ -284,9 +284,15 @@ def test_repair_total_charges_fills_the_simulated_data_bug(year):
 def test_split_by_time_trains_on_the_past_and_judges_on_later_months(year):
     rows = monitoring.labelled_rows(year, list(range(1, 11)))
     train, test = monitoring.split_by_time(rows, test_from=9)
-    assert train["month"].max() == 8 and set(test["month"]) == {9, 10} and len(train) + len(test) == len(rows)
+    # month 6's labels (who left in months 6-8) were known on month 9's scoring day; months 7-8's run into the test
+    assert set(train["month"]) == set(range(1, 7)) and set(test["month"]) == {9, 10}
+    assert len(train) + len(test) == (rows["month"] <= 6).sum() + (rows["month"] >= 9).sum()
+    leaky, _ = monitoring.split_by_time(rows, test_from=9, label_horizon=0)
+    assert set(leaky["month"]) == set(range(1, 9))
     with pytest.raises(CourseError, match="nothing on one side"):
         monitoring.split_by_time(rows, test_from=11)
+    with pytest.raises(CourseError, match="nothing on one side"):
+        monitoring.split_by_time(rows, test_from=3)  # no month's labels were known before month 3 was scored
 
 
 def _fixed_scores(scores):
@@ -493,3 +499,38 @@ def test_found_tags_join_actions_and_refuse_long_or_ambiguous_text():
         _found_tags(None, ["fix a | b"])
     with pytest.raises(CourseError, match="list of short texts"):
         _found_tags(None, [])
+
+
+# --- noise of the precision gap and of PSI ----------------------------------------------------------------------
+
+
+def test_precision_gap_noise_matches_the_health_table_and_its_binomial_interval(year, health):
+    gap = monitoring.precision_gap_noise(year, draws=500)
+    labelled = health["realised_precision"].dropna().index
+    assert list(gap.index) == list(labelled)
+    expected = health.loc[labelled, "realised_precision"] - health.loc[labelled, "estimated_precision"]
+    assert np.allclose(gap["gap"], expected) and (gap["flagged"] == health.loc[labelled, "holdout_flagged"]).all()
+    p, n = gap["realised_precision"], gap["flagged"]
+    assert np.allclose(gap["gap_high"] - gap["gap"], 1.96 * np.sqrt(p * (1 - p) / n))
+    # with nothing wrong the gap's spread is about 2.6 binomial standard errors of the estimate
+    e = gap["estimated_precision"]
+    assert ((gap["no_change_p99"] / np.sqrt(e * (1 - e) / n)).between(2.0, 3.2)).all()
+
+
+def test_precision_gap_noise_is_reproducible_and_refuses_too_many_draws(year):
+    from churnlab.monitoring.health import precision_gap_noise
+
+    one = precision_gap_noise(year, draws=200, seed=1)
+    assert one.equals(precision_gap_noise(year, draws=200, seed=1))  # a seed gives the same draws
+    with pytest.raises(CourseError, match="at most 20,000"):
+        precision_gap_noise(year, draws=50_000)
+
+
+def test_psi_no_change_is_small_at_a_months_volume_for_every_watched_column(year):
+    watched = monitoring.psi_no_change(year, draws=40)
+    assert list(watched.index) == [*monitoring.TOP_INPUTS, "churn_score"]
+    assert (watched > 0).all() and (watched < 0.02).all()  # 7,000 customers: far below any alert threshold
+    # one column alone reads about the same noise (other draws, same size)
+    assert monitoring.psi_no_change(year, ["contract"], draws=40)["contract"] == pytest.approx(watched["contract"], rel=0.5)
+    with pytest.raises(CourseError, match="at most 2,000"):
+        monitoring.psi_no_change(year, draws=5_000)

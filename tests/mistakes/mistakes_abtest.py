@@ -239,4 +239,12 @@ MISTAKES = [
     Mistake("abtest.chance_in_words", "the p-value as a percentage", lambda course: abtest.chance_in_words(3), "looks like a percentage"),
     Mistake("abtest.chance_in_words", "the whole result instead of its p-value",
             lambda course: abtest.chance_in_words(_comparison()), "should be one number"),
+    # expected_from_shadow, read_plan, replay_plan: a shadow month without labels, the simulation's table, odd seeds
+    Mistake("abtest.expected_from_shadow", "a shadow month whose labels are not known yet",
+            lambda course: abtest.expected_from_shadow(_unlabelled()), "labels_as_of"),
+    Mistake("abtest.read_plan", "the customers under review instead of the simulation",
+            lambda course: abtest.read_plan(_cohort(), _test(), 1500), "simulation"),
+    Mistake("abtest.read_plan", "a negative monthly cost", lambda course: abtest.read_plan(_ab(), _test(), -1500), "0"),
+    Mistake("abtest.replay_plan", "a seed that is not a whole number",
+            lambda course: abtest.replay_plan(_test(), [1.5], 1500), "whole numbers"),
 ]

@@ -41,12 +41,14 @@ LESSON_07_PLAN = {
 
 
 # What lesson 08's monitoring plan logs as found (tags alerts_fired and open_actions), about as long as the lesson's.
-MONITORING_FOUND = ("leaving rate from month 5; calibration (under-predicts churn by about 11 points) from month 6; "
-                    "data quality (empty total charges) from month 7; input drift (PSI of total charges) from month 7")
-OPEN_ACTIONS = ["repair the empty total charges in the live scoring pipeline (only a training copy was repaired)",
-                "recalibrate or retrain: the champion under-predicts churn by about 11 points",
-                "find why customers leaving rose by about 50 %",
-                "re-read the challenger when the labels of months 11 and 12 arrive"]
+MONITORING_FOUND = ("drift of monthly_charges (PSI) from month 5; leaving rate from month 5; precision gap from month 6; "
+                    "volume from month 6; data quality (empty inputs) from month 7; share flagged from month 11")
+OPEN_ACTIONS = ["fix the total-charges bug in the live scoring pipeline (30% of rows empty in month 12; only a training copy "
+                "was repaired)",
+                "the champion under-predicts churn: realised precision 12 points above its estimate (month 10; 95 % 8 to 16)",
+                "customers leaving up 51% on month 1: add a month-on-month leaving alert",
+                "re-read the challenger when the labels of months 11-12 arrive (1 March 2028)",
+                "a winning challenger needs repaired totals live, a shadow month, then an A/B test before champion moves"]
 
 
 def log_course_runs(lessons=ALL_LESSONS) -> None:

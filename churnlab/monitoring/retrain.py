@@ -284,8 +284,9 @@ def log_monitoring_plan(thresholds=None, reference_month: int = 1, holdout_share
                         psi_no_change=None, alerts_fired=None, open_actions=None) -> str:
     """Log the monitoring plan (alert thresholds, reference month, hold-out share, PSI binning) as an MLflow run.
 
-    ``psi_no_change``: what PSI reads when nothing changed, at the month's volume (the 99th
-    percentile of ``drift_at_sizes(values, shift=0, ...)``); logged with the plan, and the PSI
+    ``psi_no_change``: what PSI reads when nothing changed, at the month's volume (the highest
+    of ``psi_no_change(year)`` over the watched columns, or the 99th percentile of
+    ``drift_at_sizes(values, shift=0, ...)`` for one); logged with the plan, and the PSI
     alert threshold must sit above it (else it would alert on noise). The binning logged is
     ``PSI_BINNING``. Tags: ``churnlab.lesson = "08"``, ``churnlab.kind = "monitoring_plan"``.
     Lesson 09 reads it back with ``latest_monitoring_plan()``. Returns the run's id.

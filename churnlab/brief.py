@@ -8,14 +8,19 @@ into a Markdown file and a self-contained HTML page in the course's work folder.
 
 The brief tells one model's story: lesson 05's champion (C = 0.1), chosen in 05, reviewed in 06,
 tested in 07, watched in 08. Its first page (``SECTIONS``) says which model ships and why, reconciles
-the readiness verdict with the A/B test in one sentence (``reconciliation()``), names the one decision
-metric, and lists what blocks a launch (``blocking_items()``: a model lesson 08 newly promoted still
-needs a fairness re-review, a comparison with the rule and a shadow month). The details go to an
-appendix (``APPENDIX``), which the HTML page prints from a new page.
+the readiness verdict with the A/B test in one paragraph (``reconciliation()``), names the one decision
+metric, and lists what blocks a launch and what stays open (``blocking_items()``: a model lesson 08 newly
+promoted still needs a fairness re-review, a comparison with the rule, a shadow month, then an A/B test; the
+champion itself needs its fairness review while it ships; the readiness table's "to check" rows, the test's
+open questions, the offer as measured and lesson 08's open actions). The details go to an appendix
+(``APPENDIX``), which the HTML page prints from a new page.
 
-Where a lesson's runs are missing, the brief says so; the readiness numbers (``product``) and lesson
-07's test (``course_ab_test()``, the same design and seed replayed) are then computed by the course and
-labelled so, which is how lesson 09 runs in an empty work folder.
+The readiness edge carries its paired-bootstrap interval over the test customers, with the best rule chosen on
+the training customers (``product.churn_campaign_numbers()``), and the verdict's words follow the interval.
+Where a lesson's runs are missing, the brief says so; the readiness numbers (``product``), lesson 06's gaps
+(the champion on the real test customers, ``fairness``) and lesson 07's test (``course_ab_test()``, the same
+design and seed replayed, read with CUPED as lesson 07 does) are then computed by the course and labelled so,
+which is how lesson 09 runs in an empty work folder.
 
 What is read, and with what:
 
@@ -25,7 +30,9 @@ What is read, and with what:
   experiment (``MlflowClient.search_runs``): the rule the model beat, and by how much;
 - lesson 06: ``records.latest_fairness_review()``;
 - lesson 07: ``records.latest_ab_test()`` (simulated);
-- lesson 08: ``monitoring.latest_monitoring_plan()`` and ``monitoring.latest_retrain()`` (simulated).
+- lesson 08: ``monitoring.latest_monitoring_plan()`` and ``monitoring.latest_retrain()`` (simulated); the plan
+  run's tags ``alerts_fired`` (what the simulated year's monitoring found) and ``open_actions`` (items separated
+  by " | "), and its no-change PSI (``psi_no_change_p99``).
 
 A lesson whose runs are missing (a learner skipped it, or, in Colab, ran it on another
 machine) does not stop the brief: its section says what is missing and which lesson to run.
@@ -44,7 +51,9 @@ from churnlab._base.errors import CourseError
 from churnlab._base.tags import KIND_TAG, LESSON_TAG, run_tags, tags_filter
 from churnlab._base.validate import course_function
 from churnlab import abtest, fairness, monitoring, product, records, tracking, world
-from churnlab.model import CHAMPION_C
+from churnlab.data import load_churn
+from churnlab.economics import DEFAULT_ECONOMICS
+from churnlab.model import CHAMPION_C, champion_model, course_split
 from churnlab.monitoring.page import _THRESHOLD_WORDS
 from churnlab.product import UserStory
 from churnlab.workspace import work_dir
@@ -75,6 +84,8 @@ APPENDIX = {  # id: heading, in the order of the appendix (printed from a new pa
     "sources": "A7. Where the numbers come from",
 }
 DECISION_METRIC = "net retained revenue"
+PROXY = "expected profit, a modelled proxy of net retained revenue (lesson 03's assumed 30 % acceptance)"
+ALERTS_FIRED_TAG, OPEN_ACTIONS_TAG = "alerts_fired", "open_actions"  # tags of lesson 08's monitoring plan run
 COLAB_NOTE = ("In Google Colab each notebook runs on a machine of its own: runs logged by another notebook reach this one "
               "only through an instructor's shared MLflow server (MLFLOW_TRACKING_URI).")
 
@@ -249,29 +260,50 @@ def _read_comparison(client, experiment_id: str, champion: dict | None) -> dict 
     if not same:
         return {"model": model, "rule": None, "margin": None,
                 "model_is_champion": champion is not None and model["run_id"] == champion["run_id"]}
-    rule = same[0]
+    chosen = f"rule: {product.churn_campaign_numbers()['best_rule']}"  # chosen on the training customers, as lesson 04
+    rule = next((facts for facts in same if facts["run_name"] == chosen), same[0])
     return {"model": model, "rule": rule, "margin": model["expected_profit"] - rule["expected_profit"],
             "model_is_champion": champion is not None and model["run_id"] == champion["run_id"]}
+
+
+def _fairness_facts(params: dict, metrics: dict, run_name: str, source: str) -> dict:
+    groups = []
+    for column in [name.strip() for name in params.get("groups_reviewed", "").split(",") if name.strip()]:
+        gap = metrics.get(f"recall_gap__{column}")
+        if gap is None:
+            continue
+        low, high = metrics.get(f"recall_gap_low__{column}"), metrics.get(f"recall_gap_high__{column}")
+        group = fairness.GROUPS.get(column)
+        groups.append({"column": column, "members": group.members if group else column,
+                       "others": group.others if group else "the others", "gap": gap, "low": low, "high": high,
+                       "beyond_noise": low is not None and high is not None and (low > 0 or high < 0)})
+    largest = max(groups, key=lambda g: abs(g["gap"])) if groups else None
+    return {"source": source, "run_name": run_name, "threshold": _number(params, "threshold"), "C": _number(params, "C"),
+            "groups": groups, "largest": largest, "largest_recall_gap": metrics.get("largest_recall_gap")}
 
 
 def _read_fairness(client, experiment_name: str) -> dict | None:
     review = records.latest_fairness_review(experiment_name)
     if review is None:
         return None
-    groups = []
-    for column in [name.strip() for name in review.params.get("groups_reviewed", "").split(",") if name.strip()]:
-        gap = review.metrics.get(f"recall_gap__{column}")
-        if gap is None:
-            continue
-        low, high = review.metrics.get(f"recall_gap_low__{column}"), review.metrics.get(f"recall_gap_high__{column}")
-        group = fairness.GROUPS.get(column)
-        groups.append({"column": column, "members": group.members if group else column,
-                       "others": group.others if group else "the others", "gap": gap, "low": low, "high": high,
-                       "beyond_noise": low is not None and high is not None and (low > 0 or high < 0)})
-    largest = max(groups, key=lambda g: abs(g["gap"])) if groups else None
-    return {"run_name": client.get_run(review.run_id).info.run_name, "threshold": _number(review.params, "threshold"),
-            "C": _number(review.params, "C"),
-            "groups": groups, "largest": largest, "largest_recall_gap": review.metrics.get("largest_recall_gap")}
+    return _fairness_facts(review.params, review.metrics, client.get_run(review.run_id).info.run_name, "runs")
+
+
+@cache
+def _course_fairness() -> dict:
+    """Lesson 06's gaps computed by the course: the champion at the break-even threshold on the real test customers."""
+    customers, split, model = load_churn(), course_split(), champion_model()
+    threshold = DEFAULT_ECONOMICS.break_even_probability
+    groups = fairness.customer_groups(customers, split.X_test.index)
+    scores = model.predict_proba(split.X_test)[:, 1]
+    gap_table = fairness.gaps(fairness.group_metrics(split.y_test, scores, groups, [0.5, threshold]), DEFAULT_ECONOMICS)
+    params = {key: str(value) for key, value in fairness.review_params(model, groups, threshold, [0.5]).items()}
+    return _fairness_facts(params, fairness.review_metrics(gap_table, threshold), "", "course")
+
+
+def _fairness_numbers(evidence: Evidence) -> dict:
+    """Lesson 06's review from the runs when there, else the same gaps computed by the course (labelled so)."""
+    return evidence.fairness if evidence.fairness is not None else _course_fairness()
 
 
 def _read_ab_test(experiment_name: str) -> dict | None:
@@ -313,7 +345,12 @@ def _read_monitoring(client, experiment_id: str) -> tuple[dict | None, dict | No
     plan = monitoring.latest_monitoring_plan()
     retrain = monitoring.latest_retrain()
     if plan is not None:
-        plan = {"run_name": _newest_run_name(client, experiment_id, "monitoring_plan"), "settings": plan,
+        run = _newest_run(client, experiment_id, "monitoring_plan")
+        tags = dict(run.data.tags) if run else {}
+        actions = [item.strip() for item in tags.get(OPEN_ACTIONS_TAG, "").split(" | ") if item.strip()]
+        plan = {"run_name": run.info.run_name if run else "", "settings": plan,
+                "alerts_fired": tags.get(ALERTS_FIRED_TAG, "").strip(), "open_actions": actions,
+                "psi_no_change": _finite(plan.get("psi_no_change_p99")),
                 "thresholds": [(name.removeprefix("alert_"), value, _THRESHOLD_WORDS.get(name.removeprefix("alert_"), ""))
                                for name, value in plan.items() if name.startswith("alert_")]}
     if retrain is not None:
@@ -416,8 +453,10 @@ def _replayed_test() -> dict:
     result = world.simulate(months=design["months"], seed=design["seed"], policy=test, labels_as_of=design["labels_as_of"])
     cohort = abtest.customers_under_review(result)
     disagree = cohort[cohort["model_picks"] != cohort["rule_picks"]]
-    decision = abtest.compare_arms(disagree, "model", "rule", trigger="lists disagree")
-    campaign = abtest.compare_arms(cohort, "model", "hold-out")
+    # read as lesson 07's plan says: adjusted for each customer's shadow score before the test (CUPED)
+    decision = abtest.compare_arms(disagree, "model", "rule", trigger="lists disagree", adjust_for="churn_score")
+    campaign = abtest.compare_arms(cohort, "model", "hold-out", adjust_for="churn_score")
+    kept = abtest.share_kept(cohort[cohort["model_picks"]], "model", "hold-out")  # the offer, measured (lesson 07)
     low, high = decision.dollars_interval
     campaign_low, campaign_high = campaign.dollars_interval
     return {"source": "course", "has_result": True, "data": world.caption(result), "months": design["months"],
@@ -429,7 +468,8 @@ def _replayed_test() -> dict:
             "dollars_low": low, "dollars_high": high, "comparison": "model vs rule, customers whose lists disagree",
             "campaign_customers": tuple(int(n) for n in campaign.customers),
             "campaign_dollars_per_customer": campaign.dollars_per_customer, "campaign_dollars_low": campaign_low,
-            "campaign_dollars_high": campaign_high}
+            "campaign_dollars_high": campaign_high, "adjusted_for": "churn_score",
+            "offer_kept": float(kept.estimate), "offer_kept_low": float(kept.low), "offer_kept_high": float(kept.high)}
 
 
 @course_function
@@ -440,7 +480,11 @@ def course_ab_test() -> dict:
     Keys: ``customers`` (model arm, rule arm) where the two call lists disagree, their ``churn`` within ``months``
     (3) and ``contacts`` per customer, the ``effect`` on churn with ``effect_low`` / ``effect_high``, ``dollars_per_customer`` with ``dollars_low`` /
     ``dollars_high`` (the champion's calls against the month-to-month rule's, per such customer), and the
-    campaign against the hold-out (``campaign_...``). About two seconds the first time, then remembered.
+    campaign against the hold-out (``campaign_...``). Every comparison is read as lesson 07's plan says, adjusted for
+    each customer's shadow score (CUPED, ``adjusted_for``), so the dollars are lesson 07's. ``offer_kept`` (with
+    ``offer_kept_low`` / ``offer_kept_high``): the share of the champion's would-be leavers the offer kept, its
+    list called against the hold-out (``abtest.share_kept``), beside lesson 03's assumed 30 %. About two seconds
+    the first time, then remembered.
     """
     return dict(_replayed_test())
 
@@ -449,18 +493,28 @@ def course_ab_test() -> dict:
 
 
 def _readiness_numbers(evidence: Evidence) -> dict:
-    """The readiness comparison: from lesson 05's runs when there, else computed by the course (the same champion)."""
+    """The readiness comparison: from lesson 05's runs when there, else computed by the course (the same champion).
+
+    The intervals (a paired bootstrap over the test customers) are the course's: shown beside the runs' edge only when
+    the runs compare the same champion with the same rule and find the same dollars.
+    """
     course = product.churn_campaign_numbers()
+    intervals = {"interval": course["edge_interval"], "live_rule": course["live_rule"],
+                 "live_rule_profit": course["rule_profits"][course["live_rule"]], "live": course["live_edge_interval"],
+                 "disagree_customers": course["disagree_customers"], "disagree": course["disagree_edge_interval"],
+                 "chosen_on": course["best_rule_chosen_on"]}
     comparison = evidence.comparison
     if comparison is not None and comparison["rule"] is not None:
+        rule = comparison["rule"]["run_name"].removeprefix("rule: ")
+        same = rule == course["best_rule"] and abs(comparison["margin"] - course["edge_interval"]["estimate"]) < 1
         return {"source": "runs", "model": comparison["model"]["run_name"], "C": comparison["model"]["C"],
-                "model_profit": comparison["model"]["expected_profit"],
-                "rule": comparison["rule"]["run_name"].removeprefix("rule: "),
+                "model_profit": comparison["model"]["expected_profit"], "rule": rule,
                 "rule_profit": comparison["rule"]["expected_profit"], "edge": comparison["margin"],
-                "customers": course["test_customers"]}
+                "customers": course["test_customers"], **(intervals if same else {"interval": None})}
     return {"source": "course", "model": "the champion", "C": course["C"], "model_profit": course["model_profit"],
             "rule": course["best_rule"], "rule_profit": course["best_rule_profit"],
-            "edge": course["model_profit"] - course["best_rule_profit"], "customers": course["test_customers"]}
+            "edge": course["model_profit"] - course["best_rule_profit"], "customers": course["test_customers"],
+            **intervals}
 
 
 def _test_numbers(evidence: Evidence) -> dict | None:
@@ -470,41 +524,72 @@ def _test_numbers(evidence: Evidence) -> dict | None:
     return evidence.course_test
 
 
-def _plain_amount(amount: float) -> str:
-    return f"{'−' if amount < 0 else ''}${abs(amount):,.0f}"
+def _shown(interval: dict) -> bool:
+    return interval["low"] > 0
+
+
+def _readiness_verdict(ready: dict, money) -> str:
+    """The readiness edge in words that follow its interval: "not shown to beat the best rule" unless it is above 0."""
+    edge = f"{money(ready['edge'])}, {money(1000 * ready['edge'] / ready['customers'])} per 1,000"
+    interval = ready.get("interval")
+    if interval is None:
+        return f"{edge} (no interval: your runs compare another model or rule than the course's)"
+    live = ready["live"]
+    return (f"{edge} (95 % {money(interval['low'])} to {money(interval['high'])}), "
+            f"{'shown' if _shown(interval) else 'not shown'} to beat the best rule; against the live "
+            f"{ready['live_rule']} rule {money(live['estimate'])} (95 % {money(live['low'])} to {money(live['high'])})"
+            f"{'' if _shown(live) else ', not shown either'}")
 
 
 def _reconciled(evidence: Evidence, money) -> str:
     ready, test = _readiness_numbers(evidence), _test_numbers(evidence)
     per_1000 = 1000 * ready["edge"] / ready["customers"]
-    readiness = (f"the readiness check compares the champion's expected profit with the best rule's ({ready['rule']}) on "
-                 f"the {ready['customers']:,} real test customers, whose label is leaving within one month, and finds "
-                 f"an edge of {money(ready['edge'])}, or {money(per_1000)} per 1,000 customers")
+    chosen = ", chosen on the training customers" if ready.get("chosen_on") else ""
+    readiness = (f"Readiness compares the champion's expected profit (a modelled proxy: 30 % of called leavers assumed "
+                 f"kept) with the best rule's ({ready['rule']}{chosen}) on the {ready['customers']:,} real test customers, "
+                 f"label: leaving within one month: {_readiness_verdict(ready, money)}")
     if test is None:
-        return (f"The A/B test's result is missing, so only one verdict stands: {readiness}.")
+        return f"The A/B test's result is missing, so only one verdict stands. {readiness}."
     treated, control = (int(n) if n is not None else 0 for n in test["customers"])
     months = int(test.get("months") or 3)
     measured = f"churn within {months} months"
-    churn, contacts = test.get("churn") or (None, None), test.get("contacts") or (None, None)
-    if None not in churn:
-        measured += f" ({_percent(churn[0])} against {_percent(churn[1])}"
-        if None not in contacts:
-            measured += f", with {contacts[0]:.2f} against {contacts[1]:.2f} calls per customer"
-        measured += ")"
-    return (f"Both verdicts are about the same model and both hold, because they measure different things: {readiness}; "
-            f"the simulated A/B test compares it with the month-to-month rule the campaign runs today, only on the "
-            f"{treated:,} and {control:,} customers whose two call lists disagreed, on {measured} turned into dollars, "
-            f"and finds {money(1000 * test['dollars_per_customer'])} per 1,000 such customers (95 % interval "
-            f"{money(1000 * test['dollars_low'])} to {money(1000 * test['dollars_high'])}).")
+    test_per_1000 = 1000 * test["dollars_per_customer"]
+    text = (f"{readiness}. The simulated A/B test compares it with the month-to-month rule running today, on the "
+            f"{treated:,} and {control:,} customers whose two call lists disagreed, on {measured} turned into dollars: "
+            f"{money(test_per_1000)} per 1,000 (95 % {money(1000 * test['dollars_low'])} to "
+            f"{money(1000 * test['dollars_high'])}).")
+    if ready.get("interval") is None:
+        return text
+    replay = course_ab_test()  # calls per customer and the offer measured: lesson 07's test, replayed
+    same_test = tuple(replay["customers"]) == (treated, control)
+    disagree, n = ready["disagree"], ready["disagree_customers"]
+    includes_zero = test["effect_low"] < 0 < test["effect_high"]
+    text += (f" Same rule, same kind of customers (the {n:,} real ones whose lists disagree): readiness gives "
+             f"{money(1000 * disagree['estimate'] / n)} per 1,000 (95 % {money(1000 * disagree['low'] / n)} to "
+             f"{money(1000 * disagree['high'] / n)}), so rule and customer mix explain the step from {money(per_1000)}; the "
+             "rest is the offer: readiness assumes 30 % kept")
+    if same_test:
+        text += (f", the test measured {_percent(replay['offer_kept'], 0)} ({_percent(replay['offer_kept_low'], 0)} to "
+                 f"{_percent(replay['offer_kept_high'], 0)})")
+    text += (f", and where the lists disagree the rule's calls were {'not shown to keep anyone' if includes_zero else 'measured'} "
+             f"(churn {_points(test['effect'])} in the champion's arm, 95 % {_points(test['effect_low'])} to "
+             f"{_points(test['effect_high'])}, p = {test['p_value']:.2f}{': it includes 0' if includes_zero else ''})")
+    if same_test and replay.get("contacts"):
+        calls_m, calls_r = replay["contacts"]
+        saved = 1000 * (calls_r - calls_m) * DEFAULT_ECONOMICS.cost_per_contact
+        text += f"; {money(saved)} of the {money(test_per_1000)} is calls not made"
+    return text + "."
 
 
 @course_function
 def reconciliation(evidence=None) -> str:
-    """The one sentence that reconciles the readiness verdict with the A/B test: what each measured, on whom, how long.
+    """The paragraph that reconciles the readiness verdict with the A/B test: what each measured, on whom, how long,
+    what explains the gap (rule, customer mix, the assumed 30 % kept against the offer measured), whether the churn
+    effect's interval includes 0, and how much of the test's dollars is calls not made.
 
     ``evidence``: from ``collect_evidence()`` (read now if left out). Amounts are written with ``$``: print it.
     """
-    return _reconciled(_checked_evidence(evidence), _plain_amount)
+    return _reconciled(_checked_evidence(evidence), _plain_dollars)
 
 
 @dataclass(frozen=True)
@@ -536,9 +621,21 @@ def _promoted(champion: dict | None) -> bool:
     return champion["kind"] == "retrain" or (champion["C"] is not None and champion["C"] != CHAMPION_C)
 
 
+def _open_readiness_rows() -> list[str]:
+    """The readiness table's criteria still marked "to check"."""
+    table = product.churn_readiness()
+    return list(table.index[table["churn campaign"] == "to check"])
+
+
 @course_function
 def blocking_items(evidence=None) -> list[BlockingItem]:
-    """What still blocks the launch, and what stays open, read from the evidence (``collect_evidence()``)."""
+    """What still blocks the launch, and what stays open, read from the evidence (``collect_evidence()``).
+
+    Blocking: what a newly promoted model still needs (or, while the champion stays, what any replacement needs),
+    and the champion's own fairness review while it ships. Open: the readiness table's "to check" rows, what lesson
+    07's test left out of reach, the offer as measured against the 30 % assumed, lesson 08's open actions (the
+    monitoring plan's ``open_actions`` tag), a recall gap beyond noise, an underpowered test, and missing runs.
+    """
     evidence = _checked_evidence(evidence)
     items = []
     champion, review, retrain = evidence.champion, evidence.fairness, evidence.retrain
@@ -550,26 +647,62 @@ def blocking_items(evidence=None) -> list[BlockingItem]:
         if retrain is None:
             kept = "no challenger has been promoted"
         elif retrain["decision"] == "shadow test":
-            kept = "lesson 08's challenger won offline and waits for a shadow test; the champion stays"
+            kept = "lesson 08's challenger won offline and waits for a shadow month, then an A/B test; the champion stays"
         else:
             kept = "lesson 08's challenger was not promoted"
         needs = "; ".join(what for what, _ in _NEW_MODEL_NEEDS)
-        items.append(BlockingItem(f"Any model that replaces the champion first needs {needs}", f"{kept}; these are the "
+        items.append(BlockingItem(f"Any model that replaces the champion first needs {needs}", f"{kept}; the "
                                   "checks the champion passed", True))
-    if review is not None and review.get("C") is not None and review["C"] != CHAMPION_C:
+    if review is None:
+        largest = _course_fairness()["largest"]
+        found = (f"; the course's gaps show customers {largest['members']} at {_points(largest['gap'])}"
+                 if largest and largest["beyond_noise"] else "")
+        items.append(BlockingItem(f"The champion ships without a logged fairness review (lesson 06){found}",
+                                  "the team reviews them and signs off", True))
+    elif review.get("C") is not None and review["C"] != CHAMPION_C:
         items.append(BlockingItem(f"The fairness review covered a model with C = {review['C']:g}, not the champion "
                                   f"(C = {CHAMPION_C:g}): review the champion", "its gaps may differ", True))
-    if review is not None and review["largest"] is not None and review["largest"]["beyond_noise"]:
+    elif review["largest"] is not None and review["largest"]["beyond_noise"]:
         largest = review["largest"]
         items.append(BlockingItem(f"Recall gap for customers {largest['members']}: {_points(largest['gap'])}, beyond "
                                   "noise", "the health page must report it every month (a user story's acceptance "
                                   "criterion)", False))
-    test = evidence.ab_test
-    if test is not None and test["power"] is not None and test["target_power"] is not None and test["power"] < test["target_power"]:
-        items.append(BlockingItem(f"The switch test had {_percent(test['power'], 0)} power", "keep the hold-out and "
+    ready = _readiness_numbers(evidence)
+    for criterion in _open_readiness_rows():
+        if criterion == "value above the cost" and ready.get("interval"):
+            interval = ready["interval"]
+            found = (f"the edge over the best rule, {_plain_dollars(ready['edge'])} (95 % {_plain_dollars(interval['low'])} "
+                     f"to {_plain_dollars(interval['high'])}), is {'' if _shown(interval) else 'not '}shown; whether it pays "
+                     "for building, running and monitoring the model is open")
+        elif criterion == "team capacity":
+            found = "name who owns retraining and the monthly health page"
+        else:
+            found = "see the readiness table (lesson 09, section 1)"
+        items.append(BlockingItem(f"To check (readiness), {criterion}: {found}", "", False))
+    test, replay = _test_numbers(evidence), course_ab_test()
+    if test is not None and test["effect_low"] < 0 < test["effect_high"]:
+        items.append(BlockingItem("Whether the champion keeps more customers than the rule: out of reach (churn "
+                                  f"{_points(test['effect'])}, 95 % {_points(test['effect_low'])} to "
+                                  f"{_points(test['effect_high'])})", "", False))
+    items.append(BlockingItem(f"The offer, measured: it keeps {_percent(replay['offer_kept'], 0)} of the champion's "
+                              f"would-be leavers ({_percent(replay['offer_kept_low'], 0)} to "
+                              f"{_percent(replay['offer_kept_high'], 0)}), not the 30 % every expected profit assumes",
+                              "redo the money with it", False))
+    plan = evidence.monitoring
+    actions = (plan or {}).get("open_actions", [])
+    if actions:
+        items.append(BlockingItem(f"Open action{'s' if len(actions) > 1 else ''} (lesson 08): {'; '.join(actions)}",
+                                  "", False))
+    logged = evidence.ab_test
+    if (logged is not None and logged["power"] is not None and logged["target_power"] is not None
+            and logged["power"] < logged["target_power"]):
+        items.append(BlockingItem(f"The switch test had {_percent(logged['power'], 0)} power", "keep the hold-out and "
                                   "the shadow scores on, and read the test again", False))
-    for item in evidence.missing:
-        items.append(BlockingItem(f"Missing: {item.what}", f"run lesson {item.lesson}", False))
+    lessons = sorted({item.lesson for item in evidence.missing})
+    if lessons:
+        named = ", ".join(lessons[:-1]) + (" and " if len(lessons) > 1 else "") + lessons[-1]
+        items.append(BlockingItem(f"Missing: the runs of lesson{'s' if len(lessons) > 1 else ''} {named}",
+                                  "the appendix says what each adds and how to run it", False))
     return items
 
 
@@ -667,6 +800,8 @@ def _context(brief_words: BriefWords, evidence: Evidence, kind: str) -> dict:
         "readiness": _readiness_numbers(evidence),
         "test": _test_numbers(evidence),
         "reconciliation": _reconciled(evidence, _MONEY[kind]),
+        "review": _fairness_numbers(evidence),
+        "proxy": PROXY,
         "blocking": blocking_items(evidence),
         "promoted": _promoted(evidence.champion),
         "champion_c": CHAMPION_C,

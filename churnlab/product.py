@@ -27,7 +27,7 @@ from functools import cache
 
 import pandas as pd
 
-from churnlab import rules
+from churnlab import rules, uncertainty
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.html import dollar_safe_html
@@ -101,21 +101,41 @@ def readiness_questions() -> pd.DataFrame:
     return _shown(pd.DataFrame(rows, columns=["criterion", "question to ask", "if the answer is no"]).set_index("criterion"))
 
 
+_READINESS_RULES = {  # lesson 04's rules, by the names lesson 05 logs them under ("rule: <name>")
+    "month-to-month": lambda X: rules.month_to_month(X) == 1,
+    "month-to-month and new": lambda X: rules.month_to_month_and_new(X) == 1,
+    "risk points ≥ 3": lambda X: rules.risk_points(X) >= 3,
+    "risk points ≥ 2": lambda X: rules.risk_points(X) >= 2,
+}
+LIVE_RULE = "month-to-month"  # the rule the campaign runs today (lesson 07 tests the champion against it)
+
+
+def _interval(gap) -> dict:
+    return {"estimate": float(gap.estimate), "low": float(gap.low), "high": float(gap.high), "verdict": gap.verdict,
+            "share_above_zero": gap.share_above_zero}
+
+
 @cache
 def _churn_facts() -> dict:
-    """The churn campaign's readiness numbers: real customers, lesson 05's champion against lesson 04's rules."""
+    """The churn campaign's readiness numbers: real customers, lesson 05's champion against lesson 04's rules.
+
+    As lesson 04 does, the best rule is chosen on the training customers, then judged with the champion on the
+    test customers; each edge has its paired-bootstrap interval over the test customers (``uncertainty``).
+    """
     customers = load_churn()
     split = course_split()
     threshold = DEFAULT_ECONOMICS.break_even_probability
     scores = champion_model().predict_proba(split.X_test)[:, 1]
     contacted = scores >= threshold
-    rule_profits = {
-        "month-to-month": expected_campaign_profit(split.y_test, rules.month_to_month(split.X_test) == 1),
-        "month-to-month and new": expected_campaign_profit(split.y_test, rules.month_to_month_and_new(split.X_test) == 1),
-        "risk points ≥ 3": expected_campaign_profit(split.y_test, rules.risk_points(split.X_test) >= 3),
-        "risk points ≥ 2": expected_campaign_profit(split.y_test, rules.risk_points(split.X_test) >= 2),
-    }
-    best_rule = max(rule_profits, key=rule_profits.get)
+    on_training = {name: expected_campaign_profit(split.y_train, flags(split.X_train)) for name, flags in _READINESS_RULES.items()}
+    best_rule = max(on_training, key=on_training.get)
+    rule_flags = {name: pd.Series(flags(split.X_test), index=split.X_test.index) for name, flags in _READINESS_RULES.items()}
+    rule_profits = {name: expected_campaign_profit(split.y_test, chosen) for name, chosen in rule_flags.items()}
+    live = rule_flags[LIVE_RULE].to_numpy()
+    disagree = contacted != live  # the real test customers whose two call lists disagree (what lesson 07's test reads)
+    y_disagree = split.y_test.to_numpy()[disagree]
+    on_disagree = uncertainty.profit_difference(y_disagree, contacted[disagree], live[disagree])
+    live_called = live[disagree]
     return {
         "customers": len(customers),
         "churners": int((customers["churn"] == "Yes").sum()),
@@ -126,8 +146,16 @@ def _churn_facts() -> dict:
         "contacted": int(contacted.sum()),
         "model_profit": float(expected_campaign_profit(split.y_test, contacted)),
         "best_rule": best_rule,
+        "best_rule_chosen_on": "training customers",
         "best_rule_profit": float(rule_profits[best_rule]),
         "rule_profits": rule_profits,
+        "edge_interval": _interval(uncertainty.profit_difference(split.y_test, contacted, rule_flags[best_rule])),
+        "live_rule": LIVE_RULE,
+        "live_edge_interval": _interval(uncertainty.profit_difference(split.y_test, contacted, live)),
+        "disagree_customers": int(disagree.sum()),
+        "disagree_edge_interval": _interval(on_disagree),
+        "disagree_live_calls": int(live_called.sum()),
+        "disagree_churn_rate_live_called": float(y_disagree[live_called].mean()) if live_called.any() else 0.0,
     }
 
 
@@ -136,11 +164,18 @@ def churn_campaign_numbers() -> dict:
     """The numbers behind ``churn_readiness()``: customers, churners, the model's and the rules' expected profit.
 
     Keys: ``customers``, ``churners``, ``empty_charges``, ``test_customers``, ``C`` (the champion's
-    setting, lesson 05's 0.1), ``threshold``, ``contacted`` (by the champion at that threshold), ``model_profit``, ``best_rule``,
-    ``best_rule_profit`` and ``rule_profits`` (dollars, on the real test customers).
+    setting, lesson 05's 0.1), ``threshold``, ``contacted`` (by the champion at that threshold), ``model_profit``, ``best_rule``
+    (chosen on the training customers, as lesson 04 does), ``best_rule_profit`` and ``rule_profits`` (expected profit in
+    dollars on the real test customers: a modelled proxy of net retained revenue, with lesson 03's assumed 30 % acceptance).
+    ``edge_interval``: the champion minus the best rule, a paired bootstrap over the test customers (``estimate``,
+    ``low``, ``high``, ``verdict``); ``live_edge_interval``: the same against the ``live_rule`` (month-to-month);
+    ``disagree_customers``, ``disagree_edge_interval``: that edge on the test customers whose two lists (champion,
+    month-to-month) disagree; ``disagree_live_calls`` and ``disagree_churn_rate_live_called``: the rule's calls there
+    and the share of those called who left.
     """
     facts = dict(_churn_facts())
-    facts["rule_profits"] = dict(facts["rule_profits"])
+    for key in ("rule_profits", "edge_interval", "live_edge_interval", "disagree_edge_interval"):
+        facts[key] = dict(facts[key])
     return facts
 
 
@@ -149,11 +184,13 @@ def churn_readiness() -> pd.DataFrame:
     """The six readiness questions answered for the churn campaign, with the course's own numbers.
 
     Computed on the real Telco customers: lesson 05's champion (C = 0.1, ``model.champion_model()``) at
-    the break-even threshold against the best of lesson 04's rules, on the 1,409 test customers,
-    with the course economics ($200 a saved customer, 30 % accept, $10 a contact).
+    the break-even threshold against the best of lesson 04's rules (chosen on the training customers), on the
+    1,409 test customers, with the course economics ($200 a saved customer, 30 % accept, $10 a contact); the edge
+    with its paired-bootstrap interval, against the best rule and against the live month-to-month rule.
     """
     facts = _churn_facts()
     edge = facts["model_profit"] - facts["best_rule_profit"]
+    interval, live = facts["edge_interval"], facts["live_edge_interval"]  # the amounts: churn_campaign_numbers()
     # Each dollar amount in its own element (DollarSafeTable): JupyterLab pairs two $ of one run of text into maths.
     rows = [
         ("decision", "yes", f"every month: whom to offer a retention discount; at the break-even threshold "
@@ -162,10 +199,13 @@ def churn_readiness() -> pd.DataFrame:
         ("data", "yes", f"{facts['customers']:,} customers with the outcome known ({facts['churners']:,} left); every input "
                         f"exists on the day of the decision, but {facts['empty_charges']} brand-new customers have no "
                         "charges yet"),
-        ("baseline", "yes", f"the best of lesson 04's rules ({facts['best_rule']}) earns {dollars(facts['best_rule_profit'])} "
+        ("baseline", "yes", f"the best of lesson 04's rules on the training customers ({facts['best_rule']}) earns {dollars(facts['best_rule_profit'])} "
                             "on the same test customers"),
-        ("value", "to check", f"the model earns {dollars(edge)} more than that rule on {facts['test_customers']:,} customers: "
-                              "is that larger than what the model costs to build, run, explain and monitor?"),
+        ("value", "to check", f"the model earns {dollars(edge)} more than that rule on {facts['test_customers']:,} customers, "
+                              f"{'shown' if interval['low'] > 0 else 'not shown'} to beat it (its 95 % interval "
+                              f"{'excludes' if interval['low'] > 0 else 'includes'} zero); it "
+                              f"{'beats' if live['low'] > 0 else 'is not shown to beat'} the live month-to-month rule: "
+                              "is the edge larger than what the model costs to build, run, explain and monitor?"),
         ("risk", "yes, with care", "a wrong call costs $10 or a missed discount; the fairness review (lesson 06) found gaps "
                                    "to watch; the rule is the fallback"),
         ("team", "to check", "someone must own retraining and the monthly health page (lesson 08)"),
@@ -249,13 +289,13 @@ _LIFECYCLE = (  # step, in the course, who owns it, how often, versions tracked 
      "at launch, then when a retraining is decided", "MLflow runs: parameters, metrics, the model"),
     ("evaluate", "lessons 03-06: threshold in dollars, rules as runs, fairness review", "data scientist and PM",
      "before every promotion", "MLflow runs beside the model's run"),
-    ("serve", "lesson 07: shadow month, A/B test, fallback to the rule", "ML engineer", "every scoring day",
+    ("serve", "lesson 07: a shadow month, then an A/B test; fallback to the rule", "ML engineer", "every scoring day",
      "the registry alias churn-model@champion"),
     ("monitor", "lesson 08: the model-health page, alert thresholds", "PM and ML engineer", "monthly (alerts daily)",
      "the monitoring plan logged as a run"),
     ("retrain", "lesson 08: a challenger trained on clean, earlier months, judged on later ones in dollars",
      "data scientist; the PM signs off", "when behaviour changes and the labels show it",
-     "a new version with the alias challenger; champion moves only after a shadow test"),
+     "a new version with the alias challenger; champion moves only after a shadow month, then an A/B test"),
 )
 
 

@@ -21,6 +21,10 @@ def _numbers() -> dict:
     return product.churn_campaign_numbers()
 
 
+def _signed(amount: float) -> str:
+    return f"{'-' if amount < 0 else ''}${abs(amount):,.0f}"
+
+
 # --- q1: the model's edge over the best rule ------------------------------------------------------------
 
 
@@ -45,9 +49,11 @@ class RuleEdge(Question):
         right = facts["model_profit"] - facts["best_rule_profit"]
         customers = facts["test_customers"]
         if close(value, right, 0.5):
+            interval = facts["edge_interval"]
             return (f"the model earns ${right:,.0f} more than the best rule ({facts['best_rule']}) on the "
-                    f"{customers:,} test customers, ${right / customers:.2f} a customer per campaign. Whether that pays "
-                    "for a model depends on how many customers the campaign reaches, and how often.")
+                    f"{customers:,} test customers, ${right / customers:.2f} a customer per campaign; its 95 % interval, "
+                    f"{_signed(interval['low'])} to {_signed(interval['high'])}, {'includes' if interval['low'] <= 0 else 'excludes'} "
+                    "zero, so check the interval before asking whether the edge pays for a model.")
         if close(value, -right, 0.5):
             raise Mistake("The sign is reversed: that is the rule's profit minus the model's. Subtract the rule's profit "
                           "from the model's.")
@@ -295,7 +301,7 @@ class OwnBrief(Question):
         "    problem=\"Each month we lose customers we could have kept. Whom should retention agents offer a discount?\",\n"
         "    decision_owner=\"Head of retention; the ML engineer on call can switch to the rule.\",\n"
         "    users=\"Retention agents see a call list and three reasons per customer.\",\n"
-        "    readiness=\"Ready, with care: the champion beats the best rule in dollars, if one engineer can own it.\",\n"
+        "    readiness=\"Not decided: beats the live rule, not shown to beat the best; value and team capacity to check.\",\n"
         "    risks=\"Missed churners with dependents; a silent data bug; a small edge over the best rule.\",\n"
         "    privacy=\"Contract and billing data only; sex is never an input; scores stay with retention staff.\",\n"
         "    stories=[story])\n"

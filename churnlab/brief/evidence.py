@@ -334,6 +334,12 @@ def _replayed_test() -> dict:
     decision = abtest.compare_arms(disagree, "model", "rule", trigger="lists disagree", adjust_for="churn_score")
     campaign = abtest.compare_arms(cohort, "model", "hold-out", adjust_for="churn_score")
     kept = abtest.share_kept(cohort[cohort["model_picks"]], "model", "hold-out")  # the offer, measured (lesson 07)
+    # what only the simulator knows (lesson 07, section 4): the true effect where the lists disagree, in dollars as the
+    # estimate counts them (customers kept at their value, the same calls at their cost)
+    truth = abtest.true_effect(result, disagree, "model", "rule")
+    extra_calls = decision.contacts_per_customer[0] - decision.contacts_per_customer[1]
+    economics = DEFAULT_ECONOMICS
+    true_dollars = -truth * economics.value_of_saved_customer - extra_calls * economics.cost_per_contact
     low, high = decision.dollars_interval
     campaign_low, campaign_high = campaign.dollars_interval
     return {"source": "course", "has_result": True, "data": world.caption(result), "months": design["months"],
@@ -346,7 +352,8 @@ def _replayed_test() -> dict:
             "campaign_customers": tuple(int(n) for n in campaign.customers),
             "campaign_dollars_per_customer": campaign.dollars_per_customer, "campaign_dollars_low": campaign_low,
             "campaign_dollars_high": campaign_high, "adjusted_for": "churn_score",
-            "offer_kept": float(kept.estimate), "offer_kept_low": float(kept.low), "offer_kept_high": float(kept.high)}
+            "offer_kept": float(kept.estimate), "offer_kept_low": float(kept.low), "offer_kept_high": float(kept.high),
+            "true_effect": float(truth), "true_dollars_per_customer": float(true_dollars)}
 
 
 @course_function
@@ -360,7 +367,10 @@ def course_ab_test() -> dict:
     campaign against the hold-out (``campaign_...``). Every comparison is read as lesson 07's plan says, adjusted for
     each customer's shadow score (CUPED, ``adjusted_for``), so the dollars are lesson 07's. ``offer_kept`` (with
     ``offer_kept_low`` / ``offer_kept_high``): the share of the champion's would-be leavers the offer kept, its
-    list called against the hold-out (``abtest.share_kept``), beside lesson 03's assumed 30 %. About two seconds
+    list called against the hold-out (``abtest.share_kept``), beside lesson 03's assumed 30 %. Simulator only, what
+    no real team sees: ``true_effect`` (the model arm's true churn minus the rule arm's where the lists disagree,
+    ``abtest.true_effect``) and ``true_dollars_per_customer`` (it in dollars, as ``dollars_per_customer`` counts them:
+    the estimate is likely inflated, the winner's curse lesson 07 shows by replaying the plan). About two seconds
     the first time, then remembered.
     """
     return dict(_replayed_test())

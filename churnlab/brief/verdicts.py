@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from churnlab import product
 from churnlab._base.validate import course_function
 from churnlab.brief.evidence import (
+    LESSON_07_TEST,
     Evidence,
     _checked_evidence,
     _course_fairness,
@@ -90,8 +91,12 @@ def _reconciled(evidence: Evidence, money) -> str:
     includes_zero = test["effect_low"] < 0 < test["effect_high"]
     text += (f" Same rule, same kind of customers (the {n:,} real ones whose lists disagree): readiness gives "
              f"{money(1000 * disagree['estimate'] / n)} per 1,000 (95 % {money(1000 * disagree['low'] / n)} to "
-             f"{money(1000 * disagree['high'] / n)}), so rule and customer mix explain the step from {money(per_1000)}; the "
-             "rest is the offer: readiness assumes 30 % kept")
+             f"{money(1000 * disagree['high'] / n)}), so rule and customer mix explain the step from {money(per_1000)}. "
+             f"The rest, up to {money(test_per_1000)}, is not the offer alone: it is likely inflated (the winner's "
+             "curse), so lesson 07 budgets no gain")
+    if same_test:
+        text += f" (truly {money(1000 * replay['true_dollars_per_customer'])}: the simulator's truth, no real team sees it)"
+    text += ". Readiness assumes 30 % kept"
     if same_test:
         text += (f", the test measured {_percent(replay['offer_kept'], 0)} ({_percent(replay['offer_kept_low'], 0)} to "
                  f"{_percent(replay['offer_kept_high'], 0)})")
@@ -108,7 +113,8 @@ def _reconciled(evidence: Evidence, money) -> str:
 @course_function
 def reconciliation(evidence=None) -> str:
     """The paragraph that reconciles the readiness verdict with the A/B test: what each measured, on whom, how long,
-    what explains the gap (rule, customer mix, the assumed 30 % kept against the offer measured), whether the churn
+    what explains the gap (rule, customer mix, an estimate likely inflated by the winner's curse, with the simulator's
+    true gain beside it where the test is lesson 07's, the assumed 30 % kept against the offer measured), whether the churn
     effect's interval includes 0, and how much of the test's dollars is calls not made.
 
     ``evidence``: from ``collect_evidence()`` (read now if left out). Amounts are written with ``$``: print it.
@@ -157,7 +163,8 @@ def blocking_items(evidence=None) -> list[BlockingItem]:
 
     Blocking: what a newly promoted model still needs (or, while the champion stays, what any replacement needs),
     and the champion's own fairness review while it ships. Open: the readiness table's "to check" rows, what lesson
-    07's test left out of reach, the offer as measured against the 30 % assumed, lesson 08's open actions (the
+    07's test left out of reach, the offer as measured against the 30 % assumed, lesson 07's "budget no gain; re-read
+    each quarter with the hold-out" and its uplift test on the rule-only customers, lesson 08's open actions (the
     monitoring plan's ``open_actions`` tag), a recall gap beyond noise, an underpowered test, and missing runs.
     """
     evidence = _checked_evidence(evidence)
@@ -212,6 +219,9 @@ def blocking_items(evidence=None) -> list[BlockingItem]:
                               f"would-be leavers ({_percent(replay['offer_kept_low'], 0)} to "
                               f"{_percent(replay['offer_kept_high'], 0)}), not the 30 % every expected profit assumes",
                               "redo the money with it", False))
+    items.append(BlockingItem("Lesson 07: budget no gain (likely inflated); keep the "
+                              f"{LESSON_07_TEST['split'][2]} % hold-out, re-read each quarter; uplift test on rule-only "
+                              "customers", "", False))
     plan = evidence.monitoring
     actions = (plan or {}).get("open_actions", [])
     if actions:

@@ -43,12 +43,13 @@ LESSON_07_PLAN = {
 # What lesson 08's monitoring plan logs as found (tags alerts_fired and open_actions), about as long as the lesson's.
 MONITORING_FOUND = ("drift of monthly_charges (PSI) from month 5; leaving rate from month 5; precision gap from month 6; "
                     "volume from month 6; data quality (empty inputs) from month 7; share flagged from month 11")
-OPEN_ACTIONS = ["fix the total-charges bug in the live scoring pipeline (30% of rows empty in month 12; only a training copy "
-                "was repaired)",
-                "the champion under-predicts churn: realised precision 12 points above its estimate (month 10; 95 % 8 to 16)",
-                "customers leaving up 51% on month 1: add a month-on-month leaving alert",
-                "re-read the challenger when the labels of months 11-12 arrive (1 March 2028)",
-                "a winning challenger needs repaired totals live, a shadow month, then an A/B test before champion moves"]
+OPEN_ACTIONS = ["fix the total-charges bug live (30% of rows empty in month 12)",
+                "champion under-predicts churn: precision 12 points above estimate (month 10; 95 % 8 to 16)",
+                "leaving up 51% on month 1: add a month-on-month alert",
+                "re-read the challenger on months 11-12's labels (1 March 2028)",
+                "a winning challenger: repaired totals live, a shadow month, an A/B test before champion moves",
+                "re-read lesson 07's A/B test each quarter, 20 % hold-out kept",
+                "uplift test on the customers only the rule calls (lesson 07)"]
 
 
 def log_course_runs(lessons=ALL_LESSONS) -> None:
@@ -204,6 +205,7 @@ def test_an_empty_work_folder_gives_a_brief_that_says_what_is_missing_and_create
     page = text.split("# Appendix")[0]
     assert "lesson 05's champion (C = 0.1), not registered in your runs yet" in page
     assert "computed by the course (lesson 07's test replayed)" in page
+    assert "likely inflated: budget no gain" in page  # the tested row's caveat
     assert brief.reconciliation(evidence) in page
 
 
@@ -222,7 +224,10 @@ def test_the_reconciliation_says_what_each_verdict_measured_on_whom_and_how_long
                  "call lists disagreed", "churn within 3 months", _plain(1000 * test["dollars_per_customer"]),
                  _plain(1000 * test["dollars_low"]), _plain(1000 * test["dollars_high"]),
                  f"live month-to-month rule {_plain(live['estimate'])} (95 % {_plain(live['low'])} to {_plain(live['high'])})",
-                 f"the {facts['disagree_customers']:,} real ones whose lists disagree", "readiness assumes 30 % kept",
+                 f"the {facts['disagree_customers']:,} real ones whose lists disagree", "Readiness assumes 30 % kept",
+                 f"up to {_plain(1000 * test['dollars_per_customer'])}, is not the offer alone",
+                 "is likely inflated (the winner's curse)", "lesson 07 budgets no gain",
+                 f"(truly {_plain(1000 * test['true_dollars_per_customer'])}: the simulator's truth, no real team sees it)",
                  f"the test measured {100 * test['offer_kept']:.0f} %", "p = 0.24: it includes 0", "is calls not made"):
         assert part in sentence, part
     # the verdict's words follow the interval, and the calls not made are the test's own numbers
@@ -230,12 +235,15 @@ def test_the_reconciliation_says_what_each_verdict_measured_on_whom_and_how_long
     saved = 1000 * (test["contacts"][1] - test["contacts"][0]) * 10
     assert f"{_plain(saved)} of the {_plain(1000 * test['dollars_per_customer'])} is calls not made" in sentence
     assert "ship the model" not in sentence
+    assert "rest is the offer" not in sentence
 
 
 def test_the_replay_reads_lesson_07s_test_as_lesson_07_does_with_cuped():
     test = brief.course_ab_test()
     assert test["adjusted_for"] == "churn_score"
     assert (test["customers"], round(1000 * test["dollars_per_customer"])) == ((688, 712), 15174)
+    # simulator only: the truth lesson 07 prints (+1.7 points; $2,203 + $1,500 a month over 579 customers a month)
+    assert round(100 * test["true_effect"], 1) == 1.7 and round(1000 * test["true_dollars_per_customer"]) == 6396
 
 
 def test_a_missing_fairness_review_blocks_while_the_champion_ships(work):
@@ -244,7 +252,9 @@ def test_a_missing_fairness_review_blocks_while_the_champion_ships(work):
     assert any("ships without a logged fairness review" in what for what in blocking)
     opened = [item.what for item in brief.blocking_items(evidence) if not item.blocking]
     for part in ("To check (readiness), value above the cost", "To check (readiness), team capacity",
-                 "keeps more customers than the rule: out of reach", "The offer, measured: it keeps 25 %"):
+                 "keeps more customers than the rule: out of reach", "The offer, measured: it keeps 25 %",
+                 "Lesson 07: budget no gain (likely inflated); keep the 20 % hold-out, re-read each quarter; "
+                 "uplift test on rule-only customers"):
         assert any(part in what for what in opened), part
     page = brief.render(_words(), evidence).split("# Appendix")[0]
     assert "computed by the course (lesson 06's gaps, the champion)" in page

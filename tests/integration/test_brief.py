@@ -253,8 +253,8 @@ def test_a_missing_fairness_review_blocks_while_the_champion_ships(work):
     opened = [item.what for item in brief.blocking_items(evidence) if not item.blocking]
     for part in ("To check (readiness), value above the cost", "To check (readiness), team capacity",
                  "keeps more customers than the rule: out of reach", "The offer, measured: it keeps 25 %",
-                 "Lesson 07: budget no gain (likely inflated); keep the 20 % hold-out, re-read each quarter; "
-                 "uplift test on rule-only customers"):
+                 ("Lesson 07: budget no gain (likely inflated); keep the 20 % hold-out, re-read each quarter; "
+                  "uplift test on rule-only customers")):
         assert any(part in what for what in opened), part
     page = brief.render(_words(), evidence).split("# Appendix")[0]
     assert "computed by the course (lesson 06's gaps, the champion)" in page

@@ -1,6 +1,6 @@
 """Monitoring a live churn model (lesson 08): drift, delayed labels, a model-health page, SQL over the logs.
 
-A model that passed its A/B test still decays: customers change, prices change,
+A live model decays, whatever its A/B test said: customers change, prices change,
 competitors move, pipelines break, and churn labels arrive three months late.
 This module holds what a team would build once and read every month:
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import uuid
 from functools import cache
 from pathlib import Path
 
@@ -86,7 +88,9 @@ def simulate_once(**arguments):
             path.unlink(missing_ok=True)
     year = world.simulate(**arguments)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
+    # A name of its own: two kernels (or two test workers) simulating the same year at once must not write into, or
+    # move away, each other's file; whichever finishes last replaces the year with an identical one.
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.{uuid.uuid4().hex}.partial")
     with partial.open("wb") as file:
         pickle.dump(year, file, protocol=pickle.HIGHEST_PROTOCOL)
     partial.replace(path)  # whole or not at all: a run stopped half-way leaves no broken file

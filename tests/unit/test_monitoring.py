@@ -534,3 +534,25 @@ def test_psi_no_change_is_small_at_a_months_volume_for_every_watched_column(year
     assert monitoring.psi_no_change(year, ["contract"], draws=40)["contract"] == pytest.approx(watched["contract"], rel=0.5)
     with pytest.raises(CourseError, match="at most 2,000"):
         monitoring.psi_no_change(year, draws=5_000)
+
+
+def test_two_kernels_keeping_the_same_year_at_once_both_succeed(tmp_path, monkeypatch):
+    """A second simulate_once of the same year that finishes while the first is still writing (two notebooks, or two
+    test workers, at once) leaves both with the year and one kept file (seen in CI: FileNotFoundError on the move)."""
+    import pickle
+
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path))
+    arguments = dict(months=1, seed=5, customers=200, policy="rule")
+    real_dump, nested = pickle.dump, []
+
+    def dump_while_another_kernel_finishes(*args, **kwargs):
+        if not nested:
+            nested.append(None)  # only the first writer is interrupted
+            nested[0] = monitoring.simulate_once(**arguments)  # the other kernel writes and moves its file first
+        return real_dump(*args, **kwargs)
+
+    monkeypatch.setattr(monitoring.kept.pickle, "dump", dump_while_another_kernel_finishes)
+    year = monitoring.simulate_once(**arguments)
+    assert year.customers.equals(nested[0].customers)
+    folder = tmp_path / monitoring.kept.KEPT_FOLDER
+    assert [p.suffix for p in folder.iterdir()] == [".pickle"]

@@ -26,6 +26,7 @@ import difflib
 import inspect
 import keyword
 import linecache
+import numbers
 import re
 from typing import Callable
 
@@ -216,12 +217,23 @@ def _explain_quoted_variable(error: BaseException, namespace: dict) -> str | Non
             typed = ast.get_source_segment(source, text) or repr(text.value)
             return (f"{typed} in quotes is a text, not the variable {text.value}: write the variable's name without "
                     f"quotes, {text.value}.")
+    if isinstance(error, TypeError):  # proportion_effectsize(p, "churn_b"): numpy's message ("ufunc 'sqrt'...") names no text
+        quoted_numbers = [text for text in texts if _is_a_number(variables.get(text.value))]
+        if len(quoted_numbers) == 1:
+            text = quoted_numbers[0]
+            typed = ast.get_source_segment(source, text) or repr(text.value)
+            return (f"{typed} in quotes is a text, not the number the variable {text.value} holds: write the variable's "
+                    f"name without quotes, {text.value}.")
     for node in ast.walk(statement):  # customers_to_judge = "X_test" on a line above, then customers_to_judge[...]
         value = namespace.get(node.id) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) else None
         if isinstance(value, str) and value in variables:
             return (f"{node.id} holds the text {value!r}, not the variable {value}: on the line that sets {node.id}, "
                     f"write {value} without quotes.")
     return None
+
+
+def _is_a_number(value) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
 
 
 def _explain_not_a_table(error: BaseException, namespace: dict) -> str | None:

@@ -425,3 +425,15 @@ def test_the_notebook_hook_shows_a_course_errors_cause_and_a_course_bugs_traceba
     bug = CourseBug("plots.churn_rate_by stopped with KeyError: 'x'. This is a bug in the course's package")
     _show_error(shell, CourseBug, bug, None)
     assert "🐞" in capsys.readouterr().out and len(shell.tracebacks) == 1, "the course's bug keeps its traceback"
+
+
+def test_a_number_variable_in_quotes_is_explained_when_the_library_does_not_name_it(notebook_variables):
+    # exercise 07, q1: statsmodels says "ufunc 'sqrt' not supported for the input types", naming no text
+    source = ('from statsmodels.stats.proportion import proportion_effectsize\n'
+              'effect = proportion_effectsize(churn_no_campaign, "churn_weaker_offer")')
+    variables = {**notebook_variables, "churn_no_campaign": 0.265, "churn_weaker_offer": 0.21}
+    assert _explain_cell(source, variables) == (
+        '"churn_weaker_offer" in quotes is a text, not the number the variable churn_weaker_offer holds: write the '
+        "variable's name without quotes, churn_weaker_offer.")
+    # a quoted text that names no number variable is left to the other explainers
+    assert "in quotes is a text" not in (_explain_cell(source, {**variables, "churn_weaker_offer": "0.21"}) or "")

@@ -405,8 +405,8 @@ class DisagreementCustomers(Question):
     hints = (
         "Lesson 07, section 4, step 3: the decision compares the model arm with the rule arm, reading only the customers "
         "under review whose two lists disagree.",
-        "First blank: the rule's list, cohort[\"rule_picks\"] (a customer whose two lists differ). Second: the arm the "
-        "model arm is compared with, \"rule\". Third: combine both conditions with &: in_compared_arms.",
+        "First blank: the column of the rule's list, \"rule_picks\" in quotes (a customer whose two lists differ). Second: "
+        "the arm the model arm is compared with, \"rule\". Third: combine both conditions with &: in_compared_arms.",
     )
     solution_code = (
         "lists_disagree = cohort[\"model_picks\"] != cohort[\"rule_picks\"]\n"
@@ -427,15 +427,17 @@ class DisagreementCustomers(Question):
                     f"the rule arm, out of {counts['under review, two arms']:,} under review in those arms. The other "
                     f"{counts['agree']:,} got the same treatment in both arms: they add noise, not signal.")
         if value == 0:
-            raise Mistake("No customer at all: was the model's list compared with itself? The first blank is the rule's "
-                          "list, cohort[\"rule_picks\"].")
+            raise Mistake("No customer at all: was the model's list compared with itself? The first blank is the column "
+                          "of the rule's list, \"rule_picks\".")
         messages = {
             "all arms": "That includes the hold-out arm. The decision compares the model arm with the rule arm only.",
             "with the hold-out": "That counts the model arm and the hold-out. The decision compares the model arm with the "
                                  "rule arm: the second blank is \"rule\".",
             "agree": "Those are the customers whose lists *agree*. Use != to keep the customers whose lists differ.",
-            "under review, two arms": "That is every customer under review in the two arms. Keep only those whose two "
-                                      "lists disagree (the first line).",
+            "under review, two arms": "That is every customer under review in the two arms: the first line found every "
+                                      "customer's lists different. It must compare two columns of cohort: "
+                                      "cohort[\"model_picks\"] != cohort[\"rule_picks\"] (the first blank is the "
+                                      "column's name, \"rule_picks\", in quotes).",
             "under review": "That is every customer under review. Keep only the two compared arms, and only customers whose "
                             "lists disagree.",
             "model arm": "That is the model arm only. The comparison needs both arms: the model arm and the rule arm.",

@@ -248,7 +248,7 @@ def ab_test_effects(table: pd.DataFrame, truth: dict | None = None, ax=None):
         raise CourseError(f"truth has {unknown[0]!r}, which is not a comparison of the table ({', '.join(map(repr, table.index))}).")
     ax = new_axes(ax)
     positions = list(range(len(table)))[::-1]
-    meanings = {STAY_COLOUR: "interval below 0: fewer leave", NEUTRAL_COLOUR: "interval crosses 0: cannot tell",
+    meanings = {STAY_COLOUR: "interval below 0: fewer leave", NEUTRAL_COLOUR: "interval crosses 0: not certain",
                 CHURN_COLOUR: "interval above 0: more leave"}
     shown = set()
     for y, (name, row) in zip(positions, table.iterrows()):
@@ -269,7 +269,7 @@ def ab_test_effects(table: pd.DataFrame, truth: dict | None = None, ax=None):
     ax.set_ylim(-0.7, len(table) - 0.3)
     ax.legend(fontsize=8, loc="lower right")
     rows = [f"{_words(name)}: {100 * row['effect']:+.1f} points ({100 * row['effect low']:+.1f} to {100 * row['effect high']:+.1f}), "
-            + ("fewer leave" if row["effect high"] < 0 else "more leave" if row["effect low"] > 0 else "cannot tell from chance")
+            + ("fewer leave" if row["effect high"] < 0 else "more leave" if row["effect low"] > 0 else "not certain (the interval crosses 0)")
             for name, row in table.iterrows()]
     describe(ax, "Simulated A/B test: each comparison's effect on churn in percentage points with its 95 % interval, "
                  f"treatment minus control. {'; '.join(rows)}." + (" Black crosses: the true effects." if truth else ""))

@@ -112,13 +112,18 @@ def _linear_parts(model, columns: list[str]):
     return base, slopes, empties
 
 
-def _fast_scores(model, columns: list[str], shown: dict):
-    """The model's scores from its linear parts, or None when the model has no fast path."""
+def _parts_of(model, columns: list[str]):
+    """``_linear_parts(model, columns)``, worked out once per model and session (None: the model has no fast path)."""
     known = _LINEAR.get(id(model))
     if known is None or known[0] is not model:
         known = (model, _linear_parts(model, columns))
         _LINEAR[id(model)] = known
-    parts = known[1]
+    return known[1]
+
+
+def _fast_scores(model, columns: list[str], shown: dict):
+    """The model's scores from its linear parts, or None when the model has no fast path."""
+    parts = _parts_of(model, columns)
     if parts is None:
         return None
     base, slopes, empties = parts

@@ -133,16 +133,29 @@ def hazard_logits(logits: np.ndarray, sd: float | None = None, rounds: int = 6) 
     p = _expit(target)
     stay = (1.0 - p) ** (1.0 / TRUTH_HORIZON_MONTHS)
     current = np.log1p(-stay) - np.log(stay)
-    ahead = [np.minimum(np.arange(logits.shape[1]) + k, logits.shape[1] - 1) for k in range(TRUTH_HORIZON_MONTHS)]
+    columns = logits.shape[1]
+    stays, staying, achieved = np.empty_like(current), np.empty_like(current), np.empty_like(current)
     for _ in range(rounds):
-        achieved = np.zeros_like(p)
+        achieved[...] = 0.0
         for z, w in zip(nodes, weights):
-            stays = 1.0 - np.minimum(_expit(current + sd * z), HAZARD_CAP)
-            staying = stays[:, ahead[0]]
-            for cols in ahead[1:]:  # a running product: what np.prod over a stacked copy computes, in a third of the time
-                staying = staying * stays[:, cols]
-            achieved += w * (1.0 - staying)
-        achieved = np.clip(achieved, 1e-6, 1 - 1e-6)
+            # stays = 1 - min(expit(current + sd z), cap), in place: the same operations as _expit, no new arrays
+            np.add(current, sd * z, out=stays)
+            np.negative(stays, out=stays)
+            np.exp(stays, out=stays)
+            stays += 1.0
+            np.divide(1.0, stays, out=stays)
+            np.minimum(stays, HAZARD_CAP, out=stays)
+            np.subtract(1.0, stays, out=stays)
+            # staying(t) = stays(t) stays(t+1) stays(t+2), tenure stopping at the last column: shifted slices multiplied
+            # in the same order as the columns were before (the same numbers, bit for bit, in under half the time)
+            staying[...] = stays
+            for k in range(1, TRUTH_HORIZON_MONTHS):
+                staying[:, :columns - k] *= stays[:, k:]
+                staying[:, columns - k:] *= stays[:, columns - 1:]
+            np.subtract(1.0, staying, out=staying)
+            staying *= w
+            achieved += staying
+        np.clip(achieved, 1e-6, 1 - 1e-6, out=achieved)
         current = current + (target - np.log(achieved / (1.0 - achieved)))
     return current
 

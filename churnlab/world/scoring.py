@@ -43,7 +43,19 @@ def _model_columns(model, name: str) -> list[str]:
     return columns
 
 
+_CHECKED_CHAMPION: list = []  # (champion, columns): the champion passes the checks once per session (it is never refitted)
+
+
 def _checked_model(model, name: str):
+    if _CHECKED_CHAMPION and model is _CHECKED_CHAMPION[0][0]:
+        return _CHECKED_CHAMPION[0]
+    checked = _checked_any_model(model, name)
+    if champion_model.cache_info().currsize > 0 and model is champion_model():
+        _CHECKED_CHAMPION[:] = [checked]
+    return checked
+
+
+def _checked_any_model(model, name: str):
     model = validate.fitted_model(model, name)
     columns = _model_columns(model, name)
     sample = _real()["profiles"].loc[:4, columns]

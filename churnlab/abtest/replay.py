@@ -87,7 +87,8 @@ def replay_plan(policy, seeds, monthly_cost, months: int = 3, labels_as_of: str 
     low`` and ``effect high`` (model's churn minus rule's where the lists disagree, in points), ``true
     effect`` (points, the simulator's truth), ``gain low``, ``gain``, ``gain high`` (the model's gain in
     dollars a month, before its cost) and ``true gain`` (dollars a month). What only a simulator can do: a
-    real team gets one draw.
+    real team gets one draw. Lesson 07's own replay (its test, seeds 1-6, 8 and 9, $1,500 a month) is frozen
+    with the course and read back while the code, the world and the champion are unchanged (``REPLAY_FILE``).
     """
     economics = _checked_economics(economics)
     chosen = [validate.number(seed, "seeds", example="[1, 2, 3]") for seed in np.atleast_1d(np.asarray(seeds, dtype=object))]

@@ -119,8 +119,8 @@ def _replayed_row(seed: int, policy, monthly_cost, months, labels_as_of, economi
 # the frozen seeds and compares.
 
 REPLAY_FILE = Path(__file__).with_name("lesson07_replay.npz")
-LESSON07_REPLAY = dict(arms={"model": "model", "rule": "rule", "hold-out": "none"}, split=(40, 40, 20),
-                       seeds=(1, 2, 3, 4, 5, 6, 8, 9), monthly_cost=1500)
+LESSON07_REPLAY = {"arms": {"model": "model", "rule": "rule", "hold-out": "none"}, "split": (40, 40, 20),
+                   "seeds": (1, 2, 3, 4, 5, 6, 8, 9), "monthly_cost": 1500}
 _NUMBERS = ("effect", "effect low", "effect high", "true effect", "gain low", "gain", "gain high", "true gain")
 
 

@@ -6,6 +6,9 @@ estimate. The draws where the rule acts are the lucky ones: the winner's curse, 
 """
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +19,7 @@ from churnlab._base.validate import course_function
 from churnlab.abtest.readout import compare_arms, sample_ratio_check, true_effect
 from churnlab.abtest.review import customers_under_review
 from churnlab.economics import DEFAULT_ECONOMICS, CampaignEconomics, _checked_economics
+from churnlab.world.simulation import _default_world_fingerprint
 
 CONTACTS_LIMIT = 1.10  # the model arm may call at most 10 % more customers than the rule arm (upper end of the interval)
 FAILURES_LIMIT = 0.01  # scoring failures: the upper end of their interval below 1 % of calls
@@ -83,19 +87,97 @@ def replay_plan(policy, seeds, monthly_cost, months: int = 3, labels_as_of: str 
     low`` and ``effect high`` (model's churn minus rule's where the lists disagree, in points), ``true
     effect`` (points, the simulator's truth), ``gain low``, ``gain``, ``gain high`` (the model's gain in
     dollars a month, before its cost) and ``true gain`` (dollars a month). What only a simulator can do: a
-    real team gets one draw.
+    real team gets one draw. Lesson 07's own replay (its test, seeds 1-6, 8 and 9, $1,500 a month) is frozen
+    with the course and read back while the code, the world and the champion are unchanged (``REPLAY_FILE``).
     """
     economics = _checked_economics(economics)
     chosen = [validate.number(seed, "seeds", example="[1, 2, 3]") for seed in np.atleast_1d(np.asarray(seeds, dtype=object))]
     if not chosen or any(seed != int(seed) or seed < 0 for seed in chosen):
         raise CourseError("seeds should be a list of whole numbers, 0 or more, like [1, 2, 3].")
-    rows = []
-    for seed in dict.fromkeys(int(seed) for seed in chosen):
-        simulation = world.simulate(months=months, seed=seed, policy=policy, labels_as_of=labels_as_of)
-        reading = read_plan(simulation, policy, monthly_cost, economics)
-        rows.append({"seed": seed, "decision": "switch" if reading["switch"] else "keep the rule",
-                     "effect": 100 * reading["effect"], "effect low": 100 * reading["effect_low"],
-                     "effect high": 100 * reading["effect_high"], "true effect": 100 * reading["true_effect"],
-                     "gain low": reading["gain_low"], "gain": reading["gain"], "gain high": reading["gain_high"],
-                     "true gain": reading["true_gain"]})
+    frozen = _frozen_rows(policy, monthly_cost, months, labels_as_of, economics)
+    rows = [frozen[seed] if seed in frozen else _replayed_row(seed, policy, monthly_cost, months, labels_as_of, economics)
+            for seed in dict.fromkeys(int(seed) for seed in chosen)]
     return pd.DataFrame(rows).set_index("seed")
+
+
+def _replayed_row(seed: int, policy, monthly_cost, months, labels_as_of, economics) -> dict:
+    """One seed's row of ``replay_plan``: the test simulated and read by ``read_plan``."""
+    simulation = world.simulate(months=months, seed=seed, policy=policy, labels_as_of=labels_as_of)
+    reading = read_plan(simulation, policy, monthly_cost, economics)
+    return {"seed": seed, "decision": "switch" if reading["switch"] else "keep the rule",
+            "effect": 100 * reading["effect"], "effect low": 100 * reading["effect_low"],
+            "effect high": 100 * reading["effect_high"], "true effect": 100 * reading["true_effect"],
+            "gain low": reading["gain_low"], "gain": reading["gain"], "gain high": reading["gain_high"],
+            "true gain": reading["true_gain"]}
+
+
+# --- lesson 07's replay, frozen ---------------------------------------------------------------------------------
+# Lesson 07 replays its plan on 8 other seeds: about 2 seconds of simulating, the same numbers every time. Those rows
+# are frozen next to this module (``tools/freeze_lesson07_replay.py`` writes them) and read back when everything they
+# depend on is as it was: the arguments, the code of the world and of this package part, launch day and the
+# champion's scores (``_replay_fingerprint``). Anything else is simulated as before. tests/unit/test_abtest.py replays
+# the frozen seeds and compares.
+
+REPLAY_FILE = Path(__file__).with_name("lesson07_replay.npz")
+LESSON07_REPLAY = {"arms": {"model": "model", "rule": "rule", "hold-out": "none"}, "split": (40, 40, 20),
+                   "seeds": (1, 2, 3, 4, 5, 6, 8, 9), "monthly_cost": 1500}
+_NUMBERS = ("effect", "effect low", "effect high", "true effect", "gain low", "gain", "gain high", "true gain")
+
+
+def _code_fingerprint() -> str:
+    """The source of what a replayed row depends on: the world, this package part and the campaign's economics."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted((package / "world").glob("*.py")) + sorted((package / "abtest").glob("*.py")) + [package / "economics.py"]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+    return digest.hexdigest()
+
+
+def _replay_fingerprint(policy, monthly_cost, months, labels_as_of, economics) -> str | None:
+    """What the replayed rows depend on besides the seed and the code; None when they cannot be named reliably."""
+    plain = isinstance(policy, world.ABTest) and policy.assign is None and isinstance(labels_as_of, str)
+    world_state = _default_world_fingerprint() if plain else None
+    if world_state is None:
+        return None
+    arguments = repr((policy, float(monthly_cost), int(months), labels_as_of, economics))
+    return hashlib.sha256(f"{world_state}\n{arguments}".encode()).hexdigest()
+
+
+def _stored() -> tuple[str, str, dict]:
+    """The frozen file as written: its code fingerprint, its other fingerprint and its rows by seed."""
+    with np.load(REPLAY_FILE) as stored:
+        rows = {int(seed): {"seed": int(seed), "decision": str(decision), **dict(zip(_NUMBERS, map(float, numbers)))}
+                for seed, decision, numbers in zip(stored["seeds"], stored["decisions"], stored["numbers"])}
+        return str(stored["code"]), str(stored["fingerprint"]), rows
+
+
+def _frozen_rows(policy, monthly_cost, months, labels_as_of, economics) -> dict:
+    """The frozen rows by seed, when they were made with these arguments, this code and this world; else none."""
+    if not REPLAY_FILE.exists():
+        return {}
+    code, fingerprint, rows = _stored()
+    if code != _code_fingerprint() or fingerprint != _replay_fingerprint(policy, monthly_cost, months, labels_as_of, economics):
+        return {}
+    return rows
+
+
+def lesson07_replay_recomputed() -> pd.DataFrame:
+    """Lesson 07's replay simulated afresh (never read from the frozen rows): what the freezing tool writes."""
+    spec = LESSON07_REPLAY
+    policy = world.ab_test(spec["arms"], split=spec["split"])
+    rows = [_replayed_row(seed, policy, spec["monthly_cost"], 3, "2027-06-01", DEFAULT_ECONOMICS) for seed in spec["seeds"]]
+    return pd.DataFrame(rows).set_index("seed")
+
+
+def freeze_lesson07_replay() -> Path:
+    """Write lesson 07's replay to ``REPLAY_FILE`` (tools/freeze_lesson07_replay.py calls this)."""
+    spec = LESSON07_REPLAY
+    policy = world.ab_test(spec["arms"], split=spec["split"])
+    table = lesson07_replay_recomputed()
+    print(table.round(2).to_string())
+    np.savez_compressed(REPLAY_FILE, code=_code_fingerprint(),
+                        fingerprint=_replay_fingerprint(policy, spec["monthly_cost"], 3, "2027-06-01", DEFAULT_ECONOMICS),
+                        seeds=table.index.to_numpy(dtype=np.int64), decisions=table["decision"].to_numpy(dtype=str),
+                        numbers=table[list(_NUMBERS)].to_numpy(dtype=float))
+    return REPLAY_FILE

@@ -290,7 +290,10 @@ def aa_peeking(result, ax=None):
     if ax is not None:
         raise CourseError("aa_peeking draws two charts side by side on a figure of its own: call it without ax.")
     days = result.by_day
-    figure, (left, right) = plt.subplots(1, 2, figsize=WIDE_FIGURE_SIZE, layout="constrained")
+    # Fixed margins rather than a layout engine (as model_health): the layout would cost more than the drawing, and
+    # the notebook's picture is cut to its contents anyway.
+    figure, (left, right) = plt.subplots(1, 2, figsize=WIDE_FIGURE_SIZE)
+    figure.subplots_adjust(left=0.06, right=0.99, top=0.84, bottom=0.13, wspace=0.2)
     left.plot(days["day"], days["example p-value"], color=NEUTRAL_COLOUR, linewidth=1.5)
     below = days["example p-value"] < result.alpha
     left.plot(days.loc[below, "day"], days.loc[below, "example p-value"], "o", color=CHURN_COLOUR,

@@ -7,7 +7,7 @@ import pandas as pd
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
-from churnlab.model import CHAMPION_C, FEATURES
+from churnlab.model import CHAMPION_C, FEATURES, champion_model
 from churnlab.model import course_model as _course_model
 from churnlab.world.constants import LATENCY_MEDIAN_MS, LATENCY_SHAPE, SCORING_FAILURE_RATE, SCORING_TIMEOUT_MS
 from churnlab.world.dates import _draws
@@ -21,12 +21,15 @@ def course_model(C: float = CHAMPION_C):
     """The course model (``make_churn_model(C)`` trained on the course split's training customers), fitted once per session.
 
     By default lesson 05's champion (``C = CHAMPION_C`` = 0.1), the model the world runs live.
-    The same cached object as ``churnlab.model.course_model(C)``: a notebook that uses both pays
-    for one fit.
+    The same cached object as ``churnlab.model.course_model(C)`` (for ``C = CHAMPION_C``, as
+    ``churnlab.model.champion_model()``, the model every simulation scores with): a notebook that uses
+    both pays for one fit.
     """
     value = validate.number(C, "C", example="0.1")
     if value <= 0:
         raise CourseError(f"C is {value:g}; it must be above 0 (smaller C, simpler model), like 0.1.")
+    if value == CHAMPION_C:  # the champion the world runs live: the same recipe and customers, so one fit serves both
+        return champion_model()
     return _course_model(value)
 
 
@@ -40,7 +43,19 @@ def _model_columns(model, name: str) -> list[str]:
     return columns
 
 
+_CHECKED_CHAMPION: list = []  # (champion, columns): the champion passes the checks once per session (it is never refitted)
+
+
 def _checked_model(model, name: str):
+    if _CHECKED_CHAMPION and model is _CHECKED_CHAMPION[0][0]:
+        return _CHECKED_CHAMPION[0]
+    checked = _checked_any_model(model, name)
+    if champion_model.cache_info().currsize > 0 and model is champion_model():
+        _CHECKED_CHAMPION[:] = [checked]
+    return checked
+
+
+def _checked_any_model(model, name: str):
     model = validate.fitted_model(model, name)
     columns = _model_columns(model, name)
     sample = _real()["profiles"].loc[:4, columns]
@@ -112,13 +127,63 @@ def _linear_parts(model, columns: list[str]):
     return base, slopes, empties
 
 
-def _fast_scores(model, columns: list[str], shown: dict):
-    """The model's scores from its linear parts, or None when the model has no fast path."""
+def _parts_of(model, columns: list[str]):
+    """``_linear_parts(model, columns)``, worked out once per model and session (None: the model has no fast path).
+
+    The champion's are also kept in the work folder (next to ``_real()``'s, under a fingerprint of the data, the
+    model's recipe and code, the libraries and its coefficients), so a new session reads them back.
+    """
     known = _LINEAR.get(id(model))
     if known is None or known[0] is not model:
-        known = (model, _linear_parts(model, columns))
+        champion = champion_model.cache_info().currsize > 0 and model is champion_model()
+        known = (model, _kept_champion_parts(model, columns) if champion else _linear_parts(model, columns))
         _LINEAR[id(model)] = known
-    parts = known[1]
+    return known[1]
+
+
+def _kept_champion_parts(model, columns: list[str]):
+    """The champion's linear parts, read from the work folder when kept there, else worked out and kept."""
+    import hashlib
+    import os
+    import pickle
+    import uuid
+    from pathlib import Path
+
+    import sklearn
+
+    import churnlab.model as model_module
+    from churnlab.workspace import work_dir
+    from churnlab.world.truth import KEPT_FOLDER, _real_fingerprint
+
+    final = model.steps[-1][1] if hasattr(model, "steps") else None
+    digest = hashlib.sha256(f"{_real_fingerprint()} {sklearn.__version__} {columns}".encode())
+    for path in (Path(__file__), Path(model_module.__file__)):
+        digest.update(path.read_bytes())
+    for name in ("coef_", "intercept_"):
+        digest.update(np.ascontiguousarray(getattr(final, name, np.zeros(0))).tobytes())
+    try:
+        path = work_dir() / KEPT_FOLDER / f"champion-scores-{digest.hexdigest()[:24]}.pickle"
+        if path.exists():
+            with path.open("rb") as file:
+                return pickle.load(file)
+    except Exception:  # no work folder, a file cut short, or written by another Python: work them out again
+        path = None
+    parts = _linear_parts(model, columns)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.stem}.{os.getpid()}.{uuid.uuid4().hex}.partial")
+            with partial.open("wb") as file:
+                pickle.dump(parts, file, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.replace(path)
+        except OSError:
+            pass
+    return parts
+
+
+def _fast_scores(model, columns: list[str], shown: dict):
+    """The model's scores from its linear parts, or None when the model has no fast path."""
+    parts = _parts_of(model, columns)
     if parts is None:
         return None
     base, slopes, empties = parts

@@ -121,6 +121,24 @@ def _launch_fingerprint(seats: int) -> str:
     return digest.hexdigest()
 
 
+def _default_world_fingerprint() -> str | None:
+    """What a default simulation (7,000 seats, lesson 05's champion live) depends on besides the code and its
+    arguments: launch day's fingerprint and the champion's scores (its exact linear parts). None when the champion
+    has no fast path (then nothing is read from a frozen table)."""
+    from churnlab.model import champion_model
+    from churnlab.world.scoring import _model_columns, _parts_of
+
+    champion = champion_model()
+    parts = _parts_of(champion, _model_columns(champion, "model"))
+    if parts is None:
+        return None
+    base, slopes, empties = parts
+    digest = hashlib.sha256(_launch_fingerprint(_FROZEN_SEATS).encode())
+    digest.update(np.ascontiguousarray(base).tobytes())
+    digest.update(repr((sorted(slopes.items()), sorted(empties.items()))).encode())
+    return digest.hexdigest()
+
+
 def freeze_launch_day() -> Path:
     """Play the default base's burn-in and write it to ``LAUNCH_FILE`` (tools/freeze_world_truth.py calls this)."""
     base = _play_burn_in(_FROZEN_SEATS)

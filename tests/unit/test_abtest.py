@@ -365,6 +365,37 @@ def test_replay_plan_reads_each_seed_like_read_plan():
         abtest.replay_plan(policy, [1.5], 1500)
 
 
+def test_lesson07s_frozen_replay_is_what_replaying_gives():
+    from churnlab.abtest import replay
+
+    code, _, rows = replay._stored()
+    assert code == replay._code_fingerprint(), (
+        "churnlab/world/ or churnlab/abtest/ changed since lesson 07's replay was frozen: "
+        "run python tools/freeze_lesson07_replay.py")
+    frozen = pd.DataFrame(list(rows.values())).set_index("seed")
+    pd.testing.assert_frame_equal(frozen, replay.lesson07_replay_recomputed(), check_exact=False, rtol=1e-9, atol=1e-9)
+
+
+def test_lesson07s_replay_is_read_back_only_when_its_fingerprints_match(monkeypatch):
+    from churnlab.abtest import replay
+
+    spec = replay.LESSON07_REPLAY
+    policy = world.ab_test(spec["arms"], split=spec["split"])
+    _, fingerprint, rows = replay._stored()
+    same_world = fingerprint == replay._replay_fingerprint(policy, spec["monthly_cost"], 3, "2027-06-01",
+                                                           CampaignEconomics())
+    simulated = []
+    monkeypatch.setattr(replay, "_replayed_row", lambda seed, *rest: simulated.append(seed) or {**rows[1], "seed": seed})
+    table = abtest.replay_plan(policy, [9, 1, 7], spec["monthly_cost"])
+    assert list(table.index) == [9, 1, 7]
+    # seed 7 is not frozen; the others are read back where this version set fits the champion the file was made with
+    assert simulated == ([7] if same_world else [9, 1, 7])
+    simulated.clear()
+    abtest.replay_plan(policy, [1], spec["monthly_cost"] + 1)  # another cost: another fingerprint, simulated
+    abtest.replay_plan(world.ab_test(spec["arms"], split=(45, 45, 10)), [1], spec["monthly_cost"])  # another split
+    assert simulated == [1, 1]
+
+
 def test_the_true_effect_agrees_with_the_simulators_truth_per_arm():
     ab, cohort = _ab(), _cohort()
     by_arm = ab.truth_by_arm

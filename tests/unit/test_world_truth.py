@@ -267,3 +267,40 @@ def test_the_frozen_launch_day_is_the_burn_in_played_out():
     for name in simulation._SEAT_ARRAYS:
         np.testing.assert_array_equal(getattr(read, name), getattr(played, name), err_msg=name)
         assert getattr(read, name).dtype == getattr(played, name).dtype, name
+
+
+def test_the_prepared_customers_and_the_champions_scoring_parts_are_kept_in_the_work_folder(tmp_path, monkeypatch):
+    from churnlab.world import scoring
+
+    champion = champion_model()
+    columns = scoring._model_columns(champion, "model")
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path))
+    truth._real.cache_clear()
+    scoring._LINEAR.pop(id(champion), None)
+    try:
+        first, first_parts = truth._real(), scoring._parts_of(champion, columns)
+        folder = tmp_path / truth.KEPT_FOLDER
+        assert len(list(folder.glob("real-customers-*.pickle"))) == 1
+        assert len(list(folder.glob("champion-scores-*.pickle"))) == 1
+        assert not list(folder.glob("*.partial"))
+        truth._real.cache_clear()
+        scoring._LINEAR.pop(id(champion), None)
+        with monkeypatch.context() as patched:  # a new session reads both back: nothing is prepared again
+            patched.setattr(truth, "_prepared_real", lambda: pytest.fail("the customers were prepared again"))
+            patched.setattr(scoring, "_linear_parts", lambda *args: pytest.fail("the parts were worked out again"))
+            again, again_parts = truth._real(), scoring._parts_of(champion, columns)
+        for name, value in first.items():
+            if isinstance(value, np.ndarray):
+                np.testing.assert_array_equal(again[name], value)
+            elif isinstance(value, (pd.DataFrame, pd.Series)):
+                assert value.equals(again[name])
+        np.testing.assert_array_equal(again_parts[0], first_parts[0])
+        assert again_parts[1:] == first_parts[1:]
+        # a file cut short (a crash while writing it elsewhere) is prepared again, the same
+        for path in folder.glob("*.pickle"):
+            path.write_bytes(b"cut short")
+        truth._real.cache_clear()
+        np.testing.assert_array_equal(truth._real()["hazard_logits"], first["hazard_logits"])
+    finally:
+        truth._real.cache_clear()
+        scoring._LINEAR.pop(id(champion), None)

@@ -133,8 +133,10 @@ def _chart_key(*what_it_shows: bytes) -> str:
     """The name of a chart's file: the drawing code, matplotlib's settings now, and the numbers the chart shows."""
     import matplotlib
 
-    # dict.items: the raw values; reading rcParams["backend"] would resolve (and may switch) the backend.
-    settings = repr(sorted((name, value) for name, value in dict.items(matplotlib.rcParams) if name != "backend"))
+    # dict.items: the raw values; reading rcParams["backend"] would resolve (and may switch) the backend. Neither the
+    # backend nor "interactive" (which a notebook's inline backend switches on at the first figure) changes a saved PNG.
+    settings = repr(sorted((name, value) for name, value in dict.items(matplotlib.rcParams)
+                           if name not in ("backend", "interactive")))
     digest = hashlib.sha256(_chart_code_version().encode() + settings.encode())
     for part in what_it_shows:
         digest.update(len(part).to_bytes(8, "little") + part)

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import io
+import os
 import statistics
 import tempfile
 import time
+import uuid
 import warnings
 from pathlib import Path
 
@@ -100,14 +104,79 @@ def decision_metrics(y_true, churn_scores, threshold: float, economics) -> dict[
     return metrics
 
 
+CHARTS_FOLDER = "run-charts"  # inside the work folder: each logged chart drawn once, by what it shows; delete to redraw
+
+
+def _chart_code_files() -> list[Path]:
+    """The code a logged chart depends on: the package's charts, the profit curve and this module."""
+    package = Path(__file__).resolve().parent.parent
+    return sorted((package / "plots").glob("*.py")) + sorted((package / "_base").glob("*.py")) + [
+        package / "economics.py", Path(__file__).resolve()]
+
+
+@functools.cache
+def _chart_code_version() -> str:
+    """A fingerprint of the code and libraries that draw the logged charts (their files and versions)."""
+    import matplotlib
+    import numpy
+    import pandas
+    import sklearn
+
+    digest = hashlib.sha256(f"{matplotlib.__version__} {numpy.__version__} {pandas.__version__} {sklearn.__version__}".encode())
+    for path in _chart_code_files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _chart_key(*what_it_shows: bytes) -> str:
+    """The name of a chart's file: the drawing code, matplotlib's settings now, and the numbers the chart shows."""
+    import matplotlib
+
+    # dict.items: the raw values; reading rcParams["backend"] would resolve (and may switch) the backend. Neither the
+    # backend nor "interactive" (which a notebook's inline backend switches on at the first figure) changes a saved PNG.
+    settings = repr(sorted((name, value) for name, value in dict.items(matplotlib.rcParams)
+                           if name not in ("backend", "interactive")))
+    digest = hashlib.sha256(_chart_code_version().encode() + settings.encode())
+    for part in what_it_shows:
+        digest.update(len(part).to_bytes(8, "little") + part)
+    return digest.hexdigest()[:24]
+
+
+def _kept_chart(key: str, file_name: str, draw) -> Path:
+    """The PNG of a chart kept in the work folder under ``key``; ``draw()`` makes its figure the first time only.
+
+    The same numbers drawn by the same code with the same settings give the same picture, so a
+    re-run logs the file drawn before instead of drawing it again (drawing is most of a run's logging time).
+    """
+    import matplotlib.pyplot as plt
+
+    from churnlab.workspace import work_dir
+
+    path = work_dir() / CHARTS_FOLDER / key / file_name
+    if path.is_file() and path.stat().st_size > 0:
+        return path
+    figure = draw()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # A name of its own, then a rename: two kernels drawing the same chart at once never see half a file.
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.{uuid.uuid4().hex}.partial.png")
+        figure.savefig(partial)
+        partial.replace(path)
+    finally:
+        plt.close(figure)
+    return path
+
+
 @course_function
 def log_decision_plots(y_true, churn_scores, threshold: float, economics) -> list[str]:
     """Log the confusion matrix (and, for scores with more than two values, the profit curve) as images.
 
-    Calls ``mlflow.log_figure`` inside the active run; the figures are closed,
-    so nothing is drawn in the notebook. Returns the artifact paths.
+    Logs them in the active run as ``plots/confusion_matrix.png`` and ``plots/profit_curve.png``, the
+    PNGs ``mlflow.log_figure`` would write; nothing is drawn in the notebook. Each chart is drawn once and
+    kept in the work folder (``work/run-charts``), named by the numbers it shows and the code that draws
+    it: a re-run with the same numbers logs that file again. Returns the artifact paths.
     """
-    import matplotlib.pyplot as plt
     import mlflow
 
     from churnlab import plots
@@ -115,16 +184,22 @@ def log_decision_plots(y_true, churn_scores, threshold: float, economics) -> lis
 
     _, threshold, economics = _checked_decision(y_true, churn_scores, threshold, economics)
     _active_run("log_decision_plots")
-    logged = []
+    outcomes = np.asarray(y_true).astype(np.int64)
     contacted = _contacted(churn_scores, threshold)
-    figures = {"plots/confusion_matrix.png": plots.campaign_confusion_matrix(y_true, contacted).figure}
+    counts = np.array([np.sum((outcomes == truth) & (contacted == chosen)) for truth in (0, 1) for chosen in (False, True)])
+    charts = {"confusion_matrix.png": (
+        _chart_key(b"campaign_confusion_matrix", counts.astype(np.int64).tobytes()),
+        lambda: plots.campaign_confusion_matrix(y_true, contacted).figure)}
     if len(np.unique(churn_scores)) > 2:
         curve = profit_curve(y_true, churn_scores, economics)
-        figures["plots/profit_curve.png"] = plots.profit_by_threshold(curve, threshold).figure
-    for path, figure in figures.items():
-        mlflow.log_figure(figure, path)
-        plt.close(figure)
-        logged.append(path)
+        shown = curve[["threshold", "expected_profit"]].to_numpy(dtype=np.float64)
+        charts["profit_curve.png"] = (
+            _chart_key(b"profit_by_threshold", shown.tobytes(), repr(float(threshold)).encode()),
+            lambda: plots.profit_by_threshold(curve, threshold).figure)
+    logged = []
+    for file_name, (key, draw) in charts.items():
+        mlflow.log_artifact(str(_kept_chart(key, file_name, draw)), artifact_path="plots")
+        logged.append(f"plots/{file_name}")
     return logged
 
 
@@ -140,6 +215,7 @@ def log_rule_run(run_name: str, rule: str, at_least: float, X, y_true, economics
     judged on the outcomes ``y_true`` of the customers ``X``.
     """
     import mlflow
+    from mlflow.entities import Metric, Param
 
     from churnlab.rules import RULES
 
@@ -151,9 +227,14 @@ def log_rule_run(run_name: str, rule: str, at_least: float, X, y_true, economics
         raise CourseError("log_rule_run starts a run of its own: call it outside any `with mlflow.start_run(...)` block.")
     rule_scores = RULES[rule](X)
     _checked_decision(y_true, rule_scores, at_least, economics)  # before the run starts: no half-logged run
+    params = {"kind": "rule", "rule": rule, "threshold": at_least, **economics_params(economics), **data_params()}
+    metrics = decision_metrics(y_true, rule_scores, at_least, economics)
     with mlflow.start_run(run_name=run_name) as run:
-        mlflow.log_params({"kind": "rule", "rule": rule, "threshold": at_least, **economics_params(economics), **data_params()})
-        mlflow.log_metrics(decision_metrics(y_true, rule_scores, at_least, economics))
+        # What mlflow.log_params and mlflow.log_metrics log, in one call: each call is a transaction in the store.
+        logged_at = int(time.time() * 1000)
+        mlflow.MlflowClient().log_batch(run.info.run_id,
+                                        metrics=[Metric(name, value, logged_at, 0) for name, value in metrics.items()],
+                                        params=[Param(name, str(value)) for name, value in params.items()])
         log_decision_plots(y_true, rule_scores, at_least, economics)
     return run.info.run_id
 

@@ -284,6 +284,49 @@ def test_logged_model_plots_and_champion_round_trip(work_folder):
     assert np.array_equal(champion.predict_proba(split.X_test)[:, 1], scores)
 
 
+def test_logged_charts_are_mlflows_own_pngs_drawn_once_and_kept(work_folder, monkeypatch):
+    import filecmp
+
+    import matplotlib.pyplot as plt
+
+    from churnlab import plots
+    from churnlab.economics import profit_curve
+
+    tracking.setup()
+    split, model, economics = _split(), _model(), CampaignEconomics()
+    scores, threshold = model.predict_proba(split.X_test)[:, 1], economics.break_even_probability
+    with mlflow.start_run() as run:  # what log_figure writes, beside what log_decision_plots logs
+        mlflow.log_figure(plots.campaign_confusion_matrix(split.y_test, scores >= threshold).figure, "figure/confusion_matrix.png")
+        mlflow.log_figure(plots.profit_by_threshold(profit_curve(split.y_test, scores, economics), threshold).figure,
+                          "figure/profit_curve.png")
+        plt.close("all")
+        tracking.log_decision_plots(split.y_test, scores, threshold, economics)
+    kept = sorted((work_folder / tracking.runs.CHARTS_FOLDER).rglob("*.png"))
+    assert sorted(path.name for path in kept) == ["confusion_matrix.png", "profit_curve.png"]
+    folder = Path(mlflow.artifacts.download_artifacts(run_id=run.info.run_id))
+    for name in ("confusion_matrix.png", "profit_curve.png"):
+        assert filecmp.cmp(folder / "figure" / name, folder / "plots" / name, shallow=False), name
+
+    drawn = []
+
+    def counted(name):
+        draw = getattr(plots, name)
+        return lambda *args, **kwargs: drawn.append(name) or draw(*args, **kwargs)
+
+    for chart in ("campaign_confusion_matrix", "profit_by_threshold"):
+        monkeypatch.setattr(plots, chart, counted(chart))
+    with mlflow.start_run() as again:  # the same numbers: the kept files, nothing drawn
+        assert tracking.log_decision_plots(split.y_test, scores, threshold, economics) == [
+            "plots/confusion_matrix.png", "plots/profit_curve.png"]
+    assert drawn == []
+    folder_again = Path(mlflow.artifacts.download_artifacts(run_id=again.info.run_id))
+    for name in ("confusion_matrix.png", "profit_curve.png"):
+        assert filecmp.cmp(folder / "plots" / name, folder_again / "plots" / name, shallow=False), name
+    with mlflow.start_run():  # other numbers (another threshold): both drawn afresh
+        tracking.log_decision_plots(split.y_test, scores, 0.5, economics)
+    assert drawn == ["campaign_confusion_matrix", "profit_by_threshold"]
+
+
 def test_rules_log_a_confusion_matrix_only(work_folder):
     tracking.setup()
     flags = (np.arange(20) % 3 == 0).astype(int)

@@ -11,10 +11,11 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_test_split
+from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
@@ -166,10 +167,39 @@ def out_of_fold_scores(X_train, y_train, C: float = 1.0, folds: int = 5) -> np.n
         raise CourseError(f"folds is {folds}, more than the churners or the loyal customers in y_train: "
                           "each fold needs some of both. Use 5.")
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=RANDOM_STATE)
-    # The same text as plain Python strings: the one-hot encoder, run once per fold, reads them about a quarter faster
-    # than pandas' Arrow-backed text, and encodes them to the same columns (so the same scores).
+    return _scores_of_each_fold(X, y, C, splitter)
+
+
+def _scores_of_each_fold(X: pd.DataFrame, y: np.ndarray, C: float, splitter) -> np.ndarray:
+    """``cross_val_predict(make_churn_model(C), X, y, cv=splitter, method="predict_proba")[:, 1]``, the same numbers,
+    with the text columns one-hot encoded once instead of once per fold.
+
+    The one-hot encoding learns nothing from the customers but which categories exist: a fold whose training part holds
+    every category gets exactly the columns the whole table gets, so it takes its rows of the table encoded once. The
+    scaling of the numbers does learn (each fold's means and spreads), so it is fitted per fold as in the pipeline, as
+    is the logistic regression. A fold whose training part misses a category is fitted with the whole pipeline.
+    About a third of the time of running the pipeline on each fold, on the course data.
+    """
+    recipe = make_churn_model(C=C)
+    # The same text as plain Python strings: the one-hot encoder reads them about a quarter faster than pandas'
+    # Arrow-backed text, and encodes them to the same columns.
     X = X.astype({name: object for name in CATEGORICAL_FEATURES if pd.api.types.is_string_dtype(X[name].dtype)})
-    return cross_val_predict(make_churn_model(C=C), X, y, cv=splitter, method="predict_proba")[:, 1]
+    numbers = SimpleImputer(strategy="constant", fill_value=0).fit_transform(X[list(NUMERIC_FEATURES)])
+    encoder = clone({name: step for name, step, _ in recipe[0].transformers}["categories"])
+    one_hot = encoder.fit_transform(X[list(CATEGORICAL_FEATURES)])
+    one_hot = one_hot.toarray() if hasattr(one_hot, "toarray") else np.asarray(one_hot)
+    scores = np.empty(len(X))
+    for kept, held_out in splitter.split(X, y):
+        if one_hot[kept].any(axis=0).all():  # every category is among this fold's training customers
+            # in the memory order the pipeline's imputer hands the scaler: its sums, so its means, to the last bit
+            kept_numbers = np.asarray(numbers[kept], order="F" if numbers.flags.f_contiguous else "C")
+            scaler = StandardScaler().fit(kept_numbers)
+            model = clone(recipe[-1]).fit(np.hstack([scaler.transform(kept_numbers), one_hot[kept]]), y[kept])
+            scores[held_out] = model.predict_proba(np.hstack([scaler.transform(numbers[held_out]), one_hot[held_out]]))[:, 1]
+        else:
+            model = clone(recipe).fit(X.iloc[kept], y[kept])
+            scores[held_out] = model.predict_proba(X.iloc[held_out])[:, 1]
+    return scores
 
 
 # --- the lessons' shared split and model, made once per session ------------------------------------------------

@@ -15,6 +15,7 @@ labels and legend; one with no text at all gets none. ``describe(ax_or_figure, "
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
@@ -85,7 +86,8 @@ def _plain_description(ax) -> str | None:
 
 def _with_alt(printer):
     def figure_with_alt(figure, *args, **kwargs):
-        result = _printed_with_one_layout(printer, figure, *args, **kwargs)
+        with measured_once():
+            result = _printed_with_one_layout(printer, figure, *args, **kwargs)
         text = alt_text(figure) if result is not None else None
         if not text:
             return result
@@ -170,3 +172,75 @@ def _watch(shell) -> None:
         install_alt_formatter(shell)
 
     events.register("pre_run_cell", rewrap)
+
+
+# --- printing a figure measures each text and works out each axis's ticks once -------------------------------------
+
+_TEXT_SIZES: dict = {}  # (the text settings, text, font, math or not, dpi) -> (width, height, descent) in pixels
+_MOST_TEXT_SIZES = 20_000
+_UNSET = object()
+_ACTIVE = []
+
+
+@contextmanager
+def measured_once():
+    """Within this block, matplotlib measures each text once and works out each axis's ticks once per view and size.
+
+    Printing a chart the way a notebook shows it (a tight box round it) passes over the chart four times: the layout
+    engine twice, the tight box, the drawing. matplotlib keeps a text's size per renderer, and the drawing of the
+    cropped picture gets a renderer of its own, so every text was measured again; and each pass worked out every
+    axis's ticks (and their labels) several times, some 60 times a chart. Inside the block:
+
+    - a text's size on matplotlib's Agg renderer, which depends only on the text, its font, the dpi and the text
+      settings (``rcParams["font.*"]``, ``["text.*"]``, ``["mathtext.*"]``), is measured once and kept, for later charts
+      too (other renderers measure as before);
+    - ``Axis._update_ticks`` gives an axis the ticks it gave last time while the axis's view limits, its length in
+      pixels, its locators and formatters are the same, as they are throughout one print.
+
+    The same picture to the byte, in about four fifths of the time. matplotlib is left as it was after the block.
+    """
+    if _ACTIVE:  # nested: the outer block has it in place
+        yield
+        return
+    import matplotlib
+    import matplotlib.axis
+    import matplotlib.text
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    measure, update_ticks = matplotlib.text._get_text_metrics_with_cache, matplotlib.axis.Axis._update_ticks
+    settings = tuple((key, repr(value)) for key, value in matplotlib.rcParams.items()
+                     if key.startswith(("font.", "text.", "mathtext.")))
+    ticks_of = {}  # id(axis) -> (what its ticks depend on, its ticks)
+
+    def text_size(renderer, text, fontprop, ismath, dpi):
+        if type(renderer) is not RendererAgg or ismath == "TeX":
+            return measure(renderer, text, fontprop, ismath, dpi)
+        key = (settings, text, fontprop, ismath, renderer.dpi)
+        size = _TEXT_SIZES.get(key, _UNSET)
+        if size is _UNSET:
+            if len(_TEXT_SIZES) >= _MOST_TEXT_SIZES:
+                _TEXT_SIZES.clear()
+            size = measure(renderer, text, fontprop, ismath, dpi)
+            _TEXT_SIZES[(settings, text, fontprop.copy(), ismath, renderer.dpi)] = size
+        return size
+
+    def remembered_ticks(axis):
+        box = axis.axes.bbox
+        needs = (tuple(axis.get_view_interval()), box.width, box.height, axis.get_figure(root=True).dpi,
+                 id(axis.major.locator), id(axis.major.formatter), id(axis.minor.locator), id(axis.minor.formatter))
+        last = ticks_of.get(id(axis))
+        if last is not None and last[0] == needs:
+            return list(last[1])
+        ticks = update_ticks(axis)
+        ticks_of[id(axis)] = (needs, list(ticks))
+        return ticks
+
+    matplotlib.text._get_text_metrics_with_cache = text_size
+    matplotlib.axis.Axis._update_ticks = remembered_ticks
+    _ACTIVE.append(True)
+    try:
+        yield
+    finally:
+        _ACTIVE.pop()
+        matplotlib.text._get_text_metrics_with_cache = measure
+        matplotlib.axis.Axis._update_ticks = update_ticks

@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
-from churnlab.plots.alt_text import install_alt_formatter
+from churnlab.plots.alt_text import install_alt_formatter, measured_once
 
 FIGURE_SIZE = (7, 4)
 WIDE_FIGURE_SIZE = (11, 4)  # two or three charts side by side
@@ -127,10 +127,11 @@ def _label_points(ax, x, y, names) -> list:
     # Lay the figure out first: the labels are placed in its final pixels (the layout engine alone is enough and
     # costs half a drawing; a figure without one is drawn, without rendering).
     engine = figure.get_layout_engine()
-    if engine is not None:
-        engine.execute(figure)
-    else:
-        figure.draw_without_rendering()
+    with measured_once():  # the print measures these texts and ticks again: once is enough
+        if engine is not None:
+            engine.execute(figure)
+        else:
+            figure.draw_without_rendering()
     renderer = figure.canvas.get_renderer()
     axes_box = ax.get_window_extent(renderer)
     markers = [ax.transData.transform((px, py)) for px, py in zip(x, y)]

@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+import contextlib
+
 import itertools
 import json
 import os
@@ -269,6 +271,53 @@ def test_a_chart_prints_with_one_layout_the_same_png_as_the_inline_printer(draw,
     assert metadata["image/png"]["alt"] == alt_text(figure)
     assert isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)  # set aside only while printing
     plt.close("all")
+
+
+def test_within_measured_once_a_print_measures_each_text_once_and_works_out_ticks_less_often(monkeypatch):
+    import matplotlib
+    from matplotlib.axis import Axis
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from churnlab.plots import alt_text as module
+
+    calls = {"measure": 0, "ticks": 0}
+    measure, update_ticks = RendererAgg.get_text_width_height_descent, Axis._update_ticks
+
+    def counted_measure(self, *args, **kwargs):
+        calls["measure"] += 1
+        return measure(self, *args, **kwargs)
+
+    def counted_ticks(self):
+        calls["ticks"] += 1
+        return update_ticks(self)
+
+    monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counted_measure)
+    monkeypatch.setattr(Axis, "_update_ticks", counted_ticks)
+    monkeypatch.setattr(module, "_TEXT_SIZES", {})
+    printer, customers = _inline_png_printer(), load_churn()
+    text_sizes = matplotlib.text._get_text_metrics_with_cache
+
+    def printed(once=False, **rc):
+        with matplotlib.rc_context(rc):
+            figure = plots.churn_rate_by(customers, "payment_method").figure
+            calls.update(measure=0, ticks=0)
+            with module.measured_once() if once else contextlib.nullcontext():
+                png = printer(figure)
+            plt.close(figure)
+            return png, dict(calls)
+
+    plain, before = printed()
+    once, within = printed(once=True)
+    again, second = printed(once=True)  # the same texts: measured already (matplotlib 3.10 measures a legend's "lp" itself)
+    hinted, other_settings = printed(once=True, **{"text.hinting": "no_hinting"})
+    assert once == plain and again == plain  # the same picture
+    assert 0 < within["measure"] < before["measure"] and second["measure"] < within["measure"]
+    assert other_settings["measure"] > 0 and hinted != plain  # other text settings: measured anew, other sizes
+    assert 0 < within["ticks"] <= before["ticks"] / 2
+    # matplotlib is as it was after the block
+    assert matplotlib.text._get_text_metrics_with_cache is text_sizes and Axis._update_ticks is counted_ticks
+    _, after = printed()
+    assert after == before
 
 
 def test_a_printer_with_other_options_prints_as_before():

@@ -172,6 +172,32 @@ def test_out_of_fold_scores_come_from_models_that_never_saw_the_customer(split):
     assert 0.82 < roc_auc_score(split.y_train, scores) < 0.87
 
 
+@pytest.mark.parametrize("C", [1.0, 0.1])
+def test_out_of_fold_scores_are_the_pipelines_cross_validated_scores_to_the_last_bit(split, C):
+    # out_of_fold_scores one-hot encodes once instead of once per fold (lesson 03 waits less): the numbers stay
+    # exactly those of running the whole pipeline on each fold.
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from churnlab.model import out_of_fold_scores
+
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=42)
+    pipeline = cross_val_predict(make_churn_model(C=C), split.X_train, split.y_train, cv=folds, method="predict_proba")[:, 1]
+    assert np.array_equal(out_of_fold_scores(split.X_train, split.y_train, C=C), pipeline)
+
+
+def test_out_of_fold_scores_fit_the_whole_pipeline_on_a_fold_that_misses_a_category(split):
+    # one customer with a contract nobody else has: the fold that holds them out learns no column for it
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from churnlab.model import out_of_fold_scores
+
+    X, y = split.X_train.iloc[:800].copy(), split.y_train.iloc[:800]
+    X.loc[X.index[0], "contract"] = "Three year"
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=42)
+    pipeline = cross_val_predict(make_churn_model(), X, y, cv=folds, method="predict_proba")[:, 1]
+    assert np.array_equal(out_of_fold_scores(X, y), pipeline)
+
+
 def test_score_customers_keeps_each_probability_next_to_its_customer():
     from churnlab.model import course_model, course_split, score_customers
 

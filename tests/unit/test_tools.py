@@ -299,6 +299,16 @@ def test_the_floor_imports_the_notebooks_own_imports_and_what_its_libraries_load
     exec(compile(benchmark.imports_only(notebook, ["not_a_module_xyz"]).cells[0].source, "<floor>", "exec"), {})
 
 
+def test_the_round_trip_floor_has_one_empty_cell_for_each_other_code_cell():
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# title"), nbformat.v4.new_code_cell("import json"),
+                      nbformat.v4.new_code_cell("print(json.dumps(1))"), nbformat.v4.new_code_cell("x = 2")]
+    assert benchmark.code_cells(notebook) == 3
+    floor = benchmark.imports_only(notebook, [], empty_cells=benchmark.code_cells(notebook) - 1)
+    assert [cell.source for cell in floor.cells[1:]] == ["pass", "pass"]
+    assert floor.cells[0].source.startswith("import json\n")
+
+
 def test_blank_marker_in_sql_text_is_an_sql_comment():
     source = "query = '''\n    SELECT month\n    FROM predictions  -- blank: predictions | the prediction log\n'''\nq3.check()"
     assert make_exercises.blank_out_answers(source) == "query = '''\n    SELECT month\n    FROM ____  -- the prediction log\n'''\nq3.check()"

@@ -363,7 +363,9 @@ LESSON_07_TEST = {"arms": {"model": "model", "rule": "rule", "hold-out": "none"}
 def _replayed_test() -> dict:
     design = LESSON_07_TEST
     test = world.ab_test(design["arms"], split=design["split"])
-    result = world.simulate(months=design["months"], seed=design["seed"], policy=test, labels_as_of=design["labels_as_of"])
+    # kept in the work folder as lesson 08 keeps its year: a re-run reads the same simulated quarter back
+    result = monitoring.simulate_once(months=design["months"], seed=design["seed"], policy=test,
+                                      labels_as_of=design["labels_as_of"])
     cohort = abtest.customers_under_review(result)
     disagree = cohort[cohort["model_picks"] != cohort["rule_picks"]]
     # read as lesson 07's plan says: adjusted for each customer's shadow score before the test (CUPED)
@@ -407,7 +409,7 @@ def course_ab_test() -> dict:
     no real team sees: ``true_effect`` (the model arm's true churn minus the rule arm's where the lists disagree,
     ``abtest.true_effect``) and ``true_dollars_per_customer`` (it in dollars, as ``dollars_per_customer`` counts them:
     the estimate is likely inflated, the winner's curse lesson 07 shows by replaying the plan). About two seconds
-    the first time, then remembered.
+    the first time (the simulated quarter is then kept in the work folder, ``monitoring.simulate_once``), then remembered.
     """
     return dict(_replayed_test())
 

@@ -30,7 +30,8 @@ This module holds what a team would build once and read every month:
   ``champion``: a winner goes to a shadow month, then an A/B test), and the readers
   ``latest_monitoring_plan`` and ``latest_retrain`` (for lesson 09's brief).
 
-``simulate_once`` is ``world.simulate`` kept in the work folder: a re-run reads the same year back.
+``simulate_once`` is ``world.simulate`` kept in the work folder: a re-run reads the same year back (the
+no-change spreads of ``psi_no_change`` and ``drift_at_sizes``, and the health page's drawing, are kept likewise).
 ``course_record`` is what lesson 08 computes with its default settings (plan, what it found, the retraining
 decision), frozen by tools/freeze_lesson08_record.py: lesson 09's brief shows it where lesson 08's runs are missing.
 
@@ -66,11 +67,11 @@ from churnlab.monitoring.health import (  # noqa: F401
     what_to_watch,
 )
 from churnlab.monitoring.kept import simulate_once
-from churnlab.monitoring.record import course_record
 from churnlab.monitoring.page import (  # noqa: F401
     HEALTH_PAGE_FILE,
     write_health_page,
 )
+from churnlab.monitoring.record import course_record
 from churnlab.monitoring.retrain import (  # noqa: F401
     ALERTS_FIRED_TAG,
     OPEN_ACTIONS_TAG,

@@ -2,6 +2,7 @@
 its alerts against ``AlertThresholds``."""
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, fields
 
@@ -361,3 +362,29 @@ def precision_gap_noise(simulation, draws: int = 1_000, seed: int = 0, holdout_a
         raise CourseError("No month of this simulation has its labels yet (they arrive 3 months after scoring): "
                           "simulate at least 4 months.")
     return pd.DataFrame(rows).set_index("month")
+
+
+# --- the health page's figure, as drawn (the page reads its kept drawing back while the figure is unchanged) ---------
+
+
+def _page_key(table: pd.DataFrame, limits: AlertThresholds) -> str:
+    """A fingerprint of what the health page's figure draws: the month table and the thresholds."""
+    return hashlib.sha256(f"{table.to_csv()}\n{limits!r}".encode()).hexdigest()
+
+
+def _figure_signature(figure) -> str:
+    """A fingerprint of a figure's visible make-up (titles, limits, artists, texts): it changes when anyone adds to it."""
+    parts = [repr(figure.get_size_inches().tolist()), *(text.get_text() for text in figure.texts)]
+    for ax in figure.axes:
+        parts += [ax.get_title(loc="left"), ax.get_title(), repr(ax.get_xlim()), repr(ax.get_ylim()),
+                  str(len(ax.get_children())), *(text.get_text() for text in ax.texts)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _stamp_health_figure(figure, table: pd.DataFrame, limits: AlertThresholds) -> None:
+    """Mark ``figure`` as the health page's figure of ``table`` and ``limits``, as drawn (``plots.model_health`` calls it).
+
+    ``write_health_page`` then reads the page's SVG back from the work folder on a re-run instead of drawing it again,
+    as long as the figure still looks as drawn.
+    """
+    figure.churnlab_health_page = (_page_key(table, limits), _figure_signature(figure))

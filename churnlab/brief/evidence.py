@@ -1,4 +1,9 @@
-"""The numbers, from the runs of lessons 05-08 (``collect_evidence()``), or computed by the course where runs are missing."""
+"""The numbers, from the runs of lessons 05-08 (``collect_evidence()``), or computed by the course where runs are missing.
+
+Where they are missing, the course's numbers stand in, labelled so: the readiness numbers (``product``), lesson 06's gaps
+(``_course_fairness``), lesson 07's test replayed (``course_ab_test``) and lesson 08's plan and retraining decision with
+its default settings (``_course_monitoring``, from the record frozen by tools/freeze_lesson08_record.py).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -57,6 +62,8 @@ _HOW = {
     "07": "run lesson 07 (07_testing_in_production.ipynb) to the end: section 3 logs the plan, section 4 the result",
     "08": "run lesson 08 (08_monitoring.ipynb) to the end: it logs the monitoring plan and the retraining decision",
 }
+# Where lesson 08's runs are missing, the brief shows what lesson 08 computes with its default settings (``_course_monitoring``).
+_COURSE_08 = " in your runs: the course's numbers are shown instead (lesson 08 with its default settings)"
 
 
 def _missing(section: str, lesson: str, what: str) -> Missing:
@@ -68,7 +75,7 @@ def _everything_missing(where: str) -> Evidence:
         _missing("model", "05", "no registered champion and no model or rule runs of lesson 05"),
         _missing("fairness", "06", "no fairness review of lesson 06"),
         _missing("abtest", "07", "no A/B test plan or result of lesson 07"),
-        _missing("monitoring", "08", "no monitoring plan or retraining decision of lesson 08"),
+        _missing("monitoring", "08", "no monitoring plan or retraining decision of lesson 08" + _COURSE_08),
     ))
 
 
@@ -225,22 +232,50 @@ def _read_monitoring(client, experiment_id: str) -> tuple[dict | None, dict | No
         run = _newest_run(client, experiment_id, "monitoring_plan")
         tags = dict(run.data.tags) if run else {}
         actions = [item.strip() for item in tags.get(OPEN_ACTIONS_TAG, "").split(" | ") if item.strip()]
-        plan = {"run_name": run.info.run_name if run else "", "settings": plan,
-                "alerts_fired": tags.get(ALERTS_FIRED_TAG, "").strip(), "open_actions": actions,
-                "psi_no_change": _finite(plan.get("psi_no_change_p99")),
-                "thresholds": [(name.removeprefix("alert_"), value, _THRESHOLD_WORDS.get(name.removeprefix("alert_"), ""))
-                               for name, value in plan.items() if name.startswith("alert_")]}
+        plan = _plan_facts(plan, run.info.run_name if run else "", tags.get(ALERTS_FIRED_TAG, "").strip(), actions, "runs")
     if retrain is not None:
         run = _newest_run(client, experiment_id, "retrain", " and tags.`churnlab.role` = 'challenger'")
         # the minimum margin the team agreed before comparing (lesson 08's log_retrain logs it; 0 by default)
         metrics = dict(run.data.metrics) if run else {}
         signed = retrain.get("margin_over_champion", metrics.get("margin_over_champion"))
-        retrain = {**retrain, "run_name": run.info.run_name if run else "",
+        retrain = {**retrain, "source": "runs", "run_name": run.info.run_name if run else "",
                    "min_margin": _number(dict(run.data.params), "min_margin") if run else None,
                    # challenger minus champion (dollars), and its 95 % interval clustered by customer when logged
                    "signed_margin": retrain["margin"] if signed is None else float(signed),
                    **{f"margin_{end}": _finite(retrain.get(f"margin_{end}")) for end in ("low", "high")}}
     return plan, retrain
+
+
+def _plan_facts(settings: dict, run_name: str, alerts_fired: str, open_actions: list, source: str) -> dict:
+    """The monitoring plan as the brief shows it, from the plan run's parameters (or the course's record)."""
+    return {"source": source, "run_name": run_name, "settings": settings, "alerts_fired": alerts_fired,
+            "open_actions": open_actions, "psi_no_change": _finite(settings.get("psi_no_change_p99")),
+            "precision_gap_no_change": _finite(settings.get("precision_gap_no_change_p99")),
+            "thresholds": [(name.removeprefix("alert_"), value, _THRESHOLD_WORDS.get(name.removeprefix("alert_"), ""))
+                           for name, value in settings.items() if name.startswith("alert_")]}
+
+
+@cache
+def _course_monitoring() -> tuple[dict, dict]:
+    """Lesson 08's plan and retraining decision as lesson 08 computes them with its default settings (frozen record)."""
+    found = monitoring.course_record()
+    plan, retrain = found["plan"], found["retrain"]
+    settings = {**{f"alert_{name}": value for name, value in plan["thresholds"].items()},
+                **{name: plan[name] for name in ("reference_month", "holdout_share", "psi_bins", "psi_binning",
+                                                 "psi_no_change_p99", "precision_gap_no_change_p99")}}
+    signed = float(retrain["margin_over_champion"])
+    return (_plan_facts(settings, "", plan["alerts_fired"], list(plan["open_actions"]), "course"),
+            {"source": "course", "run_name": "", "decision": retrain["decision"], "margin": abs(signed),
+             "margin_over_champion": signed, "signed_margin": signed, "margin_low": retrain["margin_low"],
+             "margin_high": retrain["margin_high"], "customers": retrain["customers"], "months": retrain["months"],
+             "min_margin": retrain["min_margin"], "alias_moved": False})
+
+
+def _monitoring_numbers(evidence: Evidence) -> tuple[dict, dict]:
+    """Lesson 08's plan and retraining decision from the runs when there, else what lesson 08 computes (labelled so)."""
+    plan, retrain = _course_monitoring()
+    return (evidence.monitoring if evidence.monitoring is not None else dict(plan),
+            evidence.retrain if evidence.retrain is not None else dict(retrain))
 
 
 def _finite(value) -> float | None:
@@ -269,7 +304,8 @@ def collect_evidence(experiment_name: str | None = None) -> Evidence:
     (an instructor's server when ``MLFLOW_TRACKING_URI`` is set), and never creates one: with no
     store, no experiment or no runs, every section is reported missing, with the lesson to run.
     Where lesson 07's result is missing, ``course_test`` holds lesson 07's test replayed by the
-    course (``course_ab_test()``), which the brief labels "computed by the course".
+    course (``course_ab_test()``), which the brief labels "computed by the course"; where lesson 08's plan or
+    decision is missing, the brief shows lesson 08's own numbers (``monitoring.course_record()``), labelled so.
     ``experiment_name``: default the course's, ``tracking.EXPERIMENT_NAME``.
     """
     name = tracking.EXPERIMENT_NAME if experiment_name is None else validate.text(experiment_name, "experiment_name",
@@ -306,11 +342,11 @@ def collect_evidence(experiment_name: str | None = None) -> Evidence:
     else:  # lesson 08's readers read the course experiment only
         plan, retrain = None, None
     if plan is None and retrain is None:
-        missing.append(_missing("monitoring", "08", "no monitoring plan or retraining decision of lesson 08"))
+        missing.append(_missing("monitoring", "08", "no monitoring plan or retraining decision of lesson 08" + _COURSE_08))
     elif plan is None:
-        missing.append(_missing("monitoring", "08", "no monitoring plan of lesson 08"))
+        missing.append(_missing("monitoring", "08", "no monitoring plan of lesson 08" + _COURSE_08))
     elif retrain is None:
-        missing.append(_missing("monitoring", "08", "no retraining decision of lesson 08"))
+        missing.append(_missing("monitoring", "08", "no retraining decision of lesson 08" + _COURSE_08))
     course_test = None if ab_test is not None and ab_test["has_result"] else course_ab_test()
     return Evidence(where, champion, comparison, fairness_review, ab_test, plan, retrain, tuple(missing), course_test)
 
@@ -327,7 +363,9 @@ LESSON_07_TEST = {"arms": {"model": "model", "rule": "rule", "hold-out": "none"}
 def _replayed_test() -> dict:
     design = LESSON_07_TEST
     test = world.ab_test(design["arms"], split=design["split"])
-    result = world.simulate(months=design["months"], seed=design["seed"], policy=test, labels_as_of=design["labels_as_of"])
+    # kept in the work folder as lesson 08 keeps its year: a re-run reads the same simulated quarter back
+    result = monitoring.simulate_once(months=design["months"], seed=design["seed"], policy=test,
+                                      labels_as_of=design["labels_as_of"])
     cohort = abtest.customers_under_review(result)
     disagree = cohort[cohort["model_picks"] != cohort["rule_picks"]]
     # read as lesson 07's plan says: adjusted for each customer's shadow score before the test (CUPED)
@@ -371,7 +409,7 @@ def course_ab_test() -> dict:
     no real team sees: ``true_effect`` (the model arm's true churn minus the rule arm's where the lists disagree,
     ``abtest.true_effect``) and ``true_dollars_per_customer`` (it in dollars, as ``dollars_per_customer`` counts them:
     the estimate is likely inflated, the winner's curse lesson 07 shows by replaying the plan). About two seconds
-    the first time, then remembered.
+    the first time (the simulated quarter is then kept in the work folder, ``monitoring.simulate_once``), then remembered.
     """
     return dict(_replayed_test())
 

@@ -5,6 +5,8 @@ import re
 
 from churnlab._base.html import dollar_safe_html
 from churnlab.brief.settings import TEMPLATES
+from churnlab.monitoring.kept import KEPT_FOLDER
+from churnlab.workspace import work_dir
 
 # --- rendering -----------------------------------------------------------------------------------------------------
 
@@ -63,11 +65,22 @@ def _number_text(value, digits: int = 3) -> str:
     return f"{value:,.0f}" if value == int(value) and abs(value) >= 10 else f"{value:.{digits}g}"
 
 
+def _compiled_templates():
+    """Where the templates' compiled code is kept: the work folder's kept results (Jinja checks each template's source,
+    so an edited template compiles again). A re-run reads the compiled templates instead of parsing them."""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = work_dir() / KEPT_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder), "brief-template-%s.cache")
+
+
 def _environment(kind: str):
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     environment = Environment(loader=PackageLoader("churnlab", TEMPLATES), autoescape=kind == "html",
-                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                              bytecode_cache=_compiled_templates())
     if kind == "notebook":  # JupyterLab pairs any two $ as maths: amounts in words, as the course's HTML tables
         environment.filters["dollars"] = _dollars_in_words
         environment.filters["text"] = _notebook_text

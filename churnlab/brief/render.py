@@ -13,6 +13,7 @@ from churnlab.brief.evidence import (
     Evidence,
     _checked_evidence,
     _fairness_numbers,
+    _monitoring_numbers,
 )
 from churnlab.brief.formatting import _MONEY, _environment
 from churnlab.brief.settings import (
@@ -39,7 +40,10 @@ def _context(brief_words: BriefWords, evidence: Evidence, kind: str) -> dict:
     stories = brief_words.stories or tuple(product.example_stories())
     course = product.churn_campaign_numbers()  # computed from the course data: shown only where lesson 05's runs are missing
     course["edge"] = course["model_profit"] - course["best_rule_profit"]
+    plan, retrain = _monitoring_numbers(evidence)  # lesson 08's: the runs', else the course's (labelled so)
     return {
+        "plan": plan,
+        "retrain": retrain,
         "course": course,
         "words": {name: getattr(brief_words, name) for name in _WORD_PROMPTS},
         "prompts": _WORD_PROMPTS,

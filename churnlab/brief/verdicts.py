@@ -10,6 +10,7 @@ from churnlab.brief.evidence import (
     Evidence,
     _checked_evidence,
     _course_fairness,
+    _monitoring_numbers,
     course_ab_test,
 )
 from churnlab.brief.formatting import _percent, _plain_dollars, _points
@@ -169,18 +170,17 @@ def blocking_items(evidence=None) -> list[BlockingItem]:
     """
     evidence = _checked_evidence(evidence)
     items = []
-    champion, review, retrain = evidence.champion, evidence.fairness, evidence.retrain
+    champion, review = evidence.champion, evidence.fairness
+    plan, retrain = _monitoring_numbers(evidence)  # the course's, labelled so, where lesson 08's runs are missing
     if _promoted(champion):
         for what, why in _NEW_MODEL_NEEDS:
             items.append(BlockingItem(f"The live champion (version {champion['version']}, from lesson "
                                       f"{champion['from_lesson']}) was newly promoted: it needs {what}", why, True))
     else:
-        if retrain is None:
-            kept = "no challenger has been promoted"
-        elif retrain["decision"] == "shadow test":
+        if retrain["decision"] == "shadow test":
             kept = "lesson 08's challenger won offline and waits for a shadow month, then an A/B test; the champion stays"
         else:
-            kept = "lesson 08's challenger was not promoted"
+            kept = "lesson 08 kept the champion"
         needs = "; ".join(what for what, _ in _NEW_MODEL_NEEDS)
         items.append(BlockingItem(f"Any model that replaces the champion first needs {needs}", f"{kept}; the "
                                   "checks the champion passed", True))
@@ -222,9 +222,8 @@ def blocking_items(evidence=None) -> list[BlockingItem]:
     items.append(BlockingItem("Lesson 07: budget no gain (likely inflated); keep the "
                               f"{LESSON_07_TEST['split'][2]} % hold-out, re-read each quarter; uplift test on rule-only "
                               "customers", "", False))
-    plan = evidence.monitoring
-    actions = (plan or {}).get("open_actions", [])
-    if actions:
+    actions = plan.get("open_actions", [])
+    if actions and plan["source"] == "runs":  # the course's year's actions are the course's: section 2 points to A5
         items.append(BlockingItem(f"Open action{'s' if len(actions) > 1 else ''} (lesson 08): {'; '.join(actions)}",
                                   "", False))
     logged = evidence.ab_test

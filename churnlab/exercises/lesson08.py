@@ -260,21 +260,27 @@ def _fixed():
     return monitoring.repair_total_charges(_year().customers)
 
 
+# Each way q4 can be computed, right or wrong: name -> how (the arguments of ``_margin``).
+_MARGIN_WAYS = {"right": {}, "unrepaired": {"repaired": False}, "test from 8": {"test_from": 8},
+                "test from 10": {"test_from": 10}, "C = 0.1": {"C": 0.1}, "by seat": {"by_seat": True},
+                "on train": {"judged_on": "train"}}
+
+
 @cache
-def _margins() -> dict:
-    """Each way q4 can be computed, right or wrong: name -> the margin table of ``profit_margin``."""
+def _margin(way: str):
+    """The margin table of ``profit_margin`` for one way of computing q4 (``_MARGIN_WAYS``), computed when first asked.
+
+    A right answer needs only the right way's; the wrong ways are computed only to name a wrong answer.
+    """
     from churnlab import monitoring
     from churnlab.model import FEATURES, champion_model, make_churn_model
 
-    def margin(C=ASKED_C, test_from=TEST_FROM, repaired=True, by_seat=False, judged_on="test"):
-        rows = monitoring.labelled_rows(_year(), list(LABELLED_MONTHS), customers=_fixed() if repaired else None)
-        train, test = monitoring.split_by_seat(rows) if by_seat else monitoring.split_by_time(rows, test_from)
-        challenger = make_churn_model(C=C).fit(train[list(FEATURES)], train["churned"])
-        return monitoring.profit_margin(champion_model(), challenger, train if judged_on == "train" else test)
-
-    return {"right": margin(), "unrepaired": margin(repaired=False), "test from 8": margin(test_from=8),
-            "test from 10": margin(test_from=10), "C = 0.1": margin(C=0.1), "by seat": margin(by_seat=True),
-            "on train": margin(judged_on="train")}
+    how = {"C": ASKED_C, "test_from": TEST_FROM, "repaired": True, "by_seat": False, "judged_on": "test",
+           **_MARGIN_WAYS[way]}
+    rows = monitoring.labelled_rows(_year(), list(LABELLED_MONTHS), customers=_fixed() if how["repaired"] else None)
+    train, test = monitoring.split_by_seat(rows) if how["by_seat"] else monitoring.split_by_time(rows, how["test_from"])
+    challenger = make_churn_model(C=how["C"]).fit(train[list(FEATURES)], train["churned"])
+    return monitoring.profit_margin(champion_model(), challenger, train if how["judged_on"] == "train" else test)
 
 
 class OutOfTimeMargin(Question):
@@ -302,8 +308,7 @@ class OutOfTimeMargin(Question):
 
     def grade(self, margin_low):
         value = as_fraction_or_number(margin_low, "margin_low")
-        found = _margins()
-        right = found["right"]
+        right = _margin("right")
         if close(value, right["low"], 0.5):
             if right["low"] > 0:
                 verdict = "the whole interval is above 0: a clear win, so the challenger goes to a shadow month, then an A/B test, before the alias moves"
@@ -330,7 +335,7 @@ class OutOfTimeMargin(Question):
             "on train": "That interval is measured on the training months, which the challenger has seen. Judge on test.",
         }
         for name, message in messages.items():
-            if close(value, found[name]["low"], 0.5):
+            if close(value, _margin(name)["low"], 0.5):
                 raise Mistake(message)
         reject_if_rounded(value, right["low"], "margin_low")
         raise Mistake(f"margin_low is {value:,.0f}. Repair the data, train on months 1-6 with C=1.0, judge on months 9-10 "

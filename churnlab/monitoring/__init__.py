@@ -14,7 +14,9 @@ This module holds what a team would build once and read every month:
 - ``expected_precision``: the label-free estimate of precision, the mean score of the
   flagged customers. It holds while the model stays calibrated; it cannot see a change
   of behaviour that leaves the inputs where they were. ``precision_gap_noise``: each cohort's
-  gap between realised and estimated precision with its interval and its no-change spread.
+  gap between realised and estimated precision with its interval and its no-change spread;
+  ``precision_gap_no_change``: that spread at one month's volume, from the scores alone (the gap's
+  alert threshold is derived from it, as the PSI threshold is set against ``psi_no_change``).
 - ``health_table``, ``alerts``, ``write_health_page``: one row per month of what a PM
   checks in thirty seconds, the alerts against ``AlertThresholds``, and a small
   self-contained HTML page (inline SVG, no script, no external request) in the work folder.
@@ -28,7 +30,10 @@ This module holds what a team would build once and read every month:
   ``champion``: a winner goes to a shadow month, then an A/B test), and the readers
   ``latest_monitoring_plan`` and ``latest_retrain`` (for lesson 09's brief).
 
-``simulate_once`` is ``world.simulate`` kept in the work folder: a re-run reads the same year back.
+``simulate_once`` is ``world.simulate`` kept in the work folder: a re-run reads the same year back (the
+no-change spreads of ``psi_no_change`` and ``drift_at_sizes``, and the health page's drawing, are kept likewise).
+``course_record`` is what lesson 08 computes with its default settings (plan, what it found, the retraining
+decision), frozen by tools/freeze_lesson08_record.py: lesson 09's brief shows it where lesson 08's runs are missing.
 
 Everything here reads the **logs** of a simulation (``customers``, ``predictions``,
 ``contacts``, ``outcomes``, ``assignments``), never its truth: what a team could compute.
@@ -57,6 +62,7 @@ from churnlab.monitoring.health import (  # noqa: F401
     alerts_in_words,
     expected_precision,
     health_table,
+    precision_gap_no_change,
     precision_gap_noise,
     what_to_watch,
 )
@@ -65,6 +71,7 @@ from churnlab.monitoring.page import (  # noqa: F401
     HEALTH_PAGE_FILE,
     write_health_page,
 )
+from churnlab.monitoring.record import course_record
 from churnlab.monitoring.retrain import (  # noqa: F401
     ALERTS_FIRED_TAG,
     OPEN_ACTIONS_TAG,
@@ -97,6 +104,7 @@ __all__ = [
     "alerts",
     "alerts_in_words",
     "compare_models",
+    "course_record",
     "drift_at_sizes",
     "ensure_champion",
     "expected_precision",
@@ -106,6 +114,7 @@ __all__ = [
     "latest_retrain",
     "log_monitoring_plan",
     "log_retrain",
+    "precision_gap_no_change",
     "precision_gap_noise",
     "profit_margin",
     "psi",

@@ -12,6 +12,7 @@ from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
 from churnlab.model import FEATURES
+from churnlab.monitoring.kept import kept_result
 from churnlab.world import _checked_simulation
 
 EMPTY_BIN_SHARE = 1e-4  # a bin empty on one side counts as this share, so the logarithm stays finite
@@ -238,20 +239,26 @@ def drift_at_sizes(values, shift: float = 0.02, sizes=(500, 7_000), draws: int =
     if draws > 2_000:
         raise CourseError(f"draws is {draws}; 40 to 200 draws show the spread well, at most 2,000.")
     seed = validate.whole_number(seed, "seed", low=0, example="0")
-    rng = np.random.default_rng(seed)
-    grid = np.unique(np.concatenate([values, values * (1 + shift)]))  # every value a sample can take
-    rows = []
-    for n in sizes:
-        reference = values[rng.integers(0, values.size, (draws, n))]
-        current = values[rng.integers(0, values.size, (draws, n))] * (1 + shift)
-        psis = _sample_psis(reference, current)
-        alarms = np.mean(_ks_p_values(reference, current, grid) < 0.05)
-        rows.append({"customers per sample": n, "PSI mean": float(psis.mean()),
-                     "PSI 5th percentile": float(np.percentile(psis, 5)), "PSI 95th percentile": float(np.percentile(psis, 95)),
-                     "PSI 99th percentile": float(np.percentile(psis, 99)), "KS says different (p < 0.05)": float(alarms)})
-    table = pd.DataFrame(rows).set_index("customers per sample")
-    table.attrs["draws"] = draws
-    return table
+
+    def draw() -> pd.DataFrame:
+        rng = np.random.default_rng(seed)
+        grid = np.unique(np.concatenate([values, values * (1 + shift)]))  # every value a sample can take
+        rows = []
+        for n in sizes:
+            reference = values[rng.integers(0, values.size, (draws, n))]
+            current = values[rng.integers(0, values.size, (draws, n))] * (1 + shift)
+            psis = _sample_psis(reference, current)
+            alarms = np.mean(_ks_p_values(reference, current, grid) < 0.05)
+            rows.append({"customers per sample": n, "PSI mean": float(psis.mean()),
+                         "PSI 5th percentile": float(np.percentile(psis, 5)),
+                         "PSI 95th percentile": float(np.percentile(psis, 95)),
+                         "PSI 99th percentile": float(np.percentile(psis, 99)), "KS says different (p < 0.05)": float(alarms)})
+        table = pd.DataFrame(rows).set_index("customers per sample")
+        table.attrs["draws"] = draws
+        return table
+
+    # the same values, shift, sizes, draws and seed always give the same table: a re-run reads it from the work folder
+    return kept_result("drift-at-sizes", [values], {"shift": shift, "sizes": sizes, "draws": draws, "seed": seed}, draw)
 
 
 @course_function
@@ -278,20 +285,28 @@ def psi_no_change(simulation, columns=(*TOP_INPUTS, "churn_score"), month: int =
     table = simulation.customers.assign(churn_score=simulation.predictions["churn_score"].to_numpy())
     here = table["month"].to_numpy() == month
     size = int(here.sum())
-    rng = np.random.default_rng(seed)
-    found = {}
     for column in columns:
         validate.column(table, column, "columns", "the customer table")
-        values = table.loc[here, column].dropna()
-        if _is_number(values):
-            pool = values.to_numpy(dtype=float)
-            psis = _sample_psis(pool[rng.integers(0, pool.size, (draws, size))], pool[rng.integers(0, pool.size, (draws, size))])
-        else:
-            codes, uniques = pd.factorize(values)
-            counts = [np.bincount(codes[rng.integers(0, codes.size, size)], minlength=len(uniques)) / size
-                      for _ in range(2 * draws)]
-            psis = np.array([_psi_of_shares(counts[2 * i], counts[2 * i + 1]) for i in range(draws)])
-        found[column] = float(np.percentile(psis, 99))
-    result = pd.Series(found, name="PSI with no change (99th percentile)")
-    result.index.name = "watched"
-    return result
+    pools = [table.loc[here, column].dropna() for column in columns]
+
+    def draw() -> pd.Series:
+        rng = np.random.default_rng(seed)
+        found = {}
+        for column, values in zip(columns, pools):
+            if _is_number(values):
+                pool = values.to_numpy(dtype=float)
+                psis = _sample_psis(pool[rng.integers(0, pool.size, (draws, size))],
+                                    pool[rng.integers(0, pool.size, (draws, size))])
+            else:
+                codes, uniques = pd.factorize(values)
+                counts = [np.bincount(codes[rng.integers(0, codes.size, size)], minlength=len(uniques)) / size
+                          for _ in range(2 * draws)]
+                psis = np.array([_psi_of_shares(counts[2 * i], counts[2 * i + 1]) for i in range(draws)])
+            found[column] = float(np.percentile(psis, 99))
+        result = pd.Series(found, name="PSI with no change (99th percentile)")
+        result.index.name = "watched"
+        return result
+
+    # the same month's values, draws and seed always give the same spread: a re-run reads it from the work folder
+    data = [values.to_numpy(dtype=float) if _is_number(values) else values.astype(str).to_numpy(dtype=str) for values in pools]
+    return kept_result("psi-no-change", data, {"columns": list(columns), "size": size, "draws": draws, "seed": seed}, draw)

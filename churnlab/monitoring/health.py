@@ -2,6 +2,7 @@
 its alerts against ``AlertThresholds``."""
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, fields
 
@@ -34,7 +35,9 @@ class AlertThresholds:
     - ``flagged_change``: the share of customers flagged, in points away from the reference month.
     - ``psi``: the PSI of an input or of the score against the reference month.
     - ``empty_share``: the share of rows with an empty model input.
-    - ``precision_gap``: realised minus estimated precision, either way (known three months late).
+    - ``precision_gap``: realised minus estimated precision, either way (known three months late). Derive it
+      from what the gap reads when nothing is wrong at the month's volume (``precision_gap_no_change``):
+      lesson 08 takes that spread rounded up to the next point; 0.10 is a default for a plan without one.
     - ``latency_p99_ms`` and ``failure_share``: the scoring service's 99th-percentile latency
       and its share of failed calls.
     """
@@ -283,6 +286,42 @@ def alerts_in_words(found) -> str:
     return "; ".join(f"{word} from month {int(month)}" for word, month in zip(words, first))
 
 
+def _gap_no_change(score: np.ndarray, draws: int, rng: np.random.Generator) -> float:
+    """The 99th percentile of |realised - estimated precision| over ``draws`` cohorts where nothing is wrong.
+
+    Each flagged customer leaves with exactly their score's chance (a calibrated model), so only chance moves the gap.
+    """
+    no_change = (rng.random((draws, score.size)) < score).mean(axis=1) - score.mean()
+    return float(np.percentile(np.abs(no_change), 99))
+
+
+@course_function
+def precision_gap_no_change(simulation, month: int = 1, draws: int = 1_000, seed: int = 0,
+                            holdout_arm: str = HOLDOUT_ARM) -> float:
+    """How far the precision gap strays from 0 when **nothing is wrong**, at one month's volume: its 99th percentile.
+
+    The gap is realised minus estimated precision on the hold-out's flagged customers (as ``health_table``). With a
+    calibrated model each of them leaves with exactly their score's chance; over ``draws`` such cohorts of the
+    month's flagged customers, the gap stays within the returned value of 0 in 99 % of draws. It needs the scores
+    only, no labels: known on the month's scoring day, so an alert threshold on the gap can be derived from it at
+    launch (``AlertThresholds(precision_gap=...)`` at or above it; ``month`` 1, the reference month, by default).
+    The same number as ``precision_gap_noise(...)['no_change_p99']`` for the first labelled month, same seed.
+    """
+    simulation = _checked_simulation(simulation)
+    month = _checked_month(simulation, month, "month")
+    holdout_arm = validate.text(holdout_arm, "holdout_arm", example="'hold-out'")
+    draws = validate.whole_number(draws, "draws", low=100, example="1000")
+    if draws > 20_000:
+        raise CourseError(f"draws is {draws:,}; 1,000 draws give a steady 99th percentile, at most 20,000.")
+    seed = validate.whole_number(seed, "seed", low=0, example="0")
+    scores = simulation.predictions["churn_score"].to_numpy(dtype=float)
+    here = _holdout(simulation, holdout_arm) & (scores >= simulation.settings["threshold"]) & \
+        (simulation.predictions["month"].to_numpy() == month)
+    if not here.any():
+        raise CourseError(f"Nobody in the hold-out is flagged in month {month}: there is no precision gap to read.")
+    return _gap_no_change(scores[here], draws, np.random.default_rng(seed))
+
+
 @course_function
 def precision_gap_noise(simulation, draws: int = 1_000, seed: int = 0, holdout_arm: str = HOLDOUT_ARM) -> pd.DataFrame:
     """Each labelled cohort's precision gap (realised minus estimated) with its noise: an interval, and the no-change spread.
@@ -316,11 +355,36 @@ def precision_gap_noise(simulation, draws: int = 1_000, seed: int = 0, holdout_a
             continue
         estimated, realised, n = float(score.mean()), float(labels.mean()), int(here.sum())
         half = 1.96 * math.sqrt(realised * (1 - realised) / n)
-        no_change = (rng.random((draws, n)) < score).mean(axis=1) - estimated
         rows.append({"month": int(month), "flagged": n, "estimated_precision": estimated, "realised_precision": realised,
                      "gap": realised - estimated, "gap_low": realised - estimated - half, "gap_high": realised - estimated + half,
-                     "no_change_p99": float(np.percentile(np.abs(no_change), 99))})
+                     "no_change_p99": _gap_no_change(score, draws, rng)})
     if not rows:
         raise CourseError("No month of this simulation has its labels yet (they arrive 3 months after scoring): "
                           "simulate at least 4 months.")
     return pd.DataFrame(rows).set_index("month")
+
+
+# --- the health page's figure, as drawn (the page reads its kept drawing back while the figure is unchanged) ---------
+
+
+def _page_key(table: pd.DataFrame, limits: AlertThresholds) -> str:
+    """A fingerprint of what the health page's figure draws: the month table and the thresholds."""
+    return hashlib.sha256(f"{table.to_csv()}\n{limits!r}".encode()).hexdigest()
+
+
+def _figure_signature(figure) -> str:
+    """A fingerprint of a figure's visible make-up (titles, limits, artists, texts): it changes when anyone adds to it."""
+    parts = [repr(figure.get_size_inches().tolist()), *(text.get_text() for text in figure.texts)]
+    for ax in figure.axes:
+        parts += [ax.get_title(loc="left"), ax.get_title(), repr(ax.get_xlim()), repr(ax.get_ylim()),
+                  str(len(ax.get_children())), *(text.get_text() for text in ax.texts)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _stamp_health_figure(figure, table: pd.DataFrame, limits: AlertThresholds) -> None:
+    """Mark ``figure`` as the health page's figure of ``table`` and ``limits``, as drawn (``plots.model_health`` calls it).
+
+    ``write_health_page`` then reads the page's SVG back from the work folder on a re-run instead of drawing it again,
+    as long as the figure still looks as drawn.
+    """
+    figure.churnlab_health_page = (_page_key(table, limits), _figure_signature(figure))

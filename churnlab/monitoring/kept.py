@@ -1,4 +1,7 @@
-"""A simulated year kept in the work folder (lesson 08): simulated once, read back on every re-run."""
+"""A simulated year kept in the work folder (lesson 08): simulated once, read back on every re-run.
+
+``kept_result`` keeps other seeded results the same way (the no-change spreads of PSI, the health page's drawing),
+under a fingerprint of the course version and the data they are computed from."""
 from __future__ import annotations
 
 import hashlib
@@ -63,6 +66,51 @@ def _key(arguments: dict) -> str | None:
     return f"simulation-{digest}.pickle"
 
 
+def _write_whole(path: Path, value) -> None:
+    """Pickle ``value`` to ``path`` through a file of its own, moved in place: whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A name of its own: two kernels (or two test workers) writing the same file at once must not write into, or
+    # move away, each other's file; whichever finishes last replaces it with an identical one.
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.{uuid.uuid4().hex}.partial")
+    with partial.open("wb") as file:
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
+
+
+def _read_back(path: Path):
+    """The value kept at ``path``, or None when there is none (or a file cut short by a crash: it is removed)."""
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as file:
+            return pickle.load(file)
+    except Exception:  # a file cut short by a crash, or written by another Python: compute again
+        path.unlink(missing_ok=True)
+        return None
+
+
+def kept_result(kind: str, data: list, arguments: dict, compute):
+    """``compute()``, kept in the work folder under a fingerprint of the course version, ``data`` and ``arguments``.
+
+    ``data``: the arrays the result depends on (their bytes and shapes are fingerprinted); ``arguments``: plain
+    values (their ``repr``). The same data and arguments on the same course version give the same result, so a
+    re-run reads it back. Only for results that are a pure function of those (a seeded draw, say).
+    """
+    import numpy as np
+
+    digest = hashlib.sha256(f"{_course_version()}\n{kind}\n{sorted(arguments.items())!r}".encode())
+    for values in data:
+        values = np.ascontiguousarray(values)
+        digest.update(f"{values.dtype.str}{values.shape}".encode())
+        digest.update(values.tobytes())
+    path = work_dir() / KEPT_FOLDER / f"{kind}-{digest.hexdigest()[:24]}.pickle"
+    found = _read_back(path)
+    if found is None:
+        found = compute()
+        _write_whole(path, found)
+    return found
+
+
 @course_function
 def simulate_once(**arguments):
     """``world.simulate(**arguments)``, kept in the work folder: a re-run with the same arguments reads the year back.
@@ -80,18 +128,8 @@ def simulate_once(**arguments):
     if name is None:
         return world.simulate(**arguments)
     path = work_dir() / KEPT_FOLDER / name
-    if path.exists():
-        try:
-            with path.open("rb") as file:
-                return pickle.load(file)
-        except Exception:  # a file cut short by a crash, or written by another Python: simulate again
-            path.unlink(missing_ok=True)
-    year = world.simulate(**arguments)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A name of its own: two kernels (or two test workers) simulating the same year at once must not write into, or
-    # move away, each other's file; whichever finishes last replaces the year with an identical one.
-    partial = path.with_name(f"{path.stem}.{os.getpid()}.{uuid.uuid4().hex}.partial")
-    with partial.open("wb") as file:
-        pickle.dump(year, file, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(path)  # whole or not at all: a run stopped half-way leaves no broken file
+    year = _read_back(path)
+    if year is None:
+        year = world.simulate(**arguments)
+        _write_whole(path, year)  # whole or not at all: a run stopped half-way leaves no broken file
     return year

@@ -16,8 +16,11 @@ from churnlab.monitoring.health import (
     AlertThresholds,
     _checked_health,
     _checked_thresholds,
+    _figure_signature,
+    _page_key,
     alerts,
 )
+from churnlab.monitoring.kept import kept_result
 from churnlab.workspace import work_dir
 
 HEALTH_PAGE_FILE = "model_health.html"
@@ -141,7 +144,8 @@ def write_health_page(table, thresholds=None, filename: str = HEALTH_PAGE_FILE, 
 
     The figure is inline SVG, the page has no script and loads nothing from the network
     (open it by double-clicking). ``figure``: the page's figure if you already drew it
-    (``plots.model_health(table).figure``), to save drawing it again. Returns the file's
+    (``plots.model_health(table).figure``), to save drawing it again; its SVG is kept in the work folder, so a
+    re-run with the same table and thresholds reads it back (not when the figure was changed after drawing). Returns the file's
     path; print it with ``churnlab.workspace.shown_path(path)``.
     """
     import matplotlib.pyplot as plt
@@ -160,13 +164,23 @@ def write_health_page(table, thresholds=None, filename: str = HEALTH_PAGE_FILE, 
     if figure is not None and not (hasattr(figure, "savefig") and len(getattr(figure, "axes", [])) == 8):
         raise CourseError("figure should be the health page's figure, plots.model_health(table).figure (or leave it out), "
                           f"not {validate.kind_of(figure)}.")
-    drawn = figure is None
-    figure = plots.model_health(table, limits).figure if drawn else figure
-    try:
-        svg = _svg(figure)
-    finally:
-        if drawn:
+    key = _page_key(table, limits)
+
+    def drawn_svg() -> str:
+        figure = plots.model_health(table, limits).figure
+        try:
+            return _svg(figure)
+        finally:
             plt.close(figure)
+
+    # The same month table, thresholds and course version always draw the same SVG: a re-run reads it back from the
+    # work folder, unless the figure passed was drawn from other numbers or changed after drawing.
+    if figure is None:
+        svg = kept_result("health-page-svg", [], {"page": key}, drawn_svg)
+    elif getattr(figure, "churnlab_health_page", None) == (key, _figure_signature(figure)):
+        svg = kept_result("health-page-svg", [], {"page": key}, lambda: _svg(figure))
+    else:
+        svg = _svg(figure)
     caption = table.attrs.get("caption", "Simulated data. Not real customers.")
     path = work_dir() / filename
     path.write_text(_page(table, found, limits, svg, caption), encoding="utf-8")

@@ -281,13 +281,15 @@ def ensure_champion() -> bool:
 
 @course_function
 def log_monitoring_plan(thresholds=None, reference_month: int = 1, holdout_share: float = 0.10,
-                        psi_no_change=None, alerts_fired=None, open_actions=None) -> str:
+                        psi_no_change=None, alerts_fired=None, open_actions=None, precision_gap_no_change=None) -> str:
     """Log the monitoring plan (alert thresholds, reference month, hold-out share, PSI binning) as an MLflow run.
 
     ``psi_no_change``: what PSI reads when nothing changed, at the month's volume (the highest
     of ``psi_no_change(year)`` over the watched columns, or the 99th percentile of
     ``drift_at_sizes(values, shift=0, ...)`` for one); logged with the plan, and the PSI
-    alert threshold must sit above it (else it would alert on noise). The binning logged is
+    alert threshold must sit above it (else it would alert on noise). ``precision_gap_no_change``: how far the
+    precision gap strays with nothing wrong at the month's volume (``precision_gap_no_change(year)``), logged too;
+    the precision-gap threshold must be at or above it. The binning logged is
     ``PSI_BINNING``. Tags: ``churnlab.lesson = "08"``, ``churnlab.kind = "monitoring_plan"``.
     Lesson 09 reads it back with ``latest_monitoring_plan()``. Returns the run's id.
 
@@ -318,6 +320,13 @@ def log_monitoring_plan(thresholds=None, reference_month: int = 1, holdout_share
             raise CourseError(f"The PSI alert threshold ({limits.psi:g}) is not above what PSI reads with no change at all "
                               f"({value:.3f}): it would alert on noise. Raise AlertThresholds(psi=...) well above it.")
         noise = {"psi_no_change_p99": value}
+    if precision_gap_no_change is not None:
+        value = validate.number(precision_gap_no_change, "precision_gap_no_change", low=0, high=1, example="0.062")
+        if value > limits.precision_gap:
+            raise CourseError(f"The precision-gap alert threshold ({limits.precision_gap:g}) is below what the gap reads "
+                              f"with nothing wrong ({value:.3f}): it would alert on noise. Set "
+                              "AlertThresholds(precision_gap=...) at or above it.")
+        noise["precision_gap_no_change_p99"] = value
     found = _found_tags(alerts_fired, open_actions)
     with mlflow.start_run(run_name="monitoring plan", tags={**run_tags("08", PLAN_KIND), **found}) as run:
         mlflow.log_params({**{f"alert_{k}": v for k, v in asdict(limits).items()}, "reference_month": reference_month,
@@ -350,6 +359,11 @@ def _found_tags(alerts_fired, open_actions) -> dict:
 
 
 SHADOW, KEEP = "shadow test", "keep the champion"
+
+
+def _wins(margin: float, low: float, min_margin: float, with_interval: bool) -> bool:
+    """The retraining rule: the whole interval above ``min_margin`` (without an interval, the point margin)."""
+    return low > min_margin if with_interval else margin > min_margin
 
 
 @course_function
@@ -401,7 +415,7 @@ def log_retrain(comparison, challenger, X, months, champion_name: str = "champio
             raise CourseError(f"interval's margin (${float(interval['margin']):,.0f}) is not the comparison's (${margin:,.0f}): "
                               "compute both on the same customers and models.")
         low, high = float(interval["low"]), float(interval["high"])
-    wins = (low > min_margin) if interval is not None else (margin > min_margin)
+    wins = _wins(margin, low, min_margin, interval is not None)
     decision = SHADOW if wins else KEEP
     shared = {"compared_on_months": f"{min(months)}-{max(months)}", "customers": int(comparison.loc[challenger_name, "customers"])}
     for name in (champion_name, challenger_name):
@@ -437,7 +451,7 @@ def latest_monitoring_plan() -> dict | None:
     """The newest monitoring plan logged by lesson 08 (alert thresholds, binning), as a dictionary; None if there is none.
 
     Its parameters (``alert_*``, ``reference_month``, ``holdout_share``, ``psi_bins``, ``psi_binning``,
-    ``psi_no_change_p99``), plus what monitoring found when it was logged: ``alerts_fired`` (text)
+    ``psi_no_change_p99``, ``precision_gap_no_change_p99``), plus what monitoring found when it was logged: ``alerts_fired`` (text)
     and ``open_actions`` (text, items joined by " | "); see ``log_monitoring_plan``.
     """
     runs = _latest(PLAN_KIND)

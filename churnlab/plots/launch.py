@@ -190,6 +190,7 @@ def model_health(table: pd.DataFrame, thresholds=None):
     describe(figure, f"Model-health page, simulated months {months.min()} to {months.max()}: eight line charts by month "
                      f"(customers leaving, campaign profit, precision, scores and share flagged, input drift, empty inputs, "
                      f"customers scored, latency), each with its alert threshold. {verdict}")
+    health._stamp_health_figure(figure, table, limits)  # the health page reuses its kept drawing while the figure is as drawn
     return axes[0]
 
 

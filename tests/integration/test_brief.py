@@ -209,6 +209,41 @@ def test_an_empty_work_folder_gives_a_brief_that_says_what_is_missing_and_create
     assert brief.reconciliation(evidence) in page
 
 
+def test_a_missing_lesson_08_shows_what_lesson_08_computes_labelled_so(work):
+    from churnlab import monitoring
+
+    evidence = brief.collect_evidence()
+    assert evidence.monitoring is evidence.retrain is None, "the course's numbers never pose as the learner's runs"
+    found = monitoring.course_record()
+    plan, retrain = found["plan"], found["retrain"]
+    text = brief.render(_words(), evidence)
+    page, appendix = text.split("# Appendix")
+    watched = page.split("| watched (08) |")[1].split("\n")[0]
+    alerts = plan["alerts_fired"].split("; ")
+    assert watched.startswith(f" {len(alerts)} alerts, first: {alerts[0]} (A5); champion kept, challenger minus champion "
+                              f"{_plain(retrain['margin_over_champion'])} (95 %: {_plain(retrain['margin_low'])} to "
+                              f"{_plain(retrain['margin_high'])})")
+    assert watched.endswith("| computed by the course (lesson 08) |")
+    assert "(lesson 08 kept the champion; the checks the champion passed)" in page
+    section = appendix.split("## A5.")[1].split("## A6.")[0]
+    assert "Monitoring plan (**computed by the course**: lesson 08 with its default settings, not your runs)" in section
+    assert f"**What monitoring found:** {plan['alerts_fired']}" in section
+    assert all(f"- Open action: {action}" in section for action in plan["open_actions"])
+    assert "`precision_gap` | 0.07 |" in section and "stays within 0.062 of 0 in 99 % of draws" in section
+    assert (f"Latest retraining decision (**computed by the course**: lesson 08 with its default settings, simulated months "
+            f"{retrain['months']}): **keep the champion**. Challenger minus champion: {_plain(retrain['margin_over_champion'])} "
+            f"on {retrain['customers']:,} simulated customer-months (95 % interval, clustered by customer: "
+            f"{_plain(retrain['margin_low'])} to {_plain(retrain['margin_high'])}), against a minimum margin of $500") in section
+    # the learner's store lacks lesson 08: said so, and that the course's numbers are shown
+    assert ("> **Missing:** no monitoring plan or retraining decision of lesson 08 in your runs: the course's numbers are "
+            "shown instead (lesson 08 with its default settings). To fill this section, run lesson 08") in section
+    assert "| retraining decision (simulated): lesson 08 with its default settings | computed by the course | 08 |" in appendix
+
+
+def section_of(text: str, name: str) -> str:
+    return text.split(f"## {name}.")[1].split("\n## ")[0]
+
+
 def _plain(amount: float) -> str:
     return ("minus " if amount < 0 else "") + f"${abs(amount):,.0f}"
 
@@ -427,6 +462,7 @@ def test_what_monitoring_found_is_rendered_and_its_open_actions_are_open_items(c
     watched = page.split("| watched (08) |")[1].split("\n")[0]
     assert f"found: {MONITORING_FOUND}" in watched and f"{len(OPEN_ACTIONS)} open actions (section 5)" in watched
     assert f"- Open actions (lesson 08): {'; '.join(OPEN_ACTIONS)}." in page
+    assert "computed by the course (lesson 08)" not in page and "computed by the course" not in section_of(text, "A5")
     section = text.split("## A5.")[1].split("## A6.")[0]
     assert "With no change at all, PSI stays below 0.006 in 99 % of draws" in section
     assert f"**What monitoring found:** {MONITORING_FOUND}" in section

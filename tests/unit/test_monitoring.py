@@ -556,3 +556,40 @@ def test_two_kernels_keeping_the_same_year_at_once_both_succeed(tmp_path, monkey
     assert year.customers.equals(nested[0].customers)
     folder = tmp_path / monitoring.kept.KEPT_FOLDER
     assert [p.suffix for p in folder.iterdir()] == [".pickle"]
+
+
+# --- results kept in the work folder: read back on a re-run, equal to a fresh computation --------------------------
+
+
+def test_no_change_spreads_are_kept_and_read_back_equal(year, tmp_path, monkeypatch):
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path))
+    first = monitoring.psi_no_change(year, draws=20)
+    kept = sorted((tmp_path / monitoring.kept.KEPT_FOLDER).glob("psi-no-change-*.pickle"))
+    assert len(kept) == 1
+    assert monitoring.psi_no_change(year, draws=20).equals(first)  # read back
+    assert not monitoring.psi_no_change(year, draws=20, seed=1).equals(first)  # another seed: computed, kept apart
+    totals = year.customers.loc[year.customers["month"] == 1, "total_charges"]
+    table = monitoring.drift_at_sizes(totals, shift=0, sizes=[100], draws=20)
+    assert monitoring.drift_at_sizes(totals, shift=0, sizes=[100], draws=20).equals(table)
+    assert monitoring.drift_at_sizes(totals, shift=0, sizes=[100], draws=20).attrs["draws"] == 20
+    assert len(list((tmp_path / monitoring.kept.KEPT_FOLDER).glob("*.pickle"))) == 3
+
+
+def test_the_health_page_reuses_its_kept_drawing_only_for_the_figure_as_drawn(health, tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from churnlab import plots
+
+    monkeypatch.setenv("CHURNLAB_WORKDIR", str(tmp_path))
+    first = monitoring.write_health_page(health, figure=plots.model_health(health).figure).read_text(encoding="utf-8")
+    assert monitoring.write_health_page(health).read_text(encoding="utf-8") == first  # read back, nothing drawn
+    changed = plots.model_health(health).figure
+    changed.axes[0].annotate("a note of the team's", (2, 0.05))
+    assert "a note of the team" in monitoring.write_health_page(health, figure=changed).read_text(encoding="utf-8")
+    other = monitoring.AlertThresholds(psi=0.5)
+    assert monitoring.write_health_page(health, other, figure=plots.model_health(health, other).figure).read_text(
+        encoding="utf-8") != first
+    plt.close("all")

@@ -105,6 +105,7 @@ def decision_metrics(y_true, churn_scores, threshold: float, economics) -> dict[
 
 
 CHARTS_FOLDER = "run-charts"  # inside the work folder: each logged chart drawn once, by what it shows; delete to redraw
+_charts_folder: Path | None = None  # another folder for the kept charts (measure_logging_overhead: a new one per run)
 
 
 def _chart_code_files() -> list[Path]:
@@ -153,7 +154,7 @@ def _kept_chart(key: str, file_name: str, draw) -> Path:
 
     from churnlab.workspace import work_dir
 
-    path = work_dir() / CHARTS_FOLDER / key / file_name
+    path = (_charts_folder or work_dir() / CHARTS_FOLDER) / key / file_name
     if path.is_file() and path.stat().st_size > 0:
         return path
     figure = draw()
@@ -321,10 +322,12 @@ def measure_logging_overhead(runs: int = 3) -> float:
     """Seconds that logging adds to one run of the churn model, model included (median of ``runs``).
 
     Each run trains the course model, then logs what lesson 05 logs:
-    parameters, metrics, two plots and the model. Training time is not
+    parameters, metrics, two plots (drawn, as for a new run: none read back
+    from ``work/run-charts``) and the model. Training time is not
     counted. A first warm-up run (one-off imports) is not counted either,
     and everything goes to a temporary store that is deleted afterwards.
     """
+    global _charts_folder
     import mlflow
 
     from churnlab.data import load_churn
@@ -348,6 +351,7 @@ def measure_logging_overhead(runs: int = 3) -> float:
                 model = make_churn_model(C=1.0).fit(split.X_train, split.y_train)
                 churn_scores = model.predict_proba(split.X_test)[:, 1]
                 trained = time.perf_counter()
+                _charts_folder = Path(folder) / f"charts-{attempt}"  # a new run's charts are drawn, not read back
                 with mlflow.start_run(experiment_id=experiment_id, run_name="overhead"):
                     mlflow.log_params({"kind": "model", "C": 1.0, "threshold": threshold, **data_params(), **economics_params(economics)})
                     mlflow.log_metrics(decision_metrics(split.y_test, churn_scores, threshold, economics))
@@ -356,5 +360,6 @@ def measure_logging_overhead(runs: int = 3) -> float:
                 if attempt:  # the first run pays one-off imports
                     overheads.append(time.perf_counter() - trained)
         finally:
+            _charts_folder = None
             mlflow.set_tracking_uri(previous_uri)
     return statistics.median(overheads)

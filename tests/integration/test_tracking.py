@@ -381,6 +381,8 @@ def test_logging_overhead_is_measured_and_leaves_the_tracking_uri_alone(work_fol
     assert 0 < seconds < 5
     assert mlflow.get_tracking_uri() == before
     assert len(mlflow.search_runs(experiment_names=[tracking.EXPERIMENT_NAME])) == 0
+    assert not (work_folder / tracking.runs.CHARTS_FOLDER).exists()  # every measured run drew its charts
+    assert tracking.runs._charts_folder is None
 
 
 def test_logging_overhead_needs_at_least_one_run():

@@ -35,3 +35,48 @@ def shown_path(path: Path | str) -> str:
     """A path as the course prints it: relative to the course folder when inside it, else in full."""
     relative = course_relative(path)
     return relative if relative is not None else str(path)
+
+
+def write_whole(path: Path, write) -> None:
+    """``write(file_path)`` into a file of its own next to ``path``, then moved into place: whole or not at all.
+
+    Two kernels (or two test workers) writing the same file at once never read half a file, nor move away each
+    other's: whichever finishes last replaces it with an identical one.
+    """
+    import uuid
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.{uuid.uuid4().hex}.partial{path.suffix}")
+    try:
+        write(partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def kept(path: Path, compute):
+    """``compute()``, kept at ``path`` (a pickle) and read back from there next time.
+
+    Only for a result that the file's name pins down (a fingerprint of the code, data and arguments that make it):
+    a different input must give a different name. A file cut short by a crash, or written by another Python, is
+    removed and computed again; a work folder that cannot be written keeps nothing and loses nothing.
+    """
+    import pickle
+
+    try:
+        if path.is_file():
+            with path.open("rb") as file:
+                return pickle.load(file)
+    except Exception:
+        path.unlink(missing_ok=True)
+    value = compute()
+
+    def dump(file_path: Path) -> None:
+        with file_path.open("wb") as file:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    try:
+        write_whole(path, dump)
+    except OSError:
+        pass
+    return value

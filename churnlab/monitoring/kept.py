@@ -5,15 +5,12 @@ under a fingerprint of the course version and the data they are computed from.""
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import uuid
 from functools import cache
 from pathlib import Path
 
 from churnlab._base.validate import course_function
 from churnlab.data import REPO_ROOT
-from churnlab.workspace import work_dir
+from churnlab.workspace import kept, work_dir
 
 KEPT_FOLDER = "simulations"  # inside the work folder; delete it to simulate again
 _PLAIN = (bool, int, float, str, type(None))
@@ -66,29 +63,6 @@ def _key(arguments: dict) -> str | None:
     return f"simulation-{digest}.pickle"
 
 
-def _write_whole(path: Path, value) -> None:
-    """Pickle ``value`` to ``path`` through a file of its own, moved in place: whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A name of its own: two kernels (or two test workers) writing the same file at once must not write into, or
-    # move away, each other's file; whichever finishes last replaces it with an identical one.
-    partial = path.with_name(f"{path.stem}.{os.getpid()}.{uuid.uuid4().hex}.partial")
-    with partial.open("wb") as file:
-        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(path)
-
-
-def _read_back(path: Path):
-    """The value kept at ``path``, or None when there is none (or a file cut short by a crash: it is removed)."""
-    if not path.exists():
-        return None
-    try:
-        with path.open("rb") as file:
-            return pickle.load(file)
-    except Exception:  # a file cut short by a crash, or written by another Python: compute again
-        path.unlink(missing_ok=True)
-        return None
-
-
 def kept_result(kind: str, data: list, arguments: dict, compute):
     """``compute()``, kept in the work folder under a fingerprint of the course version, ``data`` and ``arguments``.
 
@@ -103,12 +77,7 @@ def kept_result(kind: str, data: list, arguments: dict, compute):
         values = np.ascontiguousarray(values)
         digest.update(f"{values.dtype.str}{values.shape}".encode())
         digest.update(values.tobytes())
-    path = work_dir() / KEPT_FOLDER / f"{kind}-{digest.hexdigest()[:24]}.pickle"
-    found = _read_back(path)
-    if found is None:
-        found = compute()
-        _write_whole(path, found)
-    return found
+    return kept(work_dir() / KEPT_FOLDER / f"{kind}-{digest.hexdigest()[:24]}.pickle", compute)
 
 
 @course_function
@@ -127,9 +96,5 @@ def simulate_once(**arguments):
     name = _key(arguments)
     if name is None:
         return world.simulate(**arguments)
-    path = work_dir() / KEPT_FOLDER / name
-    year = _read_back(path)
-    if year is None:
-        year = world.simulate(**arguments)
-        _write_whole(path, year)  # whole or not at all: a run stopped half-way leaves no broken file
-    return year
+    # whole or not at all: a run stopped half-way leaves no broken file
+    return kept(work_dir() / KEPT_FOLDER / name, lambda: world.simulate(**arguments))

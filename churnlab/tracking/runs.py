@@ -5,11 +5,9 @@ import contextlib
 import functools
 import hashlib
 import io
-import os
 import statistics
 import tempfile
 import time
-import uuid
 import warnings
 from pathlib import Path
 
@@ -152,18 +150,14 @@ def _kept_chart(key: str, file_name: str, draw) -> Path:
     """
     import matplotlib.pyplot as plt
 
-    from churnlab.workspace import work_dir
+    from churnlab.workspace import work_dir, write_whole
 
     path = (_charts_folder or work_dir() / CHARTS_FOLDER) / key / file_name
     if path.is_file() and path.stat().st_size > 0:
         return path
     figure = draw()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A name of its own, then a rename: two kernels drawing the same chart at once never see half a file.
-        partial = path.with_name(f"{path.stem}.{os.getpid()}.{uuid.uuid4().hex}.partial.png")
-        figure.savefig(partial)
-        partial.replace(path)
+        write_whole(path, figure.savefig)  # two kernels drawing the same chart at once never see half a file
     finally:
         plt.close(figure)
     return path

@@ -144,15 +144,12 @@ def _parts_of(model, columns: list[str]):
 def _kept_champion_parts(model, columns: list[str]):
     """The champion's linear parts, read from the work folder when kept there, else worked out and kept."""
     import hashlib
-    import os
-    import pickle
-    import uuid
     from pathlib import Path
 
     import sklearn
 
     import churnlab.model as model_module
-    from churnlab.workspace import work_dir
+    from churnlab.workspace import kept, work_dir
     from churnlab.world.truth import KEPT_FOLDER, _real_fingerprint
 
     final = model.steps[-1][1] if hasattr(model, "steps") else None
@@ -163,22 +160,9 @@ def _kept_champion_parts(model, columns: list[str]):
         digest.update(np.ascontiguousarray(getattr(final, name, np.zeros(0))).tobytes())
     try:
         path = work_dir() / KEPT_FOLDER / f"champion-scores-{digest.hexdigest()[:24]}.pickle"
-        if path.exists():
-            with path.open("rb") as file:
-                return pickle.load(file)
-    except Exception:  # no work folder, a file cut short, or written by another Python: work them out again
-        path = None
-    parts = _linear_parts(model, columns)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.stem}.{os.getpid()}.{uuid.uuid4().hex}.partial")
-            with partial.open("wb") as file:
-                pickle.dump(parts, file, protocol=pickle.HIGHEST_PROTOCOL)
-            partial.replace(path)
-        except OSError:
-            pass
-    return parts
+    except OSError:  # no work folder: work them out every time
+        return _linear_parts(model, columns)
+    return kept(path, lambda: _linear_parts(model, columns))
 
 
 def _fast_scores(model, columns: list[str], shown: dict):

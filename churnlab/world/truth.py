@@ -33,9 +33,6 @@ within about a year.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import uuid
 from functools import cache
 from pathlib import Path
 
@@ -46,7 +43,7 @@ from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
 from churnlab.data import DATA_DICTIONARY, load_churn
-from churnlab.workspace import work_dir
+from churnlab.workspace import kept, work_dir
 from churnlab.world.constants import (
     HAZARD_CAP,
     NEW_CUSTOMER_MAX_TENURE,
@@ -216,22 +213,9 @@ def _real():
         return _prepared_real()
     try:
         path = work_dir() / KEPT_FOLDER / f"real-customers-{_real_fingerprint()[:24]}.pickle"
-        if path.exists():
-            with path.open("rb") as file:
-                return pickle.load(file)
-    except Exception:  # no work folder, a file cut short, or written by another Python: prepare it again
-        path = None
-    real = _prepared_real()
-    if path is not None:
-        try:  # a name of its own, then moved into place: two kernels writing at once never read half a file
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.stem}.{os.getpid()}.{uuid.uuid4().hex}.partial")
-            with partial.open("wb") as file:
-                pickle.dump(real, file, protocol=pickle.HIGHEST_PROTOCOL)
-            partial.replace(path)
-        except OSError:  # a read-only work folder: nothing kept, nothing lost
-            pass
-    return real
+    except OSError:  # no work folder: prepare it every time
+        return _prepared_real()
+    return kept(path, _prepared_real)
 
 
 def _prepared_real():

@@ -551,7 +551,7 @@ def test_two_kernels_keeping_the_same_year_at_once_both_succeed(tmp_path, monkey
             nested[0] = monitoring.simulate_once(**arguments)  # the other kernel writes and moves its file first
         return real_dump(*args, **kwargs)
 
-    monkeypatch.setattr(monitoring.kept.pickle, "dump", dump_while_another_kernel_finishes)
+    monkeypatch.setattr(pickle, "dump", dump_while_another_kernel_finishes)  # workspace.kept writes with it
     year = monitoring.simulate_once(**arguments)
     assert year.customers.equals(nested[0].customers)
     folder = tmp_path / monitoring.kept.KEPT_FOLDER

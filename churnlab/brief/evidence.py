@@ -63,7 +63,7 @@ _HOW = {
     "08": "run lesson 08 (08_monitoring.ipynb) to the end: it logs the monitoring plan and the retraining decision",
 }
 # Where lesson 08's runs are missing, the brief shows what lesson 08 computes with its default settings (``_course_monitoring``).
-_COURSE_08 = " in your runs: the course's numbers are shown instead (lesson 08 with its default settings)"
+_COURSE_08 = " in your runs: the course's numbers are shown instead (lesson 08 as the course ships it)"
 
 
 def _missing(section: str, lesson: str, what: str) -> Missing:

@@ -226,18 +226,18 @@ def test_a_missing_lesson_08_shows_what_lesson_08_computes_labelled_so(work):
     assert watched.endswith("| computed by the course (lesson 08) |")
     assert "(lesson 08 kept the champion; the checks the champion passed)" in page
     section = appendix.split("## A5.")[1].split("## A6.")[0]
-    assert "Monitoring plan (**computed by the course**: lesson 08 with its default settings, not your runs)" in section
+    assert "Monitoring plan (**computed by the course**: lesson 08 as the course ships it, not your runs)" in section
     assert f"**What monitoring found:** {plan['alerts_fired']}" in section
     assert all(f"- Open action: {action}" in section for action in plan["open_actions"])
     assert "`precision_gap` | 0.07 |" in section and "stays within 0.062 of 0 in 99 % of draws" in section
-    assert (f"Latest retraining decision (**computed by the course**: lesson 08 with its default settings, simulated months "
+    assert (f"Latest retraining decision (**computed by the course**: lesson 08 as the course ships it, simulated months "
             f"{retrain['months']}): **keep the champion**. Challenger minus champion: {_plain(retrain['margin_over_champion'])} "
             f"on {retrain['customers']:,} simulated customer-months (95 % interval, clustered by customer: "
             f"{_plain(retrain['margin_low'])} to {_plain(retrain['margin_high'])}), against a minimum margin of $500") in section
     # the learner's store lacks lesson 08: said so, and that the course's numbers are shown
     assert ("> **Missing:** no monitoring plan or retraining decision of lesson 08 in your runs: the course's numbers are "
-            "shown instead (lesson 08 with its default settings). To fill this section, run lesson 08") in section
-    assert "| retraining decision (simulated): lesson 08 with its default settings | computed by the course | 08 |" in appendix
+            "shown instead (lesson 08 as the course ships it). To fill this section, run lesson 08") in section
+    assert "| retraining decision (simulated): lesson 08 as the course ships it | computed by the course | 08 |" in appendix
 
 
 def section_of(text: str, name: str) -> str:

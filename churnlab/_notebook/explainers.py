@@ -68,9 +68,19 @@ def _variables(namespace: dict) -> dict:
             and name not in ("In", "Out", "exit", "quit") and not isinstance(value, Blank)}
 
 
+def _is_table(value) -> bool:
+    return hasattr(value, "columns") and hasattr(value, "iloc")
+
+
 def _columns(namespace: dict) -> set[str]:
-    """The column names of every table in the notebook."""
-    tables = [value for value in _variables(namespace).values() if hasattr(value, "columns") and hasattr(value, "iloc")]
+    """The column names of every table in the notebook, and of the tables its objects hold (``year.customers``)."""
+    tables = []
+    for value in _variables(namespace).values():
+        if _is_table(value):
+            tables.append(value)
+        elif not inspect.ismodule(value) and not isinstance(value, type):
+            held = getattr(value, "__dict__", None)
+            tables += [item for item in (held.values() if isinstance(held, dict) else ()) if _is_table(item)]
     return {column for table in tables for column in table.columns if isinstance(column, str)}
 
 
@@ -92,6 +102,8 @@ def _explain_name_error(error: BaseException, namespace: dict) -> str | None:
         return "This line still has a blank (____): replace it with your answer, then run the cell again."
     start = f"Python does not know {name!r} yet: a typo, or a cell above that has not run in this session."
     run_above = " To run every cell above this one: Run ▸ Run All Above Selected Cell."
+    if name in _columns(namespace):  # year.customers.loc[month == 1, tenure]: before any look-alike variable
+        return f"{name!r} is a column's name, not a variable: a column's name is a text, so put it in quotes: {name!r}."
     suggestion = _close_name(name, namespace)
     if suggestion:
         return start + suggestion + run_above
@@ -99,8 +111,6 @@ def _explain_name_error(error: BaseException, namespace: dict) -> str | None:
         return (f"Python does not know {name!r}: no cell of this notebook has set it (a cell above has not run, or the "
                 "lesson's name for something this notebook calls otherwise). Use the variable the question names, "
                 "without quotes." + run_above)
-    if name in _columns(namespace):
-        return f"{name!r} is a column's name, not a variable: a column's name is a text, so put it in quotes: {name!r}."
     # 'Yes' for "Yes", exit_survey_done for "exit_survey_done": a text without its quotes
     return start + f" If you meant the text {name!r} (a value or a column name), put it in quotes: {name!r}." + run_above
 

@@ -437,3 +437,15 @@ def test_a_number_variable_in_quotes_is_explained_when_the_library_does_not_name
         "variable's name without quotes, churn_weaker_offer.")
     # a quoted text that names no number variable is left to the other explainers
     assert "in quotes is a text" not in (_explain_cell(source, {**variables, "churn_weaker_offer": "0.21"}) or "")
+
+
+def test_a_column_name_without_quotes_is_named_a_column_even_beside_a_look_alike_variable(notebook_variables):
+    # exercise 08, q1: year.customers.loc[month == 1, tenure], with tenure_psi set by an earlier run of the cell
+    class Year:
+        def __init__(self, customers):
+            self.customers = customers
+
+    table = notebook_variables["X_test"].assign(month=1)
+    variables = {**notebook_variables, "year": Year(table), "month": table["month"], "tenure_psi": 0.01}
+    assert _explain_cell('year.customers.loc[month == 1, tenure]', variables) == (
+        "'tenure' is a column's name, not a variable: a column's name is a text, so put it in quotes: 'tenure'.")

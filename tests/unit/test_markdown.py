@@ -253,3 +253,15 @@ def test_stored_outputs_show_no_path_of_the_authors_machine(path):
                 text = "".join(text) if isinstance(text, list) else text
                 found += [f"cell {index}: {text[max(0, m.start() - 30):m.end() + 30]!r}" for m in MACHINE_PATHS.finditer(text)]
     assert not found, "re-run with tools/execute_notebooks.py, or print a path relative to the course folder:\n" + "\n".join(found)
+
+
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_a_lessons_code_cells_are_short(path):
+    """A PM reads every line of a lesson's code: at most 12 per cell (longer mechanics belong in the package)."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    long_cells = [index for index, cell in enumerate(cells)
+                  if cell["cell_type"] == "code" and len("".join(cell["source"]).splitlines()) > 12]
+    assert not long_cells, f"{path.name}: code cells {long_cells} have more than 12 lines"

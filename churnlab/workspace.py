@@ -80,3 +80,19 @@ def kept(path: Path, compute):
     except OSError:
         pass
     return value
+
+
+def fingerprint(paths, versions: tuple[str, ...] = ()) -> str:
+    """A SHA-256 of ``versions`` (the libraries' version strings) and of each file in ``paths``: its name and bytes.
+
+    What names a result kept in the work folder or frozen with the course: change a file or a library, and the name
+    changes. Line endings are read as ``\\n``, so a checkout with Windows line endings gives the same fingerprint.
+    """
+    import hashlib
+
+    digest = hashlib.sha256(" ".join(versions).encode())
+    for path in paths:
+        path = Path(path)
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+    return digest.hexdigest()

@@ -126,12 +126,11 @@ _NUMBERS = ("effect", "effect low", "effect high", "true effect", "gain low", "g
 
 def _code_fingerprint() -> str:
     """The source of what a replayed row depends on: the world, this package part and the campaign's economics."""
+    from churnlab.workspace import fingerprint
+
     package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for path in sorted((package / "world").glob("*.py")) + sorted((package / "abtest").glob("*.py")) + [package / "economics.py"]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
-    return digest.hexdigest()
+    return fingerprint(sorted((package / "world").glob("*.py")) + sorted((package / "abtest").glob("*.py"))
+                       + [package / "economics.py"])
 
 
 def _replay_fingerprint(policy, monthly_cost, months, labels_as_of, economics) -> str | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from churnlab._base.validate import course_function
 from churnlab.data import REPO_ROOT
-from churnlab.workspace import kept, work_dir
+from churnlab.workspace import fingerprint, kept, work_dir
 
 KEPT_FOLDER = "simulations"  # inside the work folder; delete it to simulate again
 _PLAIN = (bool, int, float, str, type(None))
@@ -29,11 +29,7 @@ def _course_version() -> str:
     import pandas
     import sklearn
 
-    digest = hashlib.sha256(f"{numpy.__version__} {pandas.__version__} {sklearn.__version__}".encode())
-    for path in _fingerprinted_files():
-        digest.update(str(path.relative_to(path.parents[1])).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return fingerprint(_fingerprinted_files(), versions=(numpy.__version__, pandas.__version__, sklearn.__version__))
 
 
 def _nameable(value) -> bool:

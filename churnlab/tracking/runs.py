@@ -121,11 +121,10 @@ def _chart_code_version() -> str:
     import pandas
     import sklearn
 
-    digest = hashlib.sha256(f"{matplotlib.__version__} {numpy.__version__} {pandas.__version__} {sklearn.__version__}".encode())
-    for path in _chart_code_files():
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    from churnlab.workspace import fingerprint
+
+    return fingerprint(_chart_code_files(),
+                       versions=(matplotlib.__version__, numpy.__version__, pandas.__version__, sklearn.__version__))
 
 
 def _chart_key(*what_it_shows: bytes) -> str:

@@ -32,7 +32,6 @@ within about a year.
 """
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -43,7 +42,7 @@ from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
 from churnlab.data import DATA_DICTIONARY, load_churn
-from churnlab.workspace import kept, work_dir
+from churnlab.workspace import fingerprint, kept, work_dir
 from churnlab.world.constants import (
     HAZARD_CAP,
     NEW_CUSTOMER_MAX_TENURE,
@@ -193,12 +192,8 @@ def _real_fingerprint() -> str:
     """What ``_real()`` depends on: the code that prepares it, the data file, the frozen truth and the libraries."""
     import churnlab.data as data_module
 
-    digest = hashlib.sha256(f"{np.__version__} {pd.__version__}".encode())
-    for path in (Path(__file__), Path(__file__).with_name("constants.py"), Path(data_module.__file__), data_module.CHURN_CSV,
-                 TRUTH_FILE):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return fingerprint((Path(__file__), Path(__file__).with_name("constants.py"), Path(data_module.__file__),
+                        data_module.CHURN_CSV, TRUTH_FILE), versions=(np.__version__, pd.__version__))
 
 
 @cache

@@ -46,3 +46,15 @@ def test_write_whole_leaves_no_partial_file_when_writing_fails(tmp_path):
     with pytest.raises(RuntimeError):
         workspace.write_whole(tmp_path / "chart.png", half_then_fail)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_fingerprint_changes_with_a_file_or_a_version_and_ignores_line_endings(tmp_path):
+    code = tmp_path / "code.py"
+    code.write_bytes(b"x = 1\n")
+    first = workspace.fingerprint([code], versions=("1.0",))
+    assert workspace.fingerprint([code], versions=("1.0",)) == first
+    assert workspace.fingerprint([code], versions=("1.1",)) != first
+    code.write_bytes(b"x = 1\r\n")
+    assert workspace.fingerprint([code], versions=("1.0",)) == first
+    code.write_bytes(b"x = 2\n")
+    assert workspace.fingerprint([code], versions=("1.0",)) != first

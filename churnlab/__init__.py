@@ -8,12 +8,14 @@ Modules are named after the course's nouns:
 - ``churnlab.doctor``: the pre-flight check (``python -m churnlab doctor``).
 """
 from churnlab._base.errors import ChurnDataError, CourseError
+from churnlab._notebook.collector import install_import_freezing
 from churnlab._notebook.explainers import install_friendly_errors
 
 __version__ = "0.1.0"
 __all__ = ["ChurnDataError", "CourseError", "data_dictionary", "load_churn", "__version__"]
 
 install_friendly_errors()
+install_import_freezing()
 
 
 def __getattr__(name: str):

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure, SubFigure
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
+from churnlab.plots.kept import printed
 
 _ATTRIBUTE = "_churnlab_alt_text"
 
@@ -86,8 +87,15 @@ def _plain_description(ax) -> str | None:
 
 def _with_alt(printer):
     def figure_with_alt(figure, *args, **kwargs):
-        with measured_once():
-            result = _printed_with_one_layout(printer, figure, *args, **kwargs)
+        def print_it():
+            with measured_once():
+                return _printed_with_one_layout(printer, figure, *args, **kwargs)
+
+        if args:
+            result = print_it()
+        else:  # a chart unchanged since a chart function drew it: printed once, then read (churnlab.plots.kept)
+            result = printed(figure, {**getattr(printer, "keywords", {}), **kwargs,
+                                      "printer": getattr(getattr(printer, "func", printer), "__qualname__", "")}, print_it)
         text = alt_text(figure) if result is not None else None
         if not text:
             return result

@@ -9,6 +9,7 @@ from matplotlib.ticker import PercentFormatter
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
+from churnlab.plots.kept import shown_once
 from churnlab.plots.alt_text import describe
 from churnlab.plots.style import (
     CHURN_COLOUR,
@@ -148,6 +149,7 @@ def _outcomes_and_scores(y_true, churn_scores):
 
 
 @course_function
+@shown_once
 def churn_rate_by(customers: pd.DataFrame, column: str, ax=None, overall_line: bool = True):
     """Bar chart: the share of customers who churned, for each value of ``column``."""
     customers, column = _checked_customers(customers, column)
@@ -176,6 +178,7 @@ def churn_rate_by(customers: pd.DataFrame, column: str, ax=None, overall_line: b
 
 
 @course_function
+@shown_once
 def feature_weights(weights: pd.Series, top: int = 10, ax=None):
     """Horizontal bars: the ``top`` largest weights by size, named in plain words; red raises churn risk, blue lowers it.
 
@@ -216,6 +219,7 @@ def feature_weights(weights: pd.Series, top: int = 10, ax=None):
 
 
 @course_function
+@shown_once
 def churn_rate_by_bins(customers: pd.DataFrame, column: str, bins, unit: str, ax=None):
     """Line chart: churn rate for ranges of a number (tenure in months, charges in dollars).
 
@@ -260,6 +264,7 @@ def churn_rate_by_bins(customers: pd.DataFrame, column: str, bins, unit: str, ax
 
 
 @course_function
+@shown_once
 def campaign_confusion_matrix(y_true, contacted, ax=None):
     """The campaign in customers: who was contacted (or not) against who churned (or stayed)."""
     from sklearn.metrics import (
@@ -287,6 +292,7 @@ def _confusion_words(title, outcomes, chosen) -> str:
 
 
 @course_function
+@shown_once
 def profit_by_threshold(curve: pd.DataFrame, chosen_threshold: float, ax=None):
     """Expected profit (dollars) for every threshold of a profit curve, with the chosen one marked."""
     curve = _checked_profit_curve(curve)
@@ -308,6 +314,7 @@ def profit_by_threshold(curve: pd.DataFrame, chosen_threshold: float, ax=None):
 
 
 @course_function
+@shown_once
 def runs_by_profit(profit_by_run: pd.Series, ax=None):
     """Horizontal bars: expected profit (dollars) per run, best on top; runs named "rule…" grey, models blue."""
     if isinstance(profit_by_run, pd.DataFrame):
@@ -337,6 +344,7 @@ def runs_by_profit(profit_by_run: pd.Series, ax=None):
 
 
 @course_function
+@shown_once
 def confusion_in_customer_words(y_true, contacted, ax=None, title: str = "Who the campaign contacts", most_customers=None):
     """scikit-learn's confusion matrix, each cell labelled with its count and what it means in customers.
 
@@ -377,6 +385,7 @@ def _cells(texts):
 
 
 @course_function
+@shown_once
 def confusion_small_multiples(y_true, churn_scores, thresholds):
     """One confusion matrix in customer words per threshold, side by side, on one colour scale.
 
@@ -416,6 +425,7 @@ def _marks_words(marks: dict) -> str:
 
 
 @course_function
+@shown_once
 def metrics_by_threshold(y_true, churn_scores, ax=None, marks: dict | None = None):
     """Precision, recall and F1 at every threshold, with optional dashed lines at named thresholds."""
     from sklearn.metrics import (
@@ -445,6 +455,7 @@ def metrics_by_threshold(y_true, churn_scores, ax=None, marks: dict | None = Non
 
 
 @course_function
+@shown_once
 def profit_curves_by_threshold(curves: dict, ax=None, marks: dict | None = None):
     """Expected campaign profit against the threshold, one line per set of economics.
 

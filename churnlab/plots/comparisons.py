@@ -8,6 +8,7 @@ import pandas as pd
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
+from churnlab.plots.kept import shown_once
 from churnlab.plots.alt_text import describe
 from churnlab.plots.style import (
     CHURN_COLOUR,
@@ -29,6 +30,7 @@ from churnlab.plots.basics import VERDICT_COLOURS, _words
 
 
 @course_function
+@shown_once
 def campaign_comparison(table: pd.DataFrame, profit_columns: list[str]):
     """Two panels for a ``churnlab.economics.compare_campaigns`` table.
 
@@ -92,6 +94,7 @@ def campaign_comparison(table: pd.DataFrame, profit_columns: list[str]):
 
 
 @course_function
+@shown_once
 def profit_gaps(gaps: dict, ax=None, title: str = "The model's edge in dollars, with 95 % intervals"):
     """One row per comparison: the gap in dollars (dot) and its interval (line), coloured by what a PM may conclude.
 
@@ -136,6 +139,7 @@ def profit_gaps(gaps: dict, ax=None, title: str = "The model's edge in dollars, 
 
 
 @course_function
+@shown_once
 def reliability(table: pd.DataFrame, ax=None):
     """Calibration chart: in each score band, the share who really churned (dot, with its 95 % interval) against the
     band's average score. On the dashed diagonal, a score of 0.3 means 30 % churn.

@@ -10,6 +10,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
+from churnlab.plots.kept import shown_once
 from churnlab.abtest import PeekingResult
 from churnlab.fairness import GROUPS
 from churnlab.monitoring import drift, health
@@ -148,6 +149,7 @@ def _data_and_system_panels(axes, table, months, reference, base, limits, by_pan
 
 
 @course_function
+@shown_once
 def model_health(table: pd.DataFrame, thresholds=None):
     """The model-health page as one figure: eight monthly panels with their alert thresholds and alerts.
 
@@ -198,6 +200,7 @@ def model_health(table: pd.DataFrame, thresholds=None):
 
 
 @course_function
+@shown_once
 def plot_truth(simulation, ax=None):
     """Line chart of the simulated truth by month: churn within the horizon with and without the campaign.
 
@@ -232,13 +235,17 @@ def plot_truth(simulation, ax=None):
 
 
 @course_function
-def ab_test_effects(table: pd.DataFrame, truth: dict | None = None, ax=None):
+@shown_once
+def ab_test_effects(table: pd.DataFrame, truth: dict | None = None, ax=None, break_even_drop: float | None = None,
+                    title: str = "Simulated A/B test: effect on churn with 95 % intervals", ylabel: str = "comparison"):
     """Each comparison's effect on churn, in percentage points, with its 95 % interval (a simulated A/B test).
 
     ``table``: ``abtest.comparison_table({...})``. An interval that does not cross the
     zero line is a difference the test can tell from chance. ``truth``: optionally,
     comparison name -> the simulator's true effect (``abtest.true_effect``), drawn as a
-    black cross: what no real team sees.
+    black cross: what no real team sees. ``break_even_drop``: optionally, the drop in churn (a share, 0.004 for
+    0.4 points) a change must bring to pay for itself, drawn as a dotted line at minus that many points. ``title``
+    and ``ylabel`` name the chart and its rows (the comparisons, or the simulated quarters of a replay).
     """
     table = validate.dataframe(table, "table", needs=("effect", "effect low", "effect high"),
                                 example="abtest.comparison_table({'campaign': comparison})")
@@ -266,19 +273,25 @@ def ab_test_effects(table: pd.DataFrame, truth: dict | None = None, ax=None):
         ax.plot(100 * number, y, "x", color="black", markersize=9, markeredgewidth=2,
                 label="true effect (known only in a simulation)" if name == next(iter(truth)) else None)
     ax.axvline(0, color="black", linewidth=1, linestyle="--")
+    if break_even_drop is not None:
+        drop = validate.number(break_even_drop, "break_even_drop", example="0.004")
+        ax.axvline(-100 * drop, color="grey", linestyle=":", label="break-even rise")
     ax.set_yticks(positions, [_plain_text(name) for name in table.index])
     ax.set_ylim(-0.7, len(table) - 0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    if break_even_drop is None:
+        ax.legend(fontsize=8, loc="lower right")
+    else:  # one entry more: below the chart, where it hides no interval
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
     rows = [f"{_words(name)}: {100 * row['effect']:+.1f} points ({100 * row['effect low']:+.1f} to {100 * row['effect high']:+.1f}), "
             + ("fewer leave" if row["effect high"] < 0 else "more leave" if row["effect low"] > 0 else "not certain (the interval crosses 0)")
             for name, row in table.iterrows()]
     describe(ax, "Simulated A/B test: each comparison's effect on churn in percentage points with its 95 % interval, "
                  f"treatment minus control. {'; '.join(rows)}." + (" Black crosses: the true effects." if truth else ""))
-    return label(ax, "Simulated A/B test: effect on churn with 95 % intervals",
-                 "change in churn, treatment minus control (percentage points; < 0: fewer leave)", "comparison")
+    return label(ax, title, "change in churn, treatment minus control (percentage points; < 0: fewer leave)", ylabel)
 
 
 @course_function
+@shown_once
 def aa_peeking(result, ax=None):
     """Two panels for ``abtest.aa_peeking(...)``: one A/A test's p-value day by day, and how often peeking "finds a winner".
 
@@ -325,6 +338,7 @@ def aa_peeking(result, ax=None):
 
 
 @course_function
+@shown_once
 def power_curves(curves: dict, months_available: float | None = None, target: float = 0.8, ax=None):
     """The power of each decision rule (the chance it fires if the hoped-for gain is real) against the test's months.
 
@@ -365,6 +379,7 @@ def power_curves(curves: dict, months_available: float | None = None, target: fl
 
 
 @course_function
+@shown_once
 def detectable_effects(curves: dict, references: dict | None = None, months_available: float | None = None, ax=None):
     """The smallest true drop in churn each test catches 80 % of the time, against the months it runs.
 
@@ -409,6 +424,7 @@ def detectable_effects(curves: dict, references: dict | None = None, months_avai
 
 
 @course_function
+@shown_once
 def recall_gaps(gap_table: pd.DataFrame, ax=None):
     """Each group's recall gap (group minus others, in percentage points) with its 95 % interval, one row per group.
 
@@ -447,6 +463,7 @@ def recall_gaps(gap_table: pd.DataFrame, ax=None):
 
 
 @course_function
+@shown_once
 def calibration_by_group(table: pd.DataFrame, ax=None):
     """A reliability chart: in each score band, the share who churned against the average score, one line per side of a group.
 
@@ -480,6 +497,7 @@ def calibration_by_group(table: pd.DataFrame, ax=None):
 
 
 @course_function
+@shown_once
 def global_explanations(importance: pd.DataFrame, dependence: pd.DataFrame, top: int = 8, observed: pd.Series | None = None):
     """Two panels: which inputs the model leans on (permutation importance) and how risk moves with one input.
 
@@ -523,6 +541,7 @@ def global_explanations(importance: pd.DataFrame, dependence: pd.DataFrame, top:
 
 
 @course_function
+@shown_once
 def reason_codes(codes: pd.DataFrame, churn_scores: pd.Series, customers: list):
     """One panel per customer: the reasons that raise their churn score, in points of churn probability; blue = we control it.
 

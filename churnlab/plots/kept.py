@@ -1,0 +1,184 @@
+"""A chart the notebook showed before, shown again from the work folder instead of drawn again.
+
+Printing a chart (laying it out, rendering it, writing the PNG) is most of what a lesson's chart costs: about a
+tenth of a second each, and lessons show up to eight. The same numbers drawn by the same code with the same settings
+give the same picture, so each chart function of ``churnlab.plots`` is wrapped with ``shown_once``:
+
+- when it is called, it names what the chart will show: the function, every argument it was given (numbers, text,
+  tables, arrays, down to the last bit) and the package's code. An argument it cannot name exactly (the ``ax`` you
+  pass, an object of your own) leaves the chart to be drawn as before;
+- the figure it makes is marked as not changed since (matplotlib's own ``stale`` flag, which every change to a
+  figure sets: a title, a line, a size, ``ax.axvline``...);
+- when the notebook prints the figure and it has not changed since, the printed picture is read from
+  ``work/shown-charts`` if an earlier run printed it with the same matplotlib settings and printer, else printed
+  and kept there.
+
+A first run pays a few milliseconds a chart to name it; a re-run shows each unchanged chart without drawing it.
+The picture is the same to the byte (tests/unit/test_shown_charts.py). Delete the folder to draw every chart again.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import hashlib
+import inspect
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+FOLDER = "shown-charts"  # inside the work folder
+_KEY = "_churnlab_shown_as"  # the figure attribute that names what it shows
+_folder: Path | None = None  # another folder (tests); None: the work folder's
+_PLAIN = (str, int, float, bool, complex, bytes, type(None), datetime.date, datetime.time, datetime.timedelta,
+          pd.Timestamp, pd.Timedelta, pd.Period, type(pd.NaT), type(pd.NA))  # their repr says all they hold
+
+
+class _Unnamed(Exception):
+    """An argument whose value cannot be named exactly: the chart is drawn as before."""
+
+
+def _name_into(digest, value) -> None:
+    """Feed ``value`` into ``digest`` so that two values get the same bytes only when they are equal, type included."""
+    digest.update(type(value).__qualname__.encode() + b"\0")
+    if isinstance(value, _PLAIN):
+        digest.update(repr(value).encode() + b"\0")
+    elif isinstance(value, np.generic):
+        digest.update(str(value.dtype).encode() + value.tobytes() + b"\0")
+    elif isinstance(value, np.ndarray):
+        digest.update(f"{value.dtype.str}{value.shape}".encode())
+        if value.dtype.hasobject:
+            for item in value.ravel():
+                _name_into(digest, item)
+        else:
+            digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, pd.DataFrame):
+        _name_into(digest, value.index)
+        _name_into(digest, value.columns)
+        for _, column in value.items():
+            _name_into(digest, column)
+    elif isinstance(value, pd.Series):
+        _name_into(digest, value.name)
+        _name_into(digest, value.index)
+        _name_into(digest, value.array)
+    elif isinstance(value, pd.MultiIndex):
+        _name_into(digest, value.names)
+        _name_into(digest, list(value.levels))
+        _name_into(digest, list(value.codes))
+    elif isinstance(value, pd.Index):
+        _name_into(digest, value.names)
+        _name_into(digest, value.array)
+    elif isinstance(value, pd.Categorical):
+        _name_into(digest, value.categories)
+        _name_into(digest, value.ordered)
+        _name_into(digest, value.codes)
+    elif isinstance(value, pd.api.extensions.ExtensionArray) and hasattr(value, "asi8"):  # dates, durations, periods
+        digest.update(str(value.dtype).encode() + b"\0")
+        _name_into(digest, value.asi8)
+    elif isinstance(value, pd.api.extensions.ExtensionArray):
+        digest.update(str(value.dtype).encode() + b"\0")
+        _name_into(digest, np.asarray(value, dtype=object))
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"{len(value)}\0".encode())
+        for item in value:
+            _name_into(digest, item)
+    elif isinstance(value, dict):
+        digest.update(f"{len(value)}\0".encode())
+        for name, item in value.items():  # in order: a legend lists them in that order
+            _name_into(digest, name)
+            _name_into(digest, item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            _name_into(digest, field.name)
+            _name_into(digest, getattr(value, field.name))
+    else:
+        raise _Unnamed(type(value).__qualname__)
+
+
+@functools.cache
+def _code_version() -> str:
+    """A fingerprint of the package's code and of the libraries that draw: any change names every chart anew."""
+    import matplotlib
+
+    from churnlab.workspace import fingerprint
+
+    package = Path(__file__).resolve().parent.parent
+    return fingerprint(sorted(package.rglob("*.py")),
+                       versions=(matplotlib.__version__, np.__version__, pd.__version__))
+
+
+def what_it_shows(function, args, kwargs) -> str | None:
+    """A name for the chart ``function(*args, **kwargs)`` draws, or None when an argument cannot be named exactly."""
+    try:
+        bound = inspect.signature(function).bind(*args, **kwargs)
+    except TypeError:
+        return None
+    bound.apply_defaults()
+    digest = hashlib.sha256(f"{function.__module__}.{function.__qualname__}\0{_code_version()}\0".encode())
+    try:
+        _name_into(digest, dict(bound.arguments))
+    except Exception:  # _Unnamed, or a value that will not say what it holds: the chart is drawn as before
+        return None
+    return digest.hexdigest()
+
+
+def _figures_in(value) -> set:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if isinstance(value, Axes):
+        return {value.get_figure(root=True)}
+    if isinstance(value, Figure):
+        return {value}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return set().union(*(_figures_in(item) for item in (value.ravel() if isinstance(value, np.ndarray) else value)))
+    return set()
+
+
+def shown_once(chart):
+    """Wrap a chart function so that the figure it makes, printed unchanged, is printed once and kept (see above)."""
+
+    @functools.wraps(chart)
+    def named_chart(*args, **kwargs):
+        import matplotlib.pyplot as plt
+
+        name = what_it_shows(chart, args, kwargs)
+        before = set(plt.get_fignums())
+        result = chart(*args, **kwargs)
+        figures = _figures_in(result)
+        if name is not None and len(figures) == 1:
+            [figure] = figures
+            if getattr(figure, "number", None) not in before:  # a figure of its own, not the ax it was given
+                setattr(figure, _KEY, name)
+                figure.stale = False  # any change from here on sets it again (matplotlib propagates it up)
+        return result
+
+    return named_chart
+
+
+def _printing_settings(options) -> bytes:
+    """The matplotlib settings and printer options a printed picture depends on, besides what the chart shows."""
+    import matplotlib
+
+    # dict.items: the raw values (reading rcParams["backend"] may switch the backend); neither the backend nor
+    # "interactive" changes a printed picture.
+    settings = sorted((name, value) for name, value in dict.items(matplotlib.rcParams)
+                      if name not in ("backend", "interactive"))
+    return repr((settings, sorted(options.items(), key=lambda item: item[0]))).encode()
+
+
+def printed(figure, options: dict, print_it):
+    """``print_it()``, read from the work folder when this unchanged chart was printed before with these settings."""
+    name = getattr(figure, _KEY, None)
+    if name is None or figure.stale:
+        return print_it()
+    from churnlab.workspace import kept, work_dir
+
+    key = hashlib.sha256(name.encode() + _printing_settings(options)).hexdigest()[:32]
+    try:
+        folder = _folder or work_dir() / FOLDER
+    except OSError:  # no work folder can be made: print as before
+        return print_it()
+    return kept(folder / f"{key}.pickle", print_it)
+

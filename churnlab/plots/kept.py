@@ -48,7 +48,13 @@ def _name_into(digest, value) -> None:
         digest.update(str(value.dtype).encode() + value.tobytes() + b"\0")
     elif isinstance(value, np.ndarray):
         digest.update(f"{value.dtype.str}{value.shape}".encode())
-        if value.dtype.hasobject:
+        if value.dtype.hasobject and pd.api.types.infer_dtype(value.ravel(), skipna=False) == "string":  # all str: fast
+            items = value.ravel().tolist()
+            joined = "J" + "\0".join(items)
+            if joined.count("\0") != len(items) - 1:  # a text holds the separator itself: each one with its length
+                joined = "L" + "".join(f"{len(item)}:{item}" for item in items)
+            digest.update(joined.encode("utf-8", "surrogatepass"))
+        elif value.dtype.hasobject:
             for item in value.ravel():
                 _name_into(digest, item)
         else:
@@ -76,9 +82,9 @@ def _name_into(digest, value) -> None:
     elif isinstance(value, pd.api.extensions.ExtensionArray) and hasattr(value, "asi8"):  # dates, durations, periods
         digest.update(str(value.dtype).encode() + b"\0")
         _name_into(digest, value.asi8)
-    elif isinstance(value, pd.api.extensions.ExtensionArray):
+    elif isinstance(value, pd.api.extensions.ExtensionArray):  # numbers as numbers, text as text
         digest.update(str(value.dtype).encode() + b"\0")
-        _name_into(digest, np.asarray(value, dtype=object))
+        _name_into(digest, value.to_numpy())
     elif isinstance(value, (list, tuple)):
         digest.update(f"{len(value)}\0".encode())
         for item in value:

@@ -126,7 +126,19 @@ def test_names_tell_apart_values_that_print_alike():
               pd.DataFrame({"a": [1, 2]}, index=pd.MultiIndex.from_tuples([("x", 1), ("y", 2)])),
               pd.Series(pd.to_datetime(["2027-01-01", "2027-02-01"])), pd.Series(pd.to_datetime(["2027-01-01", "2027-02-02"])),
               pd.Series(pd.to_datetime(["2027-01-01", "2027-02-01"]).tz_localize("UTC")), pd.Timestamp("2027-01-01"),
-              pd.Timestamp("2027-01-01 00:00:00.000000001"), pd.NaT, pd.Series([pd.Timedelta(days=1)])]
+              pd.Timestamp("2027-01-01 00:00:00.000000001"), pd.NaT, pd.Series([pd.Timedelta(days=1)]),
+              np.array(["a\0", "b"], dtype=object), np.array(["a", "\0b"], dtype=object), np.array(["a", "b"], dtype=object),
+              np.array(["ab"], dtype=object), pd.Series(["a", None]), pd.Series(["a", "None"]),
+              np.array(["\0"], dtype=object), np.array(["1:", ""], dtype=object)]
     names = [name(value) for value in values]
     assert None not in names and len(set(names)) == len(values)
     assert name(pd.DataFrame({"a": [1, 2]})) == name(pd.DataFrame({"a": [1, 2]}))
+
+
+def test_every_chart_function_names_what_it_shows():
+    drawing_helpers = {"describe", "label", "new_axes"}  # they draw nothing of their own
+    charts = [name for name in plots.__all__ if name not in drawing_helpers]
+    unwrapped = [name for name in charts
+                 if getattr(getattr(plots, name), "__wrapped__", None) is None
+                 or getattr(getattr(plots, name).__wrapped__, "__wrapped__", None) is None]
+    assert not unwrapped, f"chart functions without @shown_once under @course_function: {unwrapped}"

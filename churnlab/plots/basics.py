@@ -9,8 +9,8 @@ from matplotlib.ticker import PercentFormatter
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
-from churnlab.plots.kept import shown_once
 from churnlab.plots.alt_text import describe
+from churnlab.plots.kept import shown_once
 from churnlab.plots.style import (
     CHURN_COLOUR,
     CUSTOMER_WORDS,

@@ -8,8 +8,8 @@ import pandas as pd
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
-from churnlab.plots.kept import shown_once
 from churnlab.plots.alt_text import describe
+from churnlab.plots.kept import shown_once
 from churnlab.plots.style import (
     CHURN_COLOUR,
     FIGURE_SIZE,

@@ -163,15 +163,19 @@ def shown_once(chart):
     return named_chart
 
 
-def _printing_settings(options) -> bytes:
-    """The matplotlib settings and printer options a printed picture depends on, besides what the chart shows."""
+def matplotlib_settings() -> str:
+    """matplotlib's settings now, as text: what a saved or printed picture depends on besides what it shows."""
     import matplotlib
 
-    # dict.items: the raw values (reading rcParams["backend"] may switch the backend); neither the backend nor
-    # "interactive" changes a printed picture.
-    settings = sorted((name, value) for name, value in dict.items(matplotlib.rcParams)
-                      if name not in ("backend", "interactive"))
-    return repr((settings, sorted(options.items(), key=lambda item: item[0]))).encode()
+    # dict.items: the raw values; reading rcParams["backend"] would resolve (and may switch) the backend. Neither the
+    # backend nor "interactive" (which a notebook's inline backend switches on at the first figure) changes a picture.
+    return repr(sorted((name, value) for name, value in dict.items(matplotlib.rcParams)
+                       if name not in ("backend", "interactive")))
+
+
+def _printing_settings(options) -> bytes:
+    """The matplotlib settings and printer options a printed picture depends on, besides what the chart shows."""
+    return (matplotlib_settings() + repr(sorted(options.items(), key=lambda item: item[0]))).encode()
 
 
 def printed(figure, options: dict, print_it):

@@ -10,12 +10,12 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from churnlab._base import validate
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
-from churnlab.plots.kept import shown_once
 from churnlab.abtest import PeekingResult
 from churnlab.fairness import GROUPS
 from churnlab.monitoring import drift, health
 from churnlab.plots.alt_text import describe
 from churnlab.plots.basics import _listed, _words
+from churnlab.plots.kept import shown_once
 from churnlab.plots.style import (
     CHURN_COLOUR,
     NEUTRAL_COLOUR,

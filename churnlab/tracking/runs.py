@@ -129,13 +129,9 @@ def _chart_code_version() -> str:
 
 def _chart_key(*what_it_shows: bytes) -> str:
     """The name of a chart's file: the drawing code, matplotlib's settings now, and the numbers the chart shows."""
-    import matplotlib
+    from churnlab.plots.kept import matplotlib_settings
 
-    # dict.items: the raw values; reading rcParams["backend"] would resolve (and may switch) the backend. Neither the
-    # backend nor "interactive" (which a notebook's inline backend switches on at the first figure) changes a saved PNG.
-    settings = repr(sorted((name, value) for name, value in dict.items(matplotlib.rcParams)
-                           if name not in ("backend", "interactive")))
-    digest = hashlib.sha256(_chart_code_version().encode() + settings.encode())
+    digest = hashlib.sha256(_chart_code_version().encode() + matplotlib_settings().encode())
     for part in what_it_shows:
         digest.update(len(part).to_bytes(8, "little") + part)
     return digest.hexdigest()[:24]

@@ -36,6 +36,7 @@ from sklearn.inspection import permutation_importance as _sklearn_permutation_im
 from churnlab import validate
 from churnlab._base.html import dollar_safe_html
 from churnlab.errors import CourseError
+from churnlab.kept_results import computed_once
 from churnlab.validate import course_function
 
 __all__ = [
@@ -176,6 +177,7 @@ def _customers(X, name: str, pieces: _LinearPieces) -> pd.DataFrame:
 
 
 @course_function
+@computed_once
 def contributions(model, X_train, X, combine_one_hot: bool = True) -> pd.DataFrame:
     """Each customer's score, split into one log-odds contribution per column (customers × columns).
 
@@ -248,6 +250,7 @@ def in_plain_words(X) -> pd.DataFrame:
 
 
 @course_function
+@computed_once
 def reason_codes(model, X_train, X, top: int = 3) -> pd.DataFrame:
     """The ``top`` reasons that raise each customer's churn score most, in plain words.
 
@@ -339,6 +342,7 @@ def _probability(log_odds):
 
 
 @course_function
+@computed_once
 def baseline_probability(model, X_train) -> float:
     """The churn probability of the *baseline customer*, from whom contributions and reason codes are measured.
 
@@ -398,6 +402,7 @@ def _roc_auc(estimator, X, y) -> float:
 
 
 @course_function
+@computed_once
 def permutation_importance(model, X, y, n_repeats: int = 5, random_state: int = 0, scoring: str = "roc_auc") -> pd.DataFrame:
     """How much the model's ranking suffers when one column is shuffled: scikit-learn's permutation importance.
 
@@ -435,6 +440,7 @@ def permutation_importance(model, X, y, n_repeats: int = 5, random_state: int = 
 
 
 @course_function
+@computed_once
 def partial_dependence(model, X, column: str = "tenure", points: int = 13) -> pd.DataFrame:
     """The model's average churn probability as one number column moves across its range (scikit-learn's partial dependence).
 

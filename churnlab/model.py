@@ -21,13 +21,15 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
 from churnlab._base import validate
-from churnlab.data import DATA_DICTIONARY, load_churn
 from churnlab._base.errors import CourseError
 from churnlab._base.validate import course_function
+from churnlab.data import DATA_DICTIONARY, load_churn
+from churnlab.kept_results import computed_once
 
 __all__ = [
     "CATEGORICAL_FEATURES", "CHAMPION_C", "CustomerSplit", "FEATURES", "NUMERIC_FEATURES", "RANDOM_STATE", "TEST_SHARE",
-    "champion_model", "churn_label", "feature_weights", "features_and_label", "make_churn_model", "out_of_fold_scores", "score_customers",
+    "champion_model", "churn_label", "feature_weights", "features_and_label", "fold_scores", "make_churn_model", "out_of_fold_scores",
+    "score_customers",
     "split_customers",
 ]
 
@@ -148,6 +150,40 @@ def feature_weights(model) -> pd.Series:
 
 
 @course_function
+@computed_once
+def fold_scores(model, X_train, y_train, folds: int = 5, scoring: str = "roc_auc") -> np.ndarray:
+    """Cross-validation: one score per part of the training customers, each from the recipe trained on the other parts.
+
+    The training customers are cut into ``folds`` parts (stratified: each part keeps their churn rate; shuffled with
+    seed 42); ``model`` (a recipe such as ``make_churn_model()``) is trained on all parts but one and scored on that
+    one (``scoring``: ``"roc_auc"``, ``"accuracy"``, ``"recall"``, any name scikit-learn knows), once per part.
+    The same numbers as scikit-learn's ``cross_val_score(model, X_train, y_train, cv=StratifiedKFold(folds,
+    shuffle=True, random_state=42), scoring=scoring)``. Computed once and kept in the work folder: a re-run with the
+    same recipe and customers reads the scores back (``churnlab.kept_results``).
+    """
+    from sklearn.base import is_classifier
+    from sklearn.metrics import get_scorer_names
+    from sklearn.model_selection import cross_val_score
+
+    if not (hasattr(model, "get_params") and hasattr(model, "fit") and is_classifier(model)):
+        raise CourseError(f"model should be a recipe to train, such as make_churn_model(), not {validate.kind_of(model)}.")
+    X = validate.dataframe(X_train, "X_train", needs=FEATURES, example="X_train from split_customers(load_churn())")
+    y = validate.outcomes(y_train, "y_train")
+    validate.same_customers(X_train, y_train, "X_train", "y_train")
+    folds = validate.whole_number(folds, "folds", low=2, example="5")
+    if folds > min(int(y.sum()), int((1 - y).sum())):
+        raise CourseError(f"folds is {folds}, more than the churners or the loyal customers in y_train: "
+                          "each fold needs some of both. Use 5.")
+    scoring = validate.text(scoring, "scoring", example="'roc_auc'")
+    if scoring not in get_scorer_names():
+        raise CourseError(f"scoring is {scoring!r}, a score scikit-learn does not know: use 'roc_auc', 'accuracy', "
+                          "'precision', 'recall' or 'f1'.")
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=RANDOM_STATE)
+    return cross_val_score(model, X, y, cv=splitter, scoring=scoring)
+
+
+@course_function
+@computed_once
 def out_of_fold_scores(X_train, y_train, C: float = 1.0, folds: int = 5) -> np.ndarray:
     """A churn score for every training customer from a model that never saw them (cross-validation).
 
@@ -208,12 +244,14 @@ def _scores_of_each_fold(X: pd.DataFrame, y: np.ndarray, C: float, splitter) -> 
 
 
 @cache
+@computed_once
 def course_split() -> CustomerSplit:
     """The lessons' train/test split of the course data, made once per session for every check."""
     return split_customers(load_churn())
 
 
 @cache
+@computed_once
 def course_model(C: float = 1.0):
     """The lessons' churn model (regularisation ``C``), fitted once on the course split's training part."""
     split = course_split()
@@ -221,6 +259,7 @@ def course_model(C: float = 1.0):
 
 
 @cache
+@computed_once
 def champion_model():
     """The champion of lesson 05: ``make_churn_model(C=0.1)`` fitted on the course split's training customers.
 

@@ -13,6 +13,7 @@ from churnlab.fairness.groups import (
     _checked_members,
     _member_words,
 )
+from churnlab.kept_results import computed_once
 from churnlab.uncertainty import (
     CONFIDENCE,
     N_RESAMPLES,
@@ -28,6 +29,7 @@ from churnlab.validate import course_function
 
 
 @course_function
+@computed_once
 def calibration_by_group(y_true, churn_scores, in_group, bands: int = 5) -> pd.DataFrame:
     """A reliability table per side of a group: in each score band, the average score next to the share who churned.
 
@@ -86,6 +88,7 @@ def calibration_misses(calibration) -> pd.DataFrame:
 
 
 @course_function
+@computed_once
 def describe_calibration(y_true, scores_by_model: dict, groups, bands: int = 5) -> str:
     """Calibration re-checked band by band, per group and per model: one line each, naming the bands off their score.
 

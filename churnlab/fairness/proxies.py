@@ -16,12 +16,14 @@ from churnlab.fairness.groups import (
     _checked_members,
     _member_words,
 )
+from churnlab.kept_results import computed_once
 from churnlab.validate import course_function
 
 # --- leaving a column out ------------------------------------------------------------------------------
 
 
 @course_function
+@computed_once
 def model_without(X_train, y_train, columns, C: float | None = None):
     """The champion's recipe trained without ``columns`` (one name or a list): the same recipe, fewer inputs.
 
@@ -58,6 +60,7 @@ def _auc_interval(auc: float, positives: int, negatives: int) -> tuple[float, fl
 
 
 @course_function
+@computed_once
 def predictability(X_train, train_groups, X_test, test_groups, inputs=None) -> pd.DataFrame:
     """How well the model's inputs pick out each group: the strength of the proxies, in one number per group.
 

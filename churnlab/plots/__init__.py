@@ -21,6 +21,7 @@ from churnlab.plots.basics import (  # noqa: F401
     metrics_by_threshold,
     profit_by_threshold,
     profit_curves_by_threshold,
+    roc_curve,
     runs_by_profit,
     trait_in_words,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "reason_codes",
     "recall_gaps",
     "reliability",
+    "roc_curve",
     "runs_by_profit",
 ]
 # The launch lessons' charts (06-08) need fairness, abtest and monitoring: loaded on first use, so that

@@ -282,6 +282,26 @@ def campaign_confusion_matrix(y_true, contacted, ax=None):
     return label(ax, "Campaign outcome (customers)", "what the campaign did", "what the customer did")
 
 
+@course_function
+@shown_once
+def roc_curve(y_true, churn_scores, name: str = "churn model", ax=None):
+    """The ROC curve: churners caught (up) against loyal customers wrongly flagged (right) as the threshold falls.
+
+    scikit-learn's ``RocCurveDisplay.from_predictions(y_true, churn_scores, name=name, plot_chance_level=True)``,
+    titled, labelled and described; the area under the curve (the ROC-AUC) is in the legend and the title.
+    """
+    from sklearn.metrics import RocCurveDisplay  # on first use: lesson 01 draws without scikit-learn
+
+    outcomes, scores = _outcomes_and_scores(y_true, churn_scores)
+    name = validate.text(name, "name", example="'churn model'")
+    ax = new_axes(_checked_axes(ax))
+    curve = RocCurveDisplay.from_predictions(outcomes, scores, name=name, ax=ax, plot_chance_level=True)
+    describe(ax, f"ROC curve of the {name}: the share of churners caught against the share of loyal customers "
+                 f"wrongly flagged, as the threshold falls. Area under it {curve.roc_auc:.2f}; the dashed chance line's: 0.50.")
+    return label(ax, f"How well the {name} ranks churners (ROC-AUC {curve.roc_auc:.2f})",
+                 "loyal customers wrongly flagged (false positive rate)", "churners caught (true positive rate)")
+
+
 def _confusion_words(title, outcomes, chosen) -> str:
     outcomes, chosen = np.asarray(outcomes), np.asarray(chosen)
     caught, missed = int(((outcomes == 1) & (chosen == 1)).sum()), int(((outcomes == 1) & (chosen == 0)).sum())

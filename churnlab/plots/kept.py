@@ -18,115 +18,30 @@ The picture is the same to the byte (tests/unit/test_shown_charts.py). Delete th
 """
 from __future__ import annotations
 
-import dataclasses
-import datetime
 import functools
 import hashlib
-import inspect
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+
+from churnlab.kept_results import call_name, code_version
 
 FOLDER = "shown-charts"  # inside the work folder
 _KEY = "_churnlab_shown_as"  # the figure attribute that names what it shows
 _folder: Path | None = None  # another folder (tests); None: the work folder's
-_PLAIN = (str, int, float, bool, complex, bytes, type(None), datetime.date, datetime.time, datetime.timedelta,
-          pd.Timestamp, pd.Timedelta, pd.Period, type(pd.NaT), type(pd.NA))  # their repr says all they hold
-
-
-class _Unnamed(Exception):
-    """An argument whose value cannot be named exactly: the chart is drawn as before."""
-
-
-def _name_into(digest, value) -> None:
-    """Feed ``value`` into ``digest`` so that two values get the same bytes only when they are equal, type included."""
-    digest.update(type(value).__qualname__.encode() + b"\0")
-    if isinstance(value, _PLAIN):
-        digest.update(repr(value).encode() + b"\0")
-    elif isinstance(value, np.generic):
-        digest.update(str(value.dtype).encode() + value.tobytes() + b"\0")
-    elif isinstance(value, np.ndarray):
-        digest.update(f"{value.dtype.str}{value.shape}".encode())
-        if value.dtype.hasobject and pd.api.types.infer_dtype(value.ravel(), skipna=False) == "string":  # all str: fast
-            items = value.ravel().tolist()
-            joined = "J" + "\0".join(items)
-            if joined.count("\0") != len(items) - 1:  # a text holds the separator itself: each one with its length
-                joined = "L" + "".join(f"{len(item)}:{item}" for item in items)
-            digest.update(joined.encode("utf-8", "surrogatepass"))
-        elif value.dtype.hasobject:
-            for item in value.ravel():
-                _name_into(digest, item)
-        else:
-            digest.update(np.ascontiguousarray(value).tobytes())
-    elif isinstance(value, pd.DataFrame):
-        _name_into(digest, value.index)
-        _name_into(digest, value.columns)
-        for _, column in value.items():
-            _name_into(digest, column)
-    elif isinstance(value, pd.Series):
-        _name_into(digest, value.name)
-        _name_into(digest, value.index)
-        _name_into(digest, value.array)
-    elif isinstance(value, pd.MultiIndex):
-        _name_into(digest, value.names)
-        _name_into(digest, list(value.levels))
-        _name_into(digest, list(value.codes))
-    elif isinstance(value, pd.Index):
-        _name_into(digest, value.names)
-        _name_into(digest, value.array)
-    elif isinstance(value, pd.Categorical):
-        _name_into(digest, value.categories)
-        _name_into(digest, value.ordered)
-        _name_into(digest, value.codes)
-    elif isinstance(value, pd.api.extensions.ExtensionArray) and hasattr(value, "asi8"):  # dates, durations, periods
-        digest.update(str(value.dtype).encode() + b"\0")
-        _name_into(digest, value.asi8)
-    elif isinstance(value, pd.api.extensions.ExtensionArray):  # numbers as numbers, text as text
-        digest.update(str(value.dtype).encode() + b"\0")
-        _name_into(digest, value.to_numpy())
-    elif isinstance(value, (list, tuple)):
-        digest.update(f"{len(value)}\0".encode())
-        for item in value:
-            _name_into(digest, item)
-    elif isinstance(value, dict):
-        digest.update(f"{len(value)}\0".encode())
-        for name, item in value.items():  # in order: a legend lists them in that order
-            _name_into(digest, name)
-            _name_into(digest, item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            _name_into(digest, field.name)
-            _name_into(digest, getattr(value, field.name))
-    else:
-        raise _Unnamed(type(value).__qualname__)
 
 
 @functools.cache
 def _code_version() -> str:
-    """A fingerprint of the package's code and of the libraries that draw: any change names every chart anew."""
+    """A fingerprint of the package's code, the data and the libraries that compute and draw: any change names every chart anew."""
     import matplotlib
 
-    from churnlab.workspace import fingerprint
-
-    package = Path(__file__).resolve().parent.parent
-    return fingerprint(sorted(package.rglob("*.py")),
-                       versions=(matplotlib.__version__, np.__version__, pd.__version__))
+    return hashlib.sha256(f"{code_version()}\0matplotlib {matplotlib.__version__}".encode()).hexdigest()
 
 
 def what_it_shows(function, args, kwargs) -> str | None:
     """A name for the chart ``function(*args, **kwargs)`` draws, or None when an argument cannot be named exactly."""
-    try:
-        bound = inspect.signature(function).bind(*args, **kwargs)
-    except TypeError:
-        return None
-    bound.apply_defaults()
-    digest = hashlib.sha256(f"{function.__module__}.{function.__qualname__}\0{_code_version()}\0".encode())
-    try:
-        _name_into(digest, dict(bound.arguments))
-    except Exception:  # _Unnamed, or a value that will not say what it holds: the chart is drawn as before
-        return None
-    return digest.hexdigest()
+    return call_name(function, args, kwargs, version=_code_version())
 
 
 def _figures_in(value) -> set:

@@ -50,3 +50,15 @@ MISTAKES += [
     Mistake("model.out_of_fold_scores", "one fold", lambda course: model.out_of_fold_scores(course.split.X_train,
             course.split.y_train, folds=1), "folds"),
 ]
+
+MISTAKES += [
+    Mistake("model.fold_scores", "the scores instead of the recipe",
+            lambda course: model.fold_scores(course.scores, course.split.X_train, course.split.y_train), "a recipe to train"),
+    Mistake("model.fold_scores", "the test customers' features with the training labels",
+            lambda course: model.fold_scores(model.make_churn_model(), course.split.X_test, course.split.y_train), "X_train"),
+    Mistake("model.fold_scores", "one fold", lambda course: model.fold_scores(model.make_churn_model(), course.split.X_train,
+            course.split.y_train, folds=1), "folds"),
+    Mistake("model.fold_scores", "a score scikit-learn does not know",
+            lambda course: model.fold_scores(model.make_churn_model(), course.split.X_train, course.split.y_train,
+                                             scoring="auc"), "'roc_auc'"),
+]

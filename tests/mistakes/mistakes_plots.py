@@ -127,6 +127,13 @@ MISTAKES = [
             "Remove the quotes"),
     Mistake("plots.metrics_by_threshold", "the training outcomes with the test scores",
             lambda course: plots.metrics_by_threshold(course.split.y_train, course.scores), "describe the same customers"),
+    # roc_curve
+    Mistake("plots.roc_curve", "scores first, outcomes second",
+            lambda course: plots.roc_curve(course.scores, course.split.y_test), "Did you pass scores where the true outcomes go?"),
+    Mistake("plots.roc_curve", "the training outcomes with the test scores",
+            lambda course: plots.roc_curve(course.split.y_train, course.scores), "describe the same customers"),
+    Mistake("plots.roc_curve", "the model instead of its scores",
+            lambda course: plots.roc_curve(course.split.y_test, course.model), "churn_scores"),
     # profit_by_threshold
     Mistake("plots.profit_by_threshold", "the outcomes instead of a profit curve",
             lambda course: plots.profit_by_threshold(course.split.y_test, 0.167), "the table profit_curve"),

@@ -23,7 +23,7 @@ TESTS = Path(__file__).resolve().parent
 # The modules whose functions a learner calls from a notebook: modules and packages (monitoring/) of churnlab.
 PACKAGE_DIR = TESTS.parents[1] / "churnlab"
 LEARNER_MODULES = sorted(f"churnlab.{path.stem}" for path in [*PACKAGE_DIR.glob("*.py"), *(p.parent for p in PACKAGE_DIR.glob("*/__init__.py"))]
-                         if not path.stem.startswith("_") and path.stem not in ("errors", "validate", "colab", "doctor", "workspace", "exercises",
+                         if not path.stem.startswith("_") and path.stem not in ("errors", "validate", "colab", "doctor", "workspace", "kept_results", "exercises",
                                                                                      "progress"))  # progress: called by the checks; a learner only turns it off
 BATTERY = [mistake for path in sorted(TESTS.glob("mistakes_*.py"))
            for mistake in importlib.import_module(path.stem).MISTAKES]

@@ -16,7 +16,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[2] / "churnlab"
 LAYERS = [
     ("_base", "errors", "validate"),  # errors, the blank, the argument checks; errors/validate: their old addresses
     ("colab", "data", "progress"),  # progress: the events a cohort server records
-    ("workspace", "rules", "economics", "model", "uncertainty"),  # uncertainty: the intervals of lessons 03-06
+    ("workspace", "kept_results", "rules", "economics", "model", "uncertainty"),  # uncertainty: the intervals of lessons 03-06; kept_results: results computed once
     ("plots.style", "plots.basics", "plots.comparisons", "plots.alt_text", "plots.kept"),  # lessons 01-05's charts (comparisons: lessons 03-04's), and every chart's alt text: tracking logs them, monitoring's page draws with the style
     ("explain", "tracking"),
     ("fairness", "world", "product"),

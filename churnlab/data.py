@@ -18,35 +18,15 @@ import numpy as np
 import pandas as pd
 
 from churnlab._base import validate
+
+# Where the course folder is: in the bottom layer, so that the work folder can be found without loading the data.
+from churnlab._base.course_folder import DATA_FILE_IN_COURSE, REPO_ROOT, find_course_root  # noqa: F401
 from churnlab._base.errors import ChurnDataError, CourseError
 from churnlab._base.validate import course_function
+from churnlab.kept_results import computed_once
 
 __all__ = ["COLUMN_NAMES", "Column", "DATA_DICTIONARY", "data_dictionary", "load_churn", "with_made_up_exit_survey"]
 
-DATA_FILE_IN_COURSE = Path("datasets") / "telco_churn.csv"
-
-
-def find_course_root(package_dir: Path | None = None, start: Path | None = None) -> Path:
-    """The course folder: the one that holds ``datasets/telco_churn.csv``.
-
-    Normally the folder above this package (``pip install -e .``, Colab). When
-    the package was copied into site-packages instead (``pip install .``, as
-    Binder's repo2docker does after installing requirements.txt), the course
-    folder is found from the working directory (a notebook runs in
-    ``notebooks/``) or its parents. Falls back to the folder above the package,
-    so a missing file is reported there by ``load_churn``.
-    """
-    beside_package = (package_dir or Path(__file__).resolve().parent).parent
-    if (beside_package / DATA_FILE_IN_COURSE).is_file():
-        return beside_package
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / DATA_FILE_IN_COURSE).is_file():
-            return folder
-    return beside_package
-
-
-REPO_ROOT = find_course_root()
 DATASETS_DIR = REPO_ROOT / "datasets"
 CHURN_CSV = DATASETS_DIR / "telco_churn.csv"
 CHURN_CSV_CHECKSUM = DATASETS_DIR / "telco_churn.csv.sha256"
@@ -141,6 +121,27 @@ def load_churn(path: Path | str | None = None) -> pd.DataFrame:
         raise CourseError(f"path should be the data file's path as text, like 'datasets/telco_churn.csv', not "
                           f"{validate.kind_of(path)}. For the course's own copy, call load_churn() with nothing between the brackets.")
     path = Path(path) if path is not None else CHURN_CSV
+    content_sha256 = _sha256_of(path)
+    if content_sha256 is None:  # no such file, a folder...: _loaded says what is wrong
+        return _loaded(path)
+    return _kept_load(str(path), content_sha256)
+
+
+def _sha256_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@computed_once
+def _kept_load(path: str, content_sha256: str) -> pd.DataFrame:
+    """``_loaded(path)``, kept in the work folder under the file's SHA-256: loading and checking 7,043 rows takes
+    60-80 ms at every "Run all"; a file that changes gets a new name and is loaded (and checked) again."""
+    return _loaded(Path(path))
+
+
+def _loaded(path: Path) -> pd.DataFrame:
     raw = _read_text_table(path)
     _check_columns(raw, path)
     return _typed_table(raw, path)

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from churnlab.data import REPO_ROOT
+from churnlab._base.course_folder import REPO_ROOT
 from churnlab.workspace import fingerprint, kept, work_dir
 
 FOLDER = "kept-results"  # inside the work folder
@@ -98,6 +98,9 @@ def name_into(digest, value) -> None:
         for field in dataclasses.fields(value):
             name_into(digest, field.name)
             name_into(digest, getattr(value, field.name))
+    elif type(value).__module__.startswith("PIL.") and hasattr(value, "tobytes"):  # a picture (Pillow): its pixels
+        name_into(digest, (value.mode, tuple(value.size)))
+        digest.update(value.tobytes())
     elif isinstance(value, type):  # a class (a dtype such as numpy.float64): named where it is defined
         digest.update(f"{value.__module__}.{value.__qualname__}\0".encode())
     elif isinstance(value, slice):

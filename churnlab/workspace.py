@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from churnlab.data import REPO_ROOT
+from churnlab._base.course_folder import REPO_ROOT
 
 
 def work_dir() -> Path:

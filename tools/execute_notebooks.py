@@ -75,6 +75,10 @@ def execute(path: Path) -> None:
         finally:
             os.environ.clear()
             os.environ.update(saved)
+    # A cell's printed lines arrive in one or several messages, as the kernel happens to flush them: stored as one.
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor  # JupyterLab's own dependency
+
+    notebook, _ = CoalesceStreamsPreprocessor().preprocess(notebook, {})
     for cell in notebook.cells:  # left by earlier tools that did record timings
         cell.metadata.pop("execution", None)
     nbformat.write(notebook, path)

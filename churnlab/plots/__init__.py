@@ -23,6 +23,7 @@ from churnlab.plots.basics import (  # noqa: F401
     profit_curves_by_threshold,
     roc_curve,
     runs_by_profit,
+    saved_chart,
     trait_in_words,
 )
 from churnlab.plots.comparisons import campaign_comparison, profit_gaps, reliability  # noqa: F401
@@ -71,6 +72,7 @@ __all__ = [
     "reliability",
     "roc_curve",
     "runs_by_profit",
+    "saved_chart",
 ]
 # The launch lessons' charts (06-08) need fairness, abtest and monitoring: loaded on first use, so that
 # lessons 01-05, which draw only the charts above, start quickly.

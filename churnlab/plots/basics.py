@@ -302,6 +302,26 @@ def roc_curve(y_true, churn_scores, name: str = "churn model", ax=None):
                  "loyal customers wrongly flagged (false positive rate)", "churners caught (true positive rate)")
 
 
+@course_function
+@shown_once
+def saved_chart(picture, alt_text: str, ax=None):
+    """A chart saved as a picture (a run's PNG from MLflow, say), shown as saved, without axes, with its alt text.
+
+    ``picture``: what ``mlflow.artifacts.load_image`` returns (or an array of pixels); ``alt_text``: one or two sentences
+    saying what the chart shows, for screen readers (the saved picture carries none).
+    """
+    pixels = np.asarray(picture)
+    if pixels.ndim not in (2, 3) or pixels.size == 0 or pixels.dtype.kind not in "uif":
+        raise CourseError(f"picture should be a saved chart, as mlflow.artifacts.load_image(...) returns it, "
+                          f"not {validate.kind_of(picture)}.")
+    alt_text = validate.text(alt_text, "alt_text", example="'The champion run's saved chart: ...'")
+    ax = new_axes(_checked_axes(ax))
+    ax.imshow(pixels)
+    ax.set_axis_off()
+    describe(ax, alt_text)
+    return ax
+
+
 def _confusion_words(title, outcomes, chosen) -> str:
     outcomes, chosen = np.asarray(outcomes), np.asarray(chosen)
     caught, missed = int(((outcomes == 1) & (chosen == 1)).sum()), int(((outcomes == 1) & (chosen == 0)).sum())

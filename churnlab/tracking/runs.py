@@ -15,6 +15,7 @@ import numpy as np
 
 from churnlab import validate
 from churnlab.errors import CourseError
+from churnlab.kept_results import computed_once
 from churnlab.tracking.settings import (
     CHAMPION_ALIAS,
     MODEL_NAME,
@@ -74,6 +75,7 @@ def _active_run(what: str):
 
 
 @course_function
+@computed_once
 def decision_metrics(y_true, churn_scores, threshold: float, economics) -> dict[str, float]:
     """The metrics every run logs, for a model (probabilities) or a rule (flags or points).
 
@@ -243,6 +245,54 @@ def churn_model_signature(X, churn_scores):
         return infer_signature(X, churn_scores)
 
 
+def _site_folders() -> str:
+    """Each folder Python imports from, with the time it last changed: installing or removing a package changes it."""
+    import os
+    import sys
+
+    seen = []
+    for folder in sys.path:
+        try:
+            seen.append(f"{folder}\0{os.stat(folder or '.').st_mtime_ns}")
+        except OSError:
+            seen.append(f"{folder}\0missing")
+    return "\n".join([sys.executable, *seen])
+
+
+def _give_mlflow_its_package_map() -> None:
+    """Hand MLflow the map of installed packages it made in an earlier kernel, while no package was installed since.
+
+    Before logging a model, MLflow checks that the model's pinned requirements match what is installed, and to do so it
+    maps every importable module to its package (``importlib.metadata.packages_distributions()``: it reads the file
+    list of every installed package, about 21,000 files here, 0.35-0.8 s once per kernel). The course keeps MLflow's
+    own result in the work folder, named by MLflow's version and the folders Python imports from with the time each
+    last changed, and gives it back to MLflow in the variable MLflow fills itself
+    (``mlflow.utils.requirements_utils._MODULES_TO_PACKAGES``). The check itself runs as before. An MLflow without that
+    variable, or a work folder that cannot be used, leaves MLflow to make its map as it always did.
+    """
+    import mlflow
+    from mlflow.utils import requirements_utils
+
+    from churnlab.workspace import kept, work_dir
+
+    if getattr(requirements_utils, "_MODULES_TO_PACKAGES", False) is not None:  # made already, or not MLflow's way
+        return
+    if not callable(getattr(requirements_utils, "_init_modules_to_packages_map", None)):
+        return
+
+    def made_by_mlflow() -> dict:
+        requirements_utils._init_modules_to_packages_map()
+        return dict(requirements_utils._MODULES_TO_PACKAGES)
+
+    name = hashlib.sha256(f"mlflow {mlflow.__version__}\n{_site_folders()}".encode()).hexdigest()[:32]
+    try:
+        package_map = kept(work_dir() / "mlflow-package-map" / f"{name}.pickle", made_by_mlflow)
+    except OSError:
+        return
+    if isinstance(package_map, dict) and requirements_utils._MODULES_TO_PACKAGES is None:
+        requirements_utils._MODULES_TO_PACKAGES = package_map
+
+
 @course_function
 def log_churn_model(model, X, name: str = "model"):
     """Log a fitted churn pipeline in the active run; returns MLflow's ``ModelInfo``.
@@ -260,6 +310,7 @@ def log_churn_model(model, X, name: str = "model"):
     X = validate.dataframe(X, "X", needs=FEATURES, example="X_train from split_customers(customers)")
     name = validate.text(name, "name", example="'model'")
     _active_run("log_churn_model")
+    _give_mlflow_its_package_map()
     scores = model.predict_proba(X.head(20))[:, 1]
     return mlflow.sklearn.log_model(
         model,

@@ -431,3 +431,31 @@ def test_session_filter_before_setup_says_to_run_setup(monkeypatch):
     monkeypatch.setattr(tracking, "_session_id", None)
     with pytest.raises(CourseError, match="tracking.setup"):
         tracking.session_filter()
+
+
+def test_mlflow_gets_back_its_own_package_map_from_the_work_folder(work_folder, monkeypatch):
+    from mlflow.utils import requirements_utils
+
+    from churnlab.tracking import runs
+
+    made = []
+    mlflows_own = requirements_utils._init_modules_to_packages_map
+
+    def counted():
+        made.append(1)
+        mlflows_own()
+
+    monkeypatch.setattr(requirements_utils, "_init_modules_to_packages_map", counted)
+    monkeypatch.setattr(requirements_utils, "_MODULES_TO_PACKAGES", None)
+    runs._give_mlflow_its_package_map()  # first kernel: MLflow makes its map, the course keeps it
+    first = requirements_utils._MODULES_TO_PACKAGES
+    assert made == [1] and first["sklearn"] == ["scikit-learn"] and first["mlflow"]
+    monkeypatch.setattr(requirements_utils, "_MODULES_TO_PACKAGES", None)  # a new kernel
+    runs._give_mlflow_its_package_map()
+    assert made == [1] and requirements_utils._MODULES_TO_PACKAGES == first  # read back, not made again
+    runs._give_mlflow_its_package_map()  # a kernel that has its map already: nothing to do
+    assert made == [1]
+    monkeypatch.setattr(requirements_utils, "_MODULES_TO_PACKAGES", None)
+    monkeypatch.setattr(runs, "_site_folders", lambda: "a package installed since")
+    runs._give_mlflow_its_package_map()
+    assert made == [1, 1]  # made again for the new set of packages

@@ -6,6 +6,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from churnlab import plots  # noqa: E402
@@ -134,6 +135,10 @@ MISTAKES = [
             lambda course: plots.roc_curve(course.split.y_train, course.scores), "describe the same customers"),
     Mistake("plots.roc_curve", "the model instead of its scores",
             lambda course: plots.roc_curve(course.split.y_test, course.model), "churn_scores"),
+    # saved_chart
+    Mistake("plots.saved_chart", "the chart's address instead of the loaded picture",
+            lambda course: plots.saved_chart("runs:/abc/plots/profit_curve.png", "The saved chart."), "load_image"),
+    Mistake("plots.saved_chart", "no alt text", lambda course: plots.saved_chart(np.zeros((4, 4, 3)), None), "alt_text"),
     # profit_by_threshold
     Mistake("plots.profit_by_threshold", "the outcomes instead of a profit curve",
             lambda course: plots.profit_by_threshold(course.split.y_test, 0.167), "the table profit_curve"),

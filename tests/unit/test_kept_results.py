@@ -143,3 +143,20 @@ def test_a_kept_table_keeps_its_attributes(folder, course_split):
     again = explain.contributions(model, course_split.X_train, course_split.X_test.head(5))
     pd.testing.assert_frame_equal(first, again)
     assert again.attrs == first.attrs and "baseline_log_odds" in again.attrs
+
+
+def test_the_data_is_kept_by_its_bytes_and_loaded_again_when_they_change(folder, tmp_path):
+    from churnlab.data import CHURN_CSV, _loaded, load_churn
+
+    pd.testing.assert_frame_equal(load_churn(), _loaded(CHURN_CSV))
+    pd.testing.assert_frame_equal(load_churn(), _loaded(CHURN_CSV))  # read back, the same table
+    copy = tmp_path / "telco_copy.csv"
+    text = CHURN_CSV.read_text(encoding="utf-8")
+    copy.write_text(text, encoding="utf-8")
+    pd.testing.assert_frame_equal(load_churn(copy), load_churn())
+    lines = text.splitlines(keepends=True)
+    customer, churned, rest = lines[1].split(",", 2)  # churn is the second column
+    lines[1] = f"{customer},{'No' if churned == 'Yes' else 'Yes'},{rest}"
+    copy.write_text("".join(lines), encoding="utf-8")
+    edited = load_churn(copy)
+    assert edited["churn"].iloc[0] != load_churn()["churn"].iloc[0]  # the edit is seen, not the kept table

@@ -15,8 +15,8 @@ PACKAGE_DIR = Path(__file__).resolve().parents[2] / "churnlab"
 # but never closes a circle).
 LAYERS = [
     ("_base", "errors", "validate"),  # errors, the blank, the argument checks; errors/validate: their old addresses
-    ("colab", "data", "progress"),  # progress: the events a cohort server records
-    ("workspace", "kept_results", "rules", "economics", "model", "uncertainty"),  # uncertainty: the intervals of lessons 03-06; kept_results: results computed once
+    ("colab", "workspace", "kept_results", "data", "progress"),  # progress: the events a cohort server records; kept_results: results computed once
+    ("rules", "economics", "model", "uncertainty"),  # uncertainty: the intervals of lessons 03-06
     ("plots.style", "plots.basics", "plots.comparisons", "plots.alt_text", "plots.kept"),  # lessons 01-05's charts (comparisons: lessons 03-04's), and every chart's alt text: tracking logs them, monitoring's page draws with the style
     ("explain", "tracking"),
     ("fairness", "world", "product"),

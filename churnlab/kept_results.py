@@ -114,15 +114,21 @@ def name_into(digest, value) -> None:
         raise Unnamed(type(value).__qualname__)
 
 
+def fingerprinted_files() -> list[Path]:
+    """What a kept result may depend on besides its arguments: every file of the package (its code, the world's frozen
+    truth and launch day, the frozen records, the templates) and the course data."""
+    package = Path(__file__).resolve().parent
+    files = sorted(path for path in package.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+    return files + sorted((REPO_ROOT / "datasets").glob("*.csv"))
+
+
 @functools.cache
 def code_version() -> str:
-    """A fingerprint of the package's code, the course data and the versions of the libraries that compute."""
+    """A fingerprint of the package's files, the course data and the versions of the libraries that compute."""
     import scipy
     import sklearn
 
-    package = Path(__file__).resolve().parent
-    return fingerprint(sorted(package.rglob("*.py")) + sorted((REPO_ROOT / "datasets").glob("*.csv")),
-                       versions=(np.__version__, pd.__version__, sklearn.__version__, scipy.__version__))
+    return fingerprint(fingerprinted_files(), versions=(np.__version__, pd.__version__, sklearn.__version__, scipy.__version__))
 
 
 def call_name(function, args, kwargs, version: str | None = None) -> str | None:

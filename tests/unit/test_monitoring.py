@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from churnlab import monitoring, world
+from churnlab import kept_results, monitoring, world
 from churnlab.errors import CourseError
 from churnlab.exercises.core import course_split
 
@@ -450,14 +450,17 @@ def test_simulate_once_keeps_the_year_in_the_work_folder(tmp_path, monkeypatch):
     monitoring.simulate_once(**{**arguments, "seed": 4})
     assert len(list((tmp_path / monitoring.kept.KEPT_FOLDER).glob("*.pickle"))) == 2  # other arguments, another file
     model = world.course_model()
-    monitoring.simulate_once(**arguments, new_model=model, new_model_from=2)  # a model cannot be named: not kept
-    assert len(list((tmp_path / monitoring.kept.KEPT_FOLDER).glob("*.pickle"))) == 2
+    with_model = monitoring.simulate_once(**arguments, new_model=model, new_model_from=2)  # named by what it learnt: kept
+    assert len(list((tmp_path / monitoring.kept.KEPT_FOLDER).glob("*.pickle"))) == 3
+    again = monitoring.simulate_once(**arguments, new_model=model, new_model_from=2)
+    assert again.predictions.equals(with_model.predictions)
+    assert world.simulate(**arguments, new_model=model, new_model_from=2).predictions.equals(again.predictions)
 
 
 def test_a_kept_year_is_invalidated_by_a_refrozen_world():
     """The kept years' fingerprint reads the world's frozen files too, not only the code: refreezing the truth
     (tools/freeze_world_truth.py) must not let a learner read last version's year."""
-    names = {path.name for path in monitoring.kept._fingerprinted_files()}
+    names = {path.name for path in kept_results.fingerprinted_files()}
     assert {"truth_lookup.npz", "launch_day.npz", "simulation.py", "kept.py"} <= names
     assert any(name.endswith(".csv") for name in names)
 

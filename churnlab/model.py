@@ -167,18 +167,11 @@ def fold_scores(model, X_train, y_train, folds: int = 5, scoring: str = "roc_auc
 
     if not (hasattr(model, "get_params") and hasattr(model, "fit") and is_classifier(model)):
         raise CourseError(f"model should be a recipe to train, such as make_churn_model(), not {validate.kind_of(model)}.")
-    X = validate.dataframe(X_train, "X_train", needs=FEATURES, example="X_train from split_customers(load_churn())")
-    y = validate.outcomes(y_train, "y_train")
-    validate.same_customers(X_train, y_train, "X_train", "y_train")
-    folds = validate.whole_number(folds, "folds", low=2, example="5")
-    if folds > min(int(y.sum()), int((1 - y).sum())):
-        raise CourseError(f"folds is {folds}, more than the churners or the loyal customers in y_train: "
-                          "each fold needs some of both. Use 5.")
+    X, y, splitter = _folds_of(X_train, y_train, folds)
     scoring = validate.text(scoring, "scoring", example="'roc_auc'")
     if scoring not in get_scorer_names():
         raise CourseError(f"scoring is {scoring!r}, a score scikit-learn does not know: use 'roc_auc', 'accuracy', "
                           "'precision', 'recall' or 'f1'.")
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=RANDOM_STATE)
     return cross_val_score(model, X, y, cv=splitter, scoring=scoring)
 
 
@@ -195,6 +188,12 @@ def out_of_fold_scores(X_train, y_train, C: float = 1.0, folds: int = 5) -> np.n
     the test customers and reporting it on them flatters it (lesson 03).
     Returns one score per row of ``X_train``, in its order.
     """
+    X, y, splitter = _folds_of(X_train, y_train, folds)
+    return _scores_of_each_fold(X, y, C, splitter)
+
+
+def _folds_of(X_train, y_train, folds) -> tuple[pd.DataFrame, np.ndarray, StratifiedKFold]:
+    """The training customers and their outcomes, checked, and the course's ``folds`` stratified parts of them."""
     X = validate.dataframe(X_train, "X_train", needs=FEATURES, example="X_train from split_customers(load_churn())")
     y = validate.outcomes(y_train, "y_train")
     validate.same_customers(X_train, y_train, "X_train", "y_train")
@@ -202,8 +201,7 @@ def out_of_fold_scores(X_train, y_train, C: float = 1.0, folds: int = 5) -> np.n
     if folds > min(int(y.sum()), int((1 - y).sum())):
         raise CourseError(f"folds is {folds}, more than the churners or the loyal customers in y_train: "
                           "each fold needs some of both. Use 5.")
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=RANDOM_STATE)
-    return _scores_of_each_fold(X, y, C, splitter)
+    return X, y, StratifiedKFold(n_splits=folds, shuffle=True, random_state=RANDOM_STATE)
 
 
 def _scores_of_each_fold(X: pd.DataFrame, y: np.ndarray, C: float, splitter) -> np.ndarray:

@@ -39,6 +39,16 @@ def _is_estimator(value) -> bool:
     return any(cls.__module__ == "sklearn.base" and cls.__name__ == "BaseEstimator" for cls in type(value).__mro__)
 
 
+# Where a class's code is named by code_version (the package's files, the libraries' versions), so that naming an
+# object of that class by its fields (or the class by where it is defined) says all there is: a class of your own, in a
+# notebook, could change its code under the same name.
+_NAMED_MODULES = ("builtins", "datetime", "numpy", "pandas", "sklearn", "scipy", "churnlab")
+
+
+def _named_code(cls: type) -> bool:
+    return cls.__module__.split(".")[0] in _NAMED_MODULES
+
+
 def name_into(digest, value) -> None:
     """Feed ``value`` into ``digest`` so that two values get the same bytes only when they are equal, type included."""
     digest.update(type(value).__qualname__.encode() + b"\0")
@@ -94,18 +104,18 @@ def name_into(digest, value) -> None:
         for name, item in value.items():  # in order: a legend lists them in that order
             name_into(digest, name)
             name_into(digest, item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type) and _named_code(type(value)):
         for field in dataclasses.fields(value):
             name_into(digest, field.name)
             name_into(digest, getattr(value, field.name))
     elif type(value).__module__.startswith("PIL.") and hasattr(value, "tobytes"):  # a picture (Pillow): its pixels
         name_into(digest, (value.mode, tuple(value.size)))
         digest.update(value.tobytes())
-    elif isinstance(value, type):  # a class (a dtype such as numpy.float64): named where it is defined
+    elif isinstance(value, type) and _named_code(value):  # a class (a dtype such as numpy.float64): where it is defined
         digest.update(f"{value.__module__}.{value.__qualname__}\0".encode())
     elif isinstance(value, slice):
         digest.update(repr(value).encode() + b"\0")
-    elif _is_estimator(value):  # a scikit-learn model or step: what it was asked to be, and what it learnt
+    elif _is_estimator(value) and type(value).__module__.startswith("sklearn."):  # what it was asked to be, and learnt
         digest.update(f"{type(value).__module__}\0".encode())
         name_into(digest, value.get_params(deep=False))
         name_into(digest, {name: item for name, item in sorted(vars(value).items())

@@ -160,3 +160,24 @@ def test_the_data_is_kept_by_its_bytes_and_loaded_again_when_they_change(folder,
     copy.write_text("".join(lines), encoding="utf-8")
     edited = load_churn(copy)
     assert edited["churn"].iloc[0] != load_churn()["churn"].iloc[0]  # the edit is seen, not the kept table
+
+
+def test_classes_of_your_own_are_not_named():
+    import dataclasses
+
+    from sklearn.linear_model import LogisticRegression
+
+    @dataclasses.dataclass
+    class Offer:  # its methods could change in the notebook under the same name
+        discount: float
+
+    class MyModel(LogisticRegression):
+        pass
+
+    Offer.__module__ = MyModel.__module__ = "__main__"
+    for value in (Offer(0.1), MyModel(), Offer):
+        assert call_name(share_above, (value, "score"), {}) is None
+    from churnlab.economics import CampaignEconomics
+
+    assert call_name(share_above, (CampaignEconomics(), "score"), {}) is not None
+    assert call_name(share_above, (np.float64, "score"), {}) is not None

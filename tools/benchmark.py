@@ -15,7 +15,8 @@ For each notebook it reports, as medians over the runs:
   kernel and back (about 10-20 ms on a 2-core machine). A lesson's short cells are part of its teaching, so this is
   not counted as its compute; the last column shows the share with it, for comparison;
 - compute: run all minus the floor and the round trips, and its share of the floor. The course's target is at
-  most 25 %.
+  most 25 %. Each run times the three kernels back to back and the differences are taken within a run, then the
+  median over runs (a shared machine's speed drifts; differences of separate medians would carry that drift).
 
 The runs share one working folder, so a lesson that creates the MLflow store pays that once, in
 its first run; the medians show a learner's re-runs.
@@ -91,18 +92,34 @@ def seconds_to_run(notebook: nbformat.NotebookNode, folder: Path) -> float:
     return time.perf_counter() - started
 
 
-def measure(path: Path, runs: int) -> tuple[float, float, float]:
-    """Medians over ``runs`` of: run all, kernel + imports, and kernel + imports + as many empty cells as it has code cells."""
+def measure(path: Path, runs: int) -> tuple[float, float, float, float]:
+    """Medians over ``runs`` of: run all, the floor (kernel + imports), the cells' round trips and the compute.
+
+    Each run times three fresh kernels one after the other: the floor, the floor plus as many empty cells as the
+    notebook has code cells, and the notebook itself. The round trips are the second minus the first, the compute the
+    third minus the second, within the same run; the medians are taken over those differences. On a shared machine
+    whose speed drifts from minute to minute, differences inside one run vary far less than differences of
+    separate medians do."""
     notebook = nbformat.read(path, as_version=4)
     modules = modules_loaded_by(notebook, path.parent)
     floor_notebook = imports_only(notebook, modules)
     cells_notebook = imports_only(notebook, modules, empty_cells=code_cells(notebook) - 1)
-    whole, floor, with_cells = [], [], []
+    timings = []
     for _ in range(runs):  # interleaved, so a busy moment hurts all three alike
-        floor.append(seconds_to_run(floor_notebook, path.parent))
-        with_cells.append(seconds_to_run(cells_notebook, path.parent))
-        whole.append(seconds_to_run(notebook, path.parent))
-    return statistics.median(whole), statistics.median(floor), statistics.median(with_cells)
+        floor_seconds = seconds_to_run(floor_notebook, path.parent)
+        with_cells_seconds = seconds_to_run(cells_notebook, path.parent)
+        timings.append((floor_seconds, with_cells_seconds, seconds_to_run(notebook, path.parent)))
+    return paired_medians(timings)
+
+
+def paired_medians(timings: list[tuple[float, float, float]]) -> tuple[float, float, float, float]:
+    """Run all, floor, round trips and compute (medians) from each run's (floor, floor + empty cells, run all) seconds.
+
+    The round trips and the compute are differences within each run, then their median over the runs."""
+    return (statistics.median(whole for _, _, whole in timings),
+            statistics.median(floor for floor, _, _ in timings),
+            statistics.median(max(with_cells - floor, 0.0) for floor, with_cells, _ in timings),
+            statistics.median(whole - with_cells for _, with_cells, whole in timings))
 
 
 def main() -> int:
@@ -123,14 +140,12 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|")
     over = []
     for path in paths:
-        whole, floor, with_cells = measure(path.resolve(), args.runs)
-        round_trips = max(with_cells - floor, 0.0)
-        compute = whole - floor - round_trips
+        whole, floor, round_trips, compute = measure(path.resolve(), args.runs)
         share = compute / floor
         flag = "" if share <= TARGET_SHARE else " ⚠"
         over += [path.name] if flag else []
         print(f"| {path.parent.name}/{path.name} | {whole:.2f} | {floor:.2f} | {code_cells(nbformat.read(path, 4))}: "
-              f"{round_trips:.2f} | {compute:.2f} | {share:.0%}{flag} | {(whole - floor) / floor:.0%} |")
+              f"{round_trips:.2f} | {compute:.2f} | {share:.0%}{flag} | {(compute + round_trips) / floor:.0%} |")
     print(f"\nmedians of {args.runs} runs; target: compute at most {TARGET_SHARE:.0%} of the floor"
           + (f"; over target: {', '.join(over)}" if over else "; every notebook is within it"))
 

@@ -18,6 +18,7 @@ from churnlab.economics import (
     _checked_economics,
     expected_campaign_profit,
 )
+from churnlab.kept_results import computed_once
 from churnlab.model import CHAMPION_C, champion_model, course_split
 from churnlab.monitoring.drift import (
     PSI_BINNING,
@@ -179,6 +180,7 @@ def _row_profits(model, rows: pd.DataFrame, cut: float, economics: CampaignEcono
 
 
 @course_function
+@computed_once
 def profit_margin(champion, challenger, rows, draws: int = 2_000, seed: int = 0, threshold: float = 1 / 6,
                   economics=None) -> pd.Series:
     """The challenger's expected profit minus the champion's on the same labelled rows, with a 95 % interval.
@@ -212,6 +214,7 @@ def profit_margin(champion, challenger, rows, draws: int = 2_000, seed: int = 0,
 
 
 @course_function
+@computed_once
 def compare_models(models: dict, rows, threshold: float = 1 / 6, economics=None) -> pd.DataFrame:
     """Each model on the same labelled customers, in dollars: contacted, precision, recall, expected profit.
 

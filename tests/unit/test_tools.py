@@ -309,6 +309,17 @@ def test_the_round_trip_floor_has_one_empty_cell_for_each_other_code_cell():
     assert floor.cells[0].source.startswith("import json\n")
 
 
+
+def test_round_trips_and_compute_are_differences_within_each_run():
+    # (floor, floor + empty cells, run all): the third run is slow throughout (a busy machine), which a difference
+    # of separate medians would count as compute; the differences within each run do not.
+    timings = [(2.0, 2.1, 2.4), (2.2, 2.3, 2.6), (3.0, 3.1, 3.4)]
+    whole, floor, round_trips, compute = benchmark.paired_medians(timings)
+    assert (whole, floor) == (2.6, 2.2)
+    assert round_trips == pytest.approx(0.1) and compute == pytest.approx(0.3)
+    # An empty-cell kernel faster than the bare floor counts no round trips, never a negative time.
+    assert benchmark.paired_medians([(2.0, 1.9, 2.5)])[2] == 0.0
+
 def test_blank_marker_in_sql_text_is_an_sql_comment():
     source = "query = '''\n    SELECT month\n    FROM predictions  -- blank: predictions | the prediction log\n'''\nq3.check()"
     assert make_exercises.blank_out_answers(source) == "query = '''\n    SELECT month\n    FROM ____  -- the prediction log\n'''\nq3.check()"

@@ -121,17 +121,11 @@ def load_churn(path: Path | str | None = None) -> pd.DataFrame:
         raise CourseError(f"path should be the data file's path as text, like 'datasets/telco_churn.csv', not "
                           f"{validate.kind_of(path)}. For the course's own copy, call load_churn() with nothing between the brackets.")
     path = Path(path) if path is not None else CHURN_CSV
-    content_sha256 = _sha256_of(path)
-    if content_sha256 is None:  # no such file, a folder...: _loaded says what is wrong
-        return _loaded(path)
-    return _kept_load(str(path), content_sha256)
-
-
-def _sha256_of(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+        content_sha256 = file_checksum(path)
+    except OSError:  # no such file, a folder...: _loaded says what is wrong (outside this block: no chained error)
+        content_sha256 = None
+    return _loaded(path) if content_sha256 is None else _kept_load(str(path), content_sha256)
 
 
 @computed_once

@@ -13,7 +13,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from churnlab.exercises.core import (
-    TYPE_THREE_DECIMALS, Mistake, Question, ____, as_fraction_or_number, close, course_model, course_split, kind_of,
+    Mistake, Question, ____, as_fraction_or_number, close, course_model, course_split, kind_of,
     reject_if_rounded,
 )
 
